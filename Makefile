@@ -1,0 +1,36 @@
+# Quick start: `make demo`, `make test`. Every target installs what it needs first.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+EXAMPLE := examples/nba-props-platform
+
+.PHONY: install demo test lint bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml Makefile
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,dev]'
+	touch $(STAMP)
+
+demo: install
+	@echo "== driftbot validate --ssot $(EXAMPLE)/ssot"
+	@$(BIN)/driftbot validate --ssot $(EXAMPLE)/ssot
+	@echo "== driftbot audit $(EXAMPLE)   (exit 1 = drift found, as expected here)"
+	@$(BIN)/driftbot audit $(EXAMPLE); test $$? -eq 1
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python bench/bench_audit.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,5 @@
+import sys
+
+from driftbot.cli import main
+
+sys.exit(main())

@@ -1,0 +1,21 @@
+"""The explicit registry of subcommands. A command is a module-level object with help/add_arguments/run."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Protocol
+
+from driftbot.commands import validate
+
+
+class Command(Protocol):
+    help: str
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
+
+    def run(self, args: argparse.Namespace) -> int: ...
+
+
+COMMANDS: dict[str, Command] = {
+    "validate": validate.COMMAND,
+}

@@ -1,0 +1,37 @@
+"""`driftbot validate`: check the SSOT files themselves."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from driftbot.errors import EXIT_DRIFT, EXIT_OK
+from driftbot.paths import display
+from driftbot.ssot import loader
+
+
+@dataclass(frozen=True)
+class Validate:
+    help: str = "Check the SSOT: schema, versions, duplicate names, expected counts. Exit 1 when invalid."
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--ssot", type=Path, default=Path("ssot"), help="SSOT directory (default: ./ssot)")
+
+    def run(self, args: argparse.Namespace) -> int:
+        ssot_dir: Path = args.ssot
+        repo = ssot_dir.resolve().parent
+        ssot, problems = loader.check(ssot_dir, repo)
+        for p in problems:
+            print(p)
+        if problems:
+            print(f"{len(problems)} problem(s) in {display(ssot_dir, Path.cwd())}", file=sys.stderr)
+            return EXIT_DRIFT
+        assert ssot is not None
+        total = sum(len(s.processors) for s in ssot.lists)
+        print(f"SSOT valid: {len(ssot.lists)} phase(s), {total} processor(s)")
+        return EXIT_OK
+
+
+COMMAND = Validate()

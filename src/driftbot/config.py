@@ -1,0 +1,101 @@
+"""`.driftbot.yml`: the optional repository configuration, validated by pydantic with positioned errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from driftbot import yamlpos
+from driftbot.errors import DriftbotError
+from driftbot.paths import display
+from driftbot.yamlpos import YamlProblems
+
+CONFIG_NAME = ".driftbot.yml"
+IGNORE_NAME = ".driftbot-ignore.yml"
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class BindingSpec(Section):
+    """Bind `symbol` in files matching `files` (a glob) to the SSOT list `ssot` (e.g. `phase2`)."""
+
+    files: str
+    symbol: str
+    ssot: str
+    field: Literal["name", "target_table"] | None = None  # None: whichever matches better
+    generated: bool = False  # `driftbot generate` owns this collection
+
+
+class MirrorSpec(Section):
+    """`copies` (a glob of directories) must hold byte-identical copies of `source`'s files."""
+
+    source: str
+    copies: str
+    include: list[str] = Field(default_factory=lambda: ["**/*"])
+
+
+class SqlSpec(Section):
+    monitoring: list[str] = Field(default_factory=lambda: ["**/*.sql"])  # globs of monitoring queries
+    generate_into: str | None = None  # SQL file whose marked region `sync-queries` owns
+    freshness_hours: int = Field(default=36, ge=1)
+
+
+class IgnoreEntry(Section):
+    rule: str
+    path: str = "**"  # glob
+    symbol: str | None = None
+    value: str | None = None  # the offending name, e.g. 'br_roster'
+    reason: str = Field(min_length=1)
+    owner: str | None = None
+    expires: dt.date | None = None
+
+
+class IgnoreFile(Section):
+    version: int = 1
+    ignore: list[IgnoreEntry] = Field(default_factory=list)
+
+
+class Config(Section):
+    version: int = 1
+    ssot: str = "ssot"
+    exclude: list[str] = Field(default_factory=list)  # globs, on top of .git, .venv, node_modules
+    bindings: list[BindingSpec] = Field(default_factory=list)
+    mirrors: list[MirrorSpec] = Field(default_factory=list)
+    sql: SqlSpec = Field(default_factory=SqlSpec)
+    inventory: list[str] = Field(default_factory=list)  # inventory URLs, e.g. snapshot:infra/bq.json
+    ignore_file: str = IGNORE_NAME
+    auto_bind: bool = True
+
+
+def load(repo: Path, path: Path | None = None) -> tuple[Config, str | None]:
+    """Load `.driftbot.yml` (or `path`); missing default file means the default config."""
+    explicit = path is not None
+    target = path if path is not None else repo / CONFIG_NAME
+    if not target.exists():
+        if explicit:
+            raise DriftbotError(f"{target}: config file not found")
+        return Config(), None
+    shown = display(target, repo)
+    try:
+        doc = yamlpos.load(target, shown)
+        return yamlpos.validate(Config, yamlpos.Positioned(doc.data or {}, doc.positions, shown)), shown
+    except YamlProblems as exc:
+        raise DriftbotError(f"invalid config: {exc.problems[0]}") from None
+
+
+def load_ignores(repo: Path, config: Config) -> tuple[list[IgnoreEntry], yamlpos.Positioned | None]:
+    target = repo / config.ignore_file
+    if not target.exists():
+        return [], None
+    shown = display(target, repo)
+    try:
+        doc = yamlpos.load(target, shown)
+        parsed = yamlpos.validate(IgnoreFile, yamlpos.Positioned(doc.data or {}, doc.positions, shown))
+    except YamlProblems as exc:
+        raise DriftbotError(f"invalid ignore file: {exc.problems[0]}") from None
+    return parsed.ignore, doc

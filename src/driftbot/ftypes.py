@@ -1,0 +1,144 @@
+"""Frozen value types shared by every layer. Imports nothing of driftbot.
+
+Flow: ssot + extract -> bind -> rules -> Finding -> Report -> renderers / fixes.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Literal
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that `severity >= fail_on` decides the exit code."""
+
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            choices = ", ".join(s.label for s in cls)
+            raise ValueError(f"unknown severity {text!r} (choose from {choices})") from None
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A position in a repository file: POSIX path relative to the repo root, 1-based."""
+
+    path: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Element:
+    """One string literal inside a collection (a tuple element contributes its first name-like string)."""
+
+    value: str
+    location: Location
+    comment: str | None = None  # trailing `# ...` on the element's line, without the '#'
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A literal collection of strings found in a source file.
+
+    `symbol` is the dotted enclosing path (`Class.attr`, `CONSTANT`, `func.var`, `var[key]`);
+    `location` is the opening bracket; `kind` is list/tuple/set/dict-keys.
+    `ignored_rules` holds the rules silenced by `# driftbot: ignore[...]` on the collection's lines
+    (`"*"` for a bare `# driftbot: ignore`).
+    """
+
+    path: str
+    symbol: str
+    kind: Literal["list", "tuple", "set", "dict"]
+    location: Location
+    elements: tuple[Element, ...]
+    end_line: int
+    ignored_rules: frozenset[str] = frozenset()
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(e.value for e in self.elements)
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A collection tied to one SSOT list. `field` is `name` or `target_table`: which one it copies."""
+
+    collection: Collection
+    ssot_list: str  # key of the SSOT list, e.g. "phase2"
+    field: Literal["name", "target_table"]
+    how: Literal["auto", "explicit", "generated"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One piece of drift, in the neutral format every renderer and fixer reads."""
+
+    rule: str
+    severity: Severity
+    location: Location
+    message: str
+    symbol: str | None = None
+    ssot: str | None = None  # repo-relative path of the SSOT file that states the truth
+    actual: str | None = None
+    expected: str | None = None
+    fixable: bool = False
+    extra: tuple[tuple[str, str], ...] = field(default=())  # rule-specific, rendered in json as-is
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.location.path, self.location.line, self.location.column, self.rule, self.message)
+
+
+@dataclass(frozen=True)
+class Summary:
+    files_scanned: int
+    bindings: int
+    findings: int
+    by_severity: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Report:
+    """The result of an audit. `findings` are sorted by `Finding.sort_key`."""
+
+    findings: tuple[Finding, ...]
+    files_scanned: int
+    bindings: tuple[Binding, ...] = ()
+    phases: tuple[str, ...] = ()  # SSOT list keys in order, for diagrams
+
+    @property
+    def summary(self) -> Summary:
+        by: dict[str, int] = {}
+        for f in self.findings:
+            by[f.severity.label] = by.get(f.severity.label, 0) + 1
+        return Summary(self.files_scanned, len(self.bindings), len(self.findings), by)
+
+    def at_or_above(self, threshold: Severity) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity >= threshold)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A text replacement planned by a fixer: `old` at `location` becomes `new` (empty = delete)."""
+
+    location: Location
+    old: str
+    new: str
+    rule: str

@@ -1,0 +1,105 @@
+"""Read and cross-check the SSOT directory. Every problem is a positioned `yamlpos.Problem`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from driftbot import yamlpos
+from driftbot.errors import DriftbotError
+from driftbot.paths import display
+from driftbot.ssot.models import SUPPORTED_VERSIONS, PhaseFile, Ssot, SsotList
+from driftbot.yamlpos import Positioned, Problem, YamlProblems
+
+
+def check(ssot_dir: Path, repo: Path) -> tuple[Ssot | None, list[Problem]]:
+    """Load the SSOT; return it (None when unusable) and every problem found, sorted."""
+    if not ssot_dir.is_dir():
+        raise DriftbotError(f"{display(ssot_dir, repo)}: SSOT directory not found")
+    files = sorted((ssot_dir / "processors").glob("*.yaml")) + sorted((ssot_dir / "processors").glob("*.yml"))
+    if not files:
+        raise DriftbotError(f"{display(ssot_dir, repo)}: no SSOT files (expected processors/*.yaml)")
+    problems: list[Problem] = []
+    loaded: list[tuple[PhaseFile, Positioned]] = []
+    for f in files:
+        shown = display(f, repo)
+        try:
+            doc = yamlpos.load(f, shown)
+            model = yamlpos.validate(PhaseFile, doc)
+        except YamlProblems as exc:
+            problems.extend(exc.problems)
+            continue
+        problems.extend(_check_file(model, doc))
+        loaded.append((model, doc))
+    problems.extend(_check_across(loaded))
+    lists = tuple(
+        SsotList(
+            key=f"phase{m.phase}",
+            phase=m.phase,
+            phase_name=m.phase_name,
+            path=doc.display_path,
+            dataset=m.dataset,
+            processors=tuple(m.critical_processors),
+            expected_count=m.orchestration.expected_count if m.orchestration else None,
+        )
+        for m, doc in sorted(loaded, key=lambda pair: pair[0].phase)
+    )
+    problems.sort(key=lambda p: (p.path, p.line, p.column, p.message))
+    ssot = Ssot(root=display(ssot_dir, repo), lists=lists) if lists else None
+    return ssot, problems
+
+
+def load(ssot_dir: Path, repo: Path) -> Ssot:
+    """Load an SSOT that must be valid; any problem is a DriftbotError (exit 2)."""
+    ssot, problems = check(ssot_dir, repo)
+    if problems:
+        more = f" (and {len(problems) - 1} more; run 'driftbot validate')" if len(problems) > 1 else ""
+        raise DriftbotError(f"invalid SSOT: {problems[0]}{more}")
+    assert ssot is not None
+    return ssot
+
+
+def _check_file(model: PhaseFile, doc: Positioned) -> list[Problem]:
+    out: list[Problem] = []
+    if model.version not in SUPPORTED_VERSIONS:
+        supported = ", ".join(SUPPORTED_VERSIONS)
+        out.append(doc.problem(("version",), f"unsupported version {model.version!r} (supported: {supported})"))
+    count = len(model.critical_processors)
+    if model.orchestration and model.orchestration.expected_count not in (None, count):
+        out.append(
+            doc.problem(
+                ("orchestration", "expected_count"),
+                f"expected_count is {model.orchestration.expected_count} but {count} processors are listed",
+            )
+        )
+    seen_tables: dict[str, int] = {}
+    for i, p in enumerate(model.critical_processors):
+        if p.target_table in seen_tables:
+            first = seen_tables[p.target_table]
+            out.append(
+                doc.problem(
+                    ("critical_processors", i, "target_table"),
+                    f"target_table {p.target_table!r} is already written by "
+                    f"{model.critical_processors[first].name!r}",
+                )
+            )
+        seen_tables.setdefault(p.target_table, i)
+    return out
+
+
+def _check_across(loaded: list[tuple[PhaseFile, Positioned]]) -> list[Problem]:
+    out: list[Problem] = []
+    first_seen: dict[str, tuple[str, int, int]] = {}
+    phases: dict[int, str] = {}
+    for model, doc in loaded:
+        if model.phase in phases:
+            out.append(doc.problem(("phase",), f"phase {model.phase} is also defined in {phases[model.phase]}"))
+        phases.setdefault(model.phase, doc.display_path)
+        for i, p in enumerate(model.critical_processors):
+            key = ("critical_processors", i, "name")
+            line, col = doc.where(key)
+            if p.name in first_seen:
+                path, fline, fcol = first_seen[p.name]
+                out.append(doc.problem(key, f"duplicate processor name {p.name!r} (first defined at {path}:{fline}:{fcol})"))
+            else:
+                first_seen[p.name] = (doc.display_path, line, col)
+    return out
