@@ -46,7 +46,7 @@ class Location:
 
 @dataclass(frozen=True)
 class Element:
-    """One string literal inside a collection (a tuple element contributes its first name-like string)."""
+    """One string literal inside a collection."""
 
     value: str
     location: Location
@@ -58,9 +58,8 @@ class Collection:
     """A literal collection of strings found in a source file.
 
     `symbol` is the dotted enclosing path (`Class.attr`, `CONSTANT`, `func.var`, `var[key]`);
-    `location` is the opening bracket; `kind` is list/tuple/set/dict-keys.
-    `ignored_rules` holds the rules silenced by `# driftbot: ignore[...]` on the collection's lines
-    (`"*"` for a bare `# driftbot: ignore`).
+    `location` is the opening bracket; `kind` is list/tuple/set/dict (dict: its string keys).
+    A list of tuples gives one collection per tuple position, with symbol `NAME[*][i]`.
     """
 
     path: str
@@ -69,7 +68,6 @@ class Collection:
     location: Location
     elements: tuple[Element, ...]
     end_line: int
-    ignored_rules: frozenset[str] = frozenset()
 
     @property
     def values(self) -> tuple[str, ...]:
