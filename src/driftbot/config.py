@@ -83,7 +83,7 @@ def load(repo: Path, path: Path | None = None) -> tuple[Config, str | None]:
     shown = display(target, repo)
     try:
         doc = yamlpos.load(target, shown)
-        return yamlpos.validate(Config, yamlpos.Positioned(doc.data or {}, doc.positions, shown)), shown
+        return yamlpos.validate(Config, doc), shown
     except YamlProblems as exc:
         raise DriftbotError(f"invalid config: {exc.problems[0]}") from None
 
@@ -95,7 +95,7 @@ def load_ignores(repo: Path, config: Config) -> tuple[list[IgnoreEntry], yamlpos
     shown = display(target, repo)
     try:
         doc = yamlpos.load(target, shown)
-        parsed = yamlpos.validate(IgnoreFile, yamlpos.Positioned(doc.data or {}, doc.positions, shown))
+        parsed = yamlpos.validate(IgnoreFile, doc)
     except YamlProblems as exc:
         raise DriftbotError(f"invalid ignore file: {exc.problems[0]}") from None
     return parsed.ignore, doc

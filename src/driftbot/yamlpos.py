@@ -6,7 +6,7 @@ one shape: `path:line:col: message`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -44,8 +44,9 @@ class Positioned:
     """Plain data (dict/list/scalars) plus the 1-based (line, col) of every key path."""
 
     data: Any
-    positions: dict[Key, tuple[int, int]]
+    positions: dict[Key, tuple[int, int]]  # where each value starts
     display_path: str
+    key_positions: dict[Key, tuple[int, int]] = field(default_factory=dict)  # where each mapping key starts
 
     def where(self, key: Key) -> tuple[int, int]:
         """Position of `key`, or of its nearest ancestor that has one."""
@@ -54,8 +55,8 @@ class Positioned:
                 return self.positions[key[:end]]
         return (1, 1)
 
-    def problem(self, key: Key, message: str) -> Problem:
-        line, col = self.where(key)
+    def problem(self, key: Key, message: str, *, at_key: bool = False) -> Problem:
+        line, col = self.key_positions[key] if at_key and key in self.key_positions else self.where(key)
         return Problem(self.display_path, line, col, message)
 
 
@@ -90,20 +91,29 @@ def loads(text: str, display_path: str) -> Positioned:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = exc.problem or exc.context or "invalid YAML"
         raise YamlProblems([Problem(display_path, line, col, f"invalid YAML: {reason}")]) from None
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        reason = f"invalid YAML: character U+{code:04X} is not allowed"
+        raise YamlProblems([Problem(display_path, line, col, reason)]) from None
     except yaml.YAMLError as exc:
-        raise YamlProblems([Problem(display_path, 1, 1, f"invalid YAML: {exc}")]) from None
+        reason = " ".join(str(exc).split())
+        raise YamlProblems([Problem(display_path, 1, 1, f"invalid YAML: {reason}")]) from None
     positions: dict[Key, tuple[int, int]] = {}
+    key_positions: dict[Key, tuple[int, int]] = {}
     if root is None:
         return Positioned(None, positions, display_path)
     budget = [MAX_NODES]
-    data = _convert(root, (), positions, budget, display_path)
-    return Positioned(data, positions, display_path)
+    data = _convert(root, (), positions, key_positions, budget, display_path)
+    return Positioned(data, positions, display_path, key_positions)
 
 
 def _convert(
     node: yaml.Node,
     key: Key,
     positions: dict[Key, tuple[int, int]],
+    key_positions: dict[Key, tuple[int, int]],
     budget: list[int],
     display_path: str,
 ) -> Any:
@@ -113,11 +123,11 @@ def _convert(
         raise YamlProblems(
             [Problem(display_path, line, col, f"document expands to more than {MAX_NODES} nodes (alias bomb?)")]
         )
-    positions.setdefault(key, (node.start_mark.line + 1, node.start_mark.column + 1))
+    positions[key] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for knode, vnode in node.value:
-            k = _convert(knode, key + ("<key>",), {}, budget, display_path)
+            k = _convert(knode, key + ("<key>",), {}, {}, budget, display_path)
             if not isinstance(k, str | int | float | bool):
                 line, col = knode.start_mark.line + 1, knode.start_mark.column + 1
                 raise YamlProblems([Problem(display_path, line, col, "mapping keys must be scalars")])
@@ -125,26 +135,27 @@ def _convert(
                 line, col = knode.start_mark.line + 1, knode.start_mark.column + 1
                 raise YamlProblems([Problem(display_path, line, col, f"duplicate key {k!r}")])
             sub = key + (k if isinstance(k, str | int) else str(k),)
-            positions[sub] = (knode.start_mark.line + 1, knode.start_mark.column + 1)
-            out[k] = _convert(vnode, sub, positions, budget, display_path)
+            key_positions[sub] = (knode.start_mark.line + 1, knode.start_mark.column + 1)
+            out[k] = _convert(vnode, sub, positions, key_positions, budget, display_path)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(v, key + (i,), positions, budget, display_path) for i, v in enumerate(node.value)]
+        return [
+            _convert(v, key + (i,), positions, key_positions, budget, display_path) for i, v in enumerate(node.value)
+        ]
     return yaml.constructor.SafeConstructor().construct_object(node)
 
 
 def validate(model: type[M], doc: Positioned) -> M:
     """Validate `doc` against a pydantic model; every error becomes a positioned Problem."""
     try:
-        return model.model_validate(doc.data)
+        return model.model_validate(doc.data if doc.data is not None else {})
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
             loc = tuple(err["loc"])
             where = ".".join(str(p) for p in loc) or "document"
             if err["type"] == "extra_forbidden":
-                msg = f"unknown key {loc[-1]!r}"
+                problems.append(doc.problem(loc, f"unknown key {loc[-1]!r}", at_key=True))
             else:
-                msg = f"{where}: {err['msg']}"
-            problems.append(doc.problem(loc, msg))
+                problems.append(doc.problem(loc, f"{where}: {err['msg']}"))
         raise YamlProblems(problems) from None

@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import Protocol
 
-from driftbot.commands import validate
+from driftbot.commands import audit, init, validate
 
 
 class Command(Protocol):
-    help: str
+    @property
+    def help(self) -> str: ...
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
 
@@ -18,4 +19,6 @@ class Command(Protocol):
 
 COMMANDS: dict[str, Command] = {
     "validate": validate.COMMAND,
+    "audit": audit.COMMAND,
+    "init": init.COMMAND,
 }

@@ -14,7 +14,10 @@ from driftbot.ssot import loader
 
 @dataclass(frozen=True)
 class Validate:
-    help: str = "Check the SSOT: schema, versions, duplicate names, expected counts. Exit 1 when invalid."
+    help: str = (
+        "Check the SSOT: schema, versions, duplicate names, expected counts, infrastructure references and "
+        "SLA deadlines. Exit 1 when invalid."
+    )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--ssot", type=Path, default=Path("ssot"), help="SSOT directory (default: ./ssot)")
@@ -30,7 +33,9 @@ class Validate:
             return EXIT_DRIFT
         assert ssot is not None
         total = sum(len(s.processors) for s in ssot.lists)
-        print(f"SSOT valid: {len(ssot.lists)} phase(s), {total} processor(s)")
+        infra = ssot.infrastructure
+        more = f", {len(infra.jobs)} scheduler job(s), {len(infra.subscriptions)} subscription(s)" if infra else ""
+        print(f"SSOT valid: {len(ssot.lists)} phase(s), {total} processor(s){more}")
         return EXIT_OK
 
 

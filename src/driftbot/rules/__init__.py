@@ -1,0 +1,17 @@
+"""The explicit registry of checkers. A checker reads the AuditContext and yields Findings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from driftbot.context import AuditContext
+from driftbot.ftypes import Finding
+from driftbot.rules import mirror, names, sql
+
+Checker = Callable[[AuditContext], Iterable[Finding]]
+
+CHECKERS: dict[str, Checker] = {
+    "names": names.check,
+    "sql": sql.check,
+    "mirror": mirror.check,
+}

@@ -7,6 +7,7 @@ from pathlib import Path
 from driftbot import yamlpos
 from driftbot.errors import DriftbotError
 from driftbot.paths import display
+from driftbot.ssot import infra
 from driftbot.ssot.models import SUPPORTED_VERSIONS, PhaseFile, Ssot, SsotList
 from driftbot.yamlpos import Positioned, Problem, YamlProblems
 
@@ -43,8 +44,12 @@ def check(ssot_dir: Path, repo: Path) -> tuple[Ssot | None, list[Problem]]:
         )
         for m, doc in sorted(loaded, key=lambda pair: pair[0].phase)
     )
+    infrastructure = None
+    if (ssot_dir / "infrastructure").is_dir():
+        infrastructure, infra_problems = infra.check(ssot_dir / "infrastructure", repo)
+        problems.extend(infra_problems)
     problems.sort(key=lambda p: (p.path, p.line, p.column, p.message))
-    ssot = Ssot(root=display(ssot_dir, repo), lists=lists) if lists else None
+    ssot = Ssot(root=display(ssot_dir, repo), lists=lists, infrastructure=infrastructure) if lists else None
     return ssot, problems
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+if TYPE_CHECKING:
+    from driftbot.ssot.infra import Infrastructure  # infra.py imports this module
 
 SUPPORTED_VERSIONS = ("1.0",)
 
@@ -78,6 +81,7 @@ class SsotList:
 class Ssot:
     root: str  # repo-relative path of the SSOT directory
     lists: tuple[SsotList, ...]
+    infrastructure: Infrastructure | None = None  # ssot/infrastructure/, when present
 
     def by_key(self, key: str) -> SsotList | None:
         return next((s for s in self.lists if s.key == key), None)

@@ -1,0 +1,108 @@
+"""Speed benchmark: driftbot next to `git grep -n -F` for the same SSOT names on the same tree.
+
+Generates a synthetic monorepo (bench/generate.py) in a temporary directory, commits it, and prints
+the median wall time of (a) git grep, (b) `scan_python` alone, (c) `driftbot audit --format json`.
+Goal: the audit within 10x of git grep on 20,000 files.
+
+Usage: python bench/bench_audit.py [--files N] [--repeat K] [--seed S]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import generate  # noqa: E402  (a sibling script, not a package)
+
+from driftbot import paths  # noqa: E402
+from driftbot.extract.scan import scan_python  # noqa: E402
+from driftbot.ssot import loader  # noqa: E402
+
+GOAL = 10.0
+
+
+def median_seconds(run: Callable[[], object], repeat: int) -> float:
+    run()  # warm the page cache and the imports
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), *args], check=True, stdout=subprocess.DEVNULL)
+
+
+def has_audit() -> bool:
+    probe = [sys.executable, "-m", "driftbot", "audit", "--help"]
+    return subprocess.run(probe, capture_output=True).returncode == 0
+
+
+def run_audit(repo: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "driftbot", "audit", str(repo), "--format", "json"], capture_output=True)
+    if done.returncode not in (0, 1):  # 1 = drift found, expected here
+        raise SystemExit(f"driftbot audit failed ({done.returncode}): {done.stderr.decode(errors='replace')}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="driftbot audit vs git grep on a synthetic monorepo")
+    parser.add_argument("--files", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="driftbot-bench-") as tmp:
+        repo = Path(tmp)
+        made = generate(repo, args.files, args.seed)
+        git(repo, "init", "-q")
+        git(repo, "add", "-A")
+        git(repo, "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "-c", "commit.gpgsign=false",
+            "commit", "-q", "-m", "synthetic monorepo")  # fmt: skip
+        names = loader.load(repo / "ssot", repo).all_names()
+        py_files = paths.walk(repo, [], (".py",))
+        size_mb = sum((repo / p).stat().st_size for p in py_files) / 1e6
+        print(
+            f"synthetic repo: {made.files} Python files, {size_mb:.0f} MB ({made.copies} hold SSOT copies, "
+            f"{made.stale_copies} stale; {made.decoys} decoys); {len(names)} SSOT names; median of {args.repeat}"
+        )
+
+        grep = ["git", "-C", str(repo), "grep", "-n", "-F", *(a for n in sorted(names) for a in ("-e", n))]
+        rows: list[tuple[str, float | None]] = [
+            ("git grep -n -F", median_seconds(lambda: subprocess.run(grep, stdout=subprocess.DEVNULL), args.repeat))
+        ]
+        scan = scan_python(repo, py_files, names)
+        rows.append(
+            (
+                f"scan_python ({scan.files_parsed} parsed)",
+                median_seconds(lambda: scan_python(repo, py_files, names), args.repeat),
+            )
+        )
+        if has_audit():
+            rows.append(("driftbot audit --format json", median_seconds(lambda: run_audit(repo), args.repeat)))
+        else:
+            print("note: `driftbot audit` is not available yet; skipping (c)")
+
+    base = rows[0][1] or 1.0
+    print(f"{'':34s} {'median s':>9s} {'x git grep':>11s}")
+    for label, seconds in rows:
+        assert seconds is not None
+        print(f"{label:34s} {seconds:9.3f} {seconds / base:11.1f}")
+    audit_ratio = rows[-1][1] / base if rows[-1][1] is not None and len(rows) == 3 else None
+    if audit_ratio is not None:
+        verdict = "within" if audit_ratio <= GOAL else "NOT within"
+        print(f"audit is {verdict} {GOAL:.0f}x of git grep")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""The audit pipeline: walk -> extract -> bind -> check -> suppress -> Report. No rendering, no writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from driftbot import binding, config, paths, suppress
+from driftbot.context import AuditContext
+from driftbot.errors import DriftbotError
+from driftbot.extract.scan import scan_python
+from driftbot.ftypes import Finding, Location, Report
+from driftbot.rules import CHECKERS
+from driftbot.rules.catalog import finding
+from driftbot.ssot import loader
+
+SCANNED_SUFFIXES = (".py", ".sql", ".sh", ".yaml", ".yml", ".json")
+Progress = Callable[[int, int], None]
+
+
+def build_context(
+    repo: Path,
+    *,
+    ssot_dir: Path | None = None,
+    config_path: Path | None = None,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+) -> tuple[AuditContext, list[Finding]]:
+    """Everything the checkers need, plus the findings extraction itself produced (unparsable files)."""
+    if not repo.is_dir():
+        raise DriftbotError(f"{repo}: not a directory")
+    cfg, _ = config.load(repo, config_path)
+    ssot = loader.load(ssot_dir if ssot_dir is not None else repo / cfg.ssot, repo)
+    for spec in cfg.bindings:
+        if ssot.by_key(spec.ssot) is None:
+            known = ", ".join(s.key for s in ssot.lists)
+            raise DriftbotError(f"invalid config: binding {spec.symbol!r} names unknown SSOT list {spec.ssot!r} ({known})")
+    files = paths.walk(repo, cfg.exclude, SCANNED_SUFFIXES)
+    py_files = [f for f in files if f.endswith(".py")]
+    forced = frozenset(f for f in py_files if any(paths.matches(f, b.files) for b in cfg.bindings))
+    scan = scan_python(repo, py_files, ssot.all_names(), forced=forced, progress=progress)
+    bindings = binding.bind(scan.collections, ssot, cfg.bindings, auto=cfg.auto_bind)
+    ctx = AuditContext(
+        repo=repo,
+        ssot=ssot,
+        config=cfg,
+        files=tuple(files),
+        collections=scan.collections,
+        bindings=bindings,
+        today=today or dt.date.today(),
+    )
+    unparsable = [finding("unparsable-file", loc, f"could not parse: {why}") for loc, why in scan.unparsable]
+    return ctx, unparsable
+
+
+def check(ctx: AuditContext, extra: Sequence[Finding] = ()) -> Report:
+    """Run every checker, apply suppressions, and sort."""
+    found: list[Finding] = list(extra)
+    for checker in CHECKERS.values():
+        found.extend(checker(ctx))
+    entries, ignore_doc = config.load_ignores(ctx.repo, ctx.config)
+    inline = suppress.InlineIndex(ctx.repo, ctx.collections)
+    kept = suppress.apply(found, inline, entries, ignore_doc, ctx.today)
+    kept.sort(key=lambda f: f.sort_key)
+    return Report(
+        findings=tuple(kept),
+        files_scanned=len(ctx.files),
+        bindings=ctx.bindings,
+        phases=tuple(s.key for s in ctx.ssot.lists),
+    )
+
+
+def run_audit(
+    repo: Path,
+    *,
+    ssot_dir: Path | None = None,
+    config_path: Path | None = None,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    ctx, extra = build_context(repo, ssot_dir=ssot_dir, config_path=config_path, today=today, progress=progress)
+    return check(ctx, extra)

@@ -1,0 +1,122 @@
+"""Baselines: record today's findings once, then report only drift that is new.
+
+Findings are matched by fingerprint (rule, file, symbol, actual, expected; never the line), with
+multiplicity: a baseline holding a fingerprint twice hides two such findings, not a third.
+`write_baseline` writes a compact file without line numbers (moving code does not churn it); a
+JSON report (`--format json`) is accepted as a baseline too, since it carries the fingerprints.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from driftbot import yamlpos
+from driftbot.errors import DriftbotError
+from driftbot.ftypes import Report
+from driftbot.report.fingerprint import fingerprint
+from driftbot.yamlpos import Problem, YamlProblems
+
+BASELINE_VERSION: Literal[1] = 1
+
+
+class _Strict(BaseModel):
+    # Other keys are allowed so that a saved `--format json` report is a baseline as it is.
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+
+class BaselineEntry(_Strict):
+    fingerprint: str = Field(pattern=r"^[0-9a-f]{32}$")
+    # The rest is for the people who review a baseline change; matching uses the fingerprint only.
+    rule: str
+    path: str
+    symbol: str | None = None
+    message: str | None = None
+
+
+class BaselineFile(_Strict):
+    version: Literal[1]
+    findings: list[BaselineEntry]
+
+
+def write_baseline(report: Report, path: Path) -> int:
+    """Write every finding of `report` to `path` (atomically); return how many were written."""
+    entries = [
+        BaselineEntry(fingerprint=fingerprint(f), rule=f.rule, path=f.location.path, symbol=f.symbol, message=f.message)
+        for f in report.findings
+    ]
+    # Sorted without line numbers, so moving code does not churn the file's diff.
+    entries.sort(key=lambda e: (e.path, e.rule, e.symbol or "", e.fingerprint, e.message or ""))
+    doc = BaselineFile(version=BASELINE_VERSION, findings=entries)
+    text = json.dumps(doc.model_dump(exclude_none=True), indent=2, ensure_ascii=False) + "\n"
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise DriftbotError(f"{path}: cannot write baseline: {exc.strerror}") from None
+    return len(entries)
+
+
+def read_baseline(path: Path) -> BaselineFile:
+    """Parse a baseline file; anything wrong is a DriftbotError naming `file:line:col`."""
+    shown = str(path)
+    text = _read_text(path, shown)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        problem = Problem(shown, exc.lineno, exc.colno, f"invalid JSON: {exc.msg}")
+        raise DriftbotError(f"invalid baseline: {problem}") from None
+    try:
+        return BaselineFile.model_validate(data)
+    except ValidationError as exc:
+        problem = _locate(text, shown, exc)
+        more = exc.error_count() - 1
+        suffix = f" (and {more} more)" if more else ""
+        raise DriftbotError(f"invalid baseline: {problem}{suffix}") from None
+
+
+def filter_new(report: Report, baseline_path: Path) -> Report:
+    """`report` without the findings recorded in the baseline at `baseline_path`."""
+    budget = Counter(e.fingerprint for e in read_baseline(baseline_path).findings)
+    new = []
+    for f in report.findings:
+        fp = fingerprint(f)
+        if budget[fp] > 0:
+            budget[fp] -= 1
+        else:
+            new.append(f)
+    return replace(report, findings=tuple(new))
+
+
+def _read_text(path: Path, shown: str) -> str:
+    """Read UTF-8 without yamlpos's 5 MB cap: a legacy repo's baseline can be bigger (about 250 bytes a finding)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DriftbotError(f"invalid baseline: {Problem(shown, 1, 1, f'cannot read file: {exc.strerror}')}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line, column = before.count(b"\n") + 1, exc.start - (before.rfind(b"\n") + 1) + 1
+        problem = Problem(shown, line, column, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")
+        raise DriftbotError(f"invalid baseline: {problem}") from None
+
+
+def _locate(text: str, shown: str, exc: ValidationError) -> Problem:
+    """Position the first validation error: JSON is YAML, and yamlpos knows where every key is."""
+    try:
+        yamlpos.validate(BaselineFile, yamlpos.loads(text, shown))
+    except YamlProblems as positioned:
+        return positioned.problems[0]
+    # Only reached if YAML reads this JSON differently; the error still gets a file:line:col.
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "document"
+    return Problem(shown, 1, 1, f"{where}: {first['msg']}")

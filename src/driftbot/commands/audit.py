@@ -1,0 +1,84 @@
+"""`driftbot audit`: report drift between the SSOT and the repository."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from driftbot.audit import run_audit
+from driftbot.baseline import filter_new
+from driftbot.errors import EXIT_DRIFT, EXIT_OK, DriftbotError
+from driftbot.ftypes import Severity
+from driftbot.report import RENDERERS
+
+
+class ProgressBar:
+    """A one-line bar on stderr, drawn only on a TTY and only once scanning takes over half a second."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.enabled = sys.stderr.isatty()
+        self.drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total == 0 or time.monotonic() - self.start < 0.5:
+            return
+        width = 30
+        filled = width * done // total
+        sys.stderr.write(f"\rscanning [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        sys.stderr.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+def severity(text: str) -> Severity:
+    try:
+        return Severity.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+@dataclass(frozen=True)
+class Audit:
+    help: str = "Report drift between the SSOT and the code. Exit 1 when a finding reaches --fail-on."
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("path", nargs="?", type=Path, default=Path("."), help="repository root (default: .)")
+        parser.add_argument("--ssot", type=Path, help="SSOT directory (default: PATH/ssot or `ssot:` in config)")
+        parser.add_argument("--config", type=Path, help="config file (default: PATH/.driftbot.yml)")
+        parser.add_argument("--format", choices=sorted(RENDERERS), default="text", help="output format")
+        parser.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
+        parser.add_argument("--baseline", type=Path, help="report only findings not in this earlier JSON report")
+        parser.add_argument(
+            "--fail-on", type=severity, default=Severity.LOW, metavar="SEVERITY",
+            help="lowest severity that makes the exit code 1 (default: low)",
+        )
+
+    def run(self, args: argparse.Namespace) -> int:
+        bar = ProgressBar()
+        try:
+            report = run_audit(args.path, ssot_dir=args.ssot, config_path=args.config, progress=bar)
+        finally:
+            bar.close()
+        if args.baseline is not None:
+            report = filter_new(report, args.baseline)
+        color = args.format == "text" and args.output is None and sys.stdout.isatty()
+        text = RENDERERS[args.format](report, color=color)
+        if args.output is not None:
+            try:
+                args.output.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise DriftbotError(f"{args.output}: cannot write report: {exc.strerror}") from None
+        else:
+            sys.stdout.write(text)
+        return EXIT_DRIFT if report.at_or_above(args.fail_on) else EXIT_OK
+
+
+COMMAND = Audit()

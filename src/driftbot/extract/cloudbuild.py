@@ -1,0 +1,95 @@
+"""gcloud commands inside Cloud Build configs (`cloudbuild*.yaml`).
+
+Two step shapes carry them: a shell (`entrypoint: bash` with `args: ['-c', SCRIPT]`, or `script:`),
+read by `extract.shell.parse_script` with positions mapped back into the YAML file; and the gcloud
+builder itself (`entrypoint: gcloud`, or `name: gcr.io/cloud-builders/gcloud` without an
+entrypoint), whose `args` are already one word each. Cloud Build substitutions (`$PROJECT_ID`,
+`${_ENV}`) are holes; `$$` is Cloud Build's escape for a literal `$`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+import yaml
+
+from driftbot.extract.shell import GcloudCommand, Mapper, Value, Word, command_in_words, expand_literal, parse_script
+from driftbot.ftypes import Location
+
+SHELLS = frozenset({"bash", "sh", "/bin/bash", "/bin/sh", "/usr/bin/env"})
+
+
+class CloudBuildError(ValueError):
+    def __init__(self, line: int, column: int, message: str) -> None:
+        super().__init__(message)
+        self.line, self.column = line, column
+
+
+def is_cloudbuild(path: str) -> bool:
+    name = posixpath.basename(path)
+    return name.startswith("cloudbuild") and name.endswith((".yaml", ".yml"))
+
+
+def parse_cloudbuild(text: str, path: str) -> list[GcloudCommand]:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise CloudBuildError(mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, "invalid YAML") from None
+    except yaml.YAMLError:
+        raise CloudBuildError(1, 1, "invalid YAML") from None
+    steps = _get(root, "steps")
+    if not isinstance(steps, yaml.SequenceNode):
+        return []
+    out: list[GcloudCommand] = []
+    for step in steps.value:
+        out.extend(_step(step, text, path))
+    return out
+
+
+def _step(step: yaml.Node, text: str, path: str) -> list[GcloudCommand]:
+    entrypoint, image = _scalar(_get(step, "entrypoint")), _scalar(_get(step, "name")) or ""
+    script, args = _get(step, "script"), _get(step, "args")
+    out: list[GcloudCommand] = []
+    if isinstance(script, yaml.ScalarNode):
+        out.extend(parse_script(script.value, path, _mapper(script, text), dollar_dollar=True))
+    if not isinstance(args, yaml.SequenceNode):
+        return out
+    items = [a for a in args.value if isinstance(a, yaml.ScalarNode)]
+    if entrypoint in SHELLS:
+        flag = next((k for k, a in enumerate(items) if a.value.startswith("-") and "c" in a.value), None)
+        if flag is not None and flag + 1 < len(items):
+            body = items[flag + 1]
+            out.extend(parse_script(body.value, path, _mapper(body, text), dollar_dollar=True))
+    elif entrypoint == "gcloud" or (entrypoint is None and image.split(":")[0].endswith(("/gcloud", "/cloud-sdk"))):
+        first = items[0] if items else args
+        at = Location(path, first.start_mark.line + 1, first.start_mark.column + 1)
+        words = [Word(Value(("gcloud",)), at, "gcloud")]
+        for a in items:
+            loc = Location(path, a.start_mark.line + 1, a.start_mark.column + 1)
+            words.append(Word(expand_literal(a.value, dollar_dollar=True), loc, a.value))
+        command = command_in_words(words)
+        if command is not None:
+            out.append(command)
+    return out
+
+
+def _get(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    return next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
+
+
+def _scalar(node: yaml.Node | None) -> str | None:
+    return node.value if isinstance(node, yaml.ScalarNode) else None
+
+
+def _mapper(node: yaml.ScalarNode, text: str) -> Mapper:
+    """Map a position inside the scalar's value to the YAML file."""
+    line0, col0 = node.start_mark.line, node.start_mark.column
+    if node.style in ("|", ">"):
+        lines = text.splitlines()
+        indent = next((len(s) - len(s.lstrip(" ")) for s in lines[line0 + 1 :] if s.strip()), 0)
+        return lambda line, col: (line0 + 2 + line, indent + col + 1)
+    shift = 1 if node.style in ("'", '"') else 0
+    return lambda line, col: (line0 + 1 + line, col0 + shift + col + 1 if line == 0 else col + 1)

@@ -1,0 +1,184 @@
+"""Table references and comments of a SQL file (sqlglot, BigQuery dialect), with exact positions.
+
+Positions come from sqlglot's character offsets (`Token.start`/`end`, inclusive), turned into 1-based
+line/column here: sqlglot's own `col` is the column of a token's *last* character. Statements are
+parsed one by one, so one bad statement is reported and the others are still read. Comments are
+found in the gaps between tokens, so a `--` inside a string literal is never taken for one.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.errors import ErrorLevel, ParseError, TokenError
+from sqlglot.tokens import Token, TokenType
+
+from driftbot.ftypes import Location
+
+DIALECT = Dialect.get_or_raise("bigquery")
+IDENTIFIER_TOKENS = frozenset({TokenType.VAR, TokenType.IDENTIFIER})
+
+
+@dataclass(frozen=True)
+class TableRef:
+    """`project.dataset.table` as written; `name_at` is where the table part itself starts."""
+
+    project: str | None
+    dataset: str | None
+    table: str
+    location: Location  # first character of the whole reference (a backtick included)
+    name_at: Location | None  # None when the table part's exact position is unknown (not fixable)
+    defined: bool = False  # the table a CREATE/DROP/ALTER statement defines, not one it reads
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A `--`, `#` or `/* */` comment; `text` without its markers, `text_at` where `text` starts."""
+
+    text: str
+    location: Location  # the comment marker
+    text_at: Location
+    block: bool
+
+
+@dataclass(frozen=True)
+class SqlProblem:
+    location: Location
+    message: str
+
+
+@dataclass(frozen=True)
+class SqlFile:
+    path: str
+    tables: tuple[TableRef, ...]
+    comments: tuple[Comment, ...]
+    identifiers: frozenset[str]  # every unquoted/quoted identifier part used in the code (not comments)
+    problems: tuple[SqlProblem, ...]
+
+
+class Positions:
+    """Character offset -> 1-based (line, column)."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+
+    def at(self, offset: int) -> Location:
+        line = bisect.bisect_right(self.starts, offset)
+        return Location(self.path, line, offset - self.starts[line - 1] + 1)
+
+
+def extract(path: str, text: str) -> SqlFile:
+    pos = Positions(path, text)
+    try:
+        tokens = DIALECT.tokenize(text)
+    except TokenError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else "tokenizer error"
+        return SqlFile(path, (), (), frozenset(), (SqlProblem(pos.at(0), f"cannot read SQL: {first}"),))
+    comments = tuple(_comments(text, tokens, pos))
+    tables: list[TableRef] = []
+    problems: list[SqlProblem] = []
+    for chunk in _statements(tokens):
+        try:
+            parsed = DIALECT.parser(error_level=ErrorLevel.RAISE).parse(chunk, text)
+        except ParseError as exc:
+            problems.append(SqlProblem(pos.at(chunk[0].start), f"cannot parse SQL statement: {_reason(exc)}"))
+            continue
+        for statement in parsed:
+            if statement is not None:
+                tables.extend(_tables(statement, text, pos))
+    identifiers = frozenset(
+        part for t in tokens if t.token_type in IDENTIFIER_TOKENS for part in t.text.split(".") if part
+    )
+    tables.sort(key=lambda t: (t.location.line, t.location.column))
+    return SqlFile(path, tuple(tables), comments, identifiers, tuple(problems))
+
+
+def _statements(tokens: Sequence[Token]) -> Iterator[list[Token]]:
+    chunk: list[Token] = []
+    for t in tokens:
+        chunk.append(t)
+        if t.token_type == TokenType.SEMICOLON:
+            if len(chunk) > 1:
+                yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _reason(exc: ParseError) -> str:
+    if exc.errors:
+        return str(exc.errors[0].get("description", exc)).split(". Line")[0]
+    return str(exc).splitlines()[0]
+
+
+def _tables(statement: exp.Expression, text: str, pos: Positions) -> Iterator[TableRef]:
+    for table in statement.find_all(exp.Table):
+        parts = [p for p in table.parts if isinstance(p, exp.Identifier)]
+        if not parts or not table.name:
+            continue
+        starts = [p.meta.get("start") for p in parts]
+        first = starts[0]
+        if not isinstance(first, int):
+            continue
+        yield TableRef(
+            project=table.catalog or None,
+            dataset=table.db or None,
+            table=table.name,
+            location=pos.at(first),
+            name_at=_name_at(parts[-1], table.name, text, pos),
+            defined=_is_ddl_target(table),
+        )
+
+
+def _is_ddl_target(table: exp.Table) -> bool:
+    node: exp.Expression = table
+    parent = table.parent
+    if isinstance(parent, exp.Schema):
+        node, parent = parent, parent.parent
+    return isinstance(parent, exp.Create | exp.Drop | exp.Alter) and node.arg_key == "this"
+
+
+def _name_at(part: exp.Identifier, name: str, text: str, pos: Positions) -> Location | None:
+    """Where the table name starts: its own token, or the tail of a backticked `a.b.c` token."""
+    start, end = part.meta.get("start"), part.meta.get("end")
+    if not isinstance(start, int) or not isinstance(end, int):
+        return None
+    raw = text[start : end + 1]
+    if raw == name:
+        return pos.at(start)
+    if raw.startswith("`") and raw.endswith("`") and raw[1:-1].endswith(name):
+        inner = raw[1:-1]
+        head = inner[: len(inner) - len(name)]
+        if head == "" or head.endswith("."):
+            return pos.at(end - len(name))
+    return None
+
+
+def _comments(text: str, tokens: Sequence[Token], pos: Positions) -> Iterator[Comment]:
+    """Scan the text between tokens (only whitespace and comments live there)."""
+    edges = [-1] + [x for t in tokens for x in (t.start, t.end)] + [len(text)]
+    for i in range(0, len(edges), 2):
+        yield from _scan_gap(text, edges[i] + 1, edges[i + 1], pos)
+
+
+def _scan_gap(text: str, start: int, stop: int, pos: Positions) -> Iterator[Comment]:
+    i = start
+    while i < stop:
+        if text.startswith("--", i) or text[i] == "#":
+            body = i + (2 if text[i] == "-" else 1)
+            end = text.find("\n", body, stop)
+            end = stop if end == -1 else end
+            yield Comment(text[body:end].rstrip("\r"), pos.at(i), pos.at(body), block=False)
+            i = end
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2, stop)
+            close = stop if end == -1 else end
+            yield Comment(text[i + 2 : close], pos.at(i), pos.at(i + 2), block=True)
+            i = close + 2
+        else:
+            i += 1

@@ -1,0 +1,194 @@
+"""The only PyGithub user: a small typed facade with exactly the calls the bot makes.
+
+Every method is one REST call (a list may page). The client is built lazily (`lazy=True`), so
+PyGithub never fetches an object just to reach a sub-resource. Retries: 5xx, 429 and secondary
+rate limits back off (PyGithub's `GithubRetry` honours `Retry-After`), and PATCH is retried too
+because it is idempotent. Failures become `ApiError`: one line, never the token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import requests
+from github import Auth, Github, GithubException, GithubRetry
+from github.PullRequest import PullRequest
+from github.Repository import Repository
+from pydantic import SecretStr
+from urllib3.util.retry import Retry
+
+from driftbot.errors import EXIT_ERROR, DriftbotError
+from driftbot.github.env import ApiTuning
+
+T = TypeVar("T")
+WRITE_ROLES = frozenset({"admin", "maintain", "write"})
+
+
+class ApiError(DriftbotError):
+    def __init__(self, what: str, status: int | None, detail: str) -> None:
+        shown = f"{status} {detail}" if status is not None else detail
+        super().__init__(f"GitHub API: {what} failed: {shown}", EXIT_ERROR)
+        self.status = status
+        self.detail = detail
+
+    @property
+    def read_only(self) -> bool:
+        """The token may not write here: a fork PR's GITHUB_TOKEN, or a missing `permissions:` scope."""
+        return self.status == 403 and "not accessible" in self.detail.lower()
+
+
+@dataclass(frozen=True)
+class CommentInfo:
+    id: int
+    body: str
+    author: str
+
+
+@dataclass(frozen=True)
+class CheckRunInfo:
+    id: int
+    external_id: str | None
+    status: str
+
+
+@dataclass(frozen=True)
+class PullInfo:
+    number: int
+    state: str
+    head_ref: str
+    head_sha: str
+    head_repo: str | None
+    base_ref: str
+    body: str
+    html_url: str
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    base_url: str
+    token: SecretStr = field(repr=False)
+    tuning: ApiTuning = ApiTuning()
+
+
+def _retry(tuning: ApiTuning) -> Retry:
+    return GithubRetry(
+        total=tuning.retries,
+        backoff_factor=tuning.backoff_factor,
+        secondary_rate_wait=tuning.secondary_rate_wait,
+        status_forcelist=[*range(500, 600), 429],
+        allowed_methods=Retry.DEFAULT_ALLOWED_METHODS | {"GET", "POST", "PATCH"},
+    )
+
+
+class GitHubApi:
+    """Calls against one repository. No request is made until a method is called."""
+
+    def __init__(self, settings: ApiSettings, repository: str) -> None:
+        tuning = settings.tuning
+        self.repository = repository
+        self.owner = repository.split("/", 1)[0]
+        self._github = Github(
+            auth=Auth.Token(settings.token.get_secret_value()) if settings.token.get_secret_value() else None,
+            base_url=settings.base_url,
+            timeout=tuning.timeout,
+            retry=_retry(tuning),
+            seconds_between_requests=tuning.seconds_between_requests,
+            seconds_between_writes=tuning.seconds_between_writes,
+            lazy=True,
+        )
+        self._repo: Repository = self._github.get_repo(repository)
+
+    def __repr__(self) -> str:
+        return f"GitHubApi({self.repository!r})"
+
+    def _do(self, what: str, action: Callable[[], T]) -> T:
+        try:
+            return action()
+        except GithubException as exc:
+            data = exc.data if isinstance(exc.data, dict) else {}
+            raise ApiError(what, exc.status, str(exc.message or data.get("message") or exc.data)) from None
+        except requests.RequestException as exc:
+            raise ApiError(what, None, type(exc).__name__) from None
+
+    # -- issue comments ----------------------------------------------------------------
+
+    def list_issue_comments(self, number: int) -> list[CommentInfo]:
+        def fetch() -> list[CommentInfo]:
+            return [
+                CommentInfo(c.id, c.body or "", c.user.login if c.user else "")
+                for c in self._repo.get_issue(number).get_comments()
+            ]
+
+        return self._do(f"list comments of #{number}", fetch)
+
+    def create_issue_comment(self, number: int, body: str) -> int:
+        return self._do(f"comment on #{number}", lambda: self._repo.get_issue(number).create_comment(body).id)
+
+    def edit_issue_comment(self, number: int, comment_id: int, body: str) -> None:
+        self._do(f"edit comment {comment_id}", lambda: self._repo.get_issue(number).get_comment(comment_id).edit(body))
+
+    def delete_issue_comment(self, number: int, comment_id: int) -> None:
+        self._do(f"delete comment {comment_id}", lambda: self._repo.get_issue(number).get_comment(comment_id).delete())
+
+    def add_reaction(self, number: int, comment_id: int, content: str) -> None:
+        comment = self._repo.get_issue(number).get_comment(comment_id)
+        self._do(f"react to comment {comment_id}", lambda: comment.create_reaction(content))
+
+    # -- permissions and pulls ---------------------------------------------------------
+
+    def can_write(self, login: str) -> bool:
+        """Whether `login` has write, maintain or admin permission (maintain reads as `write`)."""
+        permission = self._do(f"read permission of {login}", lambda: self._repo.get_collaborator_permission(login))
+        return permission in WRITE_ROLES
+
+    def get_pull(self, number: int) -> PullInfo:
+        return self._do(f"read pull request #{number}", lambda: _pull_info(self._repo.get_pull(number)))
+
+    def find_open_pulls(self, branch: str) -> list[PullInfo]:
+        def fetch() -> list[PullInfo]:
+            pulls = self._repo.get_pulls(state="open", head=f"{self.owner}:{branch}")
+            return [p for p in map(_pull_info, pulls) if p.head_ref == branch]
+
+        return self._do(f"list pull requests from {branch}", fetch)
+
+    def create_pull(self, *, title: str, body: str, head: str, base: str) -> PullInfo:
+        def create() -> PullInfo:
+            return _pull_info(self._repo.create_pull(title=title, body=body, head=head, base=base))
+
+        return self._do(f"open a pull request from {head}", create)
+
+    def update_pull(self, number: int, *, body: str | None = None, title: str | None = None,
+                    state: str | None = None) -> None:
+        changes: dict[str, Any] = {k: v for k, v in (("body", body), ("title", title), ("state", state)) if v is not None}
+        self._do(f"update pull request #{number}", lambda: self._repo.get_pull(number).edit(**changes))
+
+    # -- check runs --------------------------------------------------------------------
+
+    def find_check_runs(self, sha: str, name: str) -> list[CheckRunInfo]:
+        def fetch() -> list[CheckRunInfo]:
+            runs = self._repo.get_commit(sha).get_check_runs(check_name=name)
+            return [CheckRunInfo(r.id, r.external_id, r.status) for r in runs]
+
+        return self._do(f"list check runs of {sha[:7]}", fetch)
+
+    def create_check_run(self, **fields: Any) -> int:
+        return self._do("create check run", lambda: self._repo.create_check_run(**fields).id)
+
+    def update_check_run(self, check_run_id: int, **fields: Any) -> None:
+        self._do(f"update check run {check_run_id}", lambda: self._repo.get_check_run(check_run_id).edit(**fields))
+
+
+def _pull_info(pull: PullRequest) -> PullInfo:
+    head_repo = pull.head.repo.full_name if pull.head.repo is not None else None
+    return PullInfo(
+        number=pull.number,
+        state=pull.state,
+        head_ref=pull.head.ref,
+        head_sha=pull.head.sha,
+        head_repo=head_repo,
+        base_ref=pull.base.ref,
+        body=pull.body or "",
+        html_url=pull.html_url,
+    )

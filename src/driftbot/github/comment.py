@@ -1,0 +1,55 @@
+"""The one living PR comment: found by a hidden marker, edited in place, marked resolved when clean.
+
+Exactly one: if two runs raced and both created a comment, the next run keeps the oldest and
+deletes the others. A body that would not change is not sent again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from driftbot.github.client import GitHubApi
+
+MARKER = "<!-- driftbot:report -->"
+COMMENT_LIMIT = 65_536  # GitHub's cap on a comment body, in characters
+RESOLVED = (
+    f"{MARKER}\n### driftbot: no drift left\n\n"
+    "Every finding reported earlier on this pull request is resolved. ✅\n"
+)
+HEADER = "{marker}\n<sub>driftbot audited {sha}</sub>\n\n"
+
+Operation = Literal["created", "updated", "resolved", "unchanged", "none"]
+
+
+@dataclass(frozen=True)
+class CommentOutcome:
+    operation: Operation
+    comment_id: int | None
+
+
+def header(sha: str) -> str:
+    return HEADER.format(marker=MARKER, sha=sha[:7])
+
+
+def sync(gh: GitHubApi, number: int, body: str | None) -> CommentOutcome:
+    """Make the PR's driftbot comment say `body`; `None` means no drift (resolve, or stay silent)."""
+    mine = [c for c in gh.list_issue_comments(number) if c.body.startswith(MARKER)]
+    for duplicate in mine[1:]:
+        gh.delete_issue_comment(number, duplicate.id)
+    current = mine[0] if mine else None
+    if body is None:
+        if current is None:
+            return CommentOutcome("none", None)
+        if current.body == RESOLVED:
+            return CommentOutcome("unchanged", current.id)
+        gh.edit_issue_comment(number, current.id, RESOLVED)
+        return CommentOutcome("resolved", current.id)
+    if len(body) > COMMENT_LIMIT:
+        raise ValueError(f"comment body of {len(body)} characters exceeds GitHub's {COMMENT_LIMIT}")
+    if current is None:
+        return CommentOutcome("created", gh.create_issue_comment(number, body))
+    if current.body == body:
+        return CommentOutcome("unchanged", current.id)
+    gh.edit_issue_comment(number, current.id, body)
+    return CommentOutcome("updated", current.id)

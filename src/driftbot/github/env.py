@@ -1,0 +1,193 @@
+"""The GitHub Actions environment: inputs, event, and the files a step writes its results to.
+
+Docker actions receive each input as `INPUT_<NAME>` with the name upper-cased and its hyphens
+kept (`INPUT_GITHUB-TOKEN`); `INPUT_GITHUB_TOKEN` and `GITHUB_TOKEN` are accepted too so that
+`driftbot action` also runs from a plain `run:` step.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, TextIO
+
+from pydantic import SecretStr
+
+from driftbot.errors import DriftbotError
+from driftbot.ftypes import Severity
+
+Mode = Literal["auto", "pull-request", "comment", "autofix", "audit"]
+MODES: tuple[Mode, ...] = ("auto", "pull-request", "comment", "autofix", "audit")
+DEFAULT_API_URL = "https://api.github.com"
+DEFAULT_AUTOFIX_BRANCH = "driftbot/autofix"
+REPORT_NAME = "driftbot-report.json"
+BRANCH_RE = re.compile(r"^(?!/)(?!.*(?:\.\.|//|@\{|\.lock$|/$))[A-Za-z0-9._/-]+$")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    token: SecretStr = field(repr=False)
+    mode: Mode = "auto"
+    ssot: str | None = None
+    config: str | None = None
+    inventories: tuple[str, ...] = ()
+    fail_on: Severity = Severity.LOW
+    autofix_branch: str = DEFAULT_AUTOFIX_BRANCH
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class ApiTuning:
+    """PyGithub's throttling and retry knobs; tests set the waits to 0 through DRIFTBOT_API_* variables."""
+
+    seconds_between_requests: float = 0.25
+    seconds_between_writes: float = 1.0
+    retries: int = 5
+    backoff_factor: float = 2.0
+    secondary_rate_wait: float = 60.0
+    timeout: int = 30
+
+
+@dataclass(frozen=True)
+class ActionsEnv:
+    event_name: str
+    event_path: Path | None
+    repository: str
+    api_url: str
+    server_url: str
+    workspace: Path
+    output_file: Path | None
+    summary_file: Path | None
+    run_id: str | None
+    inputs: Inputs
+    tuning: ApiTuning
+
+    @property
+    def run_url(self) -> str | None:
+        return f"{self.server_url}/{self.repository}/actions/runs/{self.run_id}" if self.run_id else None
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> ActionsEnv:
+        def get(name: str) -> str | None:
+            value = environ.get(name, "").strip()
+            return value or None
+
+        event_name = get("GITHUB_EVENT_NAME")
+        repository = get("GITHUB_REPOSITORY")
+        if event_name is None or repository is None:
+            raise DriftbotError("`driftbot action` runs inside GitHub Actions: GITHUB_EVENT_NAME and GITHUB_REPOSITORY unset")
+        path = get("GITHUB_EVENT_PATH")
+        output, summary = get("GITHUB_OUTPUT"), get("GITHUB_STEP_SUMMARY")
+        return cls(
+            event_name=event_name,
+            event_path=Path(path) if path else None,
+            repository=repository,
+            api_url=(get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/"),
+            server_url=(get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/"),
+            workspace=Path(get("GITHUB_WORKSPACE") or "."),
+            output_file=Path(output) if output else None,
+            summary_file=Path(summary) if summary else None,
+            run_id=get("GITHUB_RUN_ID"),
+            inputs=_inputs(environ),
+            tuning=_tuning(environ),
+        )
+
+
+def _input(environ: Mapping[str, str], name: str) -> str | None:
+    for key in (f"INPUT_{name.upper()}", f"INPUT_{name.upper().replace('-', '_')}"):
+        value = environ.get(key, "").strip()
+        if value:
+            return value
+    return None
+
+
+def _inputs(environ: Mapping[str, str]) -> Inputs:
+    token = _input(environ, "github-token") or environ.get("GITHUB_TOKEN", "").strip()
+    mode = _input(environ, "mode") or "auto"
+    if mode not in MODES:
+        raise DriftbotError(f"input mode: unknown mode {mode!r} (choose from {', '.join(MODES)})")
+    try:
+        fail_on = Severity.parse(_input(environ, "fail-on") or "low")
+    except ValueError as exc:
+        raise DriftbotError(f"input fail-on: {exc}") from None
+    branch = _input(environ, "autofix-branch") or DEFAULT_AUTOFIX_BRANCH
+    if not BRANCH_RE.match(branch):
+        raise DriftbotError(f"input autofix-branch: {branch!r} is not a valid branch name")
+    dry_run = (_input(environ, "dry-run") or "false").lower()
+    if dry_run not in ("true", "false"):
+        raise DriftbotError(f"input dry-run: expected true or false, got {dry_run!r}")
+    inventories = re.split(r"[\s,]+", _input(environ, "inventory") or "")
+    return Inputs(
+        token=SecretStr(token),
+        mode=mode,  # type: ignore[arg-type]  # checked against MODES above
+        ssot=_input(environ, "ssot"),
+        config=_input(environ, "config"),
+        inventories=tuple(i for i in inventories if i),
+        fail_on=fail_on,
+        autofix_branch=branch,
+        dry_run=dry_run == "true",
+    )
+
+
+def _tuning(environ: Mapping[str, str]) -> ApiTuning:
+    defaults = ApiTuning()
+    values: dict[str, float] = {}
+    for name in ("seconds_between_requests", "seconds_between_writes", "backoff_factor", "secondary_rate_wait"):
+        raw = environ.get(f"DRIFTBOT_API_{name.upper()}")
+        if raw:
+            try:
+                values[name] = float(raw)
+            except ValueError:
+                raise DriftbotError(f"DRIFTBOT_API_{name.upper()}: not a number: {raw!r}") from None
+    return ApiTuning(
+        seconds_between_requests=values.get("seconds_between_requests", defaults.seconds_between_requests),
+        seconds_between_writes=values.get("seconds_between_writes", defaults.seconds_between_writes),
+        backoff_factor=values.get("backoff_factor", defaults.backoff_factor),
+        secondary_rate_wait=values.get("secondary_rate_wait", defaults.secondary_rate_wait),
+    )
+
+
+# -- what a step writes back ---------------------------------------------------------------
+
+
+def write_outputs(path: Path | None, outputs: Mapping[str, str]) -> None:
+    """Append `name=value` lines to GITHUB_OUTPUT (values here never hold a newline)."""
+    if path is None:
+        return
+    with path.open("a", encoding="utf-8") as out:
+        for name, value in outputs.items():
+            out.write(f"{name}={value.replace(chr(10), ' ')}\n")
+
+
+def append_summary(path: Path | None, markdown: str) -> None:
+    if path is None:
+        return
+    with path.open("a", encoding="utf-8") as out:
+        out.write(markdown if markdown.endswith("\n") else markdown + "\n")
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+Level = Literal["error", "warning", "notice"]
+
+
+def workflow_command(level: Level, message: str, *, file: str | None = None, line: int | None = None,
+                     col: int | None = None, title: str | None = None) -> str:
+    """`::error file=...,line=...::message`, escaped as the runner expects."""
+    props = [f"{key}={_escape_property(str(value))}" for key, value in
+             (("file", file), ("line", line), ("col", col), ("title", title)) if value is not None]
+    head = f"::{level} {','.join(props)}" if props else f"::{level}"
+    return f"{head}::{_escape_data(message)}"
+
+
+def emit(line: str, stream: TextIO | None = None) -> None:
+    print(line, file=stream or sys.stdout, flush=True)

@@ -1,0 +1,39 @@
+"""`pull_request`: audit the checked-out PR, then the check run, the living comment and the summary.
+
+API calls on a same-repository PR: list check runs, create the run (+1 per further 50
+annotations), list comments, and at most one comment write. A fork PR's `pull_request` run has a
+read-only token, so it makes no call at all and uses workflow annotations instead.
+"""
+
+from __future__ import annotations
+
+from driftbot.errors import EXIT_DRIFT, EXIT_OK
+from driftbot.github import pipeline
+from driftbot.github.client import GitHubApi
+from driftbot.github.context import Result, RunContext
+from driftbot.github.events import PullRequestEvent
+from driftbot.github.review import review
+
+SKIPPED_CLOSED = "driftbot: pull request #{number} is closed; nothing to audit"
+FORK_READ_ONLY = "the pull request comes from a fork, and its GITHUB_TOKEN is read-only"
+DRY_RUN = "dry-run"
+
+
+def handle(event: PullRequestEvent, gh: GitHubApi, ctx: RunContext) -> Result:
+    pull = event.pull_request
+    if event.action == "closed":
+        print(SKIPPED_CLOSED.format(number=pull.number))
+        return Result(pull_request_number=pull.number)
+    report = pipeline.audit(ctx.workspace, ctx.options)
+    reason = None
+    if ctx.dry_run:
+        reason = DRY_RUN
+    elif ctx.env.event_name == "pull_request" and event.is_fork():
+        reason = FORK_READ_ONLY  # pull_request_target runs with a write token and may publish
+    outcome = review(gh, ctx, number=pull.number, sha=pull.head.sha, report=report, read_only_reason=reason)
+    return Result(
+        report=report,
+        sections=[outcome.note] if outcome.note else [],
+        pull_request_number=pull.number,
+        exit_code=EXIT_DRIFT if outcome.conclusion == "failure" else EXIT_OK,
+    )

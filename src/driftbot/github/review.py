@@ -1,0 +1,84 @@
+"""Show an audit of a PR commit where reviewers look: the check run and the living comment.
+
+When the token cannot write (fork PRs get a read-only GITHUB_TOKEN), the same findings go out as
+workflow annotations and the job summary instead, and the run does not fail for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from driftbot.ftypes import Report, Severity
+from driftbot.github import checks, comment, pipeline
+from driftbot.github.client import ApiError, GitHubApi
+from driftbot.github.comment import CommentOutcome
+from driftbot.github.context import RunContext
+from driftbot.github.env import Level, emit, workflow_command
+
+MAX_WORKFLOW_ANNOTATIONS = 50
+READ_ONLY_NOTE = (
+    "> [!NOTE]\n> driftbot did not write to this repository ({reason}), so it shows its findings as "
+    "workflow annotations and in this summary instead of a check run and a PR comment.\n"
+)
+MORE_ANNOTATIONS = "{count} more finding(s) in the job summary"
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    conclusion: checks.Conclusion
+    check_run_id: int | None = None
+    comment: CommentOutcome | None = None
+    read_only_reason: str | None = None
+
+    @property
+    def note(self) -> str | None:
+        return READ_ONLY_NOTE.format(reason=self.read_only_reason) if self.read_only_reason else None
+
+
+def see_also(ctx: RunContext) -> str:
+    url = ctx.env.run_url
+    return f"the [job summary]({url})" if url else "the job summary"
+
+
+def review(gh: GitHubApi, ctx: RunContext, *, number: int, sha: str, report: Report,
+           read_only_reason: str | None = None) -> ReviewOutcome:
+    verdict = checks.conclusion(report, ctx.fail_on)
+    if read_only_reason is None:
+        try:
+            return _publish(gh, ctx, number=number, sha=sha, report=report)
+        except ApiError as exc:
+            if not exc.read_only:
+                raise
+            read_only_reason = exc.message
+    annotate(report, ctx.fail_on)
+    return ReviewOutcome(verdict, read_only_reason=read_only_reason)
+
+
+def _publish(gh: GitHubApi, ctx: RunContext, *, number: int, sha: str, report: Report) -> ReviewOutcome:
+    see = see_also(ctx)
+    check = checks.publish(
+        gh,
+        sha=sha,
+        report=report,
+        fail_on=ctx.fail_on,
+        summary=pipeline.markdown(report, limit=checks.SUMMARY_LIMIT, see=see),
+        details_url=ctx.env.run_url,
+    )
+    body = None
+    if report.findings:
+        top = comment.header(sha)
+        body = top + pipeline.markdown(report, limit=comment.COMMENT_LIMIT - len(top.encode()), see=see)
+    outcome = comment.sync(gh, number, body)
+    return ReviewOutcome(check.conclusion, check.check_run_id, outcome)
+
+
+def annotate(report: Report, fail_on: Severity) -> None:
+    """Workflow commands the runner turns into annotations (it shows a few per step; the summary has all)."""
+    ranked = sorted(report.findings, key=lambda f: (-f.severity, f.sort_key))
+    for finding in ranked[:MAX_WORKFLOW_ANNOTATIONS]:
+        level: Level = "error" if finding.severity >= fail_on else "notice" if finding.severity == Severity.INFO else "warning"
+        loc = finding.location
+        title = f"driftbot {finding.rule} ({finding.severity.label})"
+        emit(workflow_command(level, finding.message, file=loc.path, line=loc.line, col=loc.column, title=title))
+    if len(ranked) > MAX_WORKFLOW_ANNOTATIONS:
+        emit(workflow_command("notice", MORE_ANNOTATIONS.format(count=len(ranked) - MAX_WORKFLOW_ANNOTATIONS)))

@@ -1,0 +1,143 @@
+"""pytest plugin: `pytest --driftbot` adds the SSOT consistency checks as test items.
+
+Loaded in every pytest run through the `pytest11` entry point, so it imports nothing heavy until
+`--driftbot` is given. The audit runs once, at collection; each item only reports what it found.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from driftbot.consistency import Check
+
+MARKER = "driftbot: SSOT consistency checks added by `pytest --driftbot`"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("driftbot", "driftbot SSOT consistency checks")
+    group.addoption("--driftbot", action="store_true", help="add one test per SSOT binding and check")
+    group.addoption(
+        "--driftbot-only", action="store_true", help="with --driftbot: collect no other tests (implies --driftbot)"
+    )
+    group.addoption("--driftbot-repo", metavar="DIR", help="repository to audit (default: the rootdir)")
+    group.addoption(
+        "--driftbot-inventory",
+        metavar="URL",
+        action="append",
+        default=[],
+        help="also check that every SSOT table exists in this inventory (repeatable)",
+    )
+    group.addoption(
+        "--driftbot-fail-on",
+        metavar="SEVERITY",
+        default="low",
+        help="lowest finding severity that fails a check (default: low)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", MARKER)
+
+
+def enabled(config: pytest.Config) -> bool:
+    return bool(config.getoption("driftbot") or config.getoption("driftbot_only"))
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    # --driftbot-only: the project's own tests are not even imported (they may need services).
+    return True if config.getoption("driftbot_only") else None
+
+
+class CheckFailed(Exception):
+    """A driftbot item's failure; its text is exactly what pytest shows."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+def failure_text(excinfo: pytest.ExceptionInfo[BaseException]) -> str | None:
+    return excinfo.value.text if isinstance(excinfo.value, CheckFailed) else None
+
+
+class DriftbotSuite(pytest.Collector):
+    """The parent of every driftbot item; its items are made at collection time by the hook below."""
+
+    def collect(self) -> list[pytest.Item | pytest.Collector]:
+        return []
+
+
+class ConsistencyItem(pytest.Item):
+    def __init__(self, *, check: Check, repo: Path, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.check = check
+        self.repo = repo
+        self.add_marker("driftbot")
+
+    def runtest(self) -> None:
+        if not self.check.passed:
+            from driftbot.consistency import finding_line
+
+            raise CheckFailed("\n".join(finding_line(f) for f in self.check.findings))
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        return failure_text(excinfo) or str(super().repr_failure(excinfo, style))
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        where = self.check.location
+        if where is None:
+            return self.repo, None, self.name
+        return self.repo / where.path, where.line - 1, self.name
+
+
+class SetupItem(pytest.Item):
+    """Stands in for every check when the SSOT or config cannot be loaded: fails with that one line."""
+
+    def __init__(self, *, problem: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.problem = problem
+        self.add_marker("driftbot")
+
+    def runtest(self) -> None:
+        raise CheckFailed(self.problem)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        return failure_text(excinfo) or str(super().repr_failure(excinfo, style))
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, self.name
+
+
+@pytest.hookimpl(tryfirst=True)  # before -k / -m deselection, so those select driftbot items too
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not enabled(config):
+        return
+    from driftbot.audit import build_context, check
+    from driftbot.consistency import consistency_checks
+    from driftbot.errors import DriftbotError
+    from driftbot.ftypes import Severity
+
+    repo_opt = config.getoption("driftbot_repo")
+    repo = Path(repo_opt).resolve() if repo_opt else config.rootpath
+    inventories: list[str] = config.getoption("driftbot_inventory")
+    try:
+        fail_on = Severity.parse(config.getoption("driftbot_fail_on"))
+    except ValueError as exc:
+        raise pytest.UsageError(f"--driftbot-fail-on: {exc}") from None
+    suite = DriftbotSuite.from_parent(session, name="driftbot", path=repo, nodeid="driftbot")
+    added: list[pytest.Item] = []
+    try:
+        ctx, extra = build_context(repo)
+        report = check(ctx, extra)
+    except DriftbotError as exc:
+        added.append(SetupItem.from_parent(suite, name="test_ssot_loads", problem=f"driftbot: {exc.message}"))
+    else:
+        for c in consistency_checks(ctx, report, fail_on=fail_on, inventory=bool(inventories)):
+            added.append(ConsistencyItem.from_parent(suite, name=c.name, check=c, repo=repo))
+    # A collect report makes the terminal count these items ("collected N items") like collected ones.
+    config.hook.pytest_collectreport(report=pytest.CollectReport(suite.nodeid, "passed", None, added))
+    items.extend(added)

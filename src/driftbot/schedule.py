@@ -1,0 +1,228 @@
+"""Cron schedules in IANA time zones, and the SLA question: does a job ever fire after its deadline?
+
+Only the unix-cron format Cloud Scheduler documents (5 fields, names, ranges, steps, lists, `@daily`
+macros). A job's run on local date D (in the job's zone) must fire by the deadline on the same date D
+in the SLA's zone. Wall times that DST makes ambiguous or non-existent take the *latest* instant they
+could mean (02:30 on a spring-forward day fires as 03:30; 01:30 on a fall-back day as its second
+occurrence), deadlines the *earliest*: the check is conservative on both sides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+
+UTC = dt.UTC
+HORIZON_DAYS = 366  # "the coming year": both DST changes of every zone fall inside it
+
+_FIELDS = (("minute", 0, 59), ("hour", 0, 23), ("day of month", 1, 31), ("month", 1, 12), ("day of week", 0, 7))
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+_WEEKDAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
+_NAMES: tuple[dict[str, int], ...] = (
+    {},
+    {},
+    {},
+    {m: i + 1 for i, m in enumerate(_MONTHS)},
+    {d: i for i, d in enumerate(_WEEKDAYS)},
+)
+_MACROS = {
+    "@yearly": "0 0 1 1 *",
+    "@annually": "0 0 1 1 *",
+    "@monthly": "0 0 1 * *",
+    "@weekly": "0 0 * * 0",
+    "@daily": "0 0 * * *",
+    "@midnight": "0 0 * * *",
+    "@hourly": "0 * * * *",
+}
+
+
+@dataclass(frozen=True)
+class Cron:
+    """A parsed unix-cron schedule. Weekdays use 0 = Sunday (7 is folded into 0)."""
+
+    text: str
+    minutes: tuple[int, ...]
+    hours: tuple[int, ...]
+    days: frozenset[int]
+    months: frozenset[int]
+    weekdays: frozenset[int]
+    any_day: bool  # day-of-month field starts with '*'
+    any_weekday: bool
+
+    def runs_on(self, day: dt.date) -> bool:
+        if day.month not in self.months:
+            return False
+        dom = day.day in self.days
+        dow = day.isoweekday() % 7 in self.weekdays
+        if self.any_day and self.any_weekday:
+            return True
+        if self.any_day:
+            return dow
+        if self.any_weekday:
+            return dom
+        return dom or dow  # cron: when both are restricted, either one matching is enough
+
+    def times_on(self, day: dt.date) -> tuple[dt.time, ...]:
+        if not self.runs_on(day):
+            return ()
+        return tuple(dt.time(h, m) for h in self.hours for m in self.minutes)
+
+    def same_as(self, other: Cron) -> bool:
+        """Same firing times, however written (`0 3 * * *` == `00 3 * * 0-7`)."""
+        return (self.minutes, self.hours, self.months) == (other.minutes, other.hours, other.months) and (
+            self._day_rule() == other._day_rule()
+        )
+
+    def _day_rule(self) -> tuple[frozenset[int] | None, frozenset[int] | None]:
+        return (None if self.any_day else self.days, None if self.any_weekday else self.weekdays)
+
+
+class ScheduleError(ValueError):
+    """An unparsable schedule or unknown time zone; the message is one user-facing line."""
+
+
+def parse_cron(text: str) -> Cron:
+    spec = _MACROS.get(text.strip().lower(), text)
+    parts = spec.split()
+    if len(parts) != 5:
+        raise ScheduleError(f"schedule {text!r} is not unix-cron: expected 5 fields, got {len(parts)}")
+    sets = [_parse_field(part, i, text) for i, part in enumerate(parts)]
+    weekdays = frozenset(d % 7 for d in sets[4])
+    return Cron(
+        text=text,
+        minutes=tuple(sorted(sets[0])),
+        hours=tuple(sorted(sets[1])),
+        days=frozenset(sets[2]),
+        months=frozenset(sets[3]),
+        weekdays=weekdays,
+        any_day=parts[2].startswith("*"),
+        any_weekday=parts[4].startswith("*"),
+    )
+
+
+def _parse_field(part: str, index: int, text: str) -> set[int]:
+    label, low, high = _FIELDS[index]
+    out: set[int] = set()
+    for item in part.split(","):
+        body, _, step_text = item.partition("/")
+        step = _number(step_text, {}, label, text) if step_text else 1
+        if step < 1:
+            raise ScheduleError(f"schedule {text!r}: step in the {label} field must be at least 1")
+        if body == "*":
+            start, end = low, high
+        elif "-" in body:
+            first, _, last = body.partition("-")
+            start, end = _number(first, _NAMES[index], label, text), _number(last, _NAMES[index], label, text)
+        else:
+            start = _number(body, _NAMES[index], label, text)
+            end = high if step_text else start
+        if not (low <= start <= high and low <= end <= high) or start > end:
+            raise ScheduleError(f"schedule {text!r}: {item!r} is outside the {label} range {low}-{high}")
+        out.update(range(start, end + 1, step))
+    return out
+
+
+def _number(token: str, names: dict[str, int], label: str, text: str) -> int:
+    if token.upper() in names:
+        return names[token.upper()]
+    if not token.isdigit():
+        raise ScheduleError(f"schedule {text!r}: {token!r} is not a valid {label}")
+    return int(token)
+
+
+def zone(name: str) -> zoneinfo.ZoneInfo:
+    """An IANA zone; Cloud Scheduler's `utc` spelling is accepted."""
+    key = "UTC" if name.lower() in ("utc", "etc/utc") else name
+    try:
+        return zoneinfo.ZoneInfo(key)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ScheduleError(f"unknown time zone {name!r} (use an IANA name such as America/New_York)") from None
+
+
+def parse_deadline(text: str) -> dt.time:
+    try:
+        return dt.time.fromisoformat(text)
+    except ValueError:
+        raise ScheduleError(f"deadline {text!r} is not a time of day (HH:MM)") from None
+
+
+def latest_instant(day: dt.date, at: dt.time, tz: zoneinfo.ZoneInfo) -> dt.datetime:
+    naive = dt.datetime.combine(day, at)
+    # Aware datetimes of one zone compare by wall time and ignore `fold`, so compare in UTC.
+    return max(naive.replace(tzinfo=tz, fold=f).astimezone(UTC) for f in (0, 1)).astimezone(tz)
+
+
+def earliest_instant(day: dt.date, at: dt.time, tz: zoneinfo.ZoneInfo) -> dt.datetime:
+    naive = dt.datetime.combine(day, at)
+    return min(naive.replace(tzinfo=tz, fold=f).astimezone(UTC) for f in (0, 1)).astimezone(tz)
+
+
+def _changes_offset(day: dt.date, tz: zoneinfo.ZoneInfo) -> bool:
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=tz)
+    end = dt.datetime.combine(day, dt.time(23, 59), tzinfo=tz)
+    return start.utcoffset() != end.utcoffset()
+
+
+@dataclass(frozen=True)
+class Breach:
+    """The worst day a job fires after its SLA deadline, over the days checked."""
+
+    day: dt.date
+    scheduled: dt.time  # the wall time in the schedule
+    fires: dt.datetime  # aware, in the job's zone
+    deadline: dt.datetime  # aware, in the SLA's zone
+    late_days: int
+    checked_days: int
+    start: dt.date
+
+    @property
+    def lateness(self) -> dt.timedelta:
+        return self.fires - self.deadline
+
+    def describe(self) -> str:
+        in_sla_zone = self.fires.astimezone(self.deadline.tzinfo)
+        shown = in_sla_zone.strftime("%H:%M") if in_sla_zone.date() == self.day else f"{in_sla_zone:%Y-%m-%d %H:%M}"
+        minutes = int(self.lateness.total_seconds()) // 60
+        moved = (
+            ""
+            if self.fires.time() == self.scheduled
+            else f" (scheduled {self.scheduled:%H:%M}, not a wall time that day)"
+        )
+        return (
+            f"fires {self.fires:%H:%M} {self.fires.tzinfo}{moved} = {shown} {self.deadline.tzinfo} on {self.day}, "
+            f"{minutes // 60}h{minutes % 60:02d}m after the {self.deadline:%H:%M} {self.deadline.tzinfo} deadline "
+            f"(late on {self.late_days} of the {self.checked_days} days from {self.start})"
+        )
+
+
+def worst_breach(
+    cron: Cron,
+    job_tz: zoneinfo.ZoneInfo,
+    deadline: dt.time,
+    sla_tz: zoneinfo.ZoneInfo,
+    start: dt.date,
+    days: int = HORIZON_DAYS,
+) -> Breach | None:
+    """The latest firing past the deadline over `days` days from `start` (ties: earliest date), or None."""
+    worst: tuple[dt.timedelta, dt.date, dt.time, dt.datetime, dt.datetime] | None = None
+    late_days = 0
+    for offset in range(days):
+        day = start + dt.timedelta(days=offset)
+        times = cron.times_on(day)
+        if not times:
+            continue
+        # Off DST-change days wall time maps to instants in order, so the last time is the latest one.
+        candidates = times if _changes_offset(day, job_tz) else times[-1:]
+        at, fires = max(((t, latest_instant(day, t, job_tz)) for t in candidates), key=lambda p: p[1].astimezone(UTC))
+        due = earliest_instant(day, deadline, sla_tz)
+        late = fires.astimezone(UTC) - due.astimezone(UTC)
+        if late <= dt.timedelta(0):
+            continue
+        late_days += 1
+        if worst is None or late > worst[0]:
+            worst = (late, day, at, fires, due)
+    if worst is None:
+        return None
+    _, day, at, fires, due = worst
+    return Breach(day=day, scheduled=at, fires=fires, deadline=due, late_days=late_days, checked_days=days, start=start)

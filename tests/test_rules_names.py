@@ -1,0 +1,65 @@
+"""Name rules on hand-built bindings: exact findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from driftbot.ftypes import Binding, Collection, Element, Location, Severity
+from driftbot.rules import names
+from driftbot.ssot import loader
+
+ROOT = Path(__file__).resolve().parents[1]
+SSOT = loader.load(ROOT / "ssot", ROOT)
+PHASE2 = SSOT.by_key("phase2")
+assert PHASE2 is not None
+P2 = "ssot/processors/phase2_raw_processors.yaml"
+
+
+def binding(values: list[str], path: str = "cfg.py", symbol: str = "Cfg.phase2") -> Binding:
+    elements = tuple(Element(v, Location(path, 10 + i, 9)) for i, v in enumerate(values))
+    c = Collection(path, symbol, "list", Location(path, 9, 5), elements, 10 + len(values))
+    return Binding(c, "phase2", "name", "auto")
+
+
+def test_rename_suggestion_for_stale_name() -> None:
+    values = ["br_roster" if v == "br_rosters_current" else v for v in PHASE2.names]
+    (f,) = names.check_binding(binding(values), PHASE2)
+    assert (f.rule, f.severity, str(f.location), f.actual, f.expected, f.fixable) == (
+        "unknown-name", Severity.HIGH, "cfg.py:15:9", "br_roster", "br_rosters_current", True,
+    )
+    assert f.message == "'br_roster' is not a phase 2 processor in the SSOT; did you mean 'br_rosters_current'?"
+    assert (f.symbol, f.ssot) == ("Cfg.phase2", P2)
+
+
+def test_missing_duplicate_and_count() -> None:
+    values = [*PHASE2.names[:5], "bdl_player_boxscores"]
+    found = [(f.rule, str(f.location), f.actual, f.expected) for f in names.check_binding(binding(values), PHASE2)]
+    assert found == [
+        ("duplicate-name", "cfg.py:15:9", "bdl_player_boxscores", None),
+        ("missing-name", "cfg.py:9:5", None, "br_rosters_current"),
+    ]
+    short = list(PHASE2.names[:5])
+    found = [(f.rule, f.message) for f in names.check_binding(binding(short), PHASE2)]
+    assert found == [
+        ("missing-name", "'br_rosters_current' (phase 2 processor) is missing from Cfg.phase2"),
+        ("count-mismatch", "Cfg.phase2 lists 5 processors; the SSOT expects 6"),
+    ]
+
+
+def test_unknown_without_candidate_is_not_fixable() -> None:
+    values = [*PHASE2.names, "totally_unrelated"]
+    found = list(names.check_binding(binding(values), PHASE2))
+    assert [(f.rule, f.expected, f.fixable) for f in found] == [
+        ("unknown-name", None, False),
+        ("count-mismatch", "6", False),
+    ]
+    assert found[0].message == "'totally_unrelated' is not a phase 2 processor in the SSOT"
+
+
+def test_copy_divergence_points_at_the_odd_copy() -> None:
+    good = list(PHASE2.names)
+    odd = ["br_roster" if v == "br_rosters_current" else v for v in good]
+    bindings = [binding(good, "a.py"), binding(good, "b.py"), binding(odd, "c.py")]
+    (f,) = names.copy_divergence(bindings)
+    assert (f.rule, str(f.location)) == ("copy-divergence", "c.py:9:5")
+    assert f.message == "Cfg.phase2 differs from 2 other copies (e.g. a.py): +br_roster, -br_rosters_current"
