@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Protocol
 
-from driftbot.commands import audit, init, validate
+from driftbot.commands import action, audit, init, validate
 
 
 class Command(Protocol):
@@ -21,4 +21,5 @@ COMMANDS: dict[str, Command] = {
     "validate": validate.COMMAND,
     "audit": audit.COMMAND,
     "init": init.COMMAND,
+    "action": action.COMMAND,
 }

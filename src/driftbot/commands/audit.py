@@ -13,6 +13,7 @@ from driftbot.baseline import filter_new
 from driftbot.errors import EXIT_DRIFT, EXIT_OK, DriftbotError
 from driftbot.ftypes import Severity
 from driftbot.report import RENDERERS
+from driftbot.scope import only_files
 
 
 class ProgressBar:
@@ -55,6 +56,10 @@ class Audit:
         parser.add_argument("--config", type=Path, help="config file (default: PATH/.driftbot.yml)")
         parser.add_argument("--format", choices=sorted(RENDERERS), default="text", help="output format")
         parser.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
+        parser.add_argument(
+            "--only-files", type=Path, nargs="+", metavar="FILE",
+            help="show only findings in these files (or against these SSOT files); the audit still reads the whole repo",
+        )
         parser.add_argument("--baseline", type=Path, help="report only findings not in this earlier JSON report")
         parser.add_argument(
             "--fail-on", type=severity, default=Severity.LOW, metavar="SEVERITY",
@@ -69,6 +74,8 @@ class Audit:
             bar.close()
         if args.baseline is not None:
             report = filter_new(report, args.baseline)
+        if args.only_files:
+            report = only_files(report, args.only_files, args.path)
         color = args.format == "text" and args.output is None and sys.stdout.isatty()
         text = RENDERERS[args.format](report, color=color)
         if args.output is not None:

@@ -40,6 +40,7 @@ class Insert:
     collection: Position
     value: str
     order: tuple[str, ...]  # the SSOT list, in order: where the value goes
+    members: frozenset[Position]  # the collection's string positions: the node must hold exactly these
     finding: Finding
 
 
@@ -123,6 +124,8 @@ def _resolve(src: PySource, e: Edit, where: dict[int, Position]) -> Member | Seq
             return "no collection at this position"
         if isinstance(node, cst.Dict):
             return "cannot add a key to a dict (it needs a value)"
+        if {pos for pos, m in src.members.items() if m.sequence is node} != e.members:
+            return "the collection is spread over several rows; cannot insert into it"
         return node
     member = src.members.get(e.at)
     expected = e.old if isinstance(e, Rename) else e.value

@@ -31,7 +31,10 @@ class Layout:
     comma_ws: list[Gap]  # whitespace before each element's comma
     gaps: list[Gap]  # len(items) + 1
     trailing_comma: bool
-    closer_ws: Gap  # before the closing bracket when there is a trailing comma
+    # With a trailing comma the last gap is split between the comma and the closing bracket (libcst
+    # puts the last line's comment in the bracket's whitespace): the other, usually empty, part.
+    tail_extra: Gap = EMPTY
+    tail_in_closer: bool = True
 
 
 def _ends(node: Sequence_) -> tuple[Gap, Gap]:
@@ -47,43 +50,55 @@ def _ends(node: Sequence_) -> tuple[Gap, Gap]:
 def split(node: Sequence_) -> Layout:
     opener, closer = _ends(node)
     items = list(node.elements)
-    gaps: list[Gap] = [opener]
-    comma_ws: list[Gap] = []
-    trailing = False
+    parts = Layout(items, [], [opener], trailing_comma=False)
     for k, el in enumerate(items):
         comma = el.comma
         last = k == len(items) - 1
-        if isinstance(comma, cst.Comma):
-            comma_ws.append(comma.whitespace_before)
-            gaps.append(comma.whitespace_after)
-            trailing = last
-        else:
+        if not isinstance(comma, cst.Comma):
             if not last:
                 raise LayoutError("an element without a comma")
-            comma_ws.append(EMPTY)
-            gaps.append(closer)
-    if not items:
-        gaps = [opener]
-    return Layout(items, comma_ws, gaps, trailing, closer if trailing or not items else EMPTY)
+            parts.comma_ws.append(EMPTY)
+            parts.gaps.append(closer)
+            continue
+        parts.comma_ws.append(comma.whitespace_before)
+        if not last:
+            parts.gaps.append(comma.whitespace_after)
+            continue
+        parts.trailing_comma = True
+        if _is_empty(comma.whitespace_after):
+            parts.gaps.append(closer)
+            parts.tail_extra, parts.tail_in_closer = comma.whitespace_after, True
+        else:
+            parts.gaps.append(comma.whitespace_after)
+            parts.tail_extra, parts.tail_in_closer = closer, False
+    return parts
+
+
+def _is_empty(ws: Gap) -> bool:
+    return isinstance(ws, cst.SimpleWhitespace) and ws.value == ""
 
 
 def join(node: Sequence_, layout: Layout) -> Sequence_:
     n = len(layout.items)
     trailing = layout.trailing_comma or (isinstance(node, cst.Tuple) and n == 1)
+    tail_in_closer = layout.tail_in_closer or not layout.trailing_comma
     items: list[Item] = []
     for k, item in enumerate(layout.items):
-        if k < n - 1 or trailing:
+        if k < n - 1:
             comma: cst.Comma | cst.MaybeSentinel = cst.Comma(layout.comma_ws[k], layout.gaps[k + 1])
+        elif trailing:
+            after = layout.tail_extra if tail_in_closer else layout.gaps[n]
+            comma = cst.Comma(layout.comma_ws[k], after)
         else:
             comma = cst.MaybeSentinel.DEFAULT
         items.append(item.with_changes(comma=comma))
     opener = layout.gaps[0]
     if n == 0:
-        closer = layout.closer_ws
-    elif trailing and not layout.trailing_comma:  # a one-element tuple needs its comma: `('a',)`
-        closer = EMPTY
+        closer: Gap = EMPTY
+    elif trailing and not tail_in_closer:
+        closer = layout.tail_extra
     else:
-        closer = layout.closer_ws if layout.trailing_comma else layout.gaps[n]
+        closer = layout.gaps[n]
     if isinstance(node, cst.List):
         return node.with_changes(
             elements=items,
@@ -117,7 +132,7 @@ def realign_comment(layout: Layout, k: int, delta: int) -> None:
     spaces = after.first_line.whitespace.value
     if not spaces or spaces.strip(" "):
         return  # no room to take from, or tabs: leave it
-    width = max(1, len(spaces) - delta)
+    width = max(min(2, len(spaces)), len(spaces) - delta)
     first = after.first_line.with_changes(whitespace=cst.SimpleWhitespace(" " * width))
     layout.gaps[k + 1] = after.with_changes(first_line=first)
 

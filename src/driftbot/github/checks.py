@@ -35,7 +35,9 @@ def conclusion(report: Report, fail_on: Severity) -> Conclusion:
 def title(report: Report, fail_on: Severity) -> str:
     if not report.findings:
         return TITLE_CLEAN
-    return TITLE_DRIFT.format(count=len(report.findings), failing=len(report.at_or_above(fail_on)), fail_on=fail_on.label)
+    return TITLE_DRIFT.format(
+        count=len(report.findings), failing=len(report.at_or_above(fail_on)), fail_on=fail_on.label
+    )
 
 
 def annotation(finding: Finding, fail_on: Severity) -> dict[str, Any]:

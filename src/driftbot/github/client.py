@@ -61,6 +61,7 @@ class PullInfo:
     head_sha: str
     head_repo: str | None
     base_ref: str
+    title: str
     body: str
     html_url: str
 
@@ -108,7 +109,9 @@ class GitHubApi:
             return action()
         except GithubException as exc:
             data = exc.data if isinstance(exc.data, dict) else {}
-            raise ApiError(what, exc.status, str(exc.message or data.get("message") or exc.data)) from None
+            detail = str(exc.message or data.get("message") or exc.data)
+            errors = [e.get("message") for e in data.get("errors") or [] if isinstance(e, dict) and e.get("message")]
+            raise ApiError(what, exc.status, "; ".join([detail, *errors])) from None
         except requests.RequestException as exc:
             raise ApiError(what, None, type(exc).__name__) from None
 
@@ -159,9 +162,12 @@ class GitHubApi:
 
         return self._do(f"open a pull request from {head}", create)
 
-    def update_pull(self, number: int, *, body: str | None = None, title: str | None = None,
-                    state: str | None = None) -> None:
-        changes: dict[str, Any] = {k: v for k, v in (("body", body), ("title", title), ("state", state)) if v is not None}
+    def update_pull(
+        self, number: int, *, body: str | None = None, title: str | None = None, state: str | None = None
+    ) -> None:
+        changes: dict[str, Any] = {
+            k: v for k, v in (("body", body), ("title", title), ("state", state)) if v is not None
+        }
         self._do(f"update pull request #{number}", lambda: self._repo.get_pull(number).edit(**changes))
 
     # -- check runs --------------------------------------------------------------------
@@ -189,6 +195,7 @@ def _pull_info(pull: PullRequest) -> PullInfo:
         head_sha=pull.head.sha,
         head_repo=head_repo,
         base_ref=pull.base.ref,
+        title=pull.title,
         body=pull.body or "",
         html_url=pull.html_url,
     )

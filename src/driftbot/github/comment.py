@@ -14,8 +14,7 @@ from driftbot.github.client import GitHubApi
 MARKER = "<!-- driftbot:report -->"
 COMMENT_LIMIT = 65_536  # GitHub's cap on a comment body, in characters
 RESOLVED = (
-    f"{MARKER}\n### driftbot: no drift left\n\n"
-    "Every finding reported earlier on this pull request is resolved. ✅\n"
+    f"{MARKER}\n### driftbot: no drift left\n\nEvery finding reported earlier on this pull request is resolved. ✅\n"
 )
 HEADER = "{marker}\n<sub>driftbot audited {sha}</sub>\n\n"
 

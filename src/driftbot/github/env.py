@@ -78,7 +78,9 @@ class ActionsEnv:
         event_name = get("GITHUB_EVENT_NAME")
         repository = get("GITHUB_REPOSITORY")
         if event_name is None or repository is None:
-            raise DriftbotError("`driftbot action` runs inside GitHub Actions: GITHUB_EVENT_NAME and GITHUB_REPOSITORY unset")
+            raise DriftbotError(
+                "`driftbot action` runs inside GitHub Actions: GITHUB_EVENT_NAME and GITHUB_REPOSITORY unset"
+            )
         path = get("GITHUB_EVENT_PATH")
         output, summary = get("GITHUB_OUTPUT"), get("GITHUB_STEP_SUMMARY")
         return cls(
@@ -180,11 +182,21 @@ def _escape_property(text: str) -> str:
 Level = Literal["error", "warning", "notice"]
 
 
-def workflow_command(level: Level, message: str, *, file: str | None = None, line: int | None = None,
-                     col: int | None = None, title: str | None = None) -> str:
+def workflow_command(
+    level: Level,
+    message: str,
+    *,
+    file: str | None = None,
+    line: int | None = None,
+    col: int | None = None,
+    title: str | None = None,
+) -> str:
     """`::error file=...,line=...::message`, escaped as the runner expects."""
-    props = [f"{key}={_escape_property(str(value))}" for key, value in
-             (("file", file), ("line", line), ("col", col), ("title", title)) if value is not None]
+    props = [
+        f"{key}={_escape_property(str(value))}"
+        for key, value in (("file", file), ("line", line), ("col", col), ("title", title))
+        if value is not None
+    ]
     head = f"::{level} {','.join(props)}" if props else f"::{level}"
     return f"{head}::{_escape_data(message)}"
 

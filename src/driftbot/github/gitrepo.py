@@ -52,7 +52,12 @@ class Git:
     def run(self, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
         command = ["git", "-c", "safe.directory=*", *args]
         done = subprocess.run(
-            command, cwd=cwd or self.repo, capture_output=True, text=True, env=env, check=False,
+            command,
+            cwd=cwd or self.repo,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
         )
         if done.returncode != 0:
             raise GitError(list(args), f"{done.stdout}\n{done.stderr}")
@@ -101,20 +106,20 @@ class Git:
                 pass
             shutil.rmtree(parent, ignore_errors=True)
 
-    def commit_all(self, tree: Path, message: str, *, date_from: str) -> str | None:
+    def commit_all(self, tree: Path, message: str, *, date_from: str | None = None) -> str | None:
         """Commit every change in `tree` as the bot; None when nothing changed.
 
-        The dates are those of `date_from` (the base commit), so the same fix of the same base is
-        the same commit: two runs at once push identical objects and a re-run pushes nothing.
+        With `date_from` (the base commit) the dates are that commit's, so the same fix of the same
+        base is the same commit: two runs at once push identical objects and a re-run pushes nothing.
         """
         if not self.run("status", "--porcelain", cwd=tree):
             return None
         self.run("add", "--all", cwd=tree)
-        date = self.run("show", "-s", "--format=%cI", date_from)
-        identity = {
-            "GIT_AUTHOR_NAME": BOT_NAME, "GIT_AUTHOR_EMAIL": BOT_EMAIL, "GIT_AUTHOR_DATE": date,
-            "GIT_COMMITTER_NAME": BOT_NAME, "GIT_COMMITTER_EMAIL": BOT_EMAIL, "GIT_COMMITTER_DATE": date,
-        }
+        identity = {"GIT_AUTHOR_NAME": BOT_NAME, "GIT_AUTHOR_EMAIL": BOT_EMAIL}
+        identity |= {"GIT_COMMITTER_NAME": BOT_NAME, "GIT_COMMITTER_EMAIL": BOT_EMAIL}
+        if date_from is not None:
+            date = self.run("show", "-s", "--format=%cI", date_from)
+            identity |= {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
         env = {**_clean_env(), **identity}
         self.run("commit", "--quiet", "--no-verify", "-m", f"{message}\n\n{TRAILER}", cwd=tree, env=env)
         return self.run("rev-parse", "HEAD", cwd=tree)
@@ -136,8 +141,14 @@ class Git:
 
     def delete_branch(self, branch: str, *, expect: str) -> bool:
         try:
-            self.run("push", "--quiet", "--porcelain", f"--force-with-lease=refs/heads/{branch}:{expect}",
-                     self.remote, f":refs/heads/{branch}")
+            self.run(
+                "push",
+                "--quiet",
+                "--porcelain",
+                f"--force-with-lease=refs/heads/{branch}:{expect}",
+                self.remote,
+                f":refs/heads/{branch}",
+            )
         except GitError as exc:
             if "stale info" in exc.output:
                 return False

@@ -40,8 +40,9 @@ def see_also(ctx: RunContext) -> str:
     return f"the [job summary]({url})" if url else "the job summary"
 
 
-def review(gh: GitHubApi, ctx: RunContext, *, number: int, sha: str, report: Report,
-           read_only_reason: str | None = None) -> ReviewOutcome:
+def review(
+    gh: GitHubApi, ctx: RunContext, *, number: int, sha: str, report: Report, read_only_reason: str | None = None
+) -> ReviewOutcome:
     verdict = checks.conclusion(report, ctx.fail_on)
     if read_only_reason is None:
         try:
@@ -76,7 +77,9 @@ def annotate(report: Report, fail_on: Severity) -> None:
     """Workflow commands the runner turns into annotations (it shows a few per step; the summary has all)."""
     ranked = sorted(report.findings, key=lambda f: (-f.severity, f.sort_key))
     for finding in ranked[:MAX_WORKFLOW_ANNOTATIONS]:
-        level: Level = "error" if finding.severity >= fail_on else "notice" if finding.severity == Severity.INFO else "warning"
+        level: Level = (
+            "error" if finding.severity >= fail_on else "notice" if finding.severity == Severity.INFO else "warning"
+        )
         loc = finding.location
         title = f"driftbot {finding.rule} ({finding.severity.label})"
         emit(workflow_command(level, finding.message, file=loc.path, line=loc.line, col=loc.column, title=title))

@@ -1,4 +1,7 @@
-"""Every rule driftbot knows: id, default severity, one-line summary. The README table mirrors this."""
+"""Every rule driftbot knows: id, default severity, summary, and examples that are also its tests.
+
+The README's rules table and docs/rules.md are generated from this file (`python -m driftbot.rules.docs`).
+"""
 
 from __future__ import annotations
 
@@ -8,22 +11,80 @@ from driftbot.ftypes import Finding, Location, Severity
 
 
 @dataclass(frozen=True)
+class Example:
+    """Files (path, text) on top of the project's own SSOT; `expect`: `path:line:col` of each finding of the rule."""
+
+    files: tuple[tuple[str, str], ...]
+    expect: tuple[str, ...] = ()  # empty: a valid example, the rule must stay silent
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     severity: Severity
     summary: str
     fixable: bool = False
+    examples: tuple[Example, ...] = ()
+
+
+_P2_GOOD = (
+    "EXPECTED_PROCESSORS = [\n    'bdl_player_boxscores',\n    'bigdataball_play_by_play',\n"
+    "    'odds_api_game_lines',\n    'nbac_schedule',\n    'nbac_gamebook_player_stats',\n"
+    "    'br_rosters_current',\n]\n"
+)
+_P2_STALE = _P2_GOOD.replace("'br_rosters_current'", "'br_roster'")
+_P2_SHORT = _P2_GOOD.replace("    'br_rosters_current',\n", "")
+_P2_TWICE = _P2_GOOD.replace("    'br_rosters_current',\n", "    'br_rosters_current',\n    'nbac_schedule',\n")
 
 
 RULES: dict[str, Rule] = {
     r.id: r
     for r in (
-        Rule("unknown-name", Severity.HIGH, "A bound collection holds a name that is not in its SSOT list.", True),
-        Rule("missing-name", Severity.HIGH, "An SSOT name is missing from a bound collection.", True),
-        Rule("duplicate-name", Severity.MEDIUM, "A bound collection holds the same name twice.", True),
-        Rule("count-mismatch", Severity.HIGH, "A bound collection's size differs from the SSOT `expected_count`."),
-        Rule("copy-divergence", Severity.MEDIUM, "Copies of the same symbol differ between files."),
-        Rule("unparsable-file", Severity.INFO, "A file could not be parsed; it was skipped, never modified."),
+        Rule(
+            "unknown-name",
+            Severity.HIGH,
+            "A bound collection holds a name that is not in its SSOT list (with a rename suggestion).",
+            True,
+            (Example((("cfg.py", _P2_STALE),), ("cfg.py:7:5",)), Example((("cfg.py", _P2_GOOD),))),
+        ),
+        Rule(
+            "missing-name",
+            Severity.HIGH,
+            "An SSOT name is missing from a bound collection.",
+            True,
+            (Example((("cfg.py", _P2_SHORT),), ("cfg.py:1:23",)), Example((("cfg.py", _P2_GOOD),))),
+        ),
+        Rule(
+            "duplicate-name",
+            Severity.MEDIUM,
+            "A bound collection holds the same name twice.",
+            True,
+            (Example((("cfg.py", _P2_TWICE),), ("cfg.py:8:5",)), Example((("cfg.py", _P2_GOOD),))),
+        ),
+        Rule(
+            "count-mismatch",
+            Severity.HIGH,
+            "A bound list of processor names has a size other than the SSOT `expected_count`.",
+            False,
+            (Example((("cfg.py", _P2_SHORT),), ("cfg.py:1:23",)), Example((("cfg.py", _P2_GOOD),))),
+        ),
+        Rule(
+            "copy-divergence",
+            Severity.MEDIUM,
+            "Copies of the same symbol (same name, same SSOT list) differ between files.",
+            False,
+            (
+                Example((("a.py", _P2_GOOD), ("b.py", _P2_GOOD), ("c.py", _P2_STALE)), ("c.py:1:23",)),
+                Example((("a.py", _P2_GOOD), ("b.py", _P2_GOOD))),
+            ),
+        ),
+        Rule(
+            "unparsable-file",
+            Severity.INFO,
+            "A file that mentions SSOT names could not be parsed; it was skipped and never modified.",
+            False,
+            (Example((("bad.py", "X = ['nbac_schedule', 'br_rosters_current'\ndef (:\n"),), ("bad.py:2:1",)),),
+        ),
         Rule("expired-suppression", Severity.LOW, "An ignore-file entry is past its `expires` date."),
         Rule("unknown-table", Severity.MEDIUM, "A monitoring query reads an SSOT-dataset table the SSOT lacks.", True),
         Rule("stale-comment-name", Severity.LOW, "A SQL comment names a near-miss of an SSOT table.", True),

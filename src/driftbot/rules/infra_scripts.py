@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import partial
 from typing import TypeVar
 
 from driftbot import schedule
@@ -27,11 +28,14 @@ def check_scripts(
     for cmd in commands:
         if cmd.group == "scheduler jobs":
             yield from _for_candidates(
-                cmd, infra.jobs, lambda j: _job(cmd, j, infra, urls, today), "scheduler-job-missing"
+                cmd, infra.jobs, partial(_job, cmd, infra=infra, urls=urls, today=today), "scheduler-job-missing"
             )
         elif cmd.group == "pubsub subscriptions":
             yield from _for_candidates(
-                cmd, infra.subscriptions, lambda s: _subscription(cmd, s, infra, urls), "subscription-endpoint-mismatch"
+                cmd,
+                infra.subscriptions,
+                partial(_subscription, cmd, infra=infra, urls=urls),
+                "subscription-endpoint-mismatch",
             )
         elif cmd.group == "pubsub topics":
             for word in cmd.names:
@@ -39,7 +43,7 @@ def check_scripts(
                     yield finding(
                         "topic-missing",
                         word.location,
-                        f"creates topic {word.value.text!r}, which {_ssot(infra, 'pubsub')} does not declare",
+                        f"creates topic {word.value.text!r}, which the SSOT does not declare",
                         actual=word.value.text,
                     )
         elif cmd.group == "run":
@@ -87,8 +91,11 @@ def _job(
                     "schedule-mismatch",
                     sched_flag.location,
                     f"{label} is deployed with schedule {sched_text!r}; the SSOT says {job.schedule!r}",
-                    ssot=ssot, symbol=job.name, actual=sched_text, expected=f"--schedule={quote(job.schedule)}",
-                )  # fmt: skip
+                    ssot=ssot,
+                    symbol=job.name,
+                    actual=sched_text,
+                    expected=f"--schedule={quote(job.schedule)}",
+                )
     tz_text = _text(tz_flag) if tz_flag is not None else ("Etc/UTC" if creating else job.time_zone)
     tz_where = tz_flag.location if tz_flag is not None else cmd.location
     tz_differs = tz_text is not None and not same_zone(tz_text, job.time_zone)
@@ -98,8 +105,11 @@ def _job(
             "time-zone-mismatch",
             tz_where,
             f"{label} is deployed with {how}; the SSOT says {job.time_zone!r}",
-            ssot=ssot, symbol=job.name, actual=tz_text, expected=f"--time-zone={quote(job.time_zone)}",
-        )  # fmt: skip
+            ssot=ssot,
+            symbol=job.name,
+            actual=tz_text,
+            expected=f"--time-zone={quote(job.time_zone)}",
+        )
     cron = deployed_cron if sched_flag is not None else expected_cron
     if job.sla is not None and cron is not None and tz_text is not None and (schedule_differs or tz_differs):
         where = sched_flag.location if schedule_differs and sched_flag is not None else tz_where
@@ -133,9 +143,12 @@ def _sla(
             "sla-breach",
             where,
             f"{label} misses SLA {sla.name!r} ({sla.deadline} {sla.time_zone}): {breach.describe()}",
-            ssot=ssot, symbol=symbol, actual=f"{cron.text} {tz_text}", expected=f"by {sla.deadline} {sla.time_zone}",
+            ssot=ssot,
+            symbol=symbol,
+            actual=f"{cron.text} {tz_text}",
+            expected=f"by {sla.deadline} {sla.time_zone}",
             extra=(("worst_date", breach.day.isoformat()), ("late_days", str(breach.late_days))),
-        )  # fmt: skip
+        )
 
 
 def _job_target(
@@ -148,25 +161,50 @@ def _job_target(
         if uri is not None and uri.value is not None:
             why = endpoint_of(uri.value.value, infra, urls).mismatch(target.service, target.path)
             if why:
-                yield finding("endpoint-missing", uri.location, f"{label} calls {why}; the SSOT target is {want}",
-                              ssot=ssot, symbol=job.name, actual=uri.value.value.shown, expected=want)  # fmt: skip
+                yield finding(
+                    "endpoint-missing",
+                    uri.location,
+                    f"{label} calls {why}; the SSOT target is {want}",
+                    ssot=ssot,
+                    symbol=job.name,
+                    actual=uri.value.value.shown,
+                    expected=want,
+                )
         method_flag = cmd.flag("http-method")
         method = _text(method_flag) if method_flag is not None else ("POST" if cmd.verb == "create" else None)
         if method is not None and method.upper() != target.method:
             where = method_flag.location if method_flag is not None else cmd.location
-            yield finding("endpoint-missing", where, f"{label} calls with {method.upper()}; the SSOT target is {want}",
-                          ssot=ssot, symbol=job.name, actual=method.upper(), expected=target.method)  # fmt: skip
+            yield finding(
+                "endpoint-missing",
+                where,
+                f"{label} calls with {method.upper()}; the SSOT target is {want}",
+                ssot=ssot,
+                symbol=job.name,
+                actual=method.upper(),
+                expected=target.method,
+            )
     elif cmd.kind == "pubsub" and job.topic is not None:
         topic = cmd.flag("topic")
         text = _text(topic)
         if topic is not None and text is not None and short(text, "topics") != job.topic:
-            yield finding("endpoint-missing", topic.location,
-                          f"{label} publishes to {text!r}; the SSOT target is topic {job.topic!r}",
-                          ssot=ssot, symbol=job.name, actual=text, expected=job.topic)  # fmt: skip
+            yield finding(
+                "endpoint-missing",
+                topic.location,
+                f"{label} publishes to {text!r}; the SSOT target is topic {job.topic!r}",
+                ssot=ssot,
+                symbol=job.name,
+                actual=text,
+                expected=job.topic,
+            )
     elif cmd.kind in ("http", "pubsub", "app-engine"):
         want = f"topic {job.topic!r}" if job.topic else "an HTTP target"
-        yield finding("endpoint-missing", cmd.location, f"{label} is deployed as a {cmd.kind} job; the SSOT wants {want}",
-                      ssot=ssot, symbol=job.name)  # fmt: skip
+        yield finding(
+            "endpoint-missing",
+            cmd.location,
+            f"{label} is deployed as a {cmd.kind} job; the SSOT wants {want}",
+            ssot=ssot,
+            symbol=job.name,
+        )
 
 
 def _subscription(
@@ -180,36 +218,69 @@ def _subscription(
     if topic_flag is not None and topic is not None:
         name = short(topic, "topics")
         if infra.topic(name) is None:
-            yield finding("topic-missing", topic_flag.location, f"{label} reads topic {name!r}, which the SSOT lacks",
-                          ssot=ssot, symbol=sub.name, actual=name, expected=sub.topic)  # fmt: skip
+            yield finding(
+                "topic-missing",
+                topic_flag.location,
+                f"{label} reads topic {name!r}, which the SSOT lacks",
+                ssot=ssot,
+                symbol=sub.name,
+                actual=name,
+                expected=sub.topic,
+            )
         elif name != sub.topic:
-            yield finding("subscription-endpoint-mismatch", topic_flag.location,
-                          f"{label} reads topic {name!r}; the SSOT says {sub.topic!r}",
-                          ssot=ssot, symbol=sub.name, actual=name, expected=sub.topic)  # fmt: skip
+            yield finding(
+                "subscription-endpoint-mismatch",
+                topic_flag.location,
+                f"{label} reads topic {name!r}; the SSOT says {sub.topic!r}",
+                ssot=ssot,
+                symbol=sub.name,
+                actual=name,
+                expected=sub.topic,
+            )
     push = cmd.flag("push-endpoint")
     want = sub.push_endpoint
     if want is None and push is not None:
-        yield finding("subscription-endpoint-mismatch", push.location, f"{label} is a pull subscription in the SSOT",
-                      ssot=ssot, symbol=sub.name)  # fmt: skip
+        yield finding(
+            "subscription-endpoint-mismatch",
+            push.location,
+            f"{label} is a pull subscription in the SSOT",
+            ssot=ssot,
+            symbol=sub.name,
+        )
     elif want is not None and push is None and creating:
-        yield finding("subscription-endpoint-mismatch", cmd.location,
-                      f"{label} is created without --push-endpoint; the SSOT pushes to {want.service} {want.path}",
-                      ssot=ssot, symbol=sub.name)  # fmt: skip
+        yield finding(
+            "subscription-endpoint-mismatch",
+            cmd.location,
+            f"{label} is created without --push-endpoint; the SSOT pushes to {want.service} {want.path}",
+            ssot=ssot,
+            symbol=sub.name,
+        )
     elif want is not None and push is not None and push.value is not None:
         why = endpoint_of(push.value.value, infra, urls).mismatch(want.service, want.path)
         if why:
-            yield finding("subscription-endpoint-mismatch", push.location,
-                          f"{label} pushes to {why}; the SSOT pushes to {want.service} {want.path}",
-                          ssot=ssot, symbol=sub.name, actual=push.value.value.shown,
-                          expected=f"{want.service} {want.path}")  # fmt: skip
+            yield finding(
+                "subscription-endpoint-mismatch",
+                push.location,
+                f"{label} pushes to {why}; the SSOT pushes to {want.service} {want.path}",
+                ssot=ssot,
+                symbol=sub.name,
+                actual=push.value.value.shown,
+                expected=f"{want.service} {want.path}",
+            )
     yield from _dead_letter(cmd, sub, label, ssot)
     ack = cmd.flag("ack-deadline")
     ack_text = _text(ack) if ack is not None else ("10" if creating else None)
     if ack_text is not None and ack_text.isdigit() and int(ack_text) != sub.ack_deadline_seconds:
-        yield finding("subscription-endpoint-mismatch", ack.location if ack else cmd.location,
-                      f"{label} has an ack deadline of {ack_text}s; the SSOT says {sub.ack_deadline_seconds}s "
-                      "(for push, the endpoint's request timeout)",
-                      ssot=ssot, symbol=sub.name, actual=ack_text, expected=str(sub.ack_deadline_seconds))  # fmt: skip
+        yield finding(
+            "subscription-endpoint-mismatch",
+            ack.location if ack else cmd.location,
+            f"{label} has an ack deadline of {ack_text}s; the SSOT says {sub.ack_deadline_seconds}s "
+            "(for push, the endpoint's request timeout)",
+            ssot=ssot,
+            symbol=sub.name,
+            actual=ack_text,
+            expected=str(sub.ack_deadline_seconds),
+        )
 
 
 def _dead_letter(cmd: GcloudCommand, sub: Subscription, label: str, ssot: str) -> Iterator[Finding]:
@@ -218,21 +289,46 @@ def _dead_letter(cmd: GcloudCommand, sub: Subscription, label: str, ssot: str) -
     flag, cleared = cmd.flag("dead-letter-topic"), cmd.flag("clear-dead-letter-policy")
     want = sub.dead_letter_topic
     if cleared is not None:
-        yield finding("dead-letter-missing", cleared.location, f"{label} clears its dead-letter policy; the SSOT "
-                      f"dead-letters to {want!r}", ssot=ssot, symbol=sub.name, expected=want)  # fmt: skip
+        yield finding(
+            "dead-letter-missing",
+            cleared.location,
+            f"{label} clears its dead-letter policy; the SSOT dead-letters to {want!r}",
+            ssot=ssot,
+            symbol=sub.name,
+            expected=want,
+        )
     elif flag is None and cmd.verb == "create":
-        yield finding("dead-letter-missing", cmd.location, f"{label} is created without --dead-letter-topic; the "
-                      f"SSOT dead-letters to {want!r}", ssot=ssot, symbol=sub.name, expected=want)  # fmt: skip
+        yield finding(
+            "dead-letter-missing",
+            cmd.location,
+            f"{label} is created without --dead-letter-topic; the SSOT dead-letters to {want!r}",
+            ssot=ssot,
+            symbol=sub.name,
+            expected=want,
+        )
     elif flag is not None and (text := _text(flag)) is not None and short(text, "topics") != want:
-        yield finding("dead-letter-missing", flag.location, f"{label} dead-letters to {text!r}; the SSOT says "
-                      f"{want!r}", ssot=ssot, symbol=sub.name, actual=text, expected=want)  # fmt: skip
+        yield finding(
+            "dead-letter-missing",
+            flag.location,
+            f"{label} dead-letters to {text!r}; the SSOT says {want!r}",
+            ssot=ssot,
+            symbol=sub.name,
+            actual=text,
+            expected=want,
+        )
     attempts = cmd.flag("max-delivery-attempts")
     attempts_text = _text(attempts) if attempts is not None else ("5" if cmd.verb == "create" else None)
     wanted = sub.max_delivery_attempts
     if wanted is not None and attempts_text is not None and attempts_text != str(wanted):
-        yield finding("dead-letter-missing", attempts.location if attempts else cmd.location,
-                      f"{label} allows {attempts_text} delivery attempts before dead-lettering; the SSOT says {wanted}",
-                      ssot=ssot, symbol=sub.name, actual=attempts_text, expected=str(wanted))  # fmt: skip
+        yield finding(
+            "dead-letter-missing",
+            attempts.location if attempts else cmd.location,
+            f"{label} allows {attempts_text} delivery attempts before dead-lettering; the SSOT says {wanted}",
+            ssot=ssot,
+            symbol=sub.name,
+            actual=attempts_text,
+            expected=str(wanted),
+        )
 
 
 def _service(cmd: GcloudCommand, infra: Infrastructure) -> Iterator[Finding]:
@@ -241,10 +337,15 @@ def _service(cmd: GcloudCommand, infra: Infrastructure) -> Iterator[Finding]:
     region = cmd.flag("region")
     text = _text(region)
     if service is not None and region is not None and text is not None and text != service.region:
-        yield finding("endpoint-missing", region.location,
-                      f"service {service.name!r} is deployed to {text}; the SSOT serves its endpoints from "
-                      f"{service.region}", ssot=infra.loc("service", service.name).path, symbol=service.name,
-                      actual=text, expected=service.region)  # fmt: skip
+        yield finding(
+            "endpoint-missing",
+            region.location,
+            f"service {service.name!r} is deployed to {text}; the SSOT serves its endpoints from {service.region}",
+            ssot=infra.loc("service", service.name).path,
+            symbol=service.name,
+            actual=text,
+            expected=service.region,
+        )
 
 
 def _coverage(infra: Infrastructure, commands: Sequence[GcloudCommand]) -> Iterator[Finding]:
@@ -264,9 +365,13 @@ def _coverage(infra: Infrastructure, commands: Sequence[GcloudCommand]) -> Itera
         for entry in entries:
             if not any(w.value.matches(entry.name) for w in words):
                 noun = "scheduler job" if kind == "job" else kind
-                yield finding(rule, infra.loc(kind, entry.name),
-                              f"{noun} {entry.name!r} is in the SSOT, but no deploy script ({', '.join(scripts[:3])}) "
-                              f"{verb} it", ssot=infra.loc(kind, entry.name).path, symbol=entry.name)  # fmt: skip
+                yield finding(
+                    rule,
+                    infra.loc(kind, entry.name),
+                    f"{noun} {entry.name!r} is in the SSOT, but no deploy script ({', '.join(scripts[:3])}) {verb} it",
+                    ssot=infra.loc(kind, entry.name).path,
+                    symbol=entry.name,
+                )
 
 
 def _text(flag: Flag | None) -> str | None:

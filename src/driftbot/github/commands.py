@@ -1,0 +1,132 @@
+"""`issue_comment`: `/driftbot audit|fix|help` on pull requests, for people who may write.
+
+Order of calls: the commenter's permission (1 read); someone without write access gets one
+polite reply and nothing else is written. Otherwise an `eyes` reaction acknowledges the command
+at once, then it runs. New comments only: edits, deletions, comments on issues and comments by
+bots (driftbot's own included) are ignored without a single call.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from driftbot.github import pipeline
+from driftbot.github.client import GitHubApi
+from driftbot.github.context import Result, RunContext
+from driftbot.github.events import IssueCommentEvent
+from driftbot.github.review import review
+
+COMMAND_RE = re.compile(r"^[ \t]*/driftbot(?:[ \t]+(?P<word>\S+))?[ \t]*$", re.MULTILINE)
+OWN_MARKER = "<!-- driftbot:"  # every comment driftbot writes carries one
+REPLY_MARKER = "<!-- driftbot:reply -->\n"
+ACK_REACTION = "eyes"
+FIX_COMMIT_MESSAGE = "driftbot: fix drift ({count} finding(s))"
+
+HELP = (
+    "### driftbot commands\n\n"
+    "| command | what it does |\n"
+    "| --- | --- |\n"
+    "| `/driftbot audit` | audit this pull request again and refresh the `driftbot` check and comment |\n"
+    "| `/driftbot fix` | push a commit fixing every fixable finding to this pull request's branch "
+    "(branches in this repository only) |\n"
+    "| `/driftbot help` | show this help |\n\n"
+    "Commands run for people with write, maintain or admin permission on the repository.\n"
+)
+UNAUTHORIZED = (
+    "@{login} thanks for asking! Only people with write access to this repository can run driftbot "
+    "commands, so `/driftbot {command}` did not run. A maintainer can run it for you."
+)
+UNKNOWN = "@{login} driftbot does not know `/driftbot {command}`.\n\n" + HELP
+FORK_FIX = (
+    "@{login} driftbot cannot push to this pull request's branch: it lives in a fork. "
+    "Run `driftbot fix` locally and push the result."
+)
+NOTHING_TO_FIX = "@{login} nothing to fix at {sha}: none of the findings has an automatic fix."
+BRANCH_MOVED = "@{login} the branch `{branch}` moved while driftbot was fixing it, so nothing was pushed. Try again."
+FIXED = "@{login} pushed {sha} with fixes for {count} finding(s) in:\n\n{files}\n"
+
+IGNORED = "driftbot: ignoring this comment ({why})"
+
+
+@dataclass(frozen=True)
+class Command:
+    word: str  # audit, fix, help, or what the person typed
+
+
+def parse_command(body: str | None) -> Command | None:
+    match = COMMAND_RE.search(body or "")
+    if match is None:
+        return None
+    return Command((match["word"] or "help").lower())
+
+
+def ignored_because(event: IssueCommentEvent) -> str | None:
+    if event.action != "created":
+        return f"action {event.action}"
+    if event.issue.pull_request is None:
+        return "not a pull request"
+    if event.comment.user.is_bot or OWN_MARKER in (event.comment.body or ""):
+        return "written by a bot"
+    if parse_command(event.comment.body) is None:
+        return "no /driftbot command"
+    return None
+
+
+def handle(event: IssueCommentEvent, gh: GitHubApi, ctx: RunContext) -> Result:
+    why = ignored_because(event)
+    command = parse_command(event.comment.body)
+    if why is not None or command is None:
+        print(IGNORED.format(why=why))
+        return Result()
+    number, login = event.issue.number, event.comment.user.login
+    result = Result(pull_request_number=number)
+    if ctx.dry_run:
+        print(f"driftbot: dry-run: would run /driftbot {command.word} for @{login}")
+        return result
+    if not gh.can_write(login):
+        gh.create_issue_comment(number, REPLY_MARKER + UNAUTHORIZED.format(login=login, command=command.word))
+        return result
+    gh.add_reaction(number, event.comment.id, ACK_REACTION)
+    if command.word == "audit":
+        return _audit(gh, ctx, number)
+    if command.word == "fix":
+        return _fix(gh, ctx, number, login)
+    text = HELP if command.word == "help" else UNKNOWN.format(login=login, command=command.word)
+    gh.create_issue_comment(number, REPLY_MARKER + text)
+    return result
+
+
+def _audit(gh: GitHubApi, ctx: RunContext, number: int) -> Result:
+    # refs/pull/N/head exists for fork PRs too, and saves reading the PR through the API.
+    sha = ctx.git.fetch(f"refs/pull/{number}/head")
+    with ctx.git.worktree(sha) as tree:
+        report = pipeline.audit(tree, ctx.options)
+    outcome = review(gh, ctx, number=number, sha=sha, report=report)
+    return Result(report=report, sections=[outcome.note] if outcome.note else [], pull_request_number=number)
+
+
+def _fix(gh: GitHubApi, ctx: RunContext, number: int, login: str) -> Result:
+    pull = gh.get_pull(number)
+    if pull.head_repo != ctx.env.repository:
+        gh.create_issue_comment(number, REPLY_MARKER + FORK_FIX.format(login=login))
+        return Result(pull_request_number=number)
+    head = ctx.git.fetch(f"refs/heads/{pull.head_ref}")
+    with ctx.git.worktree(head) as tree:
+        before = pipeline.audit(tree, ctx.options)
+        pipeline.fix(tree, ctx.options)
+        after = pipeline.audit(tree, ctx.options)
+        fixed = len(before.findings) - len(after.findings)
+        new = ctx.git.commit_all(tree, FIX_COMMIT_MESSAGE.format(count=fixed))
+    if new is None:
+        gh.create_issue_comment(number, REPLY_MARKER + NOTHING_TO_FIX.format(login=login, sha=head[:7]))
+        return Result(report=before, pull_request_number=number)
+    # A plain push: it is a fast-forward of the head we fetched, or refused if someone pushed since.
+    if not ctx.git.push(new, pull.head_ref, expect=head, force=False):
+        gh.create_issue_comment(number, REPLY_MARKER + BRANCH_MOVED.format(login=login, branch=pull.head_ref))
+        return Result(report=after, pull_request_number=number)
+    files = "\n".join(f"- `{path}`" for path in ctx.git.changed_files(head, new))
+    gh.create_issue_comment(number, REPLY_MARKER + FIXED.format(login=login, sha=new[:7], count=fixed, files=files))
+    # Pushes made with GITHUB_TOKEN start no workflow, so the new head gets its check run from here.
+    outcome = review(gh, ctx, number=number, sha=new, report=after)
+    return Result(report=after, sections=[outcome.note] if outcome.note else [], pull_request_number=number)

@@ -1,0 +1,94 @@
+"""Infrastructure drift: the SSOT under `ssot/infrastructure/` against deploy scripts and inventories.
+
+Rules: sla-breach, schedule-mismatch, time-zone-mismatch, topic-missing, subscription-endpoint-mismatch,
+dead-letter-missing, scheduler-job-missing, endpoint-missing (service-unreachable lives in
+`driftbot.probe`, opt-in). Deploy scripts are `*.sh` / `*.bash` files and `cloudbuild*.yaml` configs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+from driftbot.context import AuditContext
+from driftbot.extract.cloudbuild import CloudBuildError, is_cloudbuild, parse_cloudbuild
+from driftbot.extract.shell import GcloudCommand, parse_script
+from driftbot.ftypes import Finding, Location
+from driftbot.inventory.gcloud import GcloudListing
+from driftbot.rules.catalog import finding
+from driftbot.rules.infra_common import Deployed
+from driftbot.rules.infra_deployed import check_deployed
+from driftbot.rules.infra_scripts import check_scripts
+from driftbot.ssot.infra import Infrastructure
+
+SCRIPT_SUFFIXES = (".sh", ".bash")
+MAX_SCRIPT_BYTES = 2_000_000
+
+
+def check(ctx: AuditContext) -> Iterator[Finding]:
+    infra = ctx.ssot.infrastructure
+    if infra is None:
+        return
+    yield from check_infrastructure(infra, ctx.files, ctx.read, deployed_in(ctx), ctx.today)
+
+
+def check_infrastructure(
+    infra: Infrastructure,
+    files: Iterable[str],
+    read: Callable[[str], bytes],
+    deployed: Deployed,
+    today: dt.date,
+) -> Iterator[Finding]:
+    commands, unparsable = deploy_commands(files, read)
+    yield from unparsable
+    yield from check_scripts(infra, commands, deployed.urls, today)
+    yield from check_deployed(infra, deployed, today)
+
+
+def is_deploy_script(path: str) -> bool:
+    return path.endswith(SCRIPT_SUFFIXES) or is_cloudbuild(path)
+
+
+def deploy_commands(files: Iterable[str], read: Callable[[str], bytes]) -> tuple[list[GcloudCommand], list[Finding]]:
+    """Every checked gcloud command in the deploy scripts among `files`, plus unparsable-file findings."""
+    commands: list[GcloudCommand] = []
+    unparsable: list[Finding] = []
+    for path in files:
+        if not is_deploy_script(path):
+            continue
+        raw = read(path)
+        if b"gcloud" not in raw or len(raw) > MAX_SCRIPT_BYTES:
+            continue
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            unparsable.append(finding("unparsable-file", Location(path, line, 1), "could not parse: not valid UTF-8"))
+            continue
+        if is_cloudbuild(path):
+            try:
+                commands.extend(parse_cloudbuild(text, path))
+            except CloudBuildError as exc:
+                where = Location(path, exc.line, exc.column)
+                unparsable.append(finding("unparsable-file", where, f"could not parse: {exc}"))
+        else:
+            commands.extend(parse_script(text, path))
+    return commands, unparsable
+
+
+def deployed_in(ctx: AuditContext) -> Deployed:
+    """Gcloud resources from the audit's inventories (`snapshot:` files of gcloud listings).
+
+    Reads `ctx.inventories` when the inventory layer provides it: each inventory may carry `topics`,
+    `subscriptions`, `scheduler_jobs` and `services` (None when it does not list that kind).
+    """
+    inventories: Sequence[Any] = getattr(ctx, "inventories", ())
+    listings: list[tuple[str, GcloudListing]] = []
+    for inv in inventories:
+        source = str(getattr(inv, "source", None) or getattr(inv, "url", "inventory"))
+        for kind in ("topics", "subscriptions", "scheduler_jobs", "services"):
+            items = getattr(inv, kind, None)
+            if items is not None:
+                listings.append((source, GcloudListing(kind, **{kind: tuple(items)})))
+    return Deployed.merge(listings)

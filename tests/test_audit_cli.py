@@ -1,0 +1,214 @@
+"""`driftbot audit` end to end through the CLI on the example monorepo and on small repos."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import CONFIG_COPIES, FALLBACK, ROOT, hand_correct
+from driftbot.cli import main
+
+P2 = "ssot/processors/phase2_raw_processors.yaml"
+RENAME = "'br_roster' is not a phase 2 processor in the SSOT; did you mean 'br_rosters_current'?"
+
+
+def audit_json(repo: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, list[dict[str, object]]]:
+    code = main(["audit", str(repo), "--format", "json", *extra])
+    out = capsys.readouterr().out
+    return code, json.loads(out)["findings"]
+
+
+def brief(findings: list[dict[str, object]]) -> list[tuple[object, ...]]:
+    return [(f["rule"], f["path"], f["line"], f["column"], f.get("actual"), f.get("expected")) for f in findings]
+
+
+def test_example_reports_the_incident_and_nothing_else(
+    example_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, findings = audit_json(example_repo, capsys)
+    assert code == 1
+    stale = [
+        ("unknown-name", path, 87 if path == FALLBACK else 32, 9, "br_roster", "br_rosters_current")
+        for path in sorted((*CONFIG_COPIES, FALLBACK))
+    ]
+    sql = ("stale-comment-name", "bin/operations/monitoring_queries.sql", 322, 55, "nbac_gamebook",
+           "nbac_gamebook_player_stats")
+    assert brief(findings) == [sql, *stale]
+    first = findings[1]
+    assert first == {
+        "rule": "unknown-name",
+        "severity": "high",
+        "path": "orchestration/cloud_functions/daily_health_summary/shared/config/orchestration_config.py",
+        "line": 32,
+        "column": 9,
+        "message": RENAME,
+        "symbol": "PhaseTransitionConfig.phase2_expected_processors",
+        "ssot": P2,
+        "actual": "br_roster",
+        "expected": "br_rosters_current",
+        "fixable": True,
+        "fingerprint": first["fingerprint"],
+    }
+    fallback = next(f for f in findings if f["path"] == FALLBACK)
+    assert fallback["symbol"] == "EXPECTED_PROCESSORS"
+
+
+def test_hand_corrected_example_is_clean(example_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    hand_correct(example_repo)
+    code, findings = audit_json(example_repo, capsys)
+    assert (code, [f for f in findings if f["severity"] != "info"]) == (0, [])
+
+
+def test_fail_on_threshold(example_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["audit", str(example_repo), "--fail-on", "critical"]) == 0
+    assert main(["audit", str(example_repo), "--fail-on", "high"]) == 1
+    capsys.readouterr()
+
+
+def make_repo(tmp_path: Path, files: dict[str, str]) -> Path:
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "ssot" / "processors", repo / "ssot" / "processors")
+    for rel, text in files.items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text(text)
+    return repo
+
+
+PHASE2_LINES = [
+    "    'bdl_player_boxscores',",
+    "    'bigdataball_play_by_play',",
+    "    'odds_api_game_lines',",
+    "    'nbac_schedule',",
+    "    'nbac_gamebook_player_stats',",
+    "    'br_rosters_current',",
+]
+
+
+def listing(name: str, lines: list[str]) -> str:
+    return f"{name} = [\n" + "\n".join(lines) + "\n]\n"
+
+
+def test_missing_duplicate_count_rules(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = [*PHASE2_LINES[:5], "    'nbac_schedule',"]
+    repo = make_repo(tmp_path, {"jobs/cfg.py": "import os\n" + listing("PHASE2", lines)})
+    code, findings = audit_json(repo, capsys)
+    assert code == 1
+    assert [(f["rule"], f["line"], f["column"], f["message"]) for f in findings] == [
+        ("missing-name", 2, 10, "'br_rosters_current' (phase 2 processor) is missing from PHASE2"),
+        ("duplicate-name", 8, 5, "'nbac_schedule' appears more than once in PHASE2"),
+    ]
+    short = make_repo(tmp_path / "b", {"cfg.py": listing("PHASE2", PHASE2_LINES[:5])})
+    code, findings = audit_json(short, capsys)
+    assert (code, [(f["rule"], f["line"]) for f in findings]) == (1, [("count-mismatch", 1), ("missing-name", 1)])
+
+
+def test_copy_divergence_between_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = listing("EXPECTED", PHASE2_LINES)
+    odd = listing("EXPECTED", [*PHASE2_LINES[:5], "    'br_roster',"])
+    repo = make_repo(tmp_path, {"a/cfg.py": good, "b/cfg.py": good, "c/cfg.py": odd})
+    code, findings = audit_json(repo, capsys)
+    assert code == 1
+    assert [(f["rule"], f["path"], f["line"]) for f in findings] == [
+        ("copy-divergence", "c/cfg.py", 1),
+        ("unknown-name", "c/cfg.py", 7),
+    ]
+    assert findings[0]["message"] == "EXPECTED differs from 2 other copies (e.g. a/cfg.py): +br_roster, -br_rosters_current"
+
+
+def test_unparsable_file_is_reported_not_fatal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = "NAMES = ['bdl_player_boxscores', 'nbac_schedule'\ndef oops(:\n"
+    repo = make_repo(tmp_path, {"broken.py": broken, "ok.py": listing("P", PHASE2_LINES)})
+    code, findings = audit_json(repo, capsys)
+    assert code == 0  # info is below the default --fail-on low
+    assert [(f["rule"], f["severity"], f["path"]) for f in findings] == [("unparsable-file", "info", "broken.py")]
+    assert main(["audit", str(repo), "--fail-on", "info"]) == 1
+    capsys.readouterr()
+
+
+def test_singles_and_supersets_are_never_bound(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    decoys = (
+        "data_source_enhancement = 'br_roster'\n"
+        "def f(lock):\n    return 'br_roster' in lock.id and 'nbac_schedule' != 'x'\n"
+        + listing("ALL_TABLES", [*PHASE2_LINES[:5], "    'br_roster',", *(f"    'raw_{i}'," for i in range(20))])
+    )
+    repo = make_repo(tmp_path, {"decoys.py": decoys})
+    assert audit_json(repo, capsys) == (0, [])
+
+
+def test_inline_and_file_suppressions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    stale = [*PHASE2_LINES[:5], "    'br_roster',  # driftbot: ignore[unknown-name]"]
+    other = [*PHASE2_LINES[:5], "    'br_roster',"]
+    ignore = (
+        "ignore:\n"
+        "  - rule: unknown-name\n    path: 'legacy/**'\n    reason: frozen API\n"
+        "  - rule: unknown-name\n    path: 'old/**'\n    reason: migrated in Q1\n    owner: data-platform\n"
+        "    expires: 2020-01-31\n"
+    )
+    repo = make_repo(
+        tmp_path,
+        {"a.py": listing("A", stale), "legacy/b.py": listing("B", other), "old/c.py": listing("C", other),
+         ".driftbot-ignore.yml": ignore},
+    )
+    code, findings = audit_json(repo, capsys)
+    assert code == 1
+    assert [(f["rule"], f["path"], f["line"], f["column"]) for f in findings] == [
+        ("expired-suppression", ".driftbot-ignore.yml", 9, 14),
+        ("unknown-name", "old/c.py", 7, 5),
+    ]
+    assert findings[0]["message"] == (
+        "ignore entry for unknown-name on old/** expired on 2020-01-31 (owner: data-platform): migrated in Q1"
+    )
+
+
+def test_explicit_binding_in_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code_text = "TABLES = ['player_composite_factors', 'ml_feature_store']\n"
+    config = (
+        "bindings:\n  - files: 'svc/*.py'\n    symbol: TABLES\n    ssot: phase4\n    field: target_table\n"
+    )
+    repo = make_repo(tmp_path, {"svc/t.py": code_text, ".driftbot.yml": config})
+    code, findings = audit_json(repo, capsys)
+    assert code == 1
+    assert [(f["rule"], f.get("actual"), f.get("expected")) for f in findings] == [
+        ("missing-name", None, "player_daily_cache"),
+        ("missing-name", None, "player_shot_zone_analysis"),
+        ("missing-name", None, "team_defense_zone_analysis"),
+        ("unknown-name", "ml_feature_store", "ml_feature_store_v2"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        ("no-ssot", "ssot: SSOT directory not found"),
+        ("bad-ssot", "invalid SSOT: ssot/processors/phase2_raw_processors.yaml:2:1: invalid YAML: expected the node content"),
+        ("bad-config", "invalid config: .driftbot.yml:1:1: unknown key 'bindingz'"),
+        ("unknown-list", "invalid config: binding 'X' names unknown SSOT list 'phase9' (phase2, phase3, phase4)"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], setup: str, message: str
+) -> None:
+    repo = make_repo(tmp_path, {"a.py": "X = 1\n"})
+    if setup == "no-ssot":
+        shutil.rmtree(repo / "ssot")
+    elif setup == "bad-ssot":
+        (repo / P2).write_text("{{{{\n")
+    elif setup == "bad-config":
+        (repo / ".driftbot.yml").write_text("bindingz: []\n")
+    else:
+        (repo / ".driftbot.yml").write_text("bindings:\n  - {files: '*.py', symbol: X, ssot: phase9}\n")
+    assert main(["audit", str(repo)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    err = captured.err.strip()
+    assert "\n" not in err
+    assert err.startswith("driftbot: ")
+    assert message in err
+
+
+def test_unreadable_path_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["audit", str(tmp_path / "missing")]) == 2
+    assert "not a directory" in capsys.readouterr().err
