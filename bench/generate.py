@@ -171,9 +171,7 @@ def copy_file(w: Writer, phases: list[Phase], style: int, stale: bool) -> str:
         body += (
             "\n\ntry:\n    from shared.config.orchestration_config import get_orchestration_config\n"
             "    EXPECTED_PROCESSORS = get_orchestration_config().phase_transitions.phase2_expected_processors\n"
-            "except ImportError:\n    EXPECTED_PROCESSORS = [\n"
-            + items
-            + "    ]\n"
+            "except ImportError:\n    EXPECTED_PROCESSORS = [\n" + items + "    ]\n"
         )
     elif style == 2:
         rows = "".join(

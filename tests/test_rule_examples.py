@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from example_helpers import ROOT
 from driftbot.audit import run_audit
 from driftbot.rules import docs
 from driftbot.rules.catalog import RULES, Example

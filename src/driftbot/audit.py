@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from driftbot import binding, config, paths, suppress
+from driftbot import binding, config, paths, probe, suppress
 from driftbot.context import AuditContext
 from driftbot.errors import DriftbotError
 from driftbot.extract.scan import scan_python
 from driftbot.ftypes import Finding, Location, Report
+from driftbot.inventory.base import load_inventories
 from driftbot.rules import CHECKERS
 from driftbot.rules.catalog import finding
 from driftbot.ssot import loader
@@ -26,8 +27,13 @@ def build_context(
     config_path: Path | None = None,
     today: dt.date | None = None,
     progress: Progress | None = None,
+    inventories: Sequence[str] | None = None,
+    bigquery_endpoint: str | None = None,
 ) -> tuple[AuditContext, list[Finding]]:
-    """Everything the checkers need, plus the findings extraction itself produced (unparsable files)."""
+    """Everything the checkers need, plus the findings extraction itself produced (unparsable files).
+
+    `inventories`: inventory URLs (None: `inventory:` of the config); unreadable ones land in `ctx.unreachable`.
+    """
     if not repo.is_dir():
         raise DriftbotError(f"{repo}: not a directory")
     cfg, _ = config.load(repo, config_path)
@@ -36,6 +42,8 @@ def build_context(
         if ssot.by_key(spec.ssot) is None:
             known = ", ".join(s.key for s in ssot.lists)
             raise DriftbotError(f"invalid config: binding {spec.symbol!r} names unknown SSOT list {spec.ssot!r} ({known})")
+    urls = cfg.inventory if inventories is None else inventories
+    listed, unreachable = load_inventories(urls, repo, bigquery_endpoint=bigquery_endpoint)
     files = paths.walk(repo, cfg.exclude, SCANNED_SUFFIXES)
     py_files = [f for f in files if f.endswith(".py")]
     forced = frozenset(f for f in py_files if any(paths.matches(f, b.files) for b in cfg.bindings))
@@ -49,6 +57,8 @@ def build_context(
         collections=scan.collections,
         bindings=bindings,
         today=today or dt.date.today(),
+        inventories=listed,
+        unreachable=unreachable,
     )
     unparsable = [finding("unparsable-file", loc, f"could not parse: {why}") for loc, why in scan.unparsable]
     return ctx, unparsable
@@ -78,6 +88,20 @@ def run_audit(
     config_path: Path | None = None,
     today: dt.date | None = None,
     progress: Progress | None = None,
+    inventories: Sequence[str] | None = None,
+    bigquery_endpoint: str | None = None,
+    probe_urls: Mapping[str, str] | None = None,
 ) -> Report:
-    ctx, extra = build_context(repo, ssot_dir=ssot_dir, config_path=config_path, today=today, progress=progress)
+    """`probe_urls` not None: also GET each service's health endpoint (--probe-http; NAME -> base URL)."""
+    ctx, extra = build_context(
+        repo,
+        ssot_dir=ssot_dir,
+        config_path=config_path,
+        today=today,
+        progress=progress,
+        inventories=inventories,
+        bigquery_endpoint=bigquery_endpoint,
+    )
+    if probe_urls is not None:
+        extra = [*extra, *probe.check(ctx, probe_urls)]
     return check(ctx, extra)

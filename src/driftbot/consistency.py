@@ -18,19 +18,22 @@ NAME_RULES = frozenset({"unknown-name", "missing-name", "duplicate-name", "copy-
 COUNT_RULES = frozenset({"count-mismatch"})
 # Rules about table names written by hand in SQL or code (the SQL area's rules).
 TABLE_NAME_RULES = frozenset({"unknown-table", "stale-comment-name", "unparsable-sql"})
-# Rules that compare the repository with a live or snapshot inventory.
-INVENTORY_RULES = frozenset({"missing-table", "table-missing", "inventory-missing-table", "inventory-unreachable"})
-GENERATED_RULES = frozenset({"generated-region-edited", "generated-stale", "generate-drift"})
+MISSING_TABLE_RULES = frozenset({"table-missing"})  # an SSOT (or bound) table is not in an inventory
+UNREACHABLE_RULES = frozenset({"inventory-unreachable"})
 
 
 @dataclass(frozen=True)
 class Check:
-    """One named check: `test` is the test function's name, `param` its id (empty: no brackets)."""
+    """One named check: `test` is the test function's name, `param` its id (empty: no brackets).
+
+    `detail` is a failure that is not a finding (the diff `driftbot generate --check` prints).
+    """
 
     test: str
     param: str
     location: Location | None
     findings: tuple[Finding, ...]
+    detail: str = ""
 
     @property
     def name(self) -> str:
@@ -38,7 +41,11 @@ class Check:
 
     @property
     def passed(self) -> bool:
-        return not self.findings
+        return not self.findings and not self.detail
+
+    def failure(self) -> str:
+        """What a failing check says: one `path:line:col: message [rule]` line per finding, then the detail."""
+        return "\n".join([*(finding_line(f) for f in self.findings), *([self.detail] if self.detail else [])])
 
 
 def binding_id(b: Binding) -> str:
@@ -55,9 +62,18 @@ def in_binding(f: Finding, b: Binding) -> bool:
 
 
 def consistency_checks(
-    ctx: AuditContext, report: Report, *, fail_on: Severity = Severity.LOW, inventory: bool = False
+    ctx: AuditContext,
+    report: Report,
+    *,
+    fail_on: Severity = Severity.LOW,
+    inventory: bool = False,
+    generation: str | None = None,
 ) -> list[Check]:
-    """The checks for `report` (made from `ctx`): findings below `fail_on` never fail a check."""
+    """The checks for `report` (made from `ctx`): findings below `fail_on` never fail a check.
+
+    `inventory`: the audit read inventories, so add the table-existence checks. `generation`: None
+    when nothing is generated, else what `driftbot generate --check` found ("" when up to date).
+    """
     pending = [f for f in report.findings if f.severity >= fail_on]
     checks: list[Check] = []
 
@@ -69,37 +85,34 @@ def consistency_checks(
 
     for b in ctx.bindings:
         test = "test_processor_names_match_ssot" if b.field == "name" else "test_target_tables_match_ssot"
-        claim(test, binding_id(b), b.collection.location, lambda f, b=b: f.rule in NAME_RULES and in_binding(f, b))
+        claim(test, binding_id(b), b.collection.location, in_bindings(NAME_RULES, [b]))
     for s in ctx.ssot.lists:
-        if s.expected_count is None:
-            continue
-        mine = [b for b in ctx.bindings if b.ssot_list == s.key and b.field == "name"]
-        claim(
-            "test_expected_processor_count",
-            s.key,
-            Location(s.path, 1, 1),
-            lambda f, mine=mine: f.rule in COUNT_RULES and any(in_binding(f, b) for b in mine),
-        )
+        if s.expected_count is not None:
+            mine = [b for b in ctx.bindings if b.ssot_list == s.key and b.field == "name"]
+            claim("test_expected_processor_count", s.key, Location(s.path, 1, 1), in_bindings(COUNT_RULES, mine))
     for path in sql_files(ctx, report):
-        claim(
-            "test_no_hardcoded_table_names",
-            path,
-            Location(path, 1, 1),
-            lambda f, path=path: f.rule in TABLE_NAME_RULES and f.location.path == path,
-        )
-    if any(b.how == "generated" for b in ctx.bindings):
-        claim("test_config_generation_idempotent", "", None, lambda f: f.rule in GENERATED_RULES)
+        claim("test_no_hardcoded_table_names", path, Location(path, 1, 1), in_file(TABLE_NAME_RULES, path))
+    if generation is not None:
+        checks.append(Check("test_config_generation_idempotent", "", None, (), generation))
     if inventory:
         for s in ctx.ssot.lists:
-            claim(
-                "test_all_tables_exist",
-                f"{s.key} {s.dataset}",
-                Location(s.path, 1, 1),
-                lambda f, s=s: f.rule in INVENTORY_RULES and _names_table_of(f, s.dataset, s.tables),
-            )
-        claim("test_all_tables_exist", "other", None, lambda f: f.rule in INVENTORY_RULES)
+            where = Location(s.path, 1, 1)
+            claim("test_all_tables_exist", f"{s.key} {s.dataset}", where, against_ssot(MISSING_TABLE_RULES, s.path))
+        claim("test_inventories_reachable", "", None, lambda f: f.rule in UNREACHABLE_RULES)
     checks.append(Check("test_no_other_drift", "", None, tuple(pending)))
     return checks
+
+
+def in_bindings(rules: frozenset[str], bindings: Sequence[Binding]) -> Callable[[Finding], bool]:
+    return lambda f: f.rule in rules and any(in_binding(f, b) for b in bindings)
+
+
+def in_file(rules: frozenset[str], path: str) -> Callable[[Finding], bool]:
+    return lambda f: f.rule in rules and f.location.path == path
+
+
+def against_ssot(rules: frozenset[str], ssot_path: str) -> Callable[[Finding], bool]:
+    return lambda f: f.rule in rules and f.ssot == ssot_path
 
 
 def sql_files(ctx: AuditContext, report: Report) -> list[str]:
@@ -108,11 +121,6 @@ def sql_files(ctx: AuditContext, report: Report) -> list[str]:
     found = {p for p in ctx.files if p.endswith(".sql") and any(matches(p, g) for g in globs)}
     found |= {f.location.path for f in report.findings if f.rule in TABLE_NAME_RULES}
     return sorted(found)
-
-
-def _names_table_of(f: Finding, dataset: str, tables: Sequence[str]) -> bool:
-    text = " ".join(x for x in (f.actual, f.expected, f.message) if x)
-    return any(f"{dataset}.{t}" in text or f"'{t}'" in text for t in tables)
 
 
 def finding_line(f: Finding) -> str:

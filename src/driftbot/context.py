@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from driftbot.config import Config
 from driftbot.ftypes import Binding, Collection
 from driftbot.ssot.models import Ssot
+
+if TYPE_CHECKING:
+    from driftbot.inventory.base import Inventory, InventoryUnreachable
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,8 @@ class AuditContext:
     collections: tuple[Collection, ...]  # string collections found in Python files
     bindings: tuple[Binding, ...]
     today: dt.date
+    inventories: tuple[Inventory, ...] = ()  # what the `--inventory` sources list
+    unreachable: tuple[InventoryUnreachable, ...] = ()  # sources that could not be read
 
     def read(self, rel_path: str) -> bytes:
         return (self.repo / rel_path).read_bytes()

@@ -21,30 +21,45 @@ UNKNOWN_DATASET = "TODO"
 WORKFLOW_PATH = ".github/workflows/driftbot.yml"
 
 WORKFLOW = """\
-# Proposed by `driftbot init`: audit every pull request and push, and once a week on the default branch.
+# Proposed by `driftbot init`. Replace `your-org/driftbot@v1` with where the driftbot action lives.
+# pull_request: a `driftbot` check with annotations and one PR comment. schedule: one auto-fix pull
+# request for the default branch, and the "driftbot dashboard" issue kept current.
 name: driftbot
 on:
   pull_request:
-  push:
-    branches: [main]
   schedule:
-    - cron: "17 6 * * 1"
+    - cron: "17 6 * * 1-5"
+  workflow_dispatch:
 permissions: {}
 jobs:
-  audit:
+  pull-request:
+    if: github.event_name == 'pull_request'
     runs-on: ubuntu-latest
     permissions:
       contents: read
+      checks: write
+      pull-requests: write
     steps:
       - uses: actions/checkout@v4
         with:
+          ref: ${{ github.event.pull_request.head.sha }}
           persist-credentials: false
-      - uses: actions/setup-python@v5
+      - uses: your-org/driftbot@v1
+  autofix:
+    if: github.event_name != 'pull_request'
+    runs-on: ubuntu-latest
+    concurrency:
+      group: driftbot-autofix
+      cancel-in-progress: false
+    permissions:
+      contents: write
+      pull-requests: write
+      issues: write
+    steps:
+      - uses: actions/checkout@v4
+      - uses: your-org/driftbot@v1
         with:
-          python-version: "3.12"
-      - run: pip install driftbot
-      - run: driftbot validate
-      - run: driftbot audit .
+          dashboard: "true"
 """
 
 
@@ -114,4 +129,4 @@ def config_file(phases: Sequence[Phase], ssot_dir: str) -> ProposedFile:
 
 
 def workflow_file() -> ProposedFile:
-    return ProposedFile(WORKFLOW_PATH, WORKFLOW, "GitHub Actions: driftbot on pull requests, pushes, weekly")
+    return ProposedFile(WORKFLOW_PATH, WORKFLOW, "GitHub Actions: PR check, scheduled auto-fix and dashboard")

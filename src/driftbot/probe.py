@@ -14,8 +14,10 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from driftbot.context import AuditContext
 from driftbot.ftypes import Finding
 from driftbot.rules.catalog import finding
+from driftbot.rules.infra import deployed_in
 from driftbot.ssot.infra import Infrastructure
 
 DEFAULT_TIMEOUT = 3.0
@@ -86,3 +88,11 @@ def findings(infra: Infrastructure, results: list[ProbeResult]) -> list[Finding]
             finding("service-unreachable", loc, f"service {r.service!r}: {what}", ssot=loc.path, symbol=r.service)
         )
     return out
+
+
+def check(ctx: AuditContext, service_urls: Mapping[str, str], timeout: float = DEFAULT_TIMEOUT) -> list[Finding]:
+    """`audit --probe-http`: probe the SSOT's services; `service_urls` win over the Cloud Run inventory's."""
+    infra = ctx.ssot.infrastructure
+    if infra is None:
+        return []
+    return findings(infra, probe(infra, {**deployed_in(ctx).urls, **service_urls}, timeout))

@@ -80,9 +80,7 @@ class ConsistencyItem(pytest.Item):
 
     def runtest(self) -> None:
         if not self.check.passed:
-            from driftbot.consistency import finding_line
-
-            raise CheckFailed("\n".join(finding_line(f) for f in self.check.findings))
+            raise CheckFailed(self.check.failure())
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         return failure_text(excinfo) or str(super().repr_failure(excinfo, style))
@@ -112,6 +110,14 @@ class SetupItem(pytest.Item):
         return self.path, None, self.name
 
 
+def generation_check(repo: Path) -> str:
+    """`driftbot generate --check`: the diff that regenerating would make ("" when idempotent)."""
+    from driftbot.fix.generate import generate
+
+    result = generate(repo, check=True)
+    return result.diff if result.changed else ""
+
+
 @pytest.hookimpl(tryfirst=True)  # before -k / -m deselection, so those select driftbot items too
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     if not enabled(config):
@@ -129,15 +135,18 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     except ValueError as exc:
         raise pytest.UsageError(f"--driftbot-fail-on: {exc}") from None
     suite = DriftbotSuite.from_parent(session, name="driftbot", path=repo, nodeid="driftbot")
-    added: list[pytest.Item] = []
+    added: list[pytest.Item | pytest.Collector] = []
     try:
-        ctx, extra = build_context(repo)
+        # No inventory unless asked for: a plain `pytest --driftbot` stays offline and fast.
+        ctx, extra = build_context(repo, inventories=inventories)
         report = check(ctx, extra)
+        generation = generation_check(repo) if any(b.how == "generated" for b in ctx.bindings) else None
     except DriftbotError as exc:
         added.append(SetupItem.from_parent(suite, name="test_ssot_loads", problem=f"driftbot: {exc.message}"))
     else:
-        for c in consistency_checks(ctx, report, fail_on=fail_on, inventory=bool(inventories)):
+        checks = consistency_checks(ctx, report, fail_on=fail_on, inventory=bool(inventories), generation=generation)
+        for c in checks:
             added.append(ConsistencyItem.from_parent(suite, name=c.name, check=c, repo=repo))
     # A collect report makes the terminal count these items ("collected N items") like collected ones.
     config.hook.pytest_collectreport(report=pytest.CollectReport(suite.nodeid, "passed", None, added))
-    items.extend(added)
+    items.extend(i for i in added if isinstance(i, pytest.Item))

@@ -70,12 +70,14 @@ class Cron:
 
     def same_as(self, other: Cron) -> bool:
         """Same firing times, however written (`0 3 * * *` == `00 3 * * 0-7`)."""
-        return (self.minutes, self.hours, self.months) == (other.minutes, other.hours, other.months) and (
-            self._day_rule() == other._day_rule()
-        )
+        if (self.minutes, self.hours) != (other.minutes, other.hours):
+            return False
+        # Day rules combine month, day of month and weekday; 4 years hold every combination that matters.
+        days = (_CYCLE_START + dt.timedelta(days=k) for k in range(4 * 366))
+        return all(self.runs_on(d) == other.runs_on(d) for d in days)
 
-    def _day_rule(self) -> tuple[frozenset[int] | None, frozenset[int] | None]:
-        return (None if self.any_day else self.days, None if self.any_weekday else self.weekdays)
+
+_CYCLE_START = dt.date(2024, 1, 1)
 
 
 class ScheduleError(ValueError):
@@ -178,7 +180,8 @@ class Breach:
 
     @property
     def lateness(self) -> dt.timedelta:
-        return self.fires - self.deadline
+        # In UTC: within one zone Python subtracts wall times and ignores DST folds.
+        return self.fires.astimezone(UTC) - self.deadline.astimezone(UTC)
 
     def describe(self) -> str:
         in_sla_zone = self.fires.astimezone(self.deadline.tzinfo)

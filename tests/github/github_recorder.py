@@ -60,6 +60,7 @@ class State:
     check_runs: list[dict[str, Any]] = field(default_factory=list)
     pulls: dict[int, dict[str, Any]] = field(default_factory=dict)  # number -> overrides
     permissions: dict[str, str] = field(default_factory=dict)  # login -> admin/write/read/none
+    issues: dict[int, dict[str, Any]] = field(default_factory=dict)  # number -> title/body/state (dashboard)
     next_id: int = 9000
 
 
@@ -68,8 +69,8 @@ REPO = r"/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)"
 
 
 class RecordingProxy:
-    def __init__(self, upstream: str) -> None:
-        self.upstream = urlsplit(upstream)
+    def __init__(self) -> None:
+        self.upstream = urlsplit("http://127.0.0.1:9")  # set by connect() once prism runs
         self.calls: list[Call] = []
         self.faults: list[Fault] = []
         self.state = State()
@@ -78,7 +79,8 @@ class RecordingProxy:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def start(self) -> None:
+    def connect(self, upstream: str) -> None:
+        self.upstream = urlsplit(upstream)
         self.thread.start()
 
     def stop(self) -> None:
@@ -112,7 +114,9 @@ class RecordingProxy:
 
     # -- request handling -------------------------------------------------------------
 
-    def handle(self, method: str, target: str, headers: dict[str, str], raw: bytes) -> tuple[int, dict[str, str], bytes]:
+    def handle(
+        self, method: str, target: str, headers: dict[str, str], raw: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
         split = urlsplit(target)
         query = dict(parse_qsl(split.query))
         body = json.loads(raw) if raw else None
@@ -126,7 +130,9 @@ class RecordingProxy:
         prism_status, violations = status, out_headers.get("sl-violations")
         if status < 400:
             status, payload = self._overlay(method, split.path, query, body, status, payload)
-        self._record(Call(method, split.path, query, body, status, prism_status, violations if status == 422 else None))
+        self._record(
+            Call(method, split.path, query, body, status, prism_status, violations if prism_status == 422 else None)
+        )
         return status, {"Content-Type": "application/json"}, payload
 
     def _take_fault(self, method: str, path: str) -> Fault | None:
@@ -140,7 +146,9 @@ class RecordingProxy:
         with self.lock:
             self.calls.append(call)
 
-    def _forward(self, method: str, target: str, headers: dict[str, str], raw: bytes) -> tuple[int, dict[str, str], bytes]:
+    def _forward(
+        self, method: str, target: str, headers: dict[str, str], raw: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
         forwarded = {k: v for k, v in headers.items() if k.lower() not in {"host", "content-length", "connection"}}
         # PyGithub asks for GitHub media types (`vnd.github.v3+json`, the reactions preview) that
         # GitHub answers with JSON; the spec lists only `application/json`, so prism would say 406.
@@ -150,11 +158,13 @@ class RecordingProxy:
         try:
             conn.request(method, target, body=raw or None, headers=forwarded)
             response = conn.getresponse()
-            return response.status, {k: v for k, v in response.getheaders()}, response.read()
+            return response.status, dict(response.getheaders()), response.read()
         finally:
             conn.close()
 
-    def _overlay(self, method: str, path: str, query: dict[str, str], body: Any, status: int, payload: bytes) -> tuple[int, bytes]:
+    def _overlay(
+        self, method: str, path: str, query: dict[str, str], body: Any, status: int, payload: bytes
+    ) -> tuple[int, bytes]:
         for verb, pattern, overlay in OVERLAYS:
             match = pattern.fullmatch(path)
             if verb == method and match:
@@ -194,12 +204,16 @@ def _handler(proxy: RecordingProxy) -> type[BaseHTTPRequestHandler]:
 # -- the overlay: state GitHub would keep, shaped like prism's example ---------------------
 
 
-def _list_comments(p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any) -> tuple[int, Any]:
+def _list_comments(
+    p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any
+) -> tuple[int, Any]:
     foreign = tpl  # the example's comments stand for what people wrote on the PR
     return status, foreign + p.state.comments.get(int(m["number"]), [])
 
 
-def _create_comment(p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any) -> tuple[int, Any]:
+def _create_comment(
+    p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any
+) -> tuple[int, Any]:
     number, cid = int(m["number"]), p.new_id()
     base = f"{p.url}/repos/{m['owner']}/{m['repo']}"
     comment = {
@@ -222,7 +236,9 @@ def _find_comment(p: RecordingProxy, cid: int) -> tuple[list[dict[str, Any]], di
     return None
 
 
-def _edit_comment(p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any) -> tuple[int, Any]:
+def _edit_comment(
+    p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any
+) -> tuple[int, Any]:
     found = _find_comment(p, int(m["id"]))
     if found is None:
         return 404, {"message": "Not Found"}
@@ -230,7 +246,9 @@ def _edit_comment(p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: 
     return status, found[1]
 
 
-def _delete_comment(p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any) -> tuple[int, Any]:
+def _delete_comment(
+    p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any
+) -> tuple[int, Any]:
     found = _find_comment(p, int(m["id"]))
     if found is None:
         return 404, {"message": "Not Found"}
@@ -238,12 +256,16 @@ def _delete_comment(p: RecordingProxy, m: re.Match[str], q: dict[str, str], body
     return status, None
 
 
-def _list_check_runs(p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any) -> tuple[int, Any]:
+def _list_check_runs(
+    p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any
+) -> tuple[int, Any]:
     runs = [r for r in p.state.check_runs if r["head_sha"] == m["ref"] and r["name"] == q.get("check_name", r["name"])]
     return status, {"total_count": len(runs), "check_runs": runs}
 
 
-def _create_check_run(p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any) -> tuple[int, Any]:
+def _create_check_run(
+    p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any
+) -> tuple[int, Any]:
     rid = p.new_id()
     run = {**tpl, "id": rid, "url": f"{p.url}/repos/{m['owner']}/{m['repo']}/check-runs/{rid}"}
     _apply_check_run(run, body)
@@ -265,7 +287,9 @@ def _apply_check_run(run: dict[str, Any], body: dict[str, Any]) -> None:
         }
 
 
-def _update_check_run(p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any) -> tuple[int, Any]:
+def _update_check_run(
+    p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any
+) -> tuple[int, Any]:
     for run in p.state.check_runs:
         if run["id"] == int(m["id"]):
             _apply_check_run(run, body)
@@ -285,18 +309,23 @@ def _pull_json(p: RecordingProxy, tpl: dict[str, Any], owner: str, repo: str, pu
     return out
 
 
-def _list_pulls(p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any) -> tuple[int, Any]:
+def _list_pulls(
+    p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any
+) -> tuple[int, Any]:
     owner_head = q.get("head", "")
     wanted_ref = owner_head.split(":", 1)[-1]
     found = [
         _pull_json(p, tpl[0], m["owner"], m["repo"], pull)
         for pull in p.state.pulls.values()
-        if (not wanted_ref or pull["head_ref"] == wanted_ref) and q.get("state", "open") in ("all", pull.get("state", "open"))
+        if (not wanted_ref or pull["head_ref"] == wanted_ref)
+        and q.get("state", "open") in ("all", pull.get("state", "open"))
     ]
     return status, found
 
 
-def _create_pull(p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any) -> tuple[int, Any]:
+def _create_pull(
+    p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any
+) -> tuple[int, Any]:
     head = body["head"].split(":", 1)[-1]
     if any(pull["head_ref"] == head and pull.get("state", "open") == "open" for pull in p.state.pulls.values()):
         # What GitHub answers when a second PR is opened for the same branch.
@@ -304,19 +333,29 @@ def _create_pull(p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: A
         errors = [{"resource": "PullRequest", "code": "custom", "message": message}]
         return 422, {"message": "Validation Failed", "errors": errors, "documentation_url": "https://docs.github.com"}
     number = max([*p.state.pulls, 100]) + 1
-    pull = {"number": number, "head_ref": head, "base_ref": body["base"], "title": body["title"], "body": body.get("body")}
+    pull = {
+        "number": number,
+        "head_ref": head,
+        "base_ref": body["base"],
+        "title": body["title"],
+        "body": body.get("body"),
+    }
     p.state.pulls[number] = pull
     return status, _pull_json(p, tpl, m["owner"], m["repo"], pull)
 
 
-def _get_pull(p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any) -> tuple[int, Any]:
+def _get_pull(
+    p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any
+) -> tuple[int, Any]:
     pull = p.state.pulls.get(int(m["number"]))
     if pull is None:
         return status, tpl
     return status, _pull_json(p, tpl, m["owner"], m["repo"], pull)
 
 
-def _update_pull(p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any) -> tuple[int, Any]:
+def _update_pull(
+    p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any
+) -> tuple[int, Any]:
     pull = p.state.pulls.get(int(m["number"]))
     if pull is None:
         return 404, {"message": "Not Found"}
@@ -324,10 +363,57 @@ def _update_pull(p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: A
     return status, _pull_json(p, tpl, m["owner"], m["repo"], pull)
 
 
-def _permission(p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any) -> tuple[int, Any]:
+def _permission(
+    p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any
+) -> tuple[int, Any]:
     level = p.state.permissions.get(m["user"], "admin")
     role = {"admin": "admin", "write": "write", "read": "read", "none": "read"}[level]
     return status, {**tpl, "permission": level, "role_name": role, "user": {**tpl["user"], "login": m["user"]}}
+
+
+def _issue_json(p: RecordingProxy, tpl: dict[str, Any], owner: str, repo: str, issue: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(tpl)
+    number = issue["number"]
+    out.update(number=number, title=issue["title"], body=issue.get("body"), state=issue.get("state", "open"))
+    out["url"] = f"{p.url}/repos/{owner}/{repo}/issues/{number}"
+    out["html_url"] = f"https://github.com/{owner}/{repo}/issues/{number}"
+    out.pop("pull_request", None)
+    return out
+
+
+def _search_issues(
+    p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any
+) -> tuple[int, Any]:
+    # Enough of GitHub's search syntax for the dashboard: `repo:o/r`, `is:open`, `in:title "words"`.
+    repo = re.search(r"repo:(\S+)/(\S+)", q.get("q", ""))
+    words = re.search(r'in:title "([^"]*)"', q.get("q", ""))
+    owner, name = (repo.group(1), repo.group(2)) if repo else ("o", "r")
+    found = [
+        {**_issue_json(p, tpl["items"][0], owner, name, issue), "score": 1.0}
+        for issue in sorted(p.state.issues.values(), key=lambda i: i["number"])
+        if (words is None or words.group(1).lower() in issue["title"].lower())
+        and ("is:open" not in q.get("q", "") or issue.get("state", "open") == "open")
+    ]
+    return status, {"total_count": len(found), "incomplete_results": False, "items": found}
+
+
+def _create_issue(
+    p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any
+) -> tuple[int, Any]:
+    number = max([*p.state.issues, *p.state.pulls, 100]) + 1
+    issue = {"number": number, "title": body["title"], "body": body.get("body"), "state": "open"}
+    p.state.issues[number] = issue
+    return status, _issue_json(p, tpl, m["owner"], m["repo"], issue)
+
+
+def _update_issue(
+    p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any
+) -> tuple[int, Any]:
+    issue = p.state.issues.get(int(m["number"]))
+    if issue is None:
+        return 404, {"message": "Not Found"}
+    issue.update({k: v for k, v in body.items() if k in ("state", "title", "body")})
+    return status, _issue_json(p, tpl, m["owner"], m["repo"], issue)
 
 
 OVERLAYS: list[tuple[str, re.Pattern[str], Overlay]] = [
@@ -345,5 +431,8 @@ OVERLAYS: list[tuple[str, re.Pattern[str], Overlay]] = [
         ("GET", r"/pulls/(?P<number>\d+)", _get_pull),
         ("PATCH", r"/pulls/(?P<number>\d+)", _update_pull),
         ("GET", r"/collaborators/(?P<user>[^/]+)/permission", _permission),
+        ("POST", r"/issues", _create_issue),
+        ("PATCH", r"/issues/(?P<number>\d+)", _update_issue),
     ]
 ]
+OVERLAYS.append(("GET", re.compile(r"/search/issues"), _search_issues))  # not under /repos/

@@ -9,6 +9,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "nba-props-platform"
+# Appended to the example's .driftbot.yml: `driftbot generate` owns the phase 3 list of the shared config.
+GENERATED_BINDING = """
+bindings:
+  - files: "shared/config/orchestration_config.py"
+    symbol: PhaseTransitionConfig.phase3_expected_processors
+    ssot: phase3
+    generated: true
+"""
 
 
 @pytest.fixture

@@ -55,7 +55,7 @@ critical_processors:
     description: "Basketball-ref rosters"
 orchestration:
   expected_count: 6
-"""
+"""  # noqa: E501
 
 CONFIG_FILE = """\
 # driftbot configuration, proposed by `driftbot init` (see the driftbot README).
@@ -72,7 +72,7 @@ LISTING = [
     "ssot/processors/phase4_expected_processors.yaml  (phase4: 5 names from "
     "PhaseTransitionConfig.phase4_expected_processors)",
     ".driftbot.yml  (configuration: SSOT in ssot/)",
-    ".github/workflows/driftbot.yml  (GitHub Actions: driftbot on pull requests, pushes, weekly)",
+    ".github/workflows/driftbot.yml  (GitHub Actions: PR check, scheduled auto-fix and dashboard)",
 ]
 PROPOSED = [
     "ssot/processors/phase2_expected_processors.yaml",
@@ -89,7 +89,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_dry_run_prints_what_it_found_and_writes_nothing(bare_example: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_dry_run_prints_what_it_found_and_writes_nothing(
+    bare_example: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = sorted(p for p in bare_example.rglob("*"))
     code, out, err = run(capsys, "init", str(bare_example))
     assert (code, err) == (0, "")
@@ -124,13 +126,13 @@ def test_write_creates_a_valid_setup_that_audits(bare_example: Path, capsys: pyt
     assert (bare_example / ".driftbot.yml").read_text() == CONFIG_FILE
     assert run(capsys, "validate", "--ssot", str(bare_example / "ssot"))[0] == 0
     # The proposed SSOT is the majority version, so every vendored copy agrees with it.
-    code, out, _ = run(capsys, "audit", str(bare_example), "--format", "json")
+    _, out, _ = run(capsys, "audit", str(bare_example), "--format", "json")
     assert "orchestration_config.py" not in out
 
 
 def test_write_refuses_to_overwrite(bare_example: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (bare_example / ".driftbot.yml").write_text("version: 1\n")
-    code, out, err = run(capsys, "init", str(bare_example), "--write")
+    code, _, err = run(capsys, "init", str(bare_example), "--write")
     assert code == 2
     assert err == "driftbot: .driftbot.yml: already exists; init never overwrites (move it away or edit it by hand)\n"
     assert not (bare_example / "ssot").exists()
@@ -164,7 +166,11 @@ ACTIONLINT = shutil.which("actionlint", path=f"{Path(sys.executable).parent}{os.
 def test_proposed_workflow_passes_actionlint(bare_example: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run(capsys, "init", str(bare_example), "--write")
     done = subprocess.run(
-        [str(ACTIONLINT), ".github/workflows/driftbot.yml"], cwd=bare_example, capture_output=True, text=True, check=False
+        [str(ACTIONLINT), ".github/workflows/driftbot.yml"],
+        cwd=bare_example,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert (done.returncode, done.stdout) == (0, "")
 

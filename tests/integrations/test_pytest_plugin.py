@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from integrations.conftest import EXAMPLE
+from driftbot.cli import main
+from integrations.conftest import EXAMPLE, GENERATED_BINDING
 
 pytest_plugins = ["pytester"]
 
@@ -90,8 +91,11 @@ def test_the_incident_fails_the_named_tests_with_the_findings(pytester: pytest.P
     )
     failed = sorted(line for line in result.outlines if line.startswith("FAILED "))
     assert failed == sorted(
-        [f"FAILED driftbot::test_processor_names_match_ssot[phase2 {p}::{CONFIG.split('::')[1]}"
-         ".phase2_expected_processors]" for p in COPIES]
+        [
+            f"FAILED driftbot::test_processor_names_match_ssot[phase2 {p}::{CONFIG.split('::')[1]}"
+            ".phase2_expected_processors]"
+            for p in COPIES
+        ]
         + [
             f"FAILED driftbot::test_processor_names_match_ssot[phase2 {FALLBACK}::EXPECTED_PROCESSORS]",
             f"FAILED driftbot::test_no_hardcoded_table_names[{SQL}]",
@@ -126,8 +130,8 @@ def test_count_mismatch_fails_the_count_check(pytester: pytest.Pytester, repo: P
 def test_project_tests_run_alongside(pytester: pytest.Pytester, tmp_path: Path) -> None:
     shutil.copytree(EXAMPLE / "ssot", pytester.path / "ssot")
     pytester.makepyfile(
-        app="PROCESSORS = ['bdl_player_boxscores', 'nbac_schedule', 'odds_api_game_lines', 'nbac_gamebook_player_stats',"
-        " 'bigdataball_play_by_play', 'br_rosters_current']\n",
+        app="PROCESSORS = ['bdl_player_boxscores', 'nbac_schedule', 'odds_api_game_lines',"
+        " 'nbac_gamebook_player_stats', 'bigdataball_play_by_play', 'br_rosters_current']\n",
         test_app="def test_own():\n    assert True\n",
     )
     result = pytester.runpytest("--driftbot", "-v", *NO_OTHER_PLUGINS)
@@ -161,3 +165,37 @@ def test_fail_on_lets_low_findings_pass(pytester: pytest.Pytester, repo: Path) -
     bad = pytester.runpytest("--driftbot-only", "--driftbot-fail-on", "urgent", *NO_OTHER_PLUGINS)
     assert bad.ret == pytest.ExitCode.USAGE_ERROR
     bad.stderr.fnmatch_lines(["*--driftbot-fail-on: unknown severity 'urgent' (choose from info, low, medium*"])
+
+
+def test_generated_lists_get_an_idempotency_check(pytester: pytest.Pytester, repo: Path) -> None:
+    with (repo / ".driftbot.yml").open("a") as config:
+        config.write(GENERATED_BINDING)
+    result = pytester.runpytest("--driftbot-only", "-k", "idempotent", *NO_OTHER_PLUGINS)
+    result.assert_outcomes(failed=1, deselected=34)
+    result.stdout.fnmatch_lines(
+        [
+            "_* test_config_generation_idempotent _*",
+            "--- a/shared/config/orchestration_config.py",
+            "+++ b/shared/config/orchestration_config.py",
+            "+        # driftbot: generated from ssot/processors/phase3_analytics_processors.yaml — edit the SSOT,*",
+        ]
+    )
+    assert main(["generate", str(repo)]) == 1  # 1: files changed
+    result = pytester.runpytest("--driftbot-only", "-k", "idempotent", *NO_OTHER_PLUGINS)
+    result.assert_outcomes(passed=1, deselected=34)
+
+
+def test_inventory_adds_the_table_existence_checks(pytester: pytest.Pytester, repo: Path) -> None:
+    snapshot = repo / "inventory/bigquery_tables.json"
+    snapshot.write_text(snapshot.read_text().replace('"player_daily_cache"', '"player_daily_cache_v2"'))
+    args = ("--driftbot-only", "--driftbot-inventory", "snapshot:inventory/bigquery_tables.json", "-rf")
+    result = pytester.runpytest(*args, "-k", "tables_exist or reachable", *NO_OTHER_PLUGINS)
+    result.assert_outcomes(passed=3, failed=1, deselected=34)
+    result.stdout.fnmatch_lines(
+        [
+            "_* test_all_tables_exist[[]phase4 nba_precompute[]] _*",
+            "ssot/processors/phase4_precompute_processors.yaml:*: table nba_precompute.player_daily_cache"
+            " (processor 'player_daily_cache') is not in *; renamed to nba_precompute.player_daily_cache_v2?"
+            " [[]table-missing[]]",
+        ]
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Protocol
 
-from driftbot.commands import action, audit, init, validate
+from driftbot.commands import action, audit, checklist, fix, generate, init, sync_queries, validate
 
 
 class Command(Protocol):
@@ -22,4 +22,8 @@ COMMANDS: dict[str, Command] = {
     "audit": audit.COMMAND,
     "init": init.COMMAND,
     "action": action.COMMAND,
+    "checklist": checklist.COMMAND,
+    "fix": fix.COMMAND,
+    "generate": generate.COMMAND,
+    "sync-queries": sync_queries.COMMAND,
 }

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from driftbot import probe
 from driftbot.audit import run_audit
 from driftbot.baseline import filter_new
-from driftbot.errors import EXIT_DRIFT, EXIT_OK, DriftbotError
+from driftbot.errors import EXIT_DRIFT, EXIT_OK, EXIT_UNREACHABLE, DriftbotError
 from driftbot.ftypes import Severity
+from driftbot.inventory.base import ENDPOINT_ENV
 from driftbot.report import RENDERERS
 from driftbot.scope import only_files
 
@@ -58,20 +61,45 @@ class Audit:
         parser.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
         parser.add_argument(
             "--only-files", type=Path, nargs="+", metavar="FILE",
-            help="show only findings in these files (or against these SSOT files); the audit still reads the whole repo",
+            help="show only findings in these files (or checked against these SSOT files); still reads the whole repo",
         )
         parser.add_argument("--baseline", type=Path, help="report only findings not in this earlier JSON report")
         parser.add_argument(
             "--fail-on", type=severity, default=Severity.LOW, metavar="SEVERITY",
             help="lowest severity that makes the exit code 1 (default: low)",
         )
+        parser.add_argument(
+            "--inventory", action="append", metavar="URL",
+            help="bigquery://PROJECT[?datasets=a,b], ddl:GLOB or snapshot:FILE; repeatable (default: config)",
+        )
+        parser.add_argument(
+            "--bigquery-endpoint", metavar="URL", default=os.environ.get(ENDPOINT_ENV) or None,
+            help=f"BigQuery API endpoint, e.g. an emulator; anonymous credentials (default: ${ENDPOINT_ENV})",
+        )
+        parser.add_argument(
+            "--probe-http", action="store_true",
+            help="also GET each SSOT service's health endpoint; failures are service-unreachable findings",
+        )
+        parser.add_argument(
+            "--service-url", action="append", type=probe.service_url, default=[], metavar="NAME=URL",
+            help="base URL of a service for --probe-http (default: from a Cloud Run inventory)",
+        )
 
     def run(self, args: argparse.Namespace) -> int:
         bar = ProgressBar()
         try:
-            report = run_audit(args.path, ssot_dir=args.ssot, config_path=args.config, progress=bar)
+            report = run_audit(
+                args.path,
+                ssot_dir=args.ssot,
+                config_path=args.config,
+                progress=bar,
+                inventories=args.inventory,
+                bigquery_endpoint=args.bigquery_endpoint,
+                probe_urls=dict(args.service_url) if args.probe_http else None,
+            )
         finally:
             bar.close()
+        incomplete = any(f.rule == "inventory-unreachable" for f in report.findings)  # before any filtering
         if args.baseline is not None:
             report = filter_new(report, args.baseline)
         if args.only_files:
@@ -85,6 +113,8 @@ class Audit:
                 raise DriftbotError(f"{args.output}: cannot write report: {exc.strerror}") from None
         else:
             sys.stdout.write(text)
+        if incomplete:
+            return EXIT_UNREACHABLE
         return EXIT_DRIFT if report.at_or_above(args.fail_on) else EXIT_OK
 
 

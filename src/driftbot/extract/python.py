@@ -32,6 +32,7 @@ from libcst._nodes.internal import CodegenState  # libcst's own PositionProvider
 from driftbot.ftypes import Collection, Element, Location
 
 Kind = Literal["list", "tuple", "set", "dict"]
+_Literal = cst.List | cst.Tuple | cst.Set | cst.Dict
 _NEWLINE = re.compile(r"\r\n?|\n")  # what libcst and CPython count as a line break
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _WRAPPERS = frozenset({"frozenset", "set", "tuple", "list", "sorted"})  # keep the target's symbol
@@ -162,7 +163,7 @@ def _extract_lines(path: str, text: str, first: int, last: int) -> list[Collecti
 class _Found:
     symbol: str
     kind: Kind
-    node: cst.List | cst.Tuple | cst.Set | cst.Dict
+    node: _Literal
     strings: tuple[cst.SimpleString, ...]
 
 
@@ -174,6 +175,11 @@ class _Scope:
 
     def join(self, name: str) -> str:
         return f"{self.path}.{name}" if self.path else name
+
+    @property
+    def anonymous(self) -> str:
+        """The symbol of a collection that is not assigned to anything."""
+        return self.path or "<module>"
 
 
 def _plain_string(node: cst.BaseExpression) -> cst.SimpleString | None:
@@ -228,7 +234,7 @@ class _Walker:
         if isinstance(node, cst.ClassDef):
             self._decorators(node.decorators, scope)
             for arg in (*node.bases, *node.keywords):
-                self.expr(arg.value, scope, scope.path)
+                self.expr(arg.value, scope, scope.anonymous)
             inner = scope.join(node.name.value)
             self.statement(node.body, _Scope(inner, class_path=inner))
         elif isinstance(node, cst.FunctionDef):
@@ -241,16 +247,16 @@ class _Walker:
                 self.expr(node.value, scope, self.target(node.target, scope))
         elif isinstance(node, cst.Return):
             if node.value is not None:
-                self.expr(node.value, scope, f"{scope.path}()" if scope.path else "")
+                self.expr(node.value, scope, f"{scope.path}()" if scope.path else scope.anonymous)
         elif isinstance(node, cst.BaseExpression):
-            self.expr(node, scope, scope.path)
+            self.expr(node, scope, scope.anonymous)
         else:
             for child in _children(node):
                 self.statement(child, scope)
 
     def _decorators(self, decorators: Sequence[cst.Decorator], scope: _Scope) -> None:
         for d in decorators:
-            self.expr(d.decorator, scope, scope.path)
+            self.expr(d.decorator, scope, scope.anonymous)
 
     def _function(self, node: cst.FunctionDef, scope: _Scope) -> None:
         self._decorators(node.decorators, scope)
@@ -276,7 +282,7 @@ class _Walker:
         ):
             return f"{scope.class_path}.{node.attr.value}"
         dotted = _dotted(node)
-        return scope.join(dotted) if dotted else scope.path
+        return scope.join(dotted) if dotted else scope.anonymous
 
     def expr(self, node: cst.CSTNode, scope: _Scope, symbol: str) -> None:
         if isinstance(node, cst.List | cst.Tuple | cst.Set):
@@ -291,10 +297,10 @@ class _Walker:
             for child in _children(node):
                 self.expr(child, scope, symbol)
 
-    def _add(self, symbol: str, node: cst.List | cst.Tuple | cst.Set | cst.Dict, strings: list[cst.SimpleString]) -> None:
+    def _add(self, symbol: str, node: _Literal, strings: list[cst.SimpleString]) -> None:
         if strings:
             kind: Kind = "dict" if isinstance(node, cst.Dict) else _SEQUENCE_KINDS[type(node)]
-            self.found.append(_Found(symbol or "<module>", kind, node, tuple(strings)))
+            self.found.append(_Found(symbol, kind, node, tuple(strings)))
 
     def _sequence(self, node: cst.List | cst.Tuple | cst.Set, scope: _Scope, symbol: str) -> None:
         values = [e.value for e in node.elements]
@@ -308,7 +314,7 @@ class _Walker:
             return
         self._add(symbol, node, [s for v in values if (s := _plain_string(v))])
         for i, v in enumerate(values):
-            nested = isinstance(v, cst.List | cst.Tuple | cst.Set | cst.Dict)
+            nested = isinstance(v, _Literal)
             self.expr(v, scope, f"{symbol}[{i}]" if nested else symbol)
 
     def _dict(self, node: cst.Dict, scope: _Scope, symbol: str) -> None:
@@ -328,7 +334,7 @@ class _Walker:
     def _call(self, node: cst.Call, scope: _Scope, symbol: str) -> None:
         callee = _dotted(node.func)
         if callee is None:
-            self.expr(node.func, scope, scope.path)
+            self.expr(node.func, scope, symbol)
             callee = "<call>"
         for i, arg in enumerate(node.args):
             kw = arg.keyword.value if arg.keyword is not None else None
@@ -389,7 +395,7 @@ class _OffsetState(CodegenState):
             self.ends[id(node)] = self.offset
 
 
-def _brackets(node: cst.List | cst.Tuple | cst.Set | cst.Dict) -> tuple[cst.CSTNode, cst.CSTNode]:
+def _brackets(node: _Literal) -> tuple[cst.CSTNode, cst.CSTNode]:
     if isinstance(node, cst.List):
         return node.lbracket, node.rbracket
     if isinstance(node, cst.Set | cst.Dict):

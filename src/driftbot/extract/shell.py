@@ -1,7 +1,7 @@
 """Find the `gcloud` commands of deploy scripts, statically. A script is never executed.
 
-A small POSIX-shell word splitter (shlex's rules, plus what shlex drops: the position of every word
-and whether a `$` sat in single quotes) turns a script into simple commands. Simple assignments at
+`extract.shell_lex` splits a script into positioned words (shlex's rules, plus the positions and
+quoting that shlex drops); here they become simple commands. Simple assignments at
 the top level (`VAR=...`, `export VAR=...`) are tracked in order; `$VAR`, `${VAR}` and
 `${VAR:-default}` expand from them. Whatever cannot be known statically (caller's environment,
 positional parameters, command substitutions, assignments inside `if`/`case`/loops) becomes a
@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from driftbot.extract.shell_lex import NAME, Expansion, RawWord, lex, read_word
 from driftbot.ftypes import Location
 
 Mapper = Callable[[int, int], tuple[int, int]]  # 0-based (line, col) in the script -> 1-based in the file
@@ -91,196 +92,6 @@ class GcloudCommand:
         return self.names[0] if self.names else None
 
 
-# ---------------------------------------------------------------- lexing
-
-
-@dataclass
-class _Expansion:
-    kind: str  # "param" | "subst"
-    name: str  # parameter name, or the command text of $(...)
-    op: str = ""  # ":-", "-", ":=", "=", ":+", "+", ":?", "?", or "" ; "?complex" for anything else
-    arg: str = ""
-
-
-@dataclass
-class _RawWord:
-    parts: list[str | _Expansion]
-    line: int
-    col: int
-    raw: str
-
-
-_OPERATORS = ("&&", "||", ";;", "|&", ";", "|", "&", "(", ")", "\n")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-def _lex(text: str, dollar_dollar: bool = False) -> Iterator[_RawWord | str]:
-    """Yield words and operator strings. `dollar_dollar`: Cloud Build's `$$` is a literal `$`."""
-    i, line, col, n = 0, 0, 0, len(text)
-    heredocs: list[tuple[str, bool]] = []
-    drop_next = False
-
-    def advance(k: int) -> None:
-        nonlocal i, line, col
-        for ch in text[i : i + k]:
-            line, col = (line + 1, 0) if ch == "\n" else (line, col + 1)
-        i += k
-
-    while i < n:
-        ch = text[i]
-        if text.startswith("\\\n", i):
-            advance(2)
-        elif ch in " \t\r":
-            advance(1)
-        elif ch == "#":
-            end = text.find("\n", i)
-            advance((end if end >= 0 else n) - i)
-        elif ch in "<>" or text.startswith(("&>", ">&"), i):
-            redirect = re.match(r"&?[<>]+[&|-]?", text[i:])
-            length = redirect.end() if redirect else 1
-            if text.startswith(("<<", "<<-"), i) and not text.startswith("<<<", i):
-                strip = text.startswith("<<-", i)
-                advance(3 if strip else 2)
-                while i < n and text[i] in " \t":
-                    advance(1)
-                target, end = _read_word(text, i, dollar_dollar)
-                heredocs.append(("".join(p for p in target.parts if isinstance(p, str)), strip))
-                advance(end - i)
-                continue
-            advance(length)
-            drop_next = text[i - 1 : i] != "-"  # `2>&-` closes a descriptor: no target word
-        elif ch == "\n" and heredocs:
-            advance(1)
-            yield "\n"
-            for delimiter, strip in heredocs:
-                while i < n:
-                    end = text.find("\n", i)
-                    end = n if end < 0 else end
-                    body = text[i:end]
-                    advance(end - i + (1 if end < n else 0))
-                    if (body.lstrip("\t") if strip else body) == delimiter:
-                        break
-            heredocs.clear()
-        elif any(text.startswith(op, i) for op in _OPERATORS):
-            operator = next(op for op in _OPERATORS if text.startswith(op, i))
-            advance(len(operator))
-            drop_next = False
-            yield operator
-        else:
-            start_line, start_col = line, col
-            word, end = _read_word(text, i, dollar_dollar)
-            adjacent_redirect = end < n and text[end] in "<>" and word.raw.isdigit()
-            advance(end - i)
-            if drop_next or adjacent_redirect:
-                drop_next = drop_next and adjacent_redirect
-                continue
-            word.line, word.col = start_line, start_col
-            yield word
-
-
-def _read_word(text: str, i: int, dollar_dollar: bool) -> tuple[_RawWord, int]:
-    parts: list[str | _Expansion] = []
-    literal: list[str] = []
-    start, n = i, len(text)
-
-    def flush() -> None:
-        if literal:
-            parts.append("".join(literal))
-            literal.clear()
-
-    quote = ""
-    while i < n:
-        ch = text[i]
-        if quote == "'":
-            if ch == "'":
-                quote = ""
-            else:
-                literal.append(ch)
-            i += 1
-        elif ch == "\\":
-            nxt = text[i + 1 : i + 2]
-            if nxt == "\n":
-                pass
-            elif quote == '"' and nxt not in '$`"\\':
-                literal.append("\\" + nxt)
-            else:
-                literal.append(nxt)
-            i += 2
-        elif ch == "$" or ch == "`":
-            expansion, i = _read_expansion(text, i, dollar_dollar)
-            if expansion is None:
-                literal.append("$")
-            else:
-                flush()
-                parts.append(expansion)
-        elif quote == '"':
-            if ch == '"':
-                quote = ""
-            else:
-                literal.append(ch)
-            i += 1
-        elif ch in "'\"":
-            quote = ch
-            i += 1
-        elif ch in " \t\r\n;&|()<>":
-            break
-        else:
-            literal.append(ch)
-            i += 1
-    flush()
-    return _RawWord(parts, 0, 0, text[start:i]), i
-
-
-def _read_expansion(text: str, i: int, dollar_dollar: bool) -> tuple[_Expansion | None, int]:
-    if text[i] == "`":
-        end = text.find("`", i + 1)
-        end = len(text) if end < 0 else end
-        return _Expansion("subst", text[i + 1 : end]), end + 1
-    if dollar_dollar and text.startswith("$$", i):
-        i += 1
-    nxt = text[i + 1 : i + 2]
-    if text.startswith("$((", i):
-        end = _closing(text, i + 1, "(", ")")
-        return _Expansion("param", "?", "?complex"), end + 1
-    if nxt == "(":
-        end = _closing(text, i + 1, "(", ")")
-        return _Expansion("subst", text[i + 2 : end]), end + 1
-    if nxt == "{":
-        end = _closing(text, i + 1, "{", "}")
-        body = text[i + 2 : end]
-        m = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])(?:(:?[-=+?])(.*))?", body, re.DOTALL)
-        if m is None:
-            return _Expansion("param", body, "?complex"), end + 1
-        return _Expansion("param", m.group(1), m.group(2) or "", m.group(3) or ""), end + 1
-    m = _NAME.match(text, i + 1)
-    if m:
-        return _Expansion("param", m.group(0)), m.end()
-    if nxt and nxt in "0123456789@*#?$!-":
-        return _Expansion("param", nxt), i + 2
-    return None, i + 1
-
-
-def _closing(text: str, i: int, opening: str, closing: str) -> int:
-    """Index of the bracket closing the one at `i` (quotes respected), or the end of the text."""
-    depth, quote = 0, ""
-    while i < len(text):
-        ch = text[i]
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "\\":
-            i += 1
-        elif ch == opening:
-            depth += 1
-        elif ch == closing:
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return len(text)
-
-
 # ---------------------------------------------------------------- expansion
 
 Env = dict[str, Value]
@@ -290,7 +101,7 @@ _PREFIXES = frozenset({"then", "do", "else", "elif", "!", "time", "exec", "comma
 _DECLARERS = frozenset({"export", "readonly", "local", "declare", "typeset"})
 
 
-def _expand(word: _RawWord, env: Env, depth: int = 0) -> Value:
+def _expand(word: RawWord, env: Env, depth: int = 0) -> Value:
     parts: list[str | Hole] = []
     for part in word.parts:
         parts.extend([part] if isinstance(part, str) else _expand_one(part, env, depth).parts)
@@ -303,16 +114,19 @@ def _expand(word: _RawWord, env: Env, depth: int = 0) -> Value:
     return Value(tuple(merged))
 
 
-def _expand_one(exp: _Expansion, env: Env, depth: int) -> Value:
+def _expand_one(exp: Expansion, env: Env, depth: int) -> Value:
     if exp.kind == "subst":
         shown = " ".join(exp.name.replace("\\\n", " ").split())
         label = f"$({shown[:60]}...)" if len(shown) > 60 else f"$({shown})"
         return Value((Hole(label, _described_service(exp.name, env, depth)),))
-    label = f"${{{exp.name}{exp.op}{exp.arg}}}" if exp.op else f"${exp.name}"
+    label = f"${{{exp.name}{exp.op}{exp.arg}}}" if exp.braced else f"${exp.name}"
     known = env.get(exp.name)
-    if exp.op == "?complex" or not _NAME.fullmatch(exp.name):
+    if exp.op == "?complex" or not NAME.fullmatch(exp.name):
         return Value((Hole(label),))
     fallback = Value((Hole(label),))
+    if known is not None and len(known.parts) == 1 and isinstance(known.parts[0], Hole):
+        # Show the variable, not what it was assigned from; keep what is known about it.
+        known = Value((Hole(label, known.parts[0].service),))
     if exp.op in (":-", "-", ":=", "="):
         if known is None:
             return _expand_text(exp.arg, env, depth) if depth < 5 else fallback
@@ -325,7 +139,7 @@ def _expand_one(exp: _Expansion, env: Env, depth: int) -> Value:
 
 
 def _expand_text(text: str, env: Env, depth: int) -> Value:
-    word, _ = _read_word(text, 0, False)
+    word, _ = read_word(text, 0, False, whole=True)
     return _expand(word, env, depth + 1)
 
 
@@ -333,7 +147,7 @@ def _described_service(command: str, env: Env, depth: int) -> str | None:
     """NAME when the substitution is `gcloud run services describe NAME ...`."""
     if depth > 3:
         return None
-    words = [_expand(w, env, depth + 1) for w in _lex(command) if isinstance(w, _RawWord)]
+    words = [_expand(w, env, depth + 1) for w in lex(command) if isinstance(w, RawWord)]
     texts = [w.text for w in words]
     if texts[:4] == ["gcloud", "run", "services", "describe"] and len(words) > 4:
         return next((t for t in texts[4:] if t and not t.startswith("-")), None)
@@ -443,10 +257,10 @@ def parse_script(
     where = mapper or (lambda line, col: (line + 1, col + 1))
     env: Env = {}
     out: list[GcloudCommand] = []
-    current: list[_RawWord] = []
+    current: list[RawWord] = []
     depth, before = 0, "\n"
-    for token in [*_lex(text, dollar_dollar), "\n"]:
-        if isinstance(token, _RawWord):
+    for token in [*lex(text, dollar_dollar), "\n"]:
+        if isinstance(token, RawWord):
             current.append(token)
             continue
         if current:
@@ -458,7 +272,7 @@ def parse_script(
 
 
 def _run(
-    raw: list[_RawWord], env: Env, depth: int, conditional: bool, path: str, where: Mapper, out: list[GcloudCommand]
+    raw: list[RawWord], env: Env, depth: int, conditional: bool, path: str, where: Mapper, out: list[GcloudCommand]
 ) -> int:
     """Apply one simple command to `env`; collect it when it is a gcloud command. Returns the new depth."""
     head = raw[0].raw
@@ -480,7 +294,7 @@ def _run(
     if assignments and all(re.match(r"[A-Za-z_][A-Za-z0-9_]*\+?=", w.raw) for w in assignments):
         for w in assignments:
             name, _, _ = w.raw.partition("=")
-            value = _expand(_RawWord(w.parts, w.line, w.col, w.raw), env)
+            value = _expand(RawWord(w.parts, w.line, w.col, w.raw), env)
             value = value.drop_prefix(len(name) + 1) if value.parts and isinstance(value.parts[0], str) else value
             known = env.get(name)
             if depth > 0 or conditional or name.endswith("+"):  # conditional or appending: no single static value

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ErrorLevel, ParseError, TokenError
-from sqlglot.tokens import Token, TokenType
+from sqlglot.tokenizer_core import Token, TokenType
 
 from driftbot.ftypes import Location
 
@@ -86,7 +86,8 @@ def extract(path: str, text: str) -> SqlFile:
         try:
             parsed = DIALECT.parser(error_level=ErrorLevel.RAISE).parse(chunk, text)
         except ParseError as exc:
-            problems.append(SqlProblem(pos.at(chunk[0].start), f"cannot parse SQL statement: {_reason(exc)}"))
+            where, why = _reason(exc, pos.at(chunk[0].start))
+            problems.append(SqlProblem(where, f"cannot parse SQL statement: {why}"))
             continue
         for statement in parsed:
             if statement is not None:
@@ -110,13 +111,22 @@ def _statements(tokens: Sequence[Token]) -> Iterator[list[Token]]:
         yield chunk
 
 
-def _reason(exc: ParseError) -> str:
-    if exc.errors:
-        return str(exc.errors[0].get("description", exc)).split(". Line")[0]
-    return str(exc).splitlines()[0]
+def _reason(exc: ParseError, statement: Location) -> tuple[Location, str]:
+    """Where and why sqlglot gave up (its `col` is the offending token's last column)."""
+    if not exc.errors:
+        return statement, str(exc).splitlines()[0]
+    error = exc.errors[0]
+    highlight = str(error.get("highlight") or "")
+    description = str(error.get("description") or "syntax error").split(" <Token")[0]
+    if highlight and "<Token" in str(error.get("description")):
+        description += f" {highlight!r}"
+    line, col = error.get("line"), error.get("col")
+    if isinstance(line, int) and isinstance(col, int) and "\n" not in highlight and line >= statement.line:
+        return Location(statement.path, line, max(1, col - len(highlight) + 1)), description
+    return statement, description
 
 
-def _tables(statement: exp.Expression, text: str, pos: Positions) -> Iterator[TableRef]:
+def _tables(statement: exp.Expr, text: str, pos: Positions) -> Iterator[TableRef]:
     for table in statement.find_all(exp.Table):
         parts = [p for p in table.parts if isinstance(p, exp.Identifier)]
         if not parts or not table.name:

@@ -168,10 +168,15 @@ def token(value: str, like: cst.SimpleString | None, keep_prefix: bool) -> str:
 
 
 class _Transformer(cst.CSTTransformer):
+    """Rebuilds the planned sequences, descending only along the paths that lead to them."""
+
     def __init__(self, plans: dict[int, _Plan], src: PySource) -> None:
         super().__init__()
         self.plans = plans
-        self.src = src
+        self.on_path = {a for key in plans for a in src.ancestors.get(key, ())}
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return id(node) in self.on_path
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:  # type: ignore[override]
         plan = self.plans.get(id(original_node))

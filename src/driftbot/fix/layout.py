@@ -49,7 +49,7 @@ def _ends(node: Sequence_) -> tuple[Gap, Gap]:
 
 def split(node: Sequence_) -> Layout:
     opener, closer = _ends(node)
-    items = list(node.elements)
+    items: list[Item] = list(node.elements)
     parts = Layout(items, [], [opener], trailing_comma=False)
     for k, el in enumerate(items):
         comma = el.comma

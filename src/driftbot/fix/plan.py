@@ -55,6 +55,7 @@ class FixPlan:
     fixed: list[Finding] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
     python: dict[str, PyExpectation] = field(default_factory=dict)
+    mirrored: dict[str, str] = field(default_factory=dict)  # copy -> its mirror source
 
 
 def selected_rules(rules: Sequence[str] | None) -> tuple[str, ...]:
@@ -199,4 +200,5 @@ def _plan_mirror(plan: FixPlan, ctx: AuditContext, f: Finding) -> None:
     mode = (ctx.repo / src_path).stat().st_mode & 0o7777
     plan.changes[copy] = Change(ctx.repo / copy, copy, before, content, mode)
     plan.python.pop(copy, None)  # a copy's bytes are checked as such, not as collections
+    plan.mirrored[copy] = src_path
     plan.fixed.append(f)

@@ -43,6 +43,7 @@ class PySource:
     members: dict[tuple[int, int], Member] = field(default_factory=dict)  # (line, column) of the string
     sequences: dict[tuple[int, int], Sequence_] = field(default_factory=dict)  # (line, column) of the bracket
     spans: dict[int, tuple[int, int]] = field(default_factory=dict)  # id(sequence) -> [start, end) offsets
+    ancestors: dict[int, tuple[int, ...]] = field(default_factory=dict)  # id(sequence) -> ids from the module down
 
     def encode(self, module: cst.Module) -> bytes:
         return ((BOM if self.bom else "") + module.code).encode("utf-8")
@@ -85,11 +86,22 @@ class _Collector(cst.CSTVisitor):
     def __init__(self) -> None:
         self.sequences: list[Sequence_] = []
         self.members: list[Member] = []
+        self.stack: list[int] = []
+        self.ancestors: dict[int, tuple[int, ...]] = {}
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.stack.append(id(node))
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.stack.pop()
+        super().on_leave(original_node)
 
     def _sequence(self, node: Sequence_) -> None:
         if isinstance(node, cst.Tuple) and not node.elements:
             return
         self.sequences.append(node)
+        self.ancestors[id(node)] = tuple(self.stack)
         for i, el in enumerate(node.elements):
             value = el.key if isinstance(el, cst.DictElement) else el.value
             if isinstance(value, cst.SimpleString) and isinstance(el, cst.Element | cst.DictElement):
@@ -134,6 +146,7 @@ class _Offsets(CodegenState):
 def _locate(src: PySource) -> None:
     collector = _Collector()
     src.module.visit(collector)
+    src.ancestors = collector.ancestors
     if not collector.sequences:
         return
     state = _Offsets(default_indent=src.module.default_indent, default_newline=src.module.default_newline)

@@ -121,7 +121,8 @@ def handle(event: ScheduleEvent | WorkflowDispatchEvent, gh: GitHubApi, ctx: Run
                 pull.number, state="closed", body=CLOSED.format(marker=MARKER, base=base_branch, sha=base[:7])
             )
             result.pull_request_operation = "closed"
-        if tip is not None and not git.delete_branch(branch, expect=tip):
+        deleted = tip is None or git.delete_branch(branch, expect=tip) or git.remote_branch(branch) is None
+        if not deleted:
             raise DriftbotError(RACE.format(branch=branch))
         return result
 

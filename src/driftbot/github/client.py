@@ -12,11 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-import requests
 from github import Auth, Github, GithubException, GithubRetry
 from github.PullRequest import PullRequest
 from github.Repository import Repository
 from pydantic import SecretStr
+from requests.exceptions import ConnectionError as RequestsConnectionError
+from requests.exceptions import RequestException, RetryError
 from urllib3.util.retry import Retry
 
 from driftbot.errors import EXIT_ERROR, DriftbotError
@@ -67,10 +68,17 @@ class PullInfo:
 
 
 @dataclass(frozen=True)
+class IssueInfo:
+    number: int
+    title: str
+    body: str
+
+
+@dataclass(frozen=True)
 class ApiSettings:
     base_url: str
     token: SecretStr = field(repr=False)
-    tuning: ApiTuning = ApiTuning()
+    tuning: ApiTuning = field(default_factory=ApiTuning)
 
 
 def _retry(tuning: ApiTuning) -> Retry:
@@ -110,9 +118,14 @@ class GitHubApi:
         except GithubException as exc:
             data = exc.data if isinstance(exc.data, dict) else {}
             detail = str(exc.message or data.get("message") or exc.data)
-            errors = [e.get("message") for e in data.get("errors") or [] if isinstance(e, dict) and e.get("message")]
+            errors = [str(e["message"]) for e in data.get("errors") or [] if isinstance(e, dict) and e.get("message")]
             raise ApiError(what, exc.status, "; ".join([detail, *errors])) from None
-        except requests.RequestException as exc:
+        except RetryError as exc:
+            reason = getattr(exc.args[0], "reason", None) if exc.args else None
+            raise ApiError(what, None, f"gave up after retries ({reason or 'no reason given'})") from None
+        except RequestsConnectionError:
+            raise ApiError(what, None, "cannot connect to the GitHub API") from None
+        except RequestException as exc:
             raise ApiError(what, None, type(exc).__name__) from None
 
     # -- issue comments ----------------------------------------------------------------
@@ -184,6 +197,27 @@ class GitHubApi:
 
     def update_check_run(self, check_run_id: int, **fields: Any) -> None:
         self._do(f"update check run {check_run_id}", lambda: self._repo.get_check_run(check_run_id).edit(**fields))
+
+    # -- issues (the drift dashboard) ------------------------------------------------------
+
+    def search_open_issues(self, title: str) -> list[IssueInfo]:
+        """Open issues (not pull requests) of this repository whose title contains `title`."""
+        query = f'repo:{self.repository} is:issue is:open in:title "{title}"'
+
+        def fetch() -> list[IssueInfo]:
+            return [IssueInfo(i.number, i.title, i.body or "") for i in self._github.search_issues(query)]
+
+        return self._do("search issues", fetch)
+
+    def create_issue(self, *, title: str, body: str) -> IssueInfo:
+        def create() -> IssueInfo:
+            issue = self._repo.create_issue(title=title, body=body)
+            return IssueInfo(issue.number, issue.title, issue.body or "")
+
+        return self._do("open an issue", create)
+
+    def update_issue(self, number: int, *, body: str) -> None:
+        self._do(f"edit issue #{number}", lambda: self._repo.get_issue(number).edit(body=body))
 
 
 def _pull_info(pull: PullRequest) -> PullInfo:

@@ -37,6 +37,7 @@ class Inputs:
     fail_on: Severity = Severity.LOW
     autofix_branch: str = DEFAULT_AUTOFIX_BRANCH
     dry_run: bool = False
+    dashboard: bool = False  # autofix mode also keeps the "driftbot dashboard" issue current
 
 
 @dataclass(frozen=True)
@@ -121,16 +122,20 @@ def _inputs(environ: Mapping[str, str]) -> Inputs:
     dry_run = (_input(environ, "dry-run") or "false").lower()
     if dry_run not in ("true", "false"):
         raise DriftbotError(f"input dry-run: expected true or false, got {dry_run!r}")
+    dashboard = (_input(environ, "dashboard") or "false").lower()
+    if dashboard not in ("true", "false"):
+        raise DriftbotError(f"input dashboard: expected true or false, got {dashboard!r}")
     inventories = re.split(r"[\s,]+", _input(environ, "inventory") or "")
     return Inputs(
         token=SecretStr(token),
-        mode=mode,  # type: ignore[arg-type]  # checked against MODES above
+        mode=mode,  # checked against MODES above
         ssot=_input(environ, "ssot"),
         config=_input(environ, "config"),
         inventories=tuple(i for i in inventories if i),
         fail_on=fail_on,
         autofix_branch=branch,
         dry_run=dry_run == "true",
+        dashboard=dashboard == "true",
     )
 
 

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,10 +100,8 @@ class Git:
         try:
             yield path
         finally:
-            try:
+            with suppress(GitError):
                 self.run("worktree", "remove", "--force", str(path))
-            except GitError:
-                pass
             shutil.rmtree(parent, ignore_errors=True)
 
     def commit_all(self, tree: Path, message: str, *, date_from: str | None = None) -> str | None:
@@ -127,30 +125,26 @@ class Git:
     def push(self, sha: str, branch: str, *, expect: str | None, force: bool) -> bool:
         """Push `sha` to `branch`. With `force`, only while the branch is still at `expect` (None: absent).
 
-        Returns False when the remote refused because the branch moved meanwhile.
+        Returns False when the push was refused and the branch is no longer at `expect`: someone
+        (another run, a person) moved it meanwhile. Other failures raise.
         """
         target = f"{sha}:refs/heads/{branch}"
         lease = [f"--force-with-lease=refs/heads/{branch}:{expect or ''}"] if force else []
         try:
             self.run("push", "--quiet", "--porcelain", *lease, self.remote, target)
-        except GitError as exc:
-            if "stale info" in exc.output or "non-fast-forward" in exc.output or "fetch first" in exc.output:
+        except GitError:
+            if self.remote_branch(branch) != expect:
                 return False
             raise
         return True
 
     def delete_branch(self, branch: str, *, expect: str) -> bool:
+        """Delete `branch` while it is still at `expect`; False when it moved meanwhile."""
+        lease = f"--force-with-lease=refs/heads/{branch}:{expect}"
         try:
-            self.run(
-                "push",
-                "--quiet",
-                "--porcelain",
-                f"--force-with-lease=refs/heads/{branch}:{expect}",
-                self.remote,
-                f":refs/heads/{branch}",
-            )
-        except GitError as exc:
-            if "stale info" in exc.output:
+            self.run("push", "--quiet", "--porcelain", lease, self.remote, f":refs/heads/{branch}")
+        except GitError:
+            if self.remote_branch(branch) != expect:
                 return False
             raise
         return True

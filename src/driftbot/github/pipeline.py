@@ -6,14 +6,12 @@ Handlers audit different trees (the workspace, a PR head, the default branch), s
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from driftbot.audit import run_audit
-from driftbot.errors import DriftbotError
+from driftbot.fix import fix_repo
 from driftbot.ftypes import Finding, Report
 from driftbot.report import RENDERERS
 from driftbot.report.fingerprint import fingerprint as finding_fingerprint
@@ -33,14 +31,11 @@ class FixOutcome:
 
 
 def audit(tree: Path, options: AuditOptions) -> Report:
-    kwargs: dict[str, Any] = {}
-    if options.inventories:  # only once the audit accepts inventories (the live-inventory issue)
-        kwargs["inventories"] = list(options.inventories)
     return run_audit(
         tree,
         ssot_dir=tree / options.ssot if options.ssot else None,
         config_path=tree / options.config if options.config else None,
-        **kwargs,
+        inventories=list(options.inventories) or None,  # None: the inventories in .driftbot.yml
     )
 
 
@@ -60,23 +55,10 @@ def fingerprint(finding: Finding) -> str:
 
 def fix(tree: Path, options: AuditOptions, *, rules: Sequence[str] | None = None) -> FixOutcome:
     """Apply every fixable finding in `tree` and say which files changed."""
-    try:
-        module = importlib.import_module("driftbot.fix")
-    except ImportError:
-        raise DriftbotError("`driftbot fix` is not available in this build") from None
-    result = module.fix_repo(
+    result = fix_repo(
         tree,
         ssot_dir=tree / options.ssot if options.ssot else None,
         config_path=tree / options.config if options.config else None,
-        rules=list(rules) if rules else None,
-        dry_run=False,
+        rules=rules,
     )
-    changed = getattr(result, "changed", None) or getattr(result, "changed_files", ())
-    return FixOutcome(tuple(sorted(_relative(tree, Path(p)) for p in changed)))
-
-
-def _relative(tree: Path, path: Path) -> str:
-    try:
-        return path.resolve().relative_to(tree.resolve()).as_posix() if path.is_absolute() else path.as_posix()
-    except ValueError:
-        return path.as_posix()
+    return FixOutcome(result.changed)

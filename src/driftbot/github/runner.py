@@ -7,10 +7,12 @@ call). `auto` picks one from GITHUB_EVENT_NAME.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
+from pathlib import Path
 
 from driftbot.errors import EXIT_DRIFT, EXIT_OK, DriftbotError
-from driftbot.github import autofix, commands, events, pipeline, pull_request
+from driftbot.github import autofix, commands, dashboard, events, pipeline, pull_request
 from driftbot.github.client import ApiSettings, GitHubApi
 from driftbot.github.context import Result, RunContext
 from driftbot.github.env import REPORT_NAME, ActionsEnv, Mode, append_summary, write_outputs
@@ -62,10 +64,29 @@ def dispatch(mode: Mode, event: events.Event, gh: GitHubApi, ctx: RunContext) ->
             raise DriftbotError(
                 WRONG_EVENT.format(mode=mode, needed="schedule or workflow_dispatch", event=ctx.env.event_name)
             )
-        return autofix.handle(event, gh, ctx)
+        return with_dashboard(autofix.handle(event, gh, ctx), gh, ctx)
     report = pipeline.audit(ctx.workspace, ctx.options)
     annotate(report, ctx.fail_on)
     return Result(report=report, exit_code=EXIT_DRIFT if report.at_or_above(ctx.fail_on) else EXIT_OK)
+
+
+def with_dashboard(result: Result, gh: GitHubApi, ctx: RunContext) -> Result:
+    """After the scheduled auto-fix: refresh the "driftbot dashboard" issue from the same audit."""
+    if not ctx.env.inputs.dashboard or ctx.dry_run or result.report is None:
+        return result
+    pull = result.pull_request_number if result.pull_request_operation != "closed" else None
+    number, operation = dashboard.update_dashboard(gh, result.report, pull, dt.date.today())
+    result.sections.append(f"driftbot dashboard: #{number} ({operation})\n")
+    return result
+
+
+def report_path(workspace: Path) -> str:
+    """Where the JSON report goes, relative to the workspace (the path later steps see too).
+
+    Inside `.git/` when there is one: never audited by a later run, never committed, never in
+    `git status`. (A Docker action cannot use RUNNER_TEMP: it is not mounted in the container.)
+    """
+    return f".git/{REPORT_NAME}" if (workspace / ".git").is_dir() else REPORT_NAME
 
 
 def finish(ctx: RunContext, result: Result) -> None:
@@ -79,8 +100,8 @@ def finish(ctx: RunContext, result: Result) -> None:
         "pull-request-operation": result.pull_request_operation,
     }
     if report is not None:
-        (env.workspace / REPORT_NAME).write_text(pipeline.json_text(report), encoding="utf-8")
-        outputs["report"] = REPORT_NAME
+        outputs["report"] = report_path(env.workspace)
+        (env.workspace / outputs["report"]).write_text(pipeline.json_text(report), encoding="utf-8")
     write_outputs(env.output_file, outputs)
     if env.summary_file is None or (report is None and not result.sections):
         return
@@ -89,5 +110,5 @@ def finish(ctx: RunContext, result: Result) -> None:
     body = ""
     if report is not None:
         room = SUMMARY_LIMIT - len(head.encode()) - 1
-        body = "\n" + pipeline.markdown(report, limit=room, see=f"the JSON report (`{REPORT_NAME}`)")
+        body = "\n" + pipeline.markdown(report, limit=room, see=f"the JSON report (`{outputs['report']}`)")
     append_summary(env.summary_file, head + body)

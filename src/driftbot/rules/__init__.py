@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 from driftbot.context import AuditContext
 from driftbot.ftypes import Finding
-from driftbot.rules import mirror, names, sql
+from driftbot.rules import infra, inventory, mirror, names, sql
 
 Checker = Callable[[AuditContext], Iterable[Finding]]
 
@@ -14,4 +14,6 @@ CHECKERS: dict[str, Checker] = {
     "names": names.check,
     "sql": sql.check,
     "mirror": mirror.check,
+    "infra": infra.check,
+    "inventory": inventory.check,
 }

@@ -35,6 +35,34 @@ _P2_GOOD = (
 _P2_STALE = _P2_GOOD.replace("'br_rosters_current'", "'br_roster'")
 _P2_SHORT = _P2_GOOD.replace("    'br_rosters_current',\n", "")
 _P2_TWICE = _P2_GOOD.replace("    'br_rosters_current',\n", "    'br_rosters_current',\n    'nbac_schedule',\n")
+_MIRROR = (".driftbot.yml", "mirrors:\n  - source: shared\n    copies: svc/*/shared\n")
+# Inventory rules: the project's SSOT tables declared as DDL, read through `inventory: [ddl:schema.sql]`.
+_SSOT_TABLES = (
+    *(f"nba_raw.{t}" for t in ("bdl_player_boxscores", "bigdataball_play_by_play", "odds_api_game_lines")),
+    *(f"nba_raw.{t}" for t in ("nbac_schedule", "nbac_gamebook_player_stats", "br_rosters_current")),
+    *(f"nba_analytics.{t}" for t in ("player_game_summary", "team_defense_game_summary")),
+    *(f"nba_analytics.{t}" for t in ("team_offense_game_summary", "upcoming_player_game_context")),
+    "nba_analytics.upcoming_team_game_context",
+    *(f"nba_precompute.{t}" for t in ("player_composite_factors", "player_shot_zone_analysis")),
+    *(f"nba_precompute.{t}" for t in ("team_defense_zone_analysis", "player_daily_cache", "ml_feature_store_v2")),
+)
+_DDL_CONFIG = (".driftbot.yml", "inventory: ['ddl:schema.sql']\n")
+# Infrastructure rules: a deploy script checked against the project's ssot/infrastructure/.
+_JOB = "gcloud scheduler jobs update http prediction-coordinator-daily-${{ENVIRONMENT}} \\\n  --schedule='{}' \\\n"
+_JOB += "  --time-zone=America/Los_Angeles\n"
+_RETRY1 = "gcloud scheduler jobs update http phase5-retry-1"
+_STATUS = "gcloud scheduler jobs update http phase5-status-check"
+_TOPICS = "gcloud pubsub topics create nba-phase4-precompute-complete"
+_SUB = "gcloud pubsub subscriptions update nba-phase5-trigger-sub"
+_URL = "URL=$(gcloud run services describe prediction-coordinator --format='value(status.url)')\n"
+
+
+def _sh(text: str) -> tuple[tuple[str, str], ...]:
+    return (("deploy.sh", text),)
+
+
+def _ddl(*tables: str) -> tuple[tuple[str, str], ...]:
+    return (_DDL_CONFIG, ("schema.sql", "".join(f"CREATE TABLE {t} (x INT64);\n" for t in tables)))
 
 
 RULES: dict[str, Rule] = {
@@ -86,23 +114,164 @@ RULES: dict[str, Rule] = {
             (Example((("bad.py", "X = ['nbac_schedule', 'br_rosters_current'\ndef (:\n"),), ("bad.py:2:1",)),),
         ),
         Rule("expired-suppression", Severity.LOW, "An ignore-file entry is past its `expires` date."),
-        Rule("unknown-table", Severity.MEDIUM, "A monitoring query reads an SSOT-dataset table the SSOT lacks.", True),
-        Rule("stale-comment-name", Severity.LOW, "A SQL comment names a near-miss of an SSOT table.", True),
-        Rule("unparsable-sql", Severity.INFO, "A SQL statement could not be parsed; it was skipped."),
-        Rule("mirror-divergence", Severity.MEDIUM, "A mirrored file is missing in a copy, or differs.", True),
-        Rule("sla-breach", Severity.CRITICAL, "A scheduler job fires after its SLA deadline on some day."),
-        Rule("schedule-mismatch", Severity.HIGH, "A scheduler job's schedule differs from the SSOT."),
-        Rule("time-zone-mismatch", Severity.HIGH, "A scheduler job's time zone differs from the SSOT."),
-        Rule("topic-missing", Severity.HIGH, "An SSOT topic is not created/deployed, or a topic is not in the SSOT."),
+        Rule(
+            "unknown-table",
+            Severity.MEDIUM,
+            "A monitoring query reads a table of an SSOT dataset that the SSOT does not list (with a rename hint).",
+            True,
+            (
+                Example((("q.sql", "SELECT COUNT(*) FROM nba_raw.nbac_gamebook\n"),), ("q.sql:1:30",)),
+                Example((("q.sql", "SELECT COUNT(*) FROM `proj.nba_raw.nbac_gamebook_player_stats`\n"),)),
+            ),
+        ),
+        Rule(
+            "stale-comment-name",
+            Severity.LOW,
+            "A SQL comment that names SSOT tables also names a near-miss of one (`nbac_gamebook`).",
+            True,
+            (
+                Example(
+                    (("q.sql", "-- fallback: nbac_gamebook instead of bdl_player_boxscores\nSELECT 1\n"),),
+                    ("q.sql:1:14",),
+                ),
+                Example((("q.sql", "-- the game_date column of bdl_player_boxscores\nSELECT 1\n"),)),
+            ),
+        ),
+        Rule(
+            "unparsable-sql",
+            Severity.INFO,
+            "A SQL statement could not be parsed; it was skipped, the rest of the file was read.",
+            False,
+            (
+                Example((("q.sql", "SELECT 1;\nSELECT FROM WHERE;\n"),), ("q.sql:2:13",)),
+                Example((("q.sql", "SELECT 1;\n"),)),
+            ),
+        ),
+        Rule(
+            "mirror-divergence",
+            Severity.MEDIUM,
+            "A file of a mirrored directory (`mirrors:` in .driftbot.yml) is missing in a copy, or differs.",
+            True,
+            (
+                Example(
+                    (_MIRROR, ("shared/a.py", "X = 1\n"), ("svc/one/shared/a.py", "X = 2\n")),
+                    ("svc/one/shared/a.py:1:5",),
+                ),
+                Example((_MIRROR, ("shared/a.py", "X = 1\n"), ("svc/one/shared/a.py", "X = 1\n"))),
+            ),
+        ),
+        Rule(
+            "sla-breach",
+            Severity.CRITICAL,
+            "A scheduler job fires (or a deploy script would make it fire) after its SLA deadline on some day.",
+            False,
+            (
+                Example(_sh(_JOB.format("0 6 * * *")), ("deploy.sh:2:3",)),
+                Example(_sh(_JOB.format("0 3 * * *"))),
+            ),
+        ),
+        Rule(
+            "schedule-mismatch",
+            Severity.HIGH,
+            "A scheduler job's schedule differs from the SSOT.",
+            False,
+            (
+                Example(_sh(f"{_RETRY1} --schedule='15 3 * * 1-5'\n"), ("deploy.sh:1:50",)),
+                Example(_sh(f"{_RETRY1} --schedule='15 3 * * *'\n")),
+            ),
+        ),
+        Rule(
+            "time-zone-mismatch",
+            Severity.HIGH,
+            "A scheduler job's time zone differs from the SSOT.",
+            False,
+            (
+                Example(_sh(f"{_RETRY1} --time-zone=America/New_York\n"), ("deploy.sh:1:50",)),
+                Example(_sh(f"{_RETRY1} --time-zone=America/Los_Angeles\n")),
+            ),
+        ),
+        Rule(
+            "topic-missing",
+            Severity.HIGH,
+            "An SSOT topic is not created (scripts) or not deployed (inventory), or a topic is not in the SSOT.",
+            False,
+            (
+                Example(_sh(f"{_TOPICS}\n"), ("ssot/infrastructure/pubsub_topics.yaml:7:11",)),
+                Example(_sh(f"{_TOPICS} nba-phase5-trigger-dlq\n")),
+            ),
+        ),
         Rule(
             "subscription-endpoint-mismatch",
             Severity.HIGH,
-            "A subscription is missing or delivers elsewhere than its SSOT topic/push endpoint.",
+            "A subscription is missing, or reads another topic or pushes elsewhere than the SSOT says.",
+            False,
+            (
+                Example(_sh(f'{_URL}{_SUB} --push-endpoint="$URL/start"\n'), ("deploy.sh:2:59",)),
+                Example(_sh(f'{_URL}{_SUB} --push-endpoint="$URL/trigger"\n')),
+            ),
         ),
-        Rule("dead-letter-missing", Severity.MEDIUM, "A subscription lacks its SSOT dead-letter topic or policy."),
-        Rule("scheduler-job-missing", Severity.HIGH, "An SSOT scheduler job is not created/deployed, or vice versa."),
-        Rule("endpoint-missing", Severity.HIGH, "A job or service calls/serves an endpoint other than the SSOT's."),
-        Rule("service-unreachable", Severity.HIGH, "A service's health endpoint did not answer 2xx (--probe-http)."),
+        Rule(
+            "dead-letter-missing",
+            Severity.MEDIUM,
+            "A subscription lacks the SSOT's dead-letter topic or delivery-attempt limit.",
+            False,
+            (
+                Example(_sh(f"{_SUB} --clear-dead-letter-policy\n"), ("deploy.sh:1:59",)),
+                Example(_sh(f"{_SUB} --dead-letter-topic=nba-phase5-trigger-dlq\n")),
+            ),
+        ),
+        Rule(
+            "scheduler-job-missing",
+            Severity.HIGH,
+            "An SSOT scheduler job is not created, deployed or enabled; or a script's job is not in the SSOT.",
+            False,
+            (
+                Example(
+                    _sh("gcloud scheduler jobs update http phase5-retry-3 --schedule='45 3 * * *'\n"),
+                    ("deploy.sh:1:35",),
+                ),
+                Example(_sh("gcloud scheduler jobs update http phase5-retry-2 --schedule='30 3 * * *'\n")),
+            ),
+        ),
+        Rule(
+            "endpoint-missing",
+            Severity.HIGH,
+            "A job calls another endpoint than its SSOT target, or a service is missing or in another region.",
+            False,
+            (
+                Example(_sh(f'{_STATUS} --uri="$URL/start" --http-method=GET\n'), ("deploy.sh:1:55",)),
+                Example(_sh(f'{_STATUS} --uri="$URL/status" --http-method=GET\n')),
+            ),
+        ),
+        Rule("service-unreachable", Severity.HIGH, "A service's health endpoint did not answer 2xx (`--probe-http`)."),
+        Rule(
+            "table-missing",
+            Severity.CRITICAL,
+            "An SSOT target table, or a table a bound config names, is not in an inventory (with a rename hint).",
+            False,
+            (
+                Example(
+                    _ddl(*(t for t in _SSOT_TABLES if t != "nba_raw.nbac_schedule")),
+                    ("ssot/processors/phase2_raw_processors.yaml:30:19",),
+                ),
+                Example(_ddl(*_SSOT_TABLES)),
+            ),
+        ),
+        Rule(
+            "unmanaged-table",
+            Severity.INFO,
+            "A table (not a view) exists in an SSOT dataset of an inventory, but no SSOT processor writes it.",
+            False,
+            (
+                Example(_ddl(*_SSOT_TABLES, "nba_raw.nbac_injury_report"), ("schema.sql:17:14",)),
+                Example(_ddl(*_SSOT_TABLES)),
+            ),
+        ),
+        Rule(
+            "inventory-unreachable",
+            Severity.HIGH,
+            "An inventory could not be read (network, credentials, permission, timeout): exit 3, never 'no drift'.",
+        ),
     )
 }
 

@@ -17,7 +17,9 @@ BEGIN, END = "<!-- rules:begin -->", "<!-- rules:end -->"
 def table() -> str:
     rows = ["| rule | severity | fixable | what it means |", "| --- | --- | --- | --- |"]
     for r in RULES.values():
-        rows.append(f"| [`{r.id}`](docs/rules.md#{r.id}) | {r.severity.label} | {'yes' if r.fixable else 'no'} | {r.summary} |")
+        rows.append(
+            f"| [`{r.id}`](docs/rules.md#{r.id}) | {r.severity.label} | {'yes' if r.fixable else 'no'} | {r.summary} |"
+        )
     return "\n".join(rows)
 
 
@@ -26,7 +28,12 @@ def _fence(path: str) -> str:
 
 
 def reference(rule: Rule) -> str:
-    parts = [f"## {rule.id}", "", f"Severity **{rule.severity.label}**, fixable: {'yes' if rule.fixable else 'no'}.", ""]
+    parts = [
+        f"## {rule.id}",
+        "",
+        f"Severity **{rule.severity.label}**, fixable: {'yes' if rule.fixable else 'no'}.",
+        "",
+    ]
     parts += [rule.summary, ""]
     for ex in rule.examples:
         verdict = "reported at " + ", ".join(f"`{e}`" for e in ex.expect) if ex.expect else "not reported"

@@ -8,13 +8,13 @@ dead-letter-missing, scheduler-job-missing, endpoint-missing (service-unreachabl
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
 
 from driftbot.context import AuditContext
 from driftbot.extract.cloudbuild import CloudBuildError, is_cloudbuild, parse_cloudbuild
 from driftbot.extract.shell import GcloudCommand, parse_script
 from driftbot.ftypes import Finding, Location
+from driftbot.inventory.base import Inventory
 from driftbot.inventory.gcloud import GcloudListing
 from driftbot.rules.catalog import finding
 from driftbot.rules.infra_common import Deployed
@@ -78,17 +78,19 @@ def deploy_commands(files: Iterable[str], read: Callable[[str], bytes]) -> tuple
 
 
 def deployed_in(ctx: AuditContext) -> Deployed:
-    """Gcloud resources from the audit's inventories (`snapshot:` files of gcloud listings).
+    return deployed_from(ctx.inventories)
 
-    Reads `ctx.inventories` when the inventory layer provides it: each inventory may carry `topics`,
-    `subscriptions`, `scheduler_jobs` and `services` (None when it does not list that kind).
-    """
-    inventories: Sequence[Any] = getattr(ctx, "inventories", ())
+
+def deployed_from(inventories: Iterable[Inventory]) -> Deployed:
+    """The gcloud resources the inventories list; a kind no inventory lists stays None (unchecked)."""
     listings: list[tuple[str, GcloudListing]] = []
     for inv in inventories:
-        source = str(getattr(inv, "source", None) or getattr(inv, "url", "inventory"))
-        for kind in ("topics", "subscriptions", "scheduler_jobs", "services"):
-            items = getattr(inv, kind, None)
+        for kind, items in (
+            ("topics", inv.topics),
+            ("subscriptions", inv.subscriptions),
+            ("scheduler_jobs", inv.scheduler_jobs),
+            ("services", inv.services),
+        ):
             if items is not None:
-                listings.append((source, GcloudListing(kind, **{kind: tuple(items)})))
+                listings.append((inv.source, GcloudListing(kind, **{kind: items})))  # type: ignore[arg-type]
     return Deployed.merge(listings)

@@ -70,9 +70,9 @@ class EndpointRef:
     def mismatch(self, service: str, path: str) -> str | None:
         """Why this is not `path` on `service`, or None when it may be."""
         if not self.any_service and self.service != service:
-            return f"{self.shown} is not a URL of service {service!r}"
+            return f"not a URL of service {service!r}"
         if not self.path.matches(path):
-            return f"{self.shown} has path {self.path.shown or '/'}, not {path}"
+            return f"path {self.path.shown or '/'}, not {path}"
         return None
 
 

@@ -85,7 +85,8 @@ def _subscriptions(infra: Infrastructure, deployed: Deployed) -> Iterator[Findin
                 yield finding(
                     "subscription-endpoint-mismatch",
                     where,
-                    f"{label} pushes to {why}; the SSOT pushes to {want.service} {want.path} ({source})",
+                    f"{label} pushes to {dep.push_endpoint}: {why}; "
+                    f"the SSOT pushes to {want.service} {want.path} ({source})",
                     ssot=ssot,
                     symbol=sub.name,
                     actual=dep.push_endpoint,
@@ -203,18 +204,15 @@ def _target(
     where = infra.loc("job", job.name, "target" if job.target else "topic")
     if job.target is not None:
         want = f"{job.target.method} {job.target.service} {job.target.path}"
-        why = (
-            endpoint_of(Value((uri,)), infra, deployed.urls).mismatch(job.target.service, job.target.path)
-            if uri
-            else "no HTTP target"
-        )
+        ref = endpoint_of(Value((uri,)), infra, deployed.urls) if uri else None
+        why = ref.mismatch(job.target.service, job.target.path) if ref else "no HTTP target"
         if why is None and method is not None and method != job.target.method:
             why = f"method {method}"
         if why:
             yield finding(
                 "endpoint-missing",
                 where,
-                f"{label} calls {why}; the SSOT target is {want} ({source})",
+                f"{label} calls {uri or 'nothing'}: {why}; the SSOT target is {want} ({source})",
                 ssot=ssot,
                 symbol=job.name,
                 actual=uri or topic,

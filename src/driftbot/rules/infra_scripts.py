@@ -52,26 +52,31 @@ def check_scripts(
 
 
 def _for_candidates(
-    cmd: GcloudCommand, entries: Sequence[T], check: Callable[[T], Iterator[Finding]], unknown_rule: str
+    cmd: GcloudCommand, entries: Sequence[T], check: Callable[[T, str], Iterator[Finding]], unknown_rule: str
 ) -> Iterator[Finding]:
     word = cmd.name
     if word is None:
         return
+    noun = "scheduler job" if cmd.group == "scheduler jobs" else "subscription"
     candidates = [e for e in entries if word.value.matches(e.name)]
     if not candidates:
-        what = "scheduler job" if cmd.group == "scheduler jobs" else "subscription"
         if word.value.text is not None:
-            yield finding(unknown_rule, word.location, f"{what} {word.value.text!r} is not declared in the SSOT")
+            yield finding(unknown_rule, word.location, f"{noun} {word.value.text!r} is not declared in the SSOT")
         return
-    per = [list(check(c)) for c in candidates]
+    if word.value.text is not None:
+        label = f"{noun} {word.value.text!r}"
+    elif len(candidates) == 1:
+        label = f"{noun} {candidates[0].name!r} (as {word.value.shown})"
+    else:
+        label = f"{noun} {word.value.shown} (any of {', '.join(repr(c.name) for c in candidates)})"
+    per = [list(check(c, label)) for c in candidates]
     common = set.intersection(*({f.rule for f in found} for found in per))
     yield from (f for f in per[0] if f.rule in common)
 
 
 def _job(
-    cmd: GcloudCommand, job: SchedulerJob, infra: Infrastructure, urls: Mapping[str, str], today: dt.date
+    cmd: GcloudCommand, job: SchedulerJob, label: str, infra: Infrastructure, urls: Mapping[str, str], today: dt.date
 ) -> Iterator[Finding]:
-    label = f"scheduler job {job.name!r}"
     ssot = infra.loc("job", job.name).path
     creating = cmd.verb == "create"
     expected_cron = schedule.parse_cron(job.schedule)
@@ -90,7 +95,7 @@ def _job(
                 yield finding(
                     "schedule-mismatch",
                     sched_flag.location,
-                    f"{label} is deployed with schedule {sched_text!r}; the SSOT says {job.schedule!r}",
+                    f"{label} gets schedule {sched_text!r} here; the SSOT says {job.schedule!r}",
                     ssot=ssot,
                     symbol=job.name,
                     actual=sched_text,
@@ -100,11 +105,11 @@ def _job(
     tz_where = tz_flag.location if tz_flag is not None else cmd.location
     tz_differs = tz_text is not None and not same_zone(tz_text, job.time_zone)
     if tz_differs:
-        how = f"time zone {tz_text!r}" if tz_flag is not None else "no --time-zone (Cloud Scheduler uses Etc/UTC)"
+        how = f"time zone {tz_text!r} here" if tz_flag is not None else "no --time-zone (Cloud Scheduler uses Etc/UTC)"
         yield finding(
             "time-zone-mismatch",
             tz_where,
-            f"{label} is deployed with {how}; the SSOT says {job.time_zone!r}",
+            f"{label} gets {how}; the SSOT says {job.time_zone!r}",
             ssot=ssot,
             symbol=job.name,
             actual=tz_text,
@@ -164,7 +169,7 @@ def _job_target(
                 yield finding(
                     "endpoint-missing",
                     uri.location,
-                    f"{label} calls {why}; the SSOT target is {want}",
+                    f"{label} calls {uri.value.value.shown}: {why}; the SSOT target is {want}",
                     ssot=ssot,
                     symbol=job.name,
                     actual=uri.value.value.shown,
@@ -208,9 +213,8 @@ def _job_target(
 
 
 def _subscription(
-    cmd: GcloudCommand, sub: Subscription, infra: Infrastructure, urls: Mapping[str, str]
+    cmd: GcloudCommand, sub: Subscription, label: str, infra: Infrastructure, urls: Mapping[str, str]
 ) -> Iterator[Finding]:
-    label = f"subscription {sub.name!r}"
     ssot = infra.loc("subscription", sub.name).path
     creating = cmd.verb == "create"
     topic_flag = cmd.flag("topic")
@@ -261,7 +265,7 @@ def _subscription(
             yield finding(
                 "subscription-endpoint-mismatch",
                 push.location,
-                f"{label} pushes to {why}; the SSOT pushes to {want.service} {want.path}",
+                f"{label} pushes to {push.value.value.shown}: {why}; the SSOT pushes to {want.service} {want.path}",
                 ssot=ssot,
                 symbol=sub.name,
                 actual=push.value.value.shown,
@@ -349,18 +353,17 @@ def _service(cmd: GcloudCommand, infra: Infrastructure) -> Iterator[Finding]:
 
 
 def _coverage(infra: Infrastructure, commands: Sequence[GcloudCommand]) -> Iterator[Finding]:
-    """SSOT entries no script creates, once scripts create that kind of resource at all."""
+    """SSOT entries no script creates or updates, once some script creates that kind of resource."""
     kinds = (
         ("pubsub topics", "topic", infra.topics, "topic-missing", "creates"),
         ("pubsub subscriptions", "subscription", infra.subscriptions, "subscription-endpoint-mismatch", "creates"),
         ("scheduler jobs", "job", infra.jobs, "scheduler-job-missing", "creates or updates"),
     )
     for group, kind, entries, rule, verb in kinds:
-        words: list[Word] = [
-            w for c in commands if c.group == group for w in (c.names if kind == "topic" else c.names[:1])
-        ]
-        if not words:
-            continue
+        mine = [c for c in commands if c.group == group]
+        if not any(c.verb == "create" for c in mine):
+            continue  # only update commands here (a hotfix): they need not touch every entry
+        words: list[Word] = [w for c in mine for w in (c.names if kind == "topic" else c.names[:1])]
         scripts = sorted({w.location.path for w in words})
         for entry in entries:
             if not any(w.value.matches(entry.name) for w in words):

@@ -51,9 +51,7 @@ def compare(repo: Path, pair: MirrorPair) -> Finding | None:
     try:
         have = (repo / pair.copy).read_bytes()
     except FileNotFoundError:
-        return finding(
-            "mirror-divergence", Location(pair.copy, 1, 1), f"missing: copy of {pair.source}", extra=extra
-        )
+        return finding("mirror-divergence", Location(pair.copy, 1, 1), f"missing: copy of {pair.source}", extra=extra)
     except OSError as exc:
         return finding("mirror-divergence", Location(pair.copy, 1, 1), f"unreadable: {exc.strerror}", extra=extra)
     if have == want:

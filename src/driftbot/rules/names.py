@@ -55,8 +55,11 @@ def check_binding(b: Binding, target: SsotList) -> Iterator[Finding]:
     for e in c.elements:
         if e.value in seen:
             yield finding(
-                "duplicate-name", e.location, f"'{e.value}' appears more than once in {c.symbol}",
-                actual=e.value, **common,
+                "duplicate-name",
+                e.location,
+                f"'{e.value}' appears more than once in {c.symbol}",
+                actual=e.value,
+                **common,
             )
             continue
         seen.add(e.value)
@@ -71,9 +74,7 @@ def check_binding(b: Binding, target: SsotList) -> Iterator[Finding]:
     for m in missing:
         if m in pairs.values():
             continue  # reported as the rename above
-        yield finding(
-            "missing-name", c.location, f"'{m}' ({what}) is missing from {c.symbol}", expected=m, **common
-        )
+        yield finding("missing-name", c.location, f"'{m}' ({what}) is missing from {c.symbol}", expected=m, **common)
     if b.field == "name" and target.expected_count is not None and len(c.elements) != target.expected_count:
         yield finding(
             "count-mismatch",

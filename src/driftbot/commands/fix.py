@@ -1,0 +1,59 @@
+"""`driftbot fix`: apply every fixable finding, keeping each file's formatting."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from driftbot.errors import EXIT_DRIFT, EXIT_OK
+from driftbot.fix import fix_repo
+from driftbot.fix.plan import FIXABLE
+
+
+@dataclass(frozen=True)
+class Fix:
+    help: str = "Apply every fixable finding (formatting kept). Exit 1 when files changed, 0 when none needed to."
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("path", nargs="?", type=Path, default=Path("."), help="repository root (default: .)")
+        parser.add_argument("--ssot", type=Path, help="SSOT directory (default: PATH/ssot or `ssot:` in config)")
+        parser.add_argument("--config", type=Path, help="config file (default: PATH/.driftbot.yml)")
+        parser.add_argument(
+            "--rule",
+            action="append",
+            metavar="RULE",
+            dest="rules",
+            help=f"fix only this rule (repeatable; default: all of {', '.join(FIXABLE)})",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="print the unified diff, write nothing")
+        parser.add_argument("--prune", action="store_true", help="remove unknown names that have no rename candidate")
+
+    def run(self, args: argparse.Namespace) -> int:
+        result = fix_repo(
+            args.path,
+            ssot_dir=args.ssot,
+            config_path=args.config,
+            rules=args.rules,
+            dry_run=args.dry_run,
+            prune=args.prune,
+        )
+        for s in result.skipped:
+            where = str(s.finding.location) if s.finding is not None else s.path
+            rule = f" [{s.finding.rule}]" if s.finding is not None else ""
+            print(f"driftbot: skipped {where}{rule}: {s.reason}", file=sys.stderr)
+        if not result.changed:
+            print("driftbot: nothing to fix", file=sys.stderr)
+            return EXIT_OK
+        if args.dry_run:
+            sys.stdout.write(result.diff)
+            verb = "would change"
+        else:
+            verb = "changed"
+        files = len(result.changed)
+        print(f"driftbot: {verb} {files} file(s), fixing {len(result.fixed)} finding(s)", file=sys.stderr)
+        return EXIT_DRIFT
+
+
+COMMAND = Fix()

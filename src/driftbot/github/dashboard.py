@@ -1,0 +1,123 @@
+"""The drift dashboard: one issue, "driftbot dashboard", that the scheduled run keeps current.
+
+It lists the default branch's open drift by severity with the date each finding was first seen,
+the auto-fix pull request, and the ignore-file entries that have expired: the seed's monthly review
+(Task 3.7), always up to date. There is no database: the first-seen dates live in a hidden marker
+at the end of the issue body (fingerprint -> date), read back on the next run. A finding keeps its
+date while its fingerprint (rule, file, symbol, values; not the line) stays the same; once fixed it
+leaves the state, so drift that comes back starts a new date.
+API calls: one search for the issue, then at most one create or one edit (none when nothing changed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping
+from itertools import groupby
+
+from driftbot.ftypes import Finding, Report, Severity
+from driftbot.github.client import GitHubApi, IssueInfo
+from driftbot.report.fingerprint import fingerprint
+
+TITLE = "driftbot dashboard"
+MARKER = "<!-- driftbot:dashboard -->"
+STATE_OPEN = "<!-- driftbot:dashboard-state "
+STATE_CLOSE = " -->"
+STATE_PATTERN = re.compile(re.escape(STATE_OPEN) + r"(\{.*?\})" + re.escape(STATE_CLOSE), re.DOTALL)
+BODY_LIMIT = 65_536  # GitHub's cap on an issue body, in characters
+MAX_ROWS = 150  # per severity; the state keeps every finding, the table shows the oldest
+MAX_STATE = 600  # dates kept (~48 characters each), oldest first; newer findings restart their date
+EXPIRED_RULE = "expired-suppression"
+HEADER = "{marker}\n# driftbot dashboard\n\n<sub>Kept up to date by driftbot's scheduled run; edits are lost.</sub>\n\n"
+CLEAN = "No open drift on the default branch. ✅\n"
+FOOTER = (
+    "\n---\n<sub>“Since” is the first scheduled run that saw the finding. Fix drift with the auto-fix pull "
+    "request or `driftbot fix`; silence it with a reasoned, expiring entry in the ignore file.</sub>\n"
+)
+
+
+def read_state(body: str) -> dict[str, dt.date]:
+    """First-seen dates from an earlier body; anything unreadable counts as no state (dates restart)."""
+    m = STATE_PATTERN.search(body)
+    if m is None:
+        return {}
+    try:
+        raw = json.loads(m.group(1))
+        return {str(k): dt.date.fromisoformat(v) for k, v in raw.get("since", {}).items()}
+    except (ValueError, TypeError, AttributeError):
+        return {}
+
+
+def first_seen(report: Report, previous: Mapping[str, dt.date], today: dt.date) -> dict[str, dt.date]:
+    """Every open finding's first-seen date: carried over when seen before, else today."""
+    return {fp: previous.get(fp, today) for fp in (fingerprint(f) for f in report.findings)}
+
+
+def state_marker(since: Mapping[str, dt.date]) -> str:
+    oldest = sorted(since.items(), key=lambda kv: (kv[1], kv[0]))[:MAX_STATE]
+    data = {"v": 1, "since": {fp: d.isoformat() for fp, d in sorted(oldest)}}
+    return STATE_OPEN + json.dumps(data, separators=(",", ":")) + STATE_CLOSE
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _table(rows: list[tuple[Finding, dt.date]], today: dt.date) -> list[str]:
+    lines = ["| since | days | rule | where | what |", "| --- | ---: | --- | --- | --- |"]
+    for f, since in rows[:MAX_ROWS]:
+        days = (today - since).days
+        lines.append(f"| {since.isoformat()} | {days} | `{f.rule}` | `{f.location}` | {_cell(f.message)} |")
+    if len(rows) > MAX_ROWS:
+        lines.append(f"\n… and {len(rows) - MAX_ROWS} more; the job summary has the full report.")
+    return lines
+
+
+def render(report: Report, since: Mapping[str, dt.date], autofix_pr: int | None, today: dt.date) -> str:
+    dated = [(f, since.get(fingerprint(f), today)) for f in report.findings]
+    drift = [(f, d) for f, d in dated if f.rule != EXPIRED_RULE]
+    expired = [(f, d) for f, d in dated if f.rule == EXPIRED_RULE]
+    counts = ", ".join(
+        f"{len(list(g))} {s.label}" for s, g in groupby(sorted((f.severity for f, _ in drift), reverse=True))
+    )
+    lines = [f"**Updated {today.isoformat()}** · {len(drift)} open finding(s)" + (f" ({counts})" if counts else "")]
+    if autofix_pr is not None:
+        lines.append(f"\nAuto-fix pull request: #{autofix_pr}")
+    if drift:
+        oldest = min(d for _, d in drift)
+        lines.append(f"\nOldest open drift: since {oldest.isoformat()} ({(today - oldest).days} days).")
+    else:
+        lines.append("\n" + CLEAN)
+    for severity in sorted(Severity, reverse=True):
+        rows = sorted(((f, d) for f, d in drift if f.severity == severity), key=lambda fd: (fd[1], fd[0].sort_key))
+        if rows:
+            lines += ["", f"## {severity.label.capitalize()} ({len(rows)})", "", *_table(rows, today)]
+    if expired:
+        lines += ["", f"## Expired suppressions ({len(expired)})", ""]
+        lines += [f"- `{f.location}`: {_cell(f.message)}" for f, _ in expired]
+    text = HEADER.format(marker=MARKER) + "\n".join(lines) + "\n" + FOOTER
+    marker = "\n" + state_marker(since) + "\n"
+    room = BODY_LIMIT - len(marker)
+    return (text if len(text) <= room else text[: room - 2] + "…\n") + marker
+
+
+def find_dashboard(gh: GitHubApi) -> IssueInfo | None:
+    """The open issue this bot keeps: the exact title and the marker (a person's issue is left alone)."""
+    found = [i for i in gh.search_open_issues(TITLE) if i.title == TITLE and i.body.startswith(MARKER)]
+    return min(found, key=lambda i: i.number) if found else None
+
+
+def update_dashboard(gh: GitHubApi, report: Report, autofix_pr: int | None, today: dt.date) -> tuple[int, str]:
+    """Create or refresh the dashboard issue; returns its number and what happened (created/updated/none)."""
+    issue = find_dashboard(gh)
+    previous = read_state(issue.body) if issue is not None else {}
+    since = first_seen(report, previous, today)
+    body = render(report, since, autofix_pr, today)
+    if issue is None:
+        return gh.create_issue(title=TITLE, body=body).number, "created"
+    if issue.body == body:
+        return issue.number, "none"
+    gh.update_issue(issue.number, body=body)
+    return issue.number, "updated"

@@ -1,0 +1,119 @@
+"""Declared inventory: `ddl:GLOB`, the tables and views the repository's own SQL files create.
+
+Reads `CREATE [OR REPLACE] [MATERIALIZED|EXTERNAL|SNAPSHOT] TABLE|VIEW [IF NOT EXISTS] name` with
+sqlglot's BigQuery tokenizer. Only the statement head is read, so bodies sqlglot cannot parse
+(scripting, new syntax) never lose a declaration. Temporary tables and names without a dataset are
+not part of the platform and are skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.errors import TokenError
+from sqlglot.tokenizer_core import Token, TokenType
+
+from driftbot import paths
+from driftbot.errors import DriftbotError
+from driftbot.ftypes import Location
+from driftbot.inventory.base import Inventory, TableInfo
+
+_MODIFIERS = {"OR", "REPLACE", "TEMP", "TEMPORARY", "MATERIALIZED", "EXTERNAL", "SNAPSHOT"}
+_NAME_TOKENS = frozenset({TokenType.VAR, TokenType.IDENTIFIER, TokenType.DOT, TokenType.DASH, TokenType.NUMBER})
+MAX_BYTES = 20_000_000
+
+
+@dataclass(frozen=True)
+class DdlBackend:
+    url: str
+    pattern: str
+    repo: Path
+
+    def read(self) -> Inventory:
+        files = [f for f in paths.walk(self.repo, [], (".sql",)) if paths.matches(f, self.pattern)]
+        if not files:
+            raise DriftbotError(f"inventory {self.url}: no .sql file matches {self.pattern!r}")
+        tables: dict[tuple[str, str], TableInfo] = {}
+        for rel in files:
+            for info in declared_tables(self.repo / rel, rel):
+                tables.setdefault((info.dataset, info.table), info)  # the first declaration wins
+        ordered = tuple(sorted(tables.values(), key=lambda t: (t.dataset, t.table)))
+        return Inventory(self.url, ordered, tuple(sorted({t.dataset for t in ordered})))
+
+
+def declared_tables(path: Path, rel: str) -> list[TableInfo]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DriftbotError(f"{rel}:1:1: cannot read file: {exc.strerror}") from None
+    if len(raw) > MAX_BYTES:
+        raise DriftbotError(f"{rel}:1:1: file is larger than {MAX_BYTES} bytes")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DriftbotError(f"{rel}:{line}:1: not valid UTF-8") from None
+    try:
+        tokens = Dialect.get_or_raise("bigquery").tokenize(text)
+    except TokenError:
+        raise DriftbotError(f"{rel}:1:1: cannot tokenize SQL (unterminated string, identifier or comment?)") from None
+    creates = (i for i, tok in enumerate(tokens) if tok.token_type == TokenType.CREATE)
+    return [table for i in creates for table in _create(tokens, i, text, rel)]
+
+
+def _create(tokens: list[Token], start: int, text: str, rel: str) -> list[TableInfo]:
+    """The table a `CREATE` at tokens[start] declares ([] when it declares something else)."""
+    i = start + 1
+    words: list[str] = []
+    while i < len(tokens) and tokens[i].text.upper() in _MODIFIERS:
+        words.append(tokens[i].text.upper())
+        i += 1
+    if i >= len(tokens) or tokens[i].token_type not in (TokenType.TABLE, TokenType.VIEW):
+        return []  # FUNCTION, PROCEDURE, SCHEMA, ROW ACCESS POLICY, ...
+    noun = tokens[i].token_type
+    i += 1
+    if i + 2 < len(tokens) and [t.text.upper() for t in tokens[i : i + 3]] == ["IF", "NOT", "EXISTS"]:
+        i += 3
+    if "TEMP" in words or "TEMPORARY" in words or i >= len(tokens) or tokens[i].text.upper() == "FUNCTION":
+        return []
+    first = last = i
+    while last + 1 < len(tokens) and _continues_name(tokens[last], tokens[last + 1]):
+        last += 1
+    if tokens[first].token_type not in _NAME_TOKENS:
+        raise DriftbotError(f"{rel}:{_where(text, tokens[start].start)}: CREATE {tokens[i - 1].text} without a name")
+    parts = text[tokens[first].start : tokens[last].end + 1].replace("`", "").split(".")
+    if len(parts) < 2 or len(parts) > 3 or not all(parts):
+        return []  # no dataset: a script-local name
+    project = parts[0] if len(parts) == 3 else ""
+    kind = "VIEW" if noun == TokenType.VIEW else "TABLE"
+    if "MATERIALIZED" in words:
+        kind = "MATERIALIZED_VIEW"
+    elif "EXTERNAL" in words:
+        kind = "EXTERNAL"
+    elif "SNAPSHOT" in words:
+        kind = "SNAPSHOT"
+    line, col = _line_col(text, tokens[first].start)
+    return [TableInfo(project, parts[-2], parts[-1], kind, declared_at=Location(rel, line, col))]
+
+
+def _continues_name(before: Token, token: Token) -> bool:
+    """Name parts touch: `a.b.c`, `my-project.ds.t`, or backquoted pieces like `p`.d.`t`."""
+    return token.token_type in _NAME_TOKENS and token.start == before.end + 1
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _where(text: str, offset: int) -> str:
+    line, col = _line_col(text, offset)
+    return f"{line}:{col}"
+
+
+def from_url(url: str, repo: Path) -> DdlBackend:
+    pattern = url.partition(":")[2].strip()
+    if not pattern or pattern.startswith("/") or ".." in pattern.split("/"):
+        raise DriftbotError(f"invalid inventory URL {url!r}: expected ddl:GLOB relative to the repository")
+    return DdlBackend(url, pattern, repo)

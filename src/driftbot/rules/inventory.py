@@ -1,0 +1,166 @@
+"""The SSOT and bound configs against what exists: table-missing, unmanaged-table, inventory-unreachable.
+
+Each inventory is its own side of the diff: a table declared in DDL but not deployed is missing from the
+`bigquery://` inventory even though `ddl:` lists it. A source only speaks for the datasets it covers
+(`bigquery://P?datasets=a` says nothing about dataset b). Findings about SSOT tables sit at the SSOT line
+that states the truth; findings about a config's table name sit on that name.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from driftbot import yamlpos
+from driftbot.config import CONFIG_NAME
+from driftbot.context import AuditContext
+from driftbot.ftypes import Binding, Finding, Location
+from driftbot.inventory.base import VIEW_TYPES, Inventory
+from driftbot.rules.catalog import finding
+from driftbot.yamlpos import YamlProblems
+
+UNREACHABLE_PATH = "<inventory>"  # location of an unreachable source not named in .driftbot.yml
+
+
+@dataclass(frozen=True)
+class Target:
+    """A table the SSOT says a processor writes, and where the SSOT says so."""
+
+    dataset: str
+    table: str
+    processor: str
+    ssot_path: str
+    location: Location
+
+
+def check(ctx: AuditContext) -> Iterator[Finding]:
+    yield from _unreachable(ctx)
+    if not ctx.inventories:
+        return
+    targets = _targets(ctx)
+    managed = {(t.dataset, t.table) for t in targets}
+    for inv in ctx.inventories:
+        for target in targets:
+            if inv.covers(target.dataset) and not inv.has(target.dataset, target.table):
+                yield _missing_target(inv, target, managed)
+        for b in ctx.bindings:
+            if b.field == "target_table":
+                yield from _missing_bound(ctx, inv, b, managed)
+        yield from _unmanaged(ctx, inv, managed)
+
+
+def _missing_target(inv: Inventory, t: Target, managed: set[tuple[str, str]]) -> Finding:
+    ref = f"{t.dataset}.{t.table}"
+    why, hint = _absence(inv, t.dataset, t.table, managed)
+    return finding(
+        "table-missing",
+        t.location,
+        f"table {ref} (processor {t.processor!r}) is not in {inv.source}{why}",
+        ssot=t.ssot_path,
+        expected=ref,
+        actual=hint,
+        extra=(("inventory", inv.source),),
+    )
+
+
+def _missing_bound(ctx: AuditContext, inv: Inventory, b: Binding, managed: set[tuple[str, str]]) -> Iterator[Finding]:
+    """Table names of a bound config. Names the SSOT itself lists are reported once, at the SSOT."""
+    ssot_list = ctx.ssot.by_key(b.ssot_list)
+    if ssot_list is None:
+        return
+    for element in b.collection.elements:
+        parts = element.value.split(".")
+        dataset, table = (parts[-2], parts[-1]) if len(parts) > 1 else (ssot_list.dataset, parts[0])
+        if (dataset, table) in managed or not inv.covers(dataset) or inv.has(dataset, table):
+            continue
+        why, hint = _absence(inv, dataset, table, managed)
+        yield finding(
+            "table-missing",
+            element.location,
+            f"table {dataset}.{table} named in {b.collection.symbol} is not in {inv.source}{why}",
+            symbol=b.collection.symbol,
+            ssot=ssot_list.path,
+            actual=element.value,
+            expected=hint,
+            extra=(("inventory", inv.source),),
+        )
+
+
+def _absence(inv: Inventory, dataset: str, table: str, managed: set[tuple[str, str]]) -> tuple[str, str | None]:
+    """Why the table is missing (message suffix) and the likely new name, from tables no SSOT entry claims."""
+    if dataset not in inv.datasets:
+        return f": dataset {dataset} does not exist there", None
+    unclaimed = sorted({t.table for t in inv.tables_in(dataset) if (dataset, t.table) not in managed})
+    close = difflib.get_close_matches(table, unclaimed, n=1, cutoff=0.6)
+    if not close:
+        return "", None
+    return f"; renamed to {dataset}.{close[0]}?", f"{dataset}.{close[0]}"
+
+
+def _unmanaged(ctx: AuditContext, inv: Inventory, managed: set[tuple[str, str]]) -> Iterator[Finding]:
+    for dataset in sorted(ctx.ssot.datasets):
+        if not inv.covers(dataset) or dataset not in inv.datasets:
+            continue
+        first = next(s for s in ctx.ssot.lists if s.dataset == dataset)
+        at_dataset = _ssot_location(ctx, first.path, ("dataset",))
+        seen: set[str] = set()
+        for t in inv.tables_in(dataset):
+            if t.type in VIEW_TYPES or (dataset, t.table) in managed or t.table in seen:
+                continue
+            seen.add(t.table)
+            yield finding(
+                "unmanaged-table",
+                t.declared_at or at_dataset,
+                f"table {t.ref} exists in {inv.source} but no SSOT processor writes it",
+                ssot=first.path,
+                actual=t.ref,
+                extra=(("inventory", inv.source),),
+            )
+
+
+def _unreachable(ctx: AuditContext) -> Iterator[Finding]:
+    for problem in ctx.unreachable:
+        yield finding(
+            "inventory-unreachable",
+            _config_location(ctx, problem.source),
+            f"inventory {problem.source} could not be read, so the audit is incomplete: {problem.message}",
+            extra=(("inventory", problem.source),),
+        )
+
+
+def _targets(ctx: AuditContext) -> list[Target]:
+    out: list[Target] = []
+    for s in ctx.ssot.lists:
+        doc = _positions(ctx, s.path)
+        for i, p in enumerate(s.processors):
+            key = ("critical_processors", i, "target_table")
+            line, col = doc.where(key) if doc else (1, 1)
+            out.append(Target(s.dataset, p.target_table, p.name, s.path, Location(s.path, line, col)))
+    return out
+
+
+def _ssot_location(ctx: AuditContext, path: str, key: yamlpos.Key) -> Location:
+    doc = _positions(ctx, path)
+    line, col = doc.where(key) if doc else (1, 1)
+    return Location(path, line, col)
+
+
+def _config_location(ctx: AuditContext, source: str) -> Location:
+    """The `inventory:` entry of .driftbot.yml that names `source`; `<inventory>:1:1` when it came from the CLI."""
+    doc = _positions(ctx, CONFIG_NAME)
+    listed = doc.data.get("inventory") if doc and isinstance(doc.data, dict) else None
+    if isinstance(listed, list) and source in listed:
+        line, col = doc.where(("inventory", listed.index(source))) if doc else (1, 1)
+        return Location(CONFIG_NAME, line, col)
+    return Location(UNREACHABLE_PATH, 1, 1)
+
+
+def _positions(ctx: AuditContext, rel: str) -> yamlpos.Positioned | None:
+    path = ctx.repo / rel
+    if not path.is_file():
+        return None
+    try:
+        return yamlpos.load(path, rel)
+    except YamlProblems:
+        return None

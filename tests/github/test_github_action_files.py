@@ -1,0 +1,96 @@
+"""action.yml, the Dockerfile and its lock file agree with the code that reads them."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from driftbot.ftypes import Severity
+from driftbot.github.env import DEFAULT_AUTOFIX_BRANCH, ActionsEnv
+from driftbot.github.runner import AUTO_MODES
+
+ROOT = Path(__file__).resolve().parents[2]
+ACTION: dict[str, Any] = yaml.safe_load((ROOT / "action.yml").read_text())
+BASE = {"GITHUB_EVENT_NAME": "push", "GITHUB_REPOSITORY": "o/r"}
+
+
+def test_action_runs_the_dockerfile_whose_entrypoint_is_driftbot_action() -> None:
+    assert ACTION["runs"] == {"using": "docker", "image": "Dockerfile"}
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert 'ENTRYPOINT ["driftbot", "action"]' in dockerfile
+    users = re.findall(r"^USER (\S+)$", dockerfile, re.MULTILINE)
+    assert users == ["1001"]  # not root
+
+
+def test_every_input_reaches_the_code_and_defaults_agree() -> None:
+    inputs = ACTION["inputs"]
+    assert sorted(inputs) == sorted(
+        ["github-token", "mode", "ssot", "config", "inventory", "fail-on", "autofix-branch", "dry-run", "dashboard"]
+    )
+    defaults = ActionsEnv.from_environ(BASE).inputs
+    assert (inputs["mode"]["default"], defaults.mode) == ("auto", "auto")
+    assert Severity.parse(inputs["fail-on"]["default"]) == defaults.fail_on
+    assert inputs["autofix-branch"]["default"] == DEFAULT_AUTOFIX_BRANCH == defaults.autofix_branch
+    assert inputs["dry-run"]["default"] == "false"
+    assert defaults.dry_run is False
+    assert inputs["github-token"]["default"] == "${{ github.token }}"
+
+    given = {
+        "INPUT_GITHUB-TOKEN": "t0ken",
+        "INPUT_MODE": "autofix",
+        "INPUT_SSOT": "conf/ssot",
+        "INPUT_CONFIG": "conf/driftbot.yml",
+        "INPUT_INVENTORY": "snapshot:a.json\nsnapshot:b.json, snapshot:c.json",
+        "INPUT_FAIL-ON": "high",
+        "INPUT_AUTOFIX-BRANCH": "bots/drift",
+        "INPUT_DRY-RUN": "true",
+        "INPUT_DASHBOARD": "true",
+    }
+    parsed = ActionsEnv.from_environ(BASE | given).inputs
+    assert parsed.token.get_secret_value() == "t0ken"
+    assert (parsed.mode, parsed.ssot, parsed.config, parsed.fail_on) == (
+        "autofix",
+        "conf/ssot",
+        "conf/driftbot.yml",
+        Severity.HIGH,
+    )
+    assert parsed.inventories == ("snapshot:a.json", "snapshot:b.json", "snapshot:c.json")
+    assert (parsed.autofix_branch, parsed.dry_run, parsed.dashboard) == ("bots/drift", True, True)
+
+
+def test_outputs_are_the_ones_the_runner_writes(tmp_path: Path) -> None:
+    from driftbot.github.context import Result, RunContext
+    from driftbot.github.gitrepo import Git
+    from driftbot.github.pipeline import AuditOptions
+    from driftbot.github.runner import finish
+
+    out = tmp_path / "out"
+    env = ActionsEnv.from_environ(BASE | {"GITHUB_OUTPUT": str(out), "GITHUB_WORKSPACE": str(tmp_path)})
+    finish(RunContext(env, AuditOptions(), Git(tmp_path)), Result())
+    written = [line.split("=", 1)[0] for line in out.read_text().splitlines()]
+    assert sorted(written) == sorted(ACTION["outputs"])
+
+
+@pytest.mark.parametrize(("event", "mode"), sorted(AUTO_MODES.items()))
+def test_the_example_workflow_covers_every_event_the_bot_handles(event: str, mode: str) -> None:
+    workflow = yaml.safe_load((ROOT / "examples" / "workflows" / "driftbot.yml").read_text())
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert event in triggers or event == "pull_request_target"
+    assert workflow["permissions"] == {}
+
+
+def test_the_image_lock_pins_every_runtime_dependency() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = {
+        re.split(r"[<>=!~\[ ;]", dep, maxsplit=1)[0].lower().replace("_", "-").replace(".", "-")
+        for dep in project["dependencies"]
+    }
+    lock = (ROOT / "docker" / "requirements.txt").read_text()
+    pinned = {m.lower().replace("_", "-").replace(".", "-") for m in re.findall(r"^([A-Za-z0-9_.-]+)==", lock, re.M)}
+    assert wanted - pinned == set(), "docker/requirements.txt is stale: re-run the pip-compile in its header"
+    assert "--hash=sha256:" in lock

@@ -1,0 +1,182 @@
+"""`pull_request`: check run, one living comment, job summary, outputs; fork PRs fall back."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from github_payloads import fork_pull_request, pull_request_opened
+from github_recorder import BOT_LOGIN
+
+from conftest import CONFIG, TOKEN, ActionRun, clean_config
+from driftbot.github import checks, comment
+
+pytestmark = pytest.mark.xdist_group("github-mock")
+
+REPO = "/repos/Codertocat/Hello-World"
+HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"  # the example payload's head sha
+RENAME = "'br_roster' is not a phase 2 processor in the SSOT; did you mean 'br_rosters_current'?"
+
+
+def test_drifted_pr_gets_a_failing_check_and_one_comment(action: ActionRun) -> None:
+    code = action.run("pull_request", pull_request_opened())
+
+    assert code == 1  # a finding at or above fail-on (low)
+    assert action.api.lines() == [
+        f"GET {REPO}/commits/{HEAD}/check-runs",
+        f"POST {REPO}/check-runs",
+        f"GET {REPO}/issues/2/comments",
+        f"POST {REPO}/issues/2/comments",
+    ]
+    listed, created, _, posted = action.api.calls
+    assert listed.query == {"check_name": "driftbot"}
+    body = created.body
+    assert (body["name"], body["head_sha"], body["status"], body["conclusion"]) == (
+        "driftbot",
+        HEAD,
+        "completed",
+        "failure",
+    )
+    assert body["details_url"] == "https://github.com/Codertocat/Hello-World/actions/runs/4242"
+    assert body["output"]["title"] == "1 finding(s), 1 at or above low"
+    assert body["output"]["annotations"] == [
+        {
+            "path": CONFIG,
+            "start_line": 32,
+            "end_line": 32,
+            "annotation_level": "failure",
+            "title": "unknown-name (high)",
+            "message": RENAME,
+            "raw_details": "actual: br_roster\nexpected: br_rosters_current",
+        }
+    ]
+    assert posted.body["body"].startswith(f"{comment.MARKER}\n<sub>driftbot audited {HEAD[:7]}</sub>\n\n")
+    assert RENAME in posted.body["body"]
+    assert action.outputs() == {
+        "findings": "1",
+        "drift": "true",
+        "report": ".git/driftbot-report.json",
+        "pull-request-number": "2",
+        "pull-request-operation": "none",
+    }
+    report = json.loads((action.remote.workspace / ".git/driftbot-report.json").read_text())
+    assert [(f["rule"], f["path"], f["line"]) for f in report["findings"]] == [("unknown-name", CONFIG, 32)]
+    summary = action.summary()
+    assert summary.startswith("## driftbot\n")
+    assert "```mermaid" in summary
+    assert RENAME in summary
+
+
+def test_rerunning_the_same_event_writes_nothing(action: ActionRun) -> None:
+    action.run("pull_request", pull_request_opened())
+    first = len(action.api.calls)
+
+    assert action.run("pull_request", pull_request_opened()) == 1
+
+    again = action.api.calls[first:]
+    assert [c.line for c in again] == [f"GET {REPO}/commits/{HEAD}/check-runs", f"GET {REPO}/issues/2/comments"]
+    assert len(action.api.state.check_runs) == 1
+    assert [c["user"]["login"] for c in action.api.state.comments[2]] == [BOT_LOGIN]
+
+
+def test_new_push_edits_the_comment_in_place_and_resolves_it_when_clean(action: ActionRun) -> None:
+    action.run("pull_request", pull_request_opened())
+    (comment_id,) = [c["id"] for c in action.api.state.comments[2]]
+    action.api.calls.clear()
+
+    # The author fixes the drift and pushes: a `synchronize` event with a new head.
+    (action.remote.workspace / CONFIG).write_text(clean_config())
+    payload = pull_request_opened()
+    payload["action"] = "synchronize"
+    payload["pull_request"]["head"]["sha"] = "1" * 40
+    assert action.run("pull_request", payload) == 0
+
+    assert action.api.lines() == [
+        f"GET {REPO}/commits/{'1' * 40}/check-runs",
+        f"POST {REPO}/check-runs",
+        f"GET {REPO}/issues/2/comments",
+        f"PATCH {REPO}/issues/comments/{comment_id}",
+    ]
+    check = action.api.calls[1].body
+    assert (check["conclusion"], check["output"]["title"]) == ("success", checks.TITLE_CLEAN)
+    assert "annotations" not in check["output"]
+    assert action.api.calls[3].body == {"body": comment.RESOLVED}
+    assert action.outputs()["drift"] == "false"
+
+
+def test_clean_pr_without_earlier_comment_stays_silent(action: ActionRun) -> None:
+    (action.remote.workspace / CONFIG).write_text(clean_config())
+    assert action.run("pull_request", pull_request_opened()) == 0
+    assert action.api.lines() == [
+        f"GET {REPO}/commits/{HEAD}/check-runs",
+        f"POST {REPO}/check-runs",
+        f"GET {REPO}/issues/2/comments",
+    ]
+
+
+@pytest.mark.parametrize(("fail_on", "conclusion", "code"), [("high", "failure", 1), ("critical", "neutral", 0)])
+def test_fail_on_sets_the_conclusion(action: ActionRun, fail_on: str, conclusion: str, code: int) -> None:
+    assert action.run("pull_request", pull_request_opened(), fail_on=fail_on) == code
+    created = action.api.calls[1].body
+    assert created["conclusion"] == conclusion
+    level = created["output"]["annotations"][0]["annotation_level"]
+    assert level == ("failure" if conclusion == "failure" else "warning")
+
+
+def test_annotations_go_out_50_per_request(action: ActionRun) -> None:
+    for i in range(120):  # 120 stale copies: 120 findings
+        (action.remote.workspace / f"copies/c{i:03}.py").parent.mkdir(exist_ok=True)
+        (action.remote.workspace / f"copies/c{i:03}.py").write_text((action.remote.workspace / CONFIG).read_text())
+    action.run("pull_request", pull_request_opened())
+
+    writes = [c for c in action.api.calls if "check-runs" in c.path and c.method != "GET"]
+    assert [(c.method, len(c.body["output"]["annotations"]), c.body.get("status")) for c in writes] == [
+        ("POST", 50, "in_progress"),
+        ("PATCH", 50, None),
+        ("PATCH", 21, "completed"),
+    ]
+    assert writes[-1].body["conclusion"] == "failure"
+    run_id = action.api.state.check_runs[0]["id"]
+    assert writes[1].path == writes[2].path == f"{REPO}/check-runs/{run_id}"
+
+
+def test_fork_pr_uses_workflow_annotations_and_makes_no_call(
+    action: ActionRun, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert action.run("pull_request", fork_pull_request()) == 1
+
+    assert action.api.calls == []
+    out = capsys.readouterr().out
+    assert f"::error file={CONFIG},line=32,col=9,title=driftbot unknown-name (high)::{RENAME}" in out.splitlines()
+    assert "the pull request comes from a fork, and its GITHUB_TOKEN is read-only" in action.summary()
+    assert RENAME in action.summary()
+
+
+def test_read_only_token_falls_back_instead_of_failing(action: ActionRun, capsys: pytest.CaptureFixture[str]) -> None:
+    # A same-repo PR whose workflow lacks `checks: write`: GitHub answers 403 on the first write.
+    action.api.inject(
+        "POST",
+        f"{REPO}/check-runs",
+        403,
+        {"message": "Resource not accessible by integration", "documentation_url": "https://docs.github.com"},
+    )
+    assert action.run("pull_request", pull_request_opened()) == 1
+
+    assert action.api.lines() == [f"GET {REPO}/commits/{HEAD}/check-runs", f"POST {REPO}/check-runs"]
+    assert f"::error file={CONFIG},line=32" in capsys.readouterr().out
+    assert "Resource not accessible by integration" in action.summary()
+
+
+def test_server_errors_are_retried(action: ActionRun) -> None:
+    action.api.inject("POST", f"{REPO}/issues/2/comments", 502, {"message": "Bad Gateway"}, times=2)
+    action.run("pull_request", pull_request_opened())
+    posts = [c.status for c in action.api.calls if c.line == f"POST {REPO}/issues/2/comments"]
+    assert posts == [502, 502, 201]
+
+
+def test_an_api_failure_is_one_clear_line_and_exit_2(action: ActionRun, capsys: pytest.CaptureFixture[str]) -> None:
+    action.api.inject("GET", f"{REPO}/issues/2/comments", 404, {"message": "Not Found"})
+    assert action.run("pull_request", pull_request_opened()) == 2
+    err = capsys.readouterr().err
+    assert err == "driftbot: GitHub API: list comments of #2 failed: 404 Not Found\n"
+    assert TOKEN not in err
