@@ -64,3 +64,21 @@ def test_explicit_binding_wins_and_picks_field() -> None:
 def test_auto_binding_can_be_switched_off(auto: bool) -> None:
     result = binding.bind([coll(PHASE2)], SSOT, [], auto=auto)
     assert len(result) == (1 if auto else 0)
+
+
+def test_tie_after_a_table_rename_is_decided_by_the_symbol() -> None:
+    """Phase 4 with player_daily_cache's table renamed: the old table list shares 4 names and 4 tables."""
+    import dataclasses
+
+    phase4 = SSOT.by_key("phase4")
+    assert phase4 is not None
+    renamed = tuple(
+        p.model_copy(update={"target_table": "player_daily_cache_v2"}) if p.name == "player_daily_cache" else p
+        for p in phase4.processors
+    )
+    lists = [dataclasses.replace(phase4, processors=renamed)]
+    old_tables = list(phase4.tables)
+    tables = binding.best_match(coll(old_tables, symbol="PRECOMPUTE_TABLES"), lists)
+    names = binding.best_match(coll(old_tables, symbol="EXPECTED_PROCESSORS"), lists)
+    assert tables is not None and tables[1] == "target_table"
+    assert names is not None and names[1] == "name"

@@ -6,8 +6,11 @@ SSOT list T (its processor names, or its target tables) when
   2. it holds at least 60% of T (so one or two stale or missing names still bind), and
   3. at most max(2, |T| // 4) of its values are not in T (so a larger list that merely contains
      T among many other names, a superset for another purpose, is not a copy).
-Among the lists that qualify the one with the most shared values wins; on a tie, processor names win
-over target tables, then the lower phase. Explicit bindings in `.driftbot.yml` win over discovery.
+Among the lists that qualify the one with the most shared values wins. On a tie (a list that copies
+tables after one table was renamed shares as many values with the names as with the tables) the
+symbol decides: one that says `table` binds to target tables, one that says `processor` to names;
+then processor names win over target tables, then the lower phase. Explicit bindings in
+`.driftbot.yml` win over discovery.
 """
 
 from __future__ import annotations
@@ -42,17 +45,28 @@ def score(values: Iterable[str], target: Sequence[str]) -> int | None:
     return shared
 
 
+def symbol_hint(symbol: str) -> Field | None:
+    """The field a symbol's own name points at, e.g. `PRECOMPUTE_TABLES` -> target_table."""
+    lowered = symbol.lower()
+    if "table" in lowered:
+        return "target_table"
+    if "processor" in lowered:
+        return "name"
+    return None
+
+
 def best_match(collection: Collection, lists: Sequence[SsotList]) -> tuple[SsotList, Field] | None:
-    best: tuple[int, int, int, SsotList, Field] | None = None
+    hint = symbol_hint(collection.symbol)
+    best: tuple[tuple[int, int, int, int], SsotList, Field] | None = None
     for s in lists:
         for rank, f in enumerate(FIELDS):
             shared = score(collection.values, s.values(f))
             if shared is None:
                 continue
-            key = (shared, -rank, -s.phase)
-            if best is None or key > best[:3]:
-                best = (shared, -rank, -s.phase, s, f)
-    return (best[3], best[4]) if best else None
+            key = (shared, int(f == hint), -rank, -s.phase)
+            if best is None or key > best[0]:
+                best = (key, s, f)
+    return (best[1], best[2]) if best else None
 
 
 def explicit_spec(collection: Collection, specs: Sequence[BindingSpec]) -> BindingSpec | None:

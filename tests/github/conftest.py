@@ -1,7 +1,8 @@
 """Fixtures for the GitHub Action tests: the validating mock, real git remotes, the Actions environment.
 
-Prism starts once per test process (about 10 s); every test here is marked `xdist_group`, and
-`--dist loadgroup` (pyproject addopts) keeps them in one xdist worker, so a parallel run starts it once.
+Prism starts once per test process (about 10 s): with pytest-xdist, once in each worker that runs
+a test here. (Grouping them into one worker with `--dist loadgroup` would save that, but with
+pytest 9.2 loadgroup silently groups nothing: pytest-xdist issue #1386.)
 """
 
 from __future__ import annotations
@@ -26,13 +27,6 @@ EXAMPLE = ROOT / "examples" / "nba-props-platform"
 CONFIG = "config/orchestration_config.py"
 TOKEN = "ghs_TESTtokenDoNotLeak0123456789abcdef"
 PERSON = ("-c", "user.name=Octo Cat", "-c", "user.email=octo@example.com")
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the marks to group tests
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if HERE in item.path.parents:
-            item.add_marker(pytest.mark.xdist_group("github-mock"))
 
 
 @pytest.fixture(scope="session")

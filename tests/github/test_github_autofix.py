@@ -10,14 +10,11 @@ import os
 import threading
 from pathlib import Path
 
-import pytest
 from github_payloads import schedule, workflow_dispatch
 
 from conftest import CONFIG, TOKEN, ActionRun, clean_config, drifted_config, git
 from driftbot.github import autofix, runner
 from driftbot.github.gitrepo import BOT_EMAIL
-
-pytestmark = pytest.mark.xdist_group("github-mock")
 
 REPO = "/repos/octo-org/octo-repo"
 BRANCH = "driftbot/autofix"

@@ -16,8 +16,6 @@ from driftbot.errors import DriftbotError
 from driftbot.github.client import ApiSettings, GitHubApi
 from driftbot.github.env import ActionsEnv, workflow_command
 
-pytestmark = pytest.mark.xdist_group("github-mock")
-
 REPO = "/repos/Codertocat/Hello-World"
 SECONDARY = {
     "message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",

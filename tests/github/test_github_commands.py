@@ -13,8 +13,6 @@ from conftest import CONFIG, ActionRun, clean_config, git
 from driftbot.github import commands, comment
 from driftbot.github.gitrepo import BOT_EMAIL, TRAILER
 
-pytestmark = pytest.mark.xdist_group("github-mock")
-
 REPO = "/repos/Codertocat/Hello-World"
 COMMENT_ID = 492700400  # the example comment's id
 REACTION = f"POST {REPO}/issues/comments/{COMMENT_ID}/reactions"

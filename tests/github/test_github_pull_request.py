@@ -11,8 +11,6 @@ from github_recorder import BOT_LOGIN
 from conftest import CONFIG, TOKEN, ActionRun, clean_config
 from driftbot.github import checks, comment
 
-pytestmark = pytest.mark.xdist_group("github-mock")
-
 REPO = "/repos/Codertocat/Hello-World"
 HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"  # the example payload's head sha
 RENAME = "'br_roster' is not a phase 2 processor in the SSOT; did you mean 'br_rosters_current'?"
