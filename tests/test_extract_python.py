@@ -236,7 +236,7 @@ def test_focus_falls_back_to_libcst_for_syntax_newer_than_cpython() -> None:
     ("source", "line", "column", "message"),
     [
         (b"X = ['a',\n", 1, 5, "'[' was never closed"),
-        (b"X = 1\n\ndef f(:\n    pass\n", 3, 7, "invalid syntax"),
+        (b"import os\n\ndef f(:\n    pass\nX = 1\n", 3, 7, "invalid syntax"),
         (b"X = 1\n  Y = 2\n", 2, 2, "unexpected indent"),
         (b"# ok\nX = ['caf\xe9']\n", 2, 10, "not valid UTF-8"),
     ],
@@ -246,6 +246,38 @@ def test_unparsable_file_raises_parse_failure(source: bytes, line: int, column: 
         with pytest.raises(ParseFailure) as caught:
             extract("pkg/bad.py", source, focus)
         assert (caught.value.location, caught.value.message) == (Location("pkg/bad.py", line, column), message)
+
+
+def test_focus_does_not_read_past_the_last_statement_that_mentions_a_name() -> None:
+    # Nothing can be missed there, so a syntax error after it is not looked for (see _next_statement).
+    source = b"X = ['a', 'b']\nbroken(:\n"
+    assert shapes(extract("pkg/mod.py", source, frozenset({"a"}))) == [
+        ("X", "list", (1, 5), 1, [("a", 1, 6, None), ("b", 1, 11, None)])
+    ]
+    with pytest.raises(ParseFailure):
+        extract("pkg/mod.py", source)
+
+
+def test_focus_cut_points_that_are_not_statement_starts() -> None:
+    # Column-0 lines after the last hit that do not start a statement: an `except` clause, a string
+    # element inside brackets, SQL inside a triple-quoted string, a backslash continuation.
+    source = (
+        "try:\n"
+        "    X = ['bdl_player_boxscores',\n"
+        "'br_roster']\n"
+        "except ImportError:\n"
+        "    X = ['nbac_schedule']\n"
+        "    Q = '''\n"
+        "SELECT 1\n"
+        "'''\n"
+        "    Y = 1 + \\\n"
+        "2\n"
+        "Z = ['after']\n"
+    )
+    assert shapes(extract("pkg/mod.py", source.encode(), frozenset({"bdl_player_boxscores"}))) == [
+        ("X", "list", (2, 9), 3, [("bdl_player_boxscores", 2, 10, None), ("br_roster", 3, 1, None)]),
+        ("X", "list", (5, 9), 5, [("nbac_schedule", 5, 10, None)]),
+    ]
 
 
 def test_positions_point_at_the_tokens_in_the_source() -> None:

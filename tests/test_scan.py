@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -92,12 +94,20 @@ def test_parallel_and_serial_scans_are_identical(tmp_path: Path, monkeypatch: py
     paths = write(tmp_path, files)
     # Small thresholds so both the prefilter and the parse go through the process pool here.
     monkeypatch.setattr(scan, "PARALLEL_MIN_FILES", 10)
+    monkeypatch.setattr(scan, "PARALLEL_MIN_CANDIDATES", 10)
     monkeypatch.setattr(scan, "PREFILTER_CHUNK", 16)
-    assert len(paths) > scan.PARALLEL_MIN_FILES
-    assert scan.PARALLEL_MIN_CANDIDATES < 91
+    pools: list[int] = []
+
+    class CountedPool(ProcessPoolExecutor):  # the real pool, counted to prove the parallel path ran
+        def __init__(self, max_workers: int, **kwargs: Any) -> None:
+            pools.append(max_workers)
+            super().__init__(max_workers, **kwargs)
+
+    monkeypatch.setattr(scan, "ProcessPoolExecutor", CountedPool)
     calls: list[tuple[int, int]] = []
     parallel = scan_python(tmp_path, paths, NAMES, workers=2, progress=lambda done, total: calls.append((done, total)))
     serial = scan_python(tmp_path, paths, NAMES, workers=1)
+    assert pools == [2]
     assert parallel == serial
     assert (len(serial.collections), len(serial.unparsable), serial.files_parsed) == (270, 1, 91)
     assert serial.collections[:3] == tuple(sorted(serial.collections[:3], key=lambda c: c.symbol))

@@ -34,9 +34,8 @@ def test_generated_sql_parses_and_checks_every_target_table() -> None:
     statements = [s for s in sqlglot.parse(region, read="bigquery") if isinstance(s, exp.Select)]
     assert len(statements) == len(SSOT.lists)
     for statement, phase in zip(statements, SSOT.lists, strict=True):
-        unnest = statement.find(exp.Unnest)
-        assert unnest is not None
-        literals = [lit.this for lit in unnest.find_all(exp.Literal) if lit.is_string]
+        expected = next(cte for cte in statement.find_all(exp.CTE) if cte.alias == "expected")
+        literals = [lit.this for lit in expected.find_all(exp.Literal, bfs=False) if lit.is_string]
         assert literals == list(phase.tables)
         sources = {t.sql("bigquery") for t in statement.find_all(exp.Table)}
         assert f"`{phase.dataset}.INFORMATION_SCHEMA.TABLES` AS existing" in sources

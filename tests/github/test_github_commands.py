@@ -6,11 +6,13 @@ the package's examples is on a PR). Issue #1 of Codertocat/Hello-World plays the
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from github_payloads import issue_comment, pr_comment
 
 from conftest import CONFIG, ActionRun, clean_config, git
-from driftbot.github import commands, comment
+from driftbot.github import commands, comment, pipeline
 from driftbot.github.gitrepo import BOT_EMAIL, TRAILER
 
 REPO = "/repos/Codertocat/Hello-World"
@@ -131,3 +133,34 @@ def test_comments_that_are_ignored_make_no_call(action: ActionRun, payload: dict
     assert action.run("issue_comment", payload) == 0
     assert action.api.calls == []
     assert action.outputs()["pull-request-operation"] == "none"
+
+
+def test_fix_command_with_nothing_to_fix_says_so(action: ActionRun) -> None:
+    sha = action.remote.push_commit("refs/heads/changes", {CONFIG: clean_config()}, message="fixed by hand")
+    action.api.state.pulls[1] = {"number": 1, "head_ref": "changes", "head_sha": sha}
+    action.run("issue_comment", pr_comment("/driftbot fix"))
+    assert action.api.lines() == [PERMISSION, REACTION, f"GET {REPO}/pulls/1", f"POST {REPO}/issues/1/comments"]
+    assert action.api.calls[-1].body["body"] == commands.REPLY_MARKER + commands.NOTHING_TO_FIX.format(
+        login="Codertocat", sha=sha[:7]
+    )
+    assert action.remote.head("refs/heads/changes") == sha
+
+
+def test_fix_command_never_overwrites_a_push_made_meanwhile(action: ActionRun, monkeypatch: pytest.MonkeyPatch) -> None:
+    open_pull(action)
+    real_fix = pipeline.fix
+
+    def fix_while_someone_pushes(tree: Path, options: pipeline.AuditOptions) -> pipeline.FixOutcome:
+        action.remote.push_commit("refs/heads/changes", {"NOTES.md": "mine\n"}, base="changes")
+        return real_fix(tree, options)
+
+    monkeypatch.setattr(pipeline, "fix", fix_while_someone_pushes)
+    theirs_before = action.api.state.pulls[1]["head_sha"]
+    action.run("issue_comment", pr_comment("/driftbot fix"))
+
+    tip = action.remote.head("refs/heads/changes")
+    assert git(action.remote.bare, "rev-parse", f"{tip}^") == theirs_before  # their commit, untouched
+    assert git(action.remote.bare, "show", "-s", "--format=%ce", tip) == "octo@example.com"
+    assert action.api.calls[-1].body["body"] == commands.REPLY_MARKER + commands.BRANCH_MOVED.format(
+        login="Codertocat", branch="changes"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from github_payloads import fork_pull_request, pull_request_opened
+from github_payloads import example, fork_pull_request, pull_request_opened
 from github_recorder import BOT_LOGIN
 
 from conftest import CONFIG, TOKEN, ActionRun, clean_config
@@ -102,6 +102,22 @@ def test_new_push_edits_the_comment_in_place_and_resolves_it_when_clean(action: 
     assert action.outputs()["drift"] == "false"
 
 
+def test_a_duplicate_comment_from_racing_runs_is_removed(action: ActionRun) -> None:
+    action.run("pull_request", pull_request_opened())
+    kept = action.api.state.comments[2][0]
+    action.api.state.comments[2].append({**kept, "id": kept["id"] + 1})  # a second run raced us
+    action.api.calls.clear()
+
+    action.run("pull_request", pull_request_opened())
+
+    assert action.api.lines() == [
+        f"GET {REPO}/commits/{HEAD}/check-runs",
+        f"GET {REPO}/issues/2/comments",
+        f"DELETE {REPO}/issues/comments/{kept['id'] + 1}",
+    ]
+    assert [c["id"] for c in action.api.state.comments[2]] == [kept["id"]]
+
+
 def test_clean_pr_without_earlier_comment_stays_silent(action: ActionRun) -> None:
     (action.remote.workspace / CONFIG).write_text(clean_config())
     assert action.run("pull_request", pull_request_opened()) == 0
@@ -178,3 +194,20 @@ def test_an_api_failure_is_one_clear_line_and_exit_2(action: ActionRun, capsys: 
     err = capsys.readouterr().err
     assert err == "driftbot: GitHub API: list comments of #2 failed: 404 Not Found\n"
     assert TOKEN not in err
+
+
+def test_other_events_only_annotate_and_summarize(action: ActionRun, capsys: pytest.CaptureFixture[str]) -> None:
+    payload = example("push")
+    assert action.run("push", payload) == 1
+    assert action.api.calls == []
+    assert f"::error file={CONFIG},line=32,col=9" in capsys.readouterr().out
+    assert action.outputs()["findings"] == "1"
+    assert RENAME in action.summary()
+
+
+def test_a_mode_that_does_not_fit_the_event_is_an_error(action: ActionRun, capsys: pytest.CaptureFixture[str]) -> None:
+    assert action.run("push", example("push"), mode="pull-request") == 2
+    assert capsys.readouterr().err == (
+        "driftbot: mode pull-request needs a pull_request event, but this run was triggered by push\n"
+    )
+    assert action.api.calls == []

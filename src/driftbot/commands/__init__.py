@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Protocol
 
-from driftbot.commands import action, audit, checklist, fix, generate, init, sync_queries, validate
+from driftbot.commands import action, audit, checklist, fix, generate, init, ssot_import, sync_queries, validate
 
 
 class Command(Protocol):
@@ -26,4 +26,5 @@ COMMANDS: dict[str, Command] = {
     "fix": fix.COMMAND,
     "generate": generate.COMMAND,
     "sync-queries": sync_queries.COMMAND,
+    "ssot": ssot_import.COMMAND,
 }

@@ -158,7 +158,8 @@ def _plan_python(plan: FixPlan, ctx: AuditContext, path: str, found: list[Findin
         before = tuple(extract(path, data))
     except (source.NotParsable, ParseFailure) as exc:
         reason = exc.message if isinstance(exc, source.NotParsable) else f"{exc.location}: {exc.message}"
-        plan.skipped.extend(Skip(path, f"does not parse ({reason}); left unchanged", e.finding) for e in edits)
+        reason = reason if reason.endswith("left unchanged") else f"{reason}; left unchanged"
+        plan.skipped.extend(Skip(path, reason, e.finding) for e in edits)
         return
     outcome = codemod.apply(src, edits)
     plan.skipped.extend(Skip(path, why, f) for f, why in outcome.skipped)

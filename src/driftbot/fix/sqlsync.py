@@ -30,10 +30,7 @@ QUERY = """\
 -- Phase {phase} ({phase_name}): {count} target tables in {dataset}, from {path}.
 -- Does each exist, and did it receive rows in the last {hours} hours?
 WITH expected AS (
-  SELECT table_name, ordinal
-  FROM UNNEST([
 {tables}
-  ]) AS table_name WITH OFFSET AS ordinal
 ),
 latest AS (
   SELECT table_name, MAX(last_modified_time) AS last_modified_time
@@ -95,7 +92,8 @@ def render(ssot: Ssot, freshness_hours: int, newline: str = "\n") -> str:
 
 def _query(s: SsotList, hours: int) -> str:
     tables = sorted(set(s.tables), key=s.tables.index)
-    listed = ",\n".join(f"    {_literal(t)}" for t in tables)
+    first = f"  SELECT 1 AS ordinal, {_literal(tables[0])} AS table_name"
+    listed = "\n".join([first, *(f"  UNION ALL SELECT {i}, {_literal(t)}" for i, t in enumerate(tables[1:], 2))])
     return QUERY.format(
         phase=s.phase,
         phase_name=s.phase_name,

@@ -21,6 +21,7 @@ READ_ONLY_NOTE = (
     "workflow annotations and in this summary instead of a check run and a PR comment.\n"
 )
 MORE_ANNOTATIONS = "{count} more finding(s) in the job summary"
+LOG = "driftbot: check run {id} {conclusion} ({written}); PR comment {comment}"
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class ReviewOutcome:
 
 def see_also(ctx: RunContext) -> str:
     url = ctx.env.run_url
-    return f"the [job summary]({url})" if url else "the job summary"
+    return f"see the [job summary]({url})" if url else "see the job summary"
 
 
 def review(
@@ -70,6 +71,8 @@ def _publish(gh: GitHubApi, ctx: RunContext, *, number: int, sha: str, report: R
         top = comment.header(sha)
         body = top + pipeline.markdown(report, limit=comment.COMMENT_LIMIT - len(top.encode()), see=see)
     outcome = comment.sync(gh, number, body)
+    written = "written" if check.written else "unchanged"
+    print(LOG.format(id=check.check_run_id, conclusion=check.conclusion, written=written, comment=outcome.operation))
     return ReviewOutcome(check.conclusion, check.check_run_id, outcome)
 
 

@@ -103,6 +103,8 @@ def finish(ctx: RunContext, result: Result) -> None:
         outputs["report"] = report_path(env.workspace)
         (env.workspace / outputs["report"]).write_text(pipeline.json_text(report), encoding="utf-8")
     write_outputs(env.output_file, outputs)
+    if result.pull_request_operation != "none":
+        print(f"driftbot: pull request #{result.pull_request_number} {result.pull_request_operation}")
     if env.summary_file is None or (report is None and not result.sections):
         return
     head = SUMMARY_TITLE + "".join(s if s.endswith("\n") else s + "\n" for s in result.sections)
@@ -110,5 +112,5 @@ def finish(ctx: RunContext, result: Result) -> None:
     body = ""
     if report is not None:
         room = SUMMARY_LIMIT - len(head.encode()) - 1
-        body = "\n" + pipeline.markdown(report, limit=room, see=f"the JSON report (`{outputs['report']}`)")
+        body = "\n" + pipeline.markdown(report, limit=room, see=f"see the JSON report (`{outputs['report']}`)")
     append_summary(env.summary_file, head + body)

@@ -68,13 +68,17 @@ class BigQueryBackend:
         names = self.datasets if self.datasets is not None else self._list_datasets(client)
         with ThreadPoolExecutor(max_workers=max(1, min(MAX_WORKERS, len(names)))) as pool:
             listed = list(pool.map(lambda d: self._list_tables(client, d), names))
-        tables = tuple(t for found in listed if found is not None for t in found)
+        tables = tuple(sorted((t for found in listed if found for t in found), key=lambda t: (t.dataset, t.table)))
         existing = tuple(sorted(d for d, found in zip(names, listed, strict=True) if found is not None))
         return Inventory(self.url, tables, existing, scope=self.datasets)
 
     def _list_datasets(self, client: Any) -> tuple[str, ...]:
         what = f"listing datasets of project {self.project}"
-        with self._translated(what, permission="bigquery.datasets.get", not_found=f"project {self.project} not found"):
+        with self._translated(
+            what,
+            permission="bigquery.datasets.get",
+            not_found=f"project {self.project} not found, or the caller cannot see it",
+        ):
             items = list(client.list_datasets(self.project, retry=self._retry(), timeout=self.timeout))
         wanted = self.location.lower() if self.location else None
         # DatasetListItem has no `location` attribute; the API resource carries it.
@@ -120,9 +124,7 @@ def _translated_errors(
     except api_exc.NotFound as exc:
         if not_found is None:
             raise
-        raise InventoryUnreachable(
-            source, f"{not_found} while {what}, or the caller cannot see it ({_said(exc)})"
-        ) from None
+        raise InventoryUnreachable(source, f"{not_found} ({_said(exc)})") from None
     except api_exc.Forbidden as exc:
         raise InventoryUnreachable(
             source,
@@ -134,8 +136,10 @@ def _translated_errors(
             source, f"not authenticated {what} ({_said(exc)}); run `gcloud auth application-default login`"
         ) from None
     except api_exc.RetryError as exc:
+        last = exc.cause
+        said = f"HTTP {last.code}: {_said(last)}" if isinstance(last, api_exc.GoogleAPICallError) else str(last)
         raise InventoryUnreachable(
-            source, f"gave up after {RETRY_BUDGET * timeout:g}s of retries {what}: {exc.cause}"
+            source, f"gave up after {RETRY_BUDGET * timeout:g}s of retries {what}; last answer: {said}"
         ) from None
     except api_exc.GoogleAPICallError as exc:
         raise InventoryUnreachable(source, f"HTTP {exc.code} {what}: {_said(exc)}") from None

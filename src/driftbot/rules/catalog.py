@@ -143,8 +143,8 @@ RULES: dict[str, Rule] = {
             "A SQL statement could not be parsed; it was skipped, the rest of the file was read.",
             False,
             (
-                Example((("q.sql", "SELECT 1;\nSELECT FROM WHERE;\n"),), ("q.sql:2:13",)),
-                Example((("q.sql", "SELECT 1;\n"),)),
+                Example((("q.sql", "SELECT * FROM nba_raw.nbac_schedule;\nSELECT FROM WHERE;\n"),), ("q.sql:2:13",)),
+                Example((("q.sql", "SELECT * FROM nba_raw.nbac_schedule;\n"),)),
             ),
         ),
         Rule(

@@ -134,7 +134,9 @@ def _targets(ctx: AuditContext) -> list[Target]:
     for s in ctx.ssot.lists:
         doc = _positions(ctx, s.path)
         for i, p in enumerate(s.processors):
-            key = ("critical_processors", i, "target_table")
+            key: yamlpos.Key = ("critical_processors", i, "target_table")
+            if doc and key not in doc.positions:
+                key = ("critical_processors", i, "name")  # the table is named after the processor
             line, col = doc.where(key) if doc else (1, 1)
             out.append(Target(s.dataset, p.target_table, p.name, s.path, Location(s.path, line, col)))
     return out
