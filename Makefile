@@ -22,6 +22,8 @@ demo: install
 	@$(BIN)/driftbot validate --ssot $(EXAMPLE)/ssot
 	@echo "== driftbot audit $(EXAMPLE)   (exit 1 = drift found, as expected here)"
 	@$(BIN)/driftbot audit $(EXAMPLE); test $$? -eq 1
+	@echo "== driftbot fix --dry-run $(EXAMPLE)   (the diff that fixes it; nothing is written)"
+	@$(BIN)/driftbot fix --dry-run $(EXAMPLE); test $$? -eq 1
 
 test: install
 	$(BIN)/pytest

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from example_helpers import CONFIG_COPIES, FALLBACK, ROOT, hand_correct
 from driftbot.cli import main
+from example_helpers import CONFIG_COPIES, FALLBACK, ROOT, hand_correct
 
 P2 = "ssot/processors/phase2_raw_processors.yaml"
 RENAME = "'br_roster' is not a phase 2 processor in the SSOT; did you mean 'br_rosters_current'?"
@@ -25,17 +25,21 @@ def brief(findings: list[dict[str, object]]) -> list[tuple[object, ...]]:
     return [(f["rule"], f["path"], f["line"], f["column"], f.get("actual"), f.get("expected")) for f in findings]
 
 
-def test_example_reports_the_incident_and_nothing_else(
-    example_repo: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_example_reports_the_incident_and_nothing_else(example_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, findings = audit_json(example_repo, capsys)
     assert code == 1
     stale = [
         ("unknown-name", path, 87 if path == FALLBACK else 32, 9, "br_roster", "br_rosters_current")
         for path in sorted((*CONFIG_COPIES, FALLBACK))
     ]
-    sql = ("stale-comment-name", "bin/operations/monitoring_queries.sql", 322, 55, "nbac_gamebook",
-           "nbac_gamebook_player_stats")
+    sql = (
+        "stale-comment-name",
+        "bin/operations/monitoring_queries.sql",
+        322,
+        55,
+        "nbac_gamebook",
+        "nbac_gamebook_player_stats",
+    )
     assert brief([f for f in findings if f["severity"] != "info"]) == [sql, *stale]
     assert {f["rule"] for f in findings if f["severity"] == "info"} == {"unmanaged-table"}
     first = findings[1]
@@ -116,7 +120,10 @@ def test_copy_divergence_between_files(tmp_path: Path, capsys: pytest.CaptureFix
         ("copy-divergence", "c/cfg.py", 1),
         ("unknown-name", "c/cfg.py", 7),
     ]
-    assert findings[0]["message"] == "EXPECTED differs from 2 other copies (e.g. a/cfg.py): +br_roster, -br_rosters_current"
+    assert (
+        findings[0]["message"]
+        == "EXPECTED differs from 2 other copies (e.g. a/cfg.py): +br_roster, -br_rosters_current"
+    )
 
 
 def test_unparsable_file_is_reported_not_fatal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -150,8 +157,12 @@ def test_inline_and_file_suppressions(tmp_path: Path, capsys: pytest.CaptureFixt
     )
     repo = make_repo(
         tmp_path,
-        {"a.py": listing("A", stale), "legacy/b.py": listing("B", other), "old/c.py": listing("C", other),
-         ".driftbot-ignore.yml": ignore},
+        {
+            "a.py": listing("A", stale),
+            "legacy/b.py": listing("B", other),
+            "old/c.py": listing("C", other),
+            ".driftbot-ignore.yml": ignore,
+        },
     )
     code, findings = audit_json(repo, capsys)
     assert code == 1
@@ -166,9 +177,7 @@ def test_inline_and_file_suppressions(tmp_path: Path, capsys: pytest.CaptureFixt
 
 def test_explicit_binding_in_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code_text = "TABLES = ['player_composite_factors', 'ml_feature_store']\n"
-    config = (
-        "bindings:\n  - files: 'svc/*.py'\n    symbol: TABLES\n    ssot: phase4\n    field: target_table\n"
-    )
+    config = "bindings:\n  - files: 'svc/*.py'\n    symbol: TABLES\n    ssot: phase4\n    field: target_table\n"
     repo = make_repo(tmp_path, {"svc/t.py": code_text, ".driftbot.yml": config})
     code, findings = audit_json(repo, capsys)
     assert code == 1
@@ -184,7 +193,10 @@ def test_explicit_binding_in_config(tmp_path: Path, capsys: pytest.CaptureFixtur
     ("setup", "message"),
     [
         ("no-ssot", "ssot: SSOT directory not found"),
-        ("bad-ssot", "invalid SSOT: ssot/processors/phase2_raw_processors.yaml:2:1: invalid YAML: expected the node content"),
+        (
+            "bad-ssot",
+            "invalid SSOT: ssot/processors/phase2_raw_processors.yaml:2:1: invalid YAML: expected the node content",
+        ),
         ("bad-config", "invalid config: .driftbot.yml:1:1: unknown key 'bindingz'"),
         ("unknown-list", "invalid config: binding 'X' names unknown SSOT list 'phase9' (phase2, phase3, phase4)"),
     ],

@@ -80,5 +80,7 @@ def test_tie_after_a_table_rename_is_decided_by_the_symbol() -> None:
     old_tables = list(phase4.tables)
     tables = binding.best_match(coll(old_tables, symbol="PRECOMPUTE_TABLES"), lists)
     names = binding.best_match(coll(old_tables, symbol="EXPECTED_PROCESSORS"), lists)
-    assert tables is not None and tables[1] == "target_table"
-    assert names is not None and names[1] == "name"
+    assert tables is not None
+    assert tables[1] == "target_table"
+    assert names is not None
+    assert names[1] == "name"

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from example_helpers import ROOT
 from driftbot.audit import run_audit
 from driftbot.rules import docs
 from driftbot.rules.catalog import RULES, Example
+from example_helpers import ROOT
 
 CASES = [(rule_id, i, ex) for rule_id, rule in RULES.items() for i, ex in enumerate(rule.examples)]
 

@@ -25,7 +25,12 @@ def test_rename_suggestion_for_stale_name() -> None:
     values = ["br_roster" if v == "br_rosters_current" else v for v in PHASE2.names]
     (f,) = names.check_binding(binding(values), PHASE2)
     assert (f.rule, f.severity, str(f.location), f.actual, f.expected, f.fixable) == (
-        "unknown-name", Severity.HIGH, "cfg.py:15:9", "br_roster", "br_rosters_current", True,
+        "unknown-name",
+        Severity.HIGH,
+        "cfg.py:15:9",
+        "br_roster",
+        "br_rosters_current",
+        True,
     )
     assert f.message == "'br_roster' is not a phase 2 processor in the SSOT; did you mean 'br_rosters_current'?"
     assert (f.symbol, f.ssot) == ("Cfg.phase2", P2)

@@ -10,7 +10,7 @@ from driftbot import binding, config, paths, probe, suppress
 from driftbot.context import AuditContext
 from driftbot.errors import DriftbotError
 from driftbot.extract.scan import scan_python
-from driftbot.ftypes import Finding, Location, Report
+from driftbot.ftypes import Finding, Report
 from driftbot.inventory.base import load_inventories
 from driftbot.rules import CHECKERS
 from driftbot.rules.catalog import finding
@@ -41,7 +41,9 @@ def build_context(
     for spec in cfg.bindings:
         if ssot.by_key(spec.ssot) is None:
             known = ", ".join(s.key for s in ssot.lists)
-            raise DriftbotError(f"invalid config: binding {spec.symbol!r} names unknown SSOT list {spec.ssot!r} ({known})")
+            raise DriftbotError(
+                f"invalid config: binding {spec.symbol!r} names unknown SSOT list {spec.ssot!r} ({known})"
+            )
     urls = cfg.inventory if inventories is None else inventories
     listed, unreachable = load_inventories(urls, repo, bigquery_endpoint=bigquery_endpoint)
     files = paths.walk(repo, cfg.exclude, SCANNED_SUFFIXES)

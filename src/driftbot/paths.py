@@ -6,7 +6,9 @@ import fnmatch
 import os
 from pathlib import Path
 
-ALWAYS_SKIPPED = frozenset({".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"})
+ALWAYS_SKIPPED = frozenset(
+    {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
+)
 
 
 def display(path: Path, repo: Path) -> str:

@@ -127,20 +127,20 @@ def _convert(
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for knode, vnode in node.value:
-            k = _convert(knode, key + ("<key>",), {}, {}, budget, display_path)
+            k = _convert(knode, (*key, "<key>"), {}, {}, budget, display_path)
             if not isinstance(k, str | int | float | bool):
                 line, col = knode.start_mark.line + 1, knode.start_mark.column + 1
                 raise YamlProblems([Problem(display_path, line, col, "mapping keys must be scalars")])
             if k in out:
                 line, col = knode.start_mark.line + 1, knode.start_mark.column + 1
                 raise YamlProblems([Problem(display_path, line, col, f"duplicate key {k!r}")])
-            sub = key + (k if isinstance(k, str | int) else str(k),)
+            sub = (*key, k if isinstance(k, str | int) else str(k))
             key_positions[sub] = (knode.start_mark.line + 1, knode.start_mark.column + 1)
             out[k] = _convert(vnode, sub, positions, key_positions, budget, display_path)
         return out
     if isinstance(node, yaml.SequenceNode):
         return [
-            _convert(v, key + (i,), positions, key_positions, budget, display_path) for i, v in enumerate(node.value)
+            _convert(v, (*key, i), positions, key_positions, budget, display_path) for i, v in enumerate(node.value)
         ]
     return yaml.constructor.SafeConstructor().construct_object(node)
 

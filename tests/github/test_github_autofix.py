@@ -10,9 +10,9 @@ import os
 import threading
 from pathlib import Path
 
+from github_harness import CONFIG, TOKEN, ActionRun, clean_config, drifted_config, git
 from github_payloads import schedule, workflow_dispatch
 
-from conftest import CONFIG, TOKEN, ActionRun, clean_config, drifted_config, git
 from driftbot.github import autofix, runner
 from driftbot.github.gitrepo import BOT_EMAIL
 

@@ -7,10 +7,10 @@ import time
 from pathlib import Path
 
 import pytest
+from github_harness import TOKEN, ActionRun
 from github_payloads import pull_request_opened
 from pydantic import SecretStr
 
-from conftest import TOKEN, ActionRun
 from driftbot.cli import main
 from driftbot.errors import DriftbotError
 from driftbot.github.client import ApiSettings, GitHubApi

@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from github_harness import CONFIG, ActionRun, clean_config, git
 from github_payloads import issue_comment, pr_comment
 
-from conftest import CONFIG, ActionRun, clean_config, git
 from driftbot.github import commands, comment, pipeline
 from driftbot.github.gitrepo import BOT_EMAIL, TRAILER
 

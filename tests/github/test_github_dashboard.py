@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from github_harness import CONFIG, TOKEN, ActionRun
 from github_payloads import schedule
 from github_recorder import RecordingProxy
 from pydantic import SecretStr
 
-from conftest import CONFIG, TOKEN, ActionRun
 from driftbot.ftypes import Finding, Location, Report, Severity
 from driftbot.github import dashboard
 from driftbot.github.client import ApiSettings, GitHubApi
@@ -139,7 +139,6 @@ def test_unreadable_state_restarts_the_dates() -> None:
     assert dashboard.read_state("no marker") == {}
 
 
-@pytest.mark.usefixtures("fixer")
 def test_scheduled_run_links_the_autofix_pull_request(action: ActionRun) -> None:
     assert action.run("schedule", schedule(), dashboard="true") == 0
     assert action.api.lines()[-2:] == [SEARCH, f"POST /repos/{REPO}/issues"]
@@ -150,7 +149,6 @@ def test_scheduled_run_links_the_autofix_pull_request(action: ActionRun) -> None
     assert f"driftbot dashboard: #{pull['number'] + 1} (created)" in action.summary()
 
 
-@pytest.mark.usefixtures("fixer")
 def test_without_the_input_there_is_no_dashboard(action: ActionRun) -> None:
     assert action.run("schedule", schedule()) == 0
     assert SEARCH not in action.api.lines()

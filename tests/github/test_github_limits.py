@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from github_harness import ActionRun
 from github_payloads import pull_request_opened
 
-from conftest import ActionRun
 from driftbot.ftypes import Finding, Location, Report, Severity
 from driftbot.github import checks, comment, pipeline
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from github_harness import CONFIG, TOKEN, ActionRun, clean_config
 from github_payloads import example, fork_pull_request, pull_request_opened
 from github_recorder import BOT_LOGIN
 
-from conftest import CONFIG, TOKEN, ActionRun, clean_config
 from driftbot.github import checks, comment
 
 REPO = "/repos/Codertocat/Hello-World"

@@ -36,7 +36,7 @@ def expected_ids() -> list[str]:
     ids = [
         "test_target_tables_match_ssot[phase4 data_processors/precompute/precompute_tables.py::PRECOMPUTE_TABLES]",
         "test_target_tables_match_ssot[phase4 data_processors/precompute/precompute_tables.py::PARTITION_COLUMNS]",
-        "test_processor_names_match_ssot[phase2 monitoring/data_freshness.py::TABLE_FRESHNESS_CHECKS[*][1]]",
+        "test_target_tables_match_ssot[phase2 monitoring/data_freshness.py::TABLE_FRESHNESS_CHECKS[*][1]]",
     ]
     for path in sorted((*COPIES, FALLBACK)):
         if path == FALLBACK:

@@ -60,28 +60,43 @@ class Audit:
         parser.add_argument("--format", choices=sorted(RENDERERS), default="text", help="output format")
         parser.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
         parser.add_argument(
-            "--only-files", type=Path, nargs="+", metavar="FILE",
+            "--only-files",
+            type=Path,
+            nargs="+",
+            metavar="FILE",
             help="show only findings in these files (or checked against these SSOT files); still reads the whole repo",
         )
         parser.add_argument("--baseline", type=Path, help="report only findings not in this earlier JSON report")
         parser.add_argument(
-            "--fail-on", type=severity, default=Severity.LOW, metavar="SEVERITY",
+            "--fail-on",
+            type=severity,
+            default=Severity.LOW,
+            metavar="SEVERITY",
             help="lowest severity that makes the exit code 1 (default: low)",
         )
         parser.add_argument(
-            "--inventory", action="append", metavar="URL",
+            "--inventory",
+            action="append",
+            metavar="URL",
             help="bigquery://PROJECT[?datasets=a,b], ddl:GLOB or snapshot:FILE; repeatable (default: config)",
         )
         parser.add_argument(
-            "--bigquery-endpoint", metavar="URL", default=os.environ.get(ENDPOINT_ENV) or None,
+            "--bigquery-endpoint",
+            metavar="URL",
+            default=os.environ.get(ENDPOINT_ENV) or None,
             help=f"BigQuery API endpoint, e.g. an emulator; anonymous credentials (default: ${ENDPOINT_ENV})",
         )
         parser.add_argument(
-            "--probe-http", action="store_true",
+            "--probe-http",
+            action="store_true",
             help="also GET each SSOT service's health endpoint; failures are service-unreachable findings",
         )
         parser.add_argument(
-            "--service-url", action="append", type=probe.service_url, default=[], metavar="NAME=URL",
+            "--service-url",
+            action="append",
+            type=probe.service_url,
+            default=[],
+            metavar="NAME=URL",
             help="base URL of a service for --probe-http (default: from a Cloud Run inventory)",
         )
 

@@ -83,8 +83,7 @@ def _check_file(model: PhaseFile, doc: Positioned) -> list[Problem]:
             out.append(
                 doc.problem(
                     ("critical_processors", i, "target_table"),
-                    f"target_table {p.target_table!r} is already written by "
-                    f"{model.critical_processors[first].name!r}",
+                    f"target_table {p.target_table!r} is already written by {model.critical_processors[first].name!r}",
                 )
             )
         seen_tables.setdefault(p.target_table, i)
@@ -104,7 +103,9 @@ def _check_across(loaded: list[tuple[PhaseFile, Positioned]]) -> list[Problem]:
             line, col = doc.where(key)
             if p.name in first_seen:
                 path, fline, fcol = first_seen[p.name]
-                out.append(doc.problem(key, f"duplicate processor name {p.name!r} (first defined at {path}:{fline}:{fcol})"))
+                out.append(
+                    doc.problem(key, f"duplicate processor name {p.name!r} (first defined at {path}:{fline}:{fcol})")
+                )
             else:
                 first_seen[p.name] = (doc.display_path, line, col)
     return out
