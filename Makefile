@@ -26,7 +26,7 @@ demo: install
 	@$(BIN)/driftbot fix --dry-run $(EXAMPLE); test $$? -eq 1
 
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -21,23 +21,11 @@ from sqlglot import exp
 from driftbot import config
 from driftbot.ssot import loader
 from driftbot.ssot.models import Ssot
+from example_helpers import CONFIG_COPIES, EXAMPLE, FALLBACK, ROOT
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "nba-props-platform"
-PROJECT_SSOT = Path(__file__).resolve().parent.parent / "ssot"
-
-CONFIG_MODULE = "shared/config/orchestration_config.py"
-CONFIG_COPIES = (
-    CONFIG_MODULE,
-    "predictions/coordinator/shared/config/orchestration_config.py",
-    "predictions/worker/shared/config/orchestration_config.py",
-    "orchestration/cloud_functions/phase2_to_phase3/shared/config/orchestration_config.py",
-    "orchestration/cloud_functions/phase3_to_phase4/shared/config/orchestration_config.py",
-    "orchestration/cloud_functions/phase4_to_phase5/shared/config/orchestration_config.py",
-    "orchestration/cloud_functions/phase5_to_phase6/shared/config/orchestration_config.py",
-    "orchestration/cloud_functions/self_heal/shared/config/orchestration_config.py",
-    "orchestration/cloud_functions/daily_health_summary/shared/config/orchestration_config.py",
-)
-FALLBACK_MAIN = "orchestration/cloud_functions/phase2_to_phase3/main.py"
+PROJECT_SSOT = ROOT / "ssot"
+CONFIG_MODULE = CONFIG_COPIES[0]
+FALLBACK_MAIN = FALLBACK
 # (path, line) of every stale entry, in the order of the seed's Task 1.1.
 INCIDENT = (*((path, 32) for path in CONFIG_COPIES), (FALLBACK_MAIN, 87))
 STALE_LINE = "        'br_roster',                  # Basketball-ref rosters"

@@ -12,6 +12,7 @@ from pathlib import Path
 from driftbot import probe
 from driftbot.audit import run_audit
 from driftbot.baseline import filter_new
+from driftbot.commands import options
 from driftbot.errors import EXIT_DRIFT, EXIT_OK, EXIT_UNREACHABLE, DriftbotError
 from driftbot.ftypes import Severity
 from driftbot.inventory.base import ENDPOINT_ENV
@@ -54,9 +55,7 @@ class Audit:
     help: str = "Report drift between the SSOT and the code. Exit 1 when a finding reaches --fail-on."
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("path", nargs="?", type=Path, default=Path("."), help="repository root (default: .)")
-        parser.add_argument("--ssot", type=Path, help="SSOT directory (default: PATH/ssot or `ssot:` in config)")
-        parser.add_argument("--config", type=Path, help="config file (default: PATH/.driftbot.yml)")
+        options.add_repo(parser)
         parser.add_argument("--format", choices=sorted(RENDERERS), default="text", help="output format")
         parser.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
         parser.add_argument(

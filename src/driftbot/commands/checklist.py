@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from driftbot import config, paths, probe
+from driftbot.commands import options
 from driftbot.errors import EXIT_OK, EXIT_UNREACHABLE, DriftbotError
 from driftbot.ftypes import Finding
 from driftbot.inventory.base import Inventory, load_inventories
@@ -134,9 +135,7 @@ class Checklist:
     help: str = "Render the Pre-Deployment Checklist (Infrastructure) as markdown, ticked from SSOT and inventories."
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("path", nargs="?", type=Path, default=Path("."), help="repository root (default: .)")
-        parser.add_argument("--ssot", type=Path, help="SSOT directory (default: PATH/ssot or `ssot:` in config)")
-        parser.add_argument("--config", type=Path, help="config file (default: PATH/.driftbot.yml)")
+        options.add_repo(parser)
         parser.add_argument(
             "--inventory",
             action="append",

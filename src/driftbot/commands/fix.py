@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
+from driftbot.commands import options
 from driftbot.errors import EXIT_DRIFT, EXIT_OK
 from driftbot.fix import fix_repo
 from driftbot.fix.plan import FIXABLE
@@ -17,9 +17,7 @@ class Fix:
     help: str = "Apply every fixable finding (formatting kept). Exit 1 when files changed, 0 when none needed to."
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("path", nargs="?", type=Path, default=Path("."), help="repository root (default: .)")
-        parser.add_argument("--ssot", type=Path, help="SSOT directory (default: PATH/ssot or `ssot:` in config)")
-        parser.add_argument("--config", type=Path, help="config file (default: PATH/.driftbot.yml)")
+        options.add_repo(parser)
         parser.add_argument(
             "--rule",
             action="append",

@@ -5,17 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
+from driftbot.commands import options
 from driftbot.errors import EXIT_DRIFT, EXIT_OK
 from driftbot.fix.generate import generate
 from driftbot.fix.regions import RenderResult
 
 
 def add_common(parser: argparse.ArgumentParser, what: str) -> None:
-    parser.add_argument("path", nargs="?", type=Path, default=Path("."), help="repository root (default: .)")
-    parser.add_argument("--ssot", type=Path, help="SSOT directory (default: PATH/ssot or `ssot:` in config)")
-    parser.add_argument("--config", type=Path, help="config file (default: PATH/.driftbot.yml)")
+    options.add_repo(parser)
     parser.add_argument(
         "--check", action="store_true", help=f"write nothing; exit 1 and print the diff when {what} differ"
     )

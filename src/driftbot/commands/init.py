@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from driftbot import onboard, paths
+from driftbot.commands import options
 from driftbot.errors import EXIT_OK, DriftbotError
 from driftbot.extract.python import ParseFailure, extract
 from driftbot.ftypes import Collection
@@ -88,7 +89,7 @@ class Init:
     help: str = "Find lists copied across files and propose ssot/, .driftbot.yml and a workflow (--write: create)."
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("path", nargs="?", type=Path, default=Path("."), help="repository root (default: .)")
+        options.add_repo(parser, ssot_and_config=False)
         parser.add_argument("--write", action="store_true", help="create the proposed files (never overwrites)")
 
     def run(self, args: argparse.Namespace) -> int:

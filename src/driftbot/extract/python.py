@@ -11,7 +11,7 @@ Symbols name where a collection lives: enclosing classes and functions joined wi
 Only plain string literals are elements (no f-strings, bytes or implicit concatenations).
 
 Speed: libcst parses at about 0.8 MB/s and its PositionProvider costs twice that again. So positions
-come from one codegen pass that only counts characters (`_OffsetState`, ~3x cheaper), and with
+come from one codegen pass that only counts characters (`OffsetCounter`, ~3x cheaper), and with
 `focus` only the top-level statements that mention a focus name are parsed: CPython's own parser
 (`ast`, ~10x faster than libcst) finds their line ranges, reading the file only up to the end of
 the last such statement, and libcst parses just those lines.
@@ -95,7 +95,7 @@ def _decode(path: str, source: bytes) -> str:
         text = source.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = source[: exc.start].decode("utf-8", "replace")
-        line, column = _line_col(_line_starts(before), len(before))
+        line, column = line_col(line_starts(before), len(before))
         raise ParseFailure(Location(path, line, column), "not valid UTF-8") from None
     return text.removeprefix("\ufeff")
 
@@ -119,18 +119,18 @@ def _cpython_error(path: str, text: str) -> ParseFailure | None:
     return None
 
 
-def _line_starts(text: str) -> list[int]:
+def line_starts(text: str) -> list[int]:
     return [0, *(m.end() for m in _NEWLINE.finditer(text))]
 
 
-def _line_col(starts: list[int], offset: int) -> tuple[int, int]:
+def line_col(starts: list[int], offset: int) -> tuple[int, int]:
     line = bisect.bisect_right(starts, offset)
     return line, offset - starts[line - 1] + 1
 
 
 def _focus_spans(text: str, focus: frozenset[str]) -> list[tuple[int, int]] | None:
     """1-based line ranges of the top-level statements mentioning a focus name; None if CPython can't parse."""
-    starts = _line_starts(text)
+    starts = line_starts(text)
     hits = sorted({bisect.bisect_right(starts, o) for name in focus for o in delimited_offsets(text, name)})
     if not hits:
         return []
@@ -176,7 +176,7 @@ def _cpython_tree(text: str) -> ast.Module | None:
 
 
 def _extract_lines(path: str, text: str, first: int, last: int) -> list[Collection]:
-    starts = _line_starts(text)
+    starts = line_starts(text)
     end = starts[last] if last < len(starts) else len(text)
     snippet = text[starts[first - 1] : end]
     return _collect(path, snippet, cst.parse_module(snippet), line_offset=first - 1)
@@ -394,7 +394,7 @@ def _children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
 
 
 @dataclass
-class _OffsetState(CodegenState):
+class OffsetCounter(CodegenState):
     """Codegen that only counts characters and notes the offsets of the nodes in `want`, plus comments."""
 
     want: set[int] = field(default_factory=set)  # id() of nodes: CSTNode.__hash__ is a slow Python call
@@ -437,14 +437,14 @@ def _collect(path: str, text: str, module: cst.Module, line_offset: int) -> list
     walker.statement(module, _Scope())
     if not walker.found:
         return []
-    state = _OffsetState(default_indent=module.default_indent, default_newline=module.default_newline)
+    state = OffsetCounter(default_indent=module.default_indent, default_newline=module.default_newline)
     for f in walker.found:
         state.want.update(id(n) for n in (*_brackets(f.node), *f.strings))
     module._codegen(state)
-    starts = _line_starts(text)
+    starts = line_starts(text)
 
     def locate(offset: int) -> Location:
-        line, column = _line_col(starts, offset)
+        line, column = line_col(starts, offset)
         return Location(path, line + line_offset, column)
 
     comments = {locate(o).line: comment[1:].strip() for o, comment in state.comments}

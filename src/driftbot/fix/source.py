@@ -7,18 +7,15 @@ a Finding's location finds its node here.
 
 from __future__ import annotations
 
-import bisect
-import re
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst._nodes.internal import CodegenState  # as in extract/python.py: a counting-only codegen
 
 from driftbot.errors import DriftbotError
+from driftbot.extract.python import OffsetCounter, line_col, line_starts
 
 Sequence_ = cst.List | cst.Tuple | cst.Set | cst.Dict
 BOM = "\ufeff"
-_NEWLINE = re.compile(r"\r\n?|\n")
 
 
 class NotParsable(DriftbotError):
@@ -120,45 +117,21 @@ class _Collector(cst.CSTVisitor):
         self._sequence(node)
 
 
-@dataclass
-class _Offsets(CodegenState):
-    want: set[int] = field(default_factory=set)
-    starts: dict[int, int] = field(default_factory=dict)
-    ends: dict[int, int] = field(default_factory=dict)
-    offset: int = 0
-
-    def add_token(self, value: str) -> None:
-        self.offset += len(value)
-
-    def add_indent_tokens(self) -> None:
-        for token in self.indent_tokens:
-            self.offset += len(token)
-
-    def before_codegen(self, node: cst.CSTNode) -> None:
-        if id(node) in self.want:
-            self.starts[id(node)] = self.offset
-
-    def after_codegen(self, node: cst.CSTNode) -> None:
-        if id(node) in self.want:
-            self.ends[id(node)] = self.offset
-
-
 def _locate(src: PySource) -> None:
     collector = _Collector()
     src.module.visit(collector)
     src.ancestors = collector.ancestors
     if not collector.sequences:
         return
-    state = _Offsets(default_indent=src.module.default_indent, default_newline=src.module.default_newline)
+    state = OffsetCounter(default_indent=src.module.default_indent, default_newline=src.module.default_newline)
     for s in collector.sequences:
         state.want.update((id(opening(s)), id(closing(s))))
     state.want.update(id(m.string) for m in collector.members)
     src.module._codegen(state)
-    starts = [0, *(m.end() for m in _NEWLINE.finditer(src.text))]
+    starts = line_starts(src.text)
 
     def at(offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(starts, offset)
-        return line, offset - starts[line - 1] + 1
+        return line_col(starts, offset)
 
     for s in collector.sequences:  # inner after outer: a bare tuple `X = [..], 'b'` shares its first element's spot
         begin, end = state.starts[id(opening(s))], state.ends[id(closing(s))]
