@@ -130,13 +130,3 @@ class Report:
 
     def at_or_above(self, threshold: Severity) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity >= threshold)
-
-
-@dataclass(frozen=True)
-class Edit:
-    """A text replacement planned by a fixer: `old` at `location` becomes `new` (empty = delete)."""
-
-    location: Location
-    old: str
-    new: str
-    rule: str

@@ -89,7 +89,8 @@ def test_the_incident_fails_the_named_tests_with_the_findings(pytester: pytest.P
             " did you mean 'nbac_gamebook_player_stats'? [[]stale-comment-name[]]",
         ]
     )
-    failed = sorted(line for line in result.outlines if line.startswith("FAILED "))
+    # With CI set, pytest appends " - <message>" to these lines; compare the node ids only.
+    failed = sorted(line.split(" - ")[0] for line in result.outlines if line.startswith("FAILED "))
     assert failed == sorted(
         [
             f"FAILED driftbot::test_processor_names_match_ssot[phase2 {p}::{CONFIG.split('::')[1]}"
