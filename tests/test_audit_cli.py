@@ -225,3 +225,17 @@ def test_bad_input_is_one_line_and_exit_2(
 def test_unreadable_path_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["audit", str(tmp_path / "missing")]) == 2
     assert "not a directory" in capsys.readouterr().err
+
+
+def test_offline_reads_no_live_inventory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on: a live inventory there is unreachable
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = "inventory: ['bigquery://proj?timeout=2']\n"
+    repo = make_repo(tmp_path, {"ok.py": listing("P", PHASE2_LINES), ".driftbot.yml": config})
+    endpoint = ["--bigquery-endpoint", f"http://127.0.0.1:{port}"]
+    code, findings = audit_json(repo, capsys, *endpoint)
+    assert (code, [f["rule"] for f in findings]) == (3, ["inventory-unreachable"])
+    assert audit_json(repo, capsys, *endpoint, "--offline") == (0, [])

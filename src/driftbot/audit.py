@@ -17,6 +17,7 @@ from driftbot.rules.catalog import finding
 from driftbot.ssot import loader
 
 SCANNED_SUFFIXES = (".py", ".sql", ".sh", ".yaml", ".yml", ".json")
+LIVE_SCHEMES = ("bigquery://",)
 Progress = Callable[[int, int], None]
 
 
@@ -29,6 +30,7 @@ def build_context(
     progress: Progress | None = None,
     inventories: Sequence[str] | None = None,
     bigquery_endpoint: str | None = None,
+    offline: bool = False,
 ) -> tuple[AuditContext, list[Finding]]:
     """Everything the checkers need, plus the findings extraction itself produced (unparsable files).
 
@@ -45,6 +47,8 @@ def build_context(
                 f"invalid config: binding {spec.symbol!r} names unknown SSOT list {spec.ssot!r} ({known})"
             )
     urls = cfg.inventory if inventories is None else inventories
+    if offline:  # local files only: a pre-commit hook must not reach BigQuery
+        urls = [u for u in urls if not u.startswith(LIVE_SCHEMES)]
     listed, unreachable = load_inventories(urls, repo, bigquery_endpoint=bigquery_endpoint)
     files = paths.walk(repo, cfg.exclude, SCANNED_SUFFIXES)
     py_files = [f for f in files if f.endswith(".py")]
@@ -93,8 +97,12 @@ def run_audit(
     inventories: Sequence[str] | None = None,
     bigquery_endpoint: str | None = None,
     probe_urls: Mapping[str, str] | None = None,
+    offline: bool = False,
 ) -> Report:
-    """`probe_urls` not None: also GET each service's health endpoint (--probe-http; NAME -> base URL)."""
+    """`probe_urls` not None: also GET each service's health endpoint (--probe-http; NAME -> base URL).
+
+    `offline`: read only local inventories (snapshot:, ddl:), never a live one such as bigquery://.
+    """
     ctx, extra = build_context(
         repo,
         ssot_dir=ssot_dir,
@@ -103,6 +111,7 @@ def run_audit(
         progress=progress,
         inventories=inventories,
         bigquery_endpoint=bigquery_endpoint,
+        offline=offline,
     )
     if probe_urls is not None:
         extra = [*extra, *probe.check(ctx, probe_urls)]

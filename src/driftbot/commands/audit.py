@@ -86,6 +86,11 @@ class Audit:
             help=f"BigQuery API endpoint, e.g. an emulator; anonymous credentials (default: ${ENDPOINT_ENV})",
         )
         parser.add_argument(
+            "--offline",
+            action="store_true",
+            help="read only local inventories (snapshot:, ddl:), never bigquery:// (for pre-commit hooks)",
+        )
+        parser.add_argument(
             "--probe-http",
             action="store_true",
             help="also GET each SSOT service's health endpoint; failures are service-unreachable findings",
@@ -110,6 +115,7 @@ class Audit:
                 inventories=args.inventory,
                 bigquery_endpoint=args.bigquery_endpoint,
                 probe_urls=dict(args.service_url) if args.probe_http else None,
+                offline=args.offline,
             )
         finally:
             bar.close()
