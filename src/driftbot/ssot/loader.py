@@ -15,10 +15,10 @@ from driftbot.yamlpos import Positioned, Problem, YamlProblems
 def check(ssot_dir: Path, repo: Path) -> tuple[Ssot | None, list[Problem]]:
     """Load the SSOT; return it (None when unusable) and every problem found, sorted."""
     if not ssot_dir.is_dir():
-        raise DriftbotError(f"{display(ssot_dir, repo)}: SSOT directory not found")
+        raise DriftbotError(f"{ssot_dir.as_posix()}: SSOT directory not found")
     files = sorted((ssot_dir / "processors").glob("*.yaml")) + sorted((ssot_dir / "processors").glob("*.yml"))
     if not files:
-        raise DriftbotError(f"{display(ssot_dir, repo)}: no SSOT files (expected processors/*.yaml)")
+        raise DriftbotError(f"{ssot_dir.as_posix()}: no SSOT files (expected processors/*.yaml)")
     problems: list[Problem] = []
     loaded: list[tuple[PhaseFile, Positioned]] = []
     for f in files:
