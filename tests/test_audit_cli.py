@@ -239,3 +239,22 @@ def test_offline_reads_no_live_inventory(tmp_path: Path, capsys: pytest.CaptureF
     code, findings = audit_json(repo, capsys, *endpoint)
     assert (code, [f["rule"] for f in findings]) == (3, ["inventory-unreachable"])
     assert audit_json(repo, capsys, *endpoint, "--offline") == (0, [])
+
+
+def test_a_bug_is_one_line_unless_debugging(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import driftbot.commands.audit
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(driftbot.commands.audit, "run_audit", broken)
+    monkeypatch.delenv("DRIFTBOT_DEBUG", raising=False)
+    assert main(["audit", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        "driftbot: internal error: KeyError: 'boom' (DRIFTBOT_DEBUG=1 shows the traceback)\n"
+    )
+    monkeypatch.setenv("DRIFTBOT_DEBUG", "1")
+    with pytest.raises(KeyError):
+        main(["audit", str(tmp_path)])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -33,6 +34,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("driftbot: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        return EXIT_ERROR
+    except Exception as exc:  # a bug: still one line, unless the user asks for the traceback
+        if os.environ.get("DRIFTBOT_DEBUG"):
+            raise
+        print(
+            f"driftbot: internal error: {type(exc).__name__}: {exc} (DRIFTBOT_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     return code
 
