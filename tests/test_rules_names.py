@@ -65,6 +65,26 @@ def test_copy_divergence_points_at_the_odd_copy() -> None:
     good = list(PHASE2.names)
     odd = ["br_roster" if v == "br_rosters_current" else v for v in good]
     bindings = [binding(good, "a.py"), binding(good, "b.py"), binding(odd, "c.py")]
-    (f,) = names.copy_divergence(bindings)
+    (f,) = names.copy_divergence(bindings, SSOT)
     assert (f.rule, str(f.location)) == ("copy-divergence", "c.py:9:5")
     assert f.message == "Cfg.phase2 differs from 2 other copies (e.g. a.py): +br_roster, -br_rosters_current"
+
+
+def test_copy_divergence_tie_blames_the_copy_that_differs_from_the_ssot() -> None:
+    good = list(PHASE2.names)
+    odd = ["zz_rosters_current" if v == "br_rosters_current" else v for v in good]
+    (f,) = names.copy_divergence([binding(odd, "a.py"), binding(good, "b.py")], SSOT)
+    assert str(f.location) == "a.py:9:5"
+    assert f.message == "Cfg.phase2 differs from 1 other copies (e.g. b.py): +zz_rosters_current, -br_rosters_current"
+
+
+def test_missing_name_is_fixable_only_where_fix_can_insert() -> None:
+    short = list(PHASE2.names[:5])
+    elements = tuple(Element(v, Location("d.py", 2, 5 + 10 * i)) for i, v in enumerate(short))
+    keys = Collection("d.py", "TIMEOUTS", "dict", Location("d.py", 1, 12), elements, 3)
+    column = Collection("d.py", "PAIRS[*][0]", "list", Location("d.py", 1, 9), elements, 3)
+    for c, fixable in ((keys, False), (column, False), (binding(short).collection, True)):
+        missing = [
+            f for f in names.check_binding(Binding(c, "phase2", "name", "auto"), PHASE2) if f.rule == "missing-name"
+        ]
+        assert [(f.expected, f.fixable) for f in missing] == [("br_rosters_current", fixable)]

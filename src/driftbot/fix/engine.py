@@ -92,7 +92,8 @@ def verify(plan: FixPlan, changes: Sequence[Change]) -> str | None:
             problem = _check_python(c, expectation)
             if problem is not None:
                 return problem
-    ctx, extra = build_context(plan.repo, ssot_dir=plan.ssot_dir, config_path=plan.config_path)
+    # No inventory: nothing `fix` changes depends on one, and it must not wait on the network.
+    ctx, extra = build_context(plan.repo, ssot_dir=plan.ssot_dir, config_path=plan.config_path, inventories=())
     return _check_report(plan.report, check(ctx, extra), plan.fixed, plan.mirrored)
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import difflib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Literal
 
 from driftbot.context import AuditContext
-from driftbot.ftypes import Binding, Finding
+from driftbot.ftypes import Binding, Collection, Finding
 from driftbot.rules.catalog import finding
-from driftbot.ssot.models import SsotList
+from driftbot.ssot.models import Ssot, SsotList
 
 RENAME_CUTOFF = 0.6
 
@@ -19,7 +20,7 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
         target = ctx.ssot.by_key(b.ssot_list)
         if target is not None:
             yield from check_binding(b, target)
-    yield from copy_divergence(ctx.bindings)
+    yield from copy_divergence(ctx.bindings, ctx.ssot)
 
 
 def noun(target: SsotList, field: str) -> str:
@@ -39,6 +40,11 @@ def renames(unknown: Sequence[str], missing: Sequence[str]) -> dict[str, str]:
         if u not in pairs and m not in pairs.values():
             pairs[u] = m
     return pairs
+
+
+def insertable(c: Collection) -> bool:
+    """`fix` can add a name to a plain list/tuple/set, not to dict keys (a value is needed) or a tuple column."""
+    return c.kind != "dict" and "[*]" not in c.symbol
 
 
 def check_binding(b: Binding, target: SsotList) -> Iterator[Finding]:
@@ -74,7 +80,14 @@ def check_binding(b: Binding, target: SsotList) -> Iterator[Finding]:
     for m in missing:
         if m in pairs.values():
             continue  # reported as the rename above
-        yield finding("missing-name", c.location, f"'{m}' ({what}) is missing from {c.symbol}", expected=m, **common)
+        yield finding(
+            "missing-name",
+            c.location,
+            f"'{m}' ({what}) is missing from {c.symbol}",
+            expected=m,
+            fixable=insertable(c),
+            **common,
+        )
     if b.field == "name" and target.expected_count is not None and len(c.elements) != target.expected_count:
         yield finding(
             "count-mismatch",
@@ -86,18 +99,23 @@ def check_binding(b: Binding, target: SsotList) -> Iterator[Finding]:
         )
 
 
-def copy_divergence(bindings: Iterable[Binding]) -> Iterator[Finding]:
-    """Copies of one symbol (same name, same SSOT list) in several files should hold the same values."""
-    groups: dict[tuple[str, str, str], list[Binding]] = defaultdict(list)
+def copy_divergence(bindings: Iterable[Binding], ssot: Ssot) -> Iterator[Finding]:
+    """Copies of one symbol (same name, same SSOT list) in several files should hold the same values.
+
+    The reference is the most common variant; on a tie, the one that matches the SSOT.
+    """
+    groups: dict[tuple[str, str, Literal["name", "target_table"]], list[Binding]] = defaultdict(list)
     for b in bindings:
         groups[(b.collection.symbol, b.ssot_list, b.field)].append(b)
-    for (symbol, _, _), members in sorted(groups.items()):
+    for (symbol, key, field), members in sorted(groups.items()):
         if len({m.collection.path for m in members}) < 2:
             continue
         variants = Counter(m.collection.values for m in members)
         if len(variants) < 2:
             continue
-        majority, _ = max(variants.items(), key=lambda kv: (kv[1], kv[0]))
+        target = ssot.by_key(key)
+        truth = target.values(field) if target is not None else ()
+        majority, _ = max(variants.items(), key=lambda kv: (kv[1], kv[0] == truth, kv[0]))
         reference = next(m for m in members if m.collection.values == majority)
         for m in members:
             if m.collection.values == majority:
