@@ -53,7 +53,9 @@ MODULES = sorted(p for p in PACKAGE.rglob("*.py") if top_module(p) != "__init__"
 def test_no_upward_import(path: Path) -> None:
     here = top_module(path)
     assert here in RANK, f"{here} is in no layer: add it to LAYERS"
-    upward = sorted(m for m in driftbot_imports(path) if RANK.get(m, -1) > RANK[here])
+    imported = driftbot_imports(path)
+    assert imported <= RANK.keys(), f"imports modules in no layer: {sorted(imported - RANK.keys())}"
+    upward = sorted(m for m in imported if RANK[m] > RANK[here])
     assert upward == [], f"{path.relative_to(PACKAGE)} imports from a higher layer: {upward}"
 
 

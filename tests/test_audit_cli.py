@@ -258,3 +258,51 @@ def test_a_bug_is_one_line_unless_debugging(
     monkeypatch.setenv("DRIFTBOT_DEBUG", "1")
     with pytest.raises(KeyError):
         main(["audit", str(tmp_path)])
+
+
+def test_only_files_keeps_findings_in_those_files_or_their_ssot(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stale = listing("A", [*PHASE2_LINES[:5], "    'br_roster',"])
+    repo = make_repo(tmp_path, {"a.py": stale, "b.py": stale.replace("A =", "B =")})
+    monkeypatch.chdir(repo)  # pre-commit passes paths relative to the repository root
+    code, findings = audit_json(repo, capsys, "--only-files", "b.py")
+    assert (code, [(f["rule"], f["path"]) for f in findings]) == (1, [("unknown-name", "b.py")])
+    code, findings = audit_json(repo, capsys, "--only-files", "c.py")
+    assert (code, findings) == (0, [])
+    code, findings = audit_json(repo, capsys, "--only-files", P2)  # an SSOT edit shows what it causes
+    assert (code, [f["path"] for f in findings]) == (1, ["a.py", "b.py"])
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (
+            {
+                "a.py": "A = [  # driftbot: ignore[unknown-name]\n"
+                + "\n".join(PHASE2_LINES[:5])
+                + "\n    'br_roster',\n]\n"
+            },
+            [],
+        ),
+        ({"a.py": "A = [\n" + "\n".join(PHASE2_LINES[:5]) + "\n    'br_roster',  # driftbot: ignore\n]\n"}, []),
+        (
+            {
+                "a.py": "A = [\n"
+                + "\n".join(PHASE2_LINES[:5])
+                + "\n    'br_roster',  # driftbot: ignore[missing-name]\n]\n"
+            },
+            [("unknown-name", "a.py")],
+        ),
+        ({"q.sql": "SELECT 1 FROM nba_raw.nbac_gamebook  -- driftbot: ignore[unknown-table]\n"}, []),
+        ({"q.sql": "SELECT 1 FROM nba_raw.nbac_gamebook\n"}, [("unknown-table", "q.sql")]),
+    ],
+    ids=["collection-opener", "bare-ignore", "other-rule-only", "sql-dash-dash", "sql-unsuppressed"],
+)
+def test_inline_suppression_forms(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], expected: list[tuple[str, str]]
+) -> None:
+    repo = make_repo(tmp_path, files)
+    code, findings = audit_json(repo, capsys)
+    assert [(f["rule"], f["path"]) for f in findings] == expected
+    assert code == (1 if expected else 0)

@@ -113,3 +113,14 @@ def test_yaml_bomb_is_refused(ssot: Path, capsys: pytest.CaptureFixture[str]) ->
 def test_missing_directory_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "--ssot", str(tmp_path / "nope")]) == 2
     assert capsys.readouterr().err.strip().endswith("nope: SSOT directory not found")
+
+
+def test_ssot_directory_comes_from_the_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copytree(ROOT / "ssot" / "processors", tmp_path / "config" / "ssot" / "processors")
+    (tmp_path / ".driftbot.yml").write_text("ssot: config/ssot\n")
+    assert main(["validate", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == "SSOT valid: 3 phase(s), 16 processor(s)\n"
+    (tmp_path / "config" / "ssot" / "processors" / "phase3_analytics_processors.yaml").write_text("phase: x\n")
+    assert main(["validate", str(tmp_path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert "config/ssot/processors/phase3_analytics_processors.yaml:1:8: phase: Input should be a valid integer" in out

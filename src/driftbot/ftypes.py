@@ -105,14 +105,6 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class Summary:
-    files_scanned: int
-    bindings: int
-    findings: int
-    by_severity: dict[str, int]
-
-
-@dataclass(frozen=True)
 class Report:
     """The result of an audit. `findings` are sorted by `Finding.sort_key`."""
 
@@ -120,13 +112,6 @@ class Report:
     files_scanned: int
     bindings: tuple[Binding, ...] = ()
     phases: tuple[str, ...] = ()  # SSOT list keys in order, for diagrams
-
-    @property
-    def summary(self) -> Summary:
-        by: dict[str, int] = {}
-        for f in self.findings:
-            by[f.severity.label] = by.get(f.severity.label, 0) + 1
-        return Summary(self.files_scanned, len(self.bindings), len(self.findings), by)
 
     def at_or_above(self, threshold: Severity) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity >= threshold)

@@ -7,6 +7,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from driftbot import config
+from driftbot.commands import options
 from driftbot.errors import EXIT_DRIFT, EXIT_OK
 from driftbot.paths import display
 from driftbot.ssot import loader
@@ -20,11 +22,15 @@ class Validate:
     )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--ssot", type=Path, default=Path("ssot"), help="SSOT directory (default: ./ssot)")
+        options.add_repo(parser)
 
     def run(self, args: argparse.Namespace) -> int:
-        ssot_dir: Path = args.ssot
-        repo = ssot_dir.resolve().parent
+        if args.ssot is not None:  # paths shown relative to the SSOT's parent: ssot/processors/...
+            ssot_dir: Path = args.ssot
+            repo = ssot_dir.resolve().parent
+        else:
+            repo = args.path
+            ssot_dir = repo / config.load(repo, args.config)[0].ssot
         ssot, problems = loader.check(ssot_dir, repo)
         for p in problems:
             print(p)
