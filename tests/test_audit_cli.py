@@ -306,3 +306,12 @@ def test_inline_suppression_forms(
     code, findings = audit_json(repo, capsys)
     assert [(f["rule"], f["path"]) for f in findings] == expected
     assert code == (1 if expected else 0)
+
+
+def test_sql_with_a_byte_order_mark_is_still_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = make_repo(tmp_path, {"q.sql": "\ufeffSELECT COUNT(*) FROM nba_raw.nbac_gamebook;\n"})
+    code, findings = audit_json(repo, capsys)
+    assert (code, [(f["rule"], f.get("expected")) for f in findings]) == (
+        1,
+        [("unknown-table", "nbac_gamebook_player_stats")],
+    )

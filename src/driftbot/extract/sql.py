@@ -73,6 +73,8 @@ class Positions:
 
 
 def extract(path: str, text: str) -> SqlFile:
+    if text.startswith("\ufeff"):  # a BOM would make sqlglot fail; a space keeps every offset (and fix) in place
+        text = " " + text[1:]
     pos = Positions(path, text)
     try:
         tokens = DIALECT.tokenize(text)
