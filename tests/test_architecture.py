@@ -15,7 +15,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("yamlpos", "paths"),
     ("ssot", "config", "schedule"),
     ("extract",),
-    ("binding", "inventory"),
+    ("binding", "inventory", "project"),
     ("context",),
     ("rules", "suppress", "probe"),
     ("audit", "report", "baseline", "scope"),

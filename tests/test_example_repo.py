@@ -183,8 +183,7 @@ def test_example_ssot_is_valid_and_equals_the_projects() -> None:
 
 
 def test_driftbot_yml_mirrors_all_eight_vendored_copies() -> None:
-    cfg, shown = config.load(EXAMPLE)
-    assert shown == ".driftbot.yml"
+    cfg = config.load(EXAMPLE)
     copies = sorted(
         f"{d.relative_to(EXAMPLE).as_posix()}/{inc}"
         for mirror in cfg.mirrors

@@ -6,15 +6,13 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from driftbot import binding, config, paths, probe, suppress
+from driftbot import binding, config, paths, probe, project, suppress
 from driftbot.context import AuditContext
-from driftbot.errors import DriftbotError
 from driftbot.extract.scan import scan_python
 from driftbot.ftypes import Finding, Report
 from driftbot.inventory.base import load_inventories
 from driftbot.rules import CHECKERS
 from driftbot.rules.catalog import finding
-from driftbot.ssot import loader
 
 SCANNED_SUFFIXES = (".py", ".sql", ".sh", ".yaml", ".yml", ".json")
 LIVE_SCHEMES = ("bigquery://",)
@@ -36,16 +34,8 @@ def build_context(
 
     `inventories`: inventory URLs (None: `inventory:` of the config); unreadable ones land in `ctx.unreachable`.
     """
-    if not repo.is_dir():
-        raise DriftbotError(f"{repo}: not a directory")
-    cfg, _ = config.load(repo, config_path)
-    ssot = loader.load(ssot_dir if ssot_dir is not None else repo / cfg.ssot, repo)
-    for spec in cfg.bindings:
-        if ssot.by_key(spec.ssot) is None:
-            known = ", ".join(s.key for s in ssot.lists)
-            raise DriftbotError(
-                f"invalid config: binding {spec.symbol!r} names unknown SSOT list {spec.ssot!r} ({known})"
-            )
+    cfg, ssot = project.load(repo, ssot_dir=ssot_dir, config_path=config_path)
+    ignores, ignore_doc = config.load_ignores(repo, cfg)  # before the scan: a bad file fails fast
     urls = cfg.inventory if inventories is None else inventories
     if offline:  # local files only: a pre-commit hook must not reach BigQuery
         urls = [u for u in urls if not u.startswith(LIVE_SCHEMES)]
@@ -65,6 +55,8 @@ def build_context(
         today=today or dt.date.today(),
         inventories=listed,
         unreachable=unreachable,
+        ignores=tuple(ignores),
+        ignore_doc=ignore_doc,
     )
     unparsable = [finding("unparsable-file", loc, f"could not parse: {why}") for loc, why in scan.unparsable]
     return ctx, unparsable
@@ -75,9 +67,8 @@ def check(ctx: AuditContext, extra: Sequence[Finding] = ()) -> Report:
     found: list[Finding] = list(extra)
     for checker in CHECKERS.values():
         found.extend(checker(ctx))
-    entries, ignore_doc = config.load_ignores(ctx.repo, ctx.config)
     inline = suppress.InlineIndex(ctx.repo, ctx.collections)
-    kept = suppress.apply(found, inline, entries, ignore_doc, ctx.today)
+    kept = suppress.apply(found, inline, ctx.ignores, ctx.ignore_doc, ctx.today)
     kept.sort(key=lambda f: f.sort_key)
     return Report(
         findings=tuple(kept),

@@ -72,18 +72,17 @@ class Config(Section):
     auto_bind: bool = True
 
 
-def load(repo: Path, path: Path | None = None) -> tuple[Config, str | None]:
+def load(repo: Path, path: Path | None = None) -> Config:
     """Load `.driftbot.yml` (or `path`); missing default file means the default config."""
     explicit = path is not None
     target = path if path is not None else repo / CONFIG_NAME
     if not target.exists():
         if explicit:
             raise DriftbotError(f"{target}: config file not found")
-        return Config(), None
+        return Config()
     shown = display(target, repo)
     try:
-        doc = yamlpos.load(target, shown)
-        return yamlpos.validate(Config, doc), shown
+        return yamlpos.validate(Config, yamlpos.load(target, shown))
     except YamlProblems as exc:
         raise DriftbotError(f"invalid config: {exc.problems[0]}") from None
 

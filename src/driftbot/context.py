@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from driftbot.config import Config
+from driftbot.config import Config, IgnoreEntry
 from driftbot.ftypes import Binding, Collection
 from driftbot.ssot.models import Ssot
+from driftbot.yamlpos import Positioned
 
 if TYPE_CHECKING:
     from driftbot.inventory.base import Inventory, InventoryUnreachable
@@ -26,6 +27,8 @@ class AuditContext:
     today: dt.date
     inventories: tuple[Inventory, ...] = ()  # what the `--inventory` sources list
     unreachable: tuple[InventoryUnreachable, ...] = ()  # sources that could not be read
+    ignores: tuple[IgnoreEntry, ...] = ()  # entries of the ignore file
+    ignore_doc: Positioned | None = None  # the ignore file itself, for positions
 
     def read(self, rel_path: str) -> bytes:
         return (self.repo / rel_path).read_bytes()

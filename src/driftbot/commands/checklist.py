@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from driftbot import config, paths, probe
+from driftbot import paths, probe, project
 from driftbot.commands import options
 from driftbot.errors import EXIT_OK, EXIT_UNREACHABLE, DriftbotError
 from driftbot.ftypes import Finding
@@ -22,7 +22,6 @@ from driftbot.rules.infra import deploy_commands, deployed_from, is_deploy_scrip
 from driftbot.rules.infra_common import Deployed
 from driftbot.rules.infra_deployed import check_deployed
 from driftbot.rules.infra_scripts import check_scripts
-from driftbot.ssot import loader
 from driftbot.ssot.infra import Infrastructure
 
 EXPORTS = {
@@ -156,10 +155,7 @@ class Checklist:
 
     def run(self, args: argparse.Namespace) -> int:
         repo: Path = args.path
-        if not repo.is_dir():
-            raise DriftbotError(f"{repo}: not a directory")
-        cfg, _ = config.load(repo, args.config)
-        ssot = loader.load(args.ssot if args.ssot is not None else repo / cfg.ssot, repo)
+        cfg, ssot = project.load(repo, ssot_dir=args.ssot, config_path=args.config)
         infra = ssot.infrastructure
         if infra is None:
             raise DriftbotError(f"{ssot.root}/infrastructure: no infrastructure SSOT to check against")

@@ -42,7 +42,8 @@ class Fix:
             rule = f" [{s.finding.rule}]" if s.finding is not None else ""
             print(f"driftbot: skipped {where}{rule}: {s.reason}", file=sys.stderr)
         if not result.changed:
-            print("driftbot: nothing to fix", file=sys.stderr)
+            left = f"; {len(result.skipped)} left for a person (above)" if result.skipped else ""
+            print(f"driftbot: nothing to fix{left}", file=sys.stderr)
             return EXIT_OK
         if args.dry_run:
             sys.stdout.write(result.diff)

@@ -30,7 +30,7 @@ class Validate:
             repo = ssot_dir.resolve().parent
         else:
             repo = args.path
-            ssot_dir = repo / config.load(repo, args.config)[0].ssot
+            ssot_dir = repo / config.load(repo, args.config).ssot
         ssot, problems = loader.check(ssot_dir, repo)
         for p in problems:
             print(p)

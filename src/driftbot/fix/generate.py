@@ -16,7 +16,7 @@ from typing import Literal
 
 import libcst as cst
 
-from driftbot import binding, config, paths
+from driftbot import binding, paths, project
 from driftbot.config import BindingSpec, Config
 from driftbot.errors import DriftbotError
 from driftbot.extract.python import ParseFailure, extract
@@ -24,7 +24,6 @@ from driftbot.fix import source
 from driftbot.fix.regions import RenderResult, settle
 from driftbot.fix.writer import Change
 from driftbot.ftypes import Binding, Collection
-from driftbot.ssot import loader
 from driftbot.ssot.models import Ssot, SsotList
 
 MARKER = "# driftbot: generated from {path} — edit the SSOT, then run driftbot generate"
@@ -35,8 +34,7 @@ BRACKETS = {cst.List: ("[", "]"), cst.Tuple: ("(", ")"), cst.Set: ("{", "}")}
 def generate(
     repo: Path, *, ssot_dir: Path | None = None, config_path: Path | None = None, check: bool = False
 ) -> RenderResult:
-    cfg, _ = config.load(repo, config_path)
-    ssot = loader.load(ssot_dir if ssot_dir is not None else repo / cfg.ssot, repo)
+    cfg, ssot = project.load(repo, ssot_dir=ssot_dir, config_path=config_path)
     bound = generated_bindings(repo, cfg, ssot)
     by_path: dict[str, list[Binding]] = defaultdict(list)
     for b in bound:
@@ -57,11 +55,7 @@ def generate(
 
 def generated_bindings(repo: Path, cfg: Config, ssot: Ssot) -> list[Binding]:
     """The collections the `generated: true` bindings name; each binding must find at least one."""
-    specs = [s for s in cfg.bindings if s.generated]
-    for s in specs:
-        if ssot.by_key(s.ssot) is None:
-            known = ", ".join(x.key for x in ssot.lists)
-            raise DriftbotError(f"invalid config: binding {s.symbol!r} names unknown SSOT list {s.ssot!r} ({known})")
+    specs = [s for s in cfg.bindings if s.generated]  # project.load checked their SSOT lists
     files = [f for f in paths.walk(repo, cfg.exclude, (".py",)) if any(paths.matches(f, s.files) for s in specs)]
     found: list[Collection] = []
     for f in files:

@@ -15,11 +15,10 @@ from pathlib import Path
 import sqlglot
 from sqlglot.errors import ParseError
 
-from driftbot import config
+from driftbot import project
 from driftbot.errors import DriftbotError
 from driftbot.fix.regions import RenderResult, settle
 from driftbot.fix.writer import Change
-from driftbot.ssot import loader
 from driftbot.ssot.models import Ssot, SsotList
 
 BEGIN = "-- driftbot:begin"
@@ -54,10 +53,9 @@ ORDER BY expected.ordinal;
 def sync_queries(
     repo: Path, *, ssot_dir: Path | None = None, config_path: Path | None = None, check: bool = False
 ) -> RenderResult:
-    cfg, _ = config.load(repo, config_path)
+    cfg, ssot = project.load(repo, ssot_dir=ssot_dir, config_path=config_path)
     if cfg.sql.generate_into is None:
         raise DriftbotError("sync-queries: set `sql.generate_into` in .driftbot.yml to the SQL file it should own")
-    ssot = loader.load(ssot_dir if ssot_dir is not None else repo / cfg.ssot, repo)
     shown = cfg.sql.generate_into
     target = repo / shown
     try:
