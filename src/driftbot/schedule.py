@@ -47,8 +47,8 @@ class Cron:
     days: frozenset[int]
     months: frozenset[int]
     weekdays: frozenset[int]
-    any_day: bool  # day-of-month field starts with '*'
-    any_weekday: bool
+    any_day: bool  # day-of-month field is a bare '*' (`*/2` restricts: every other day)
+    any_weekday: bool  # day-of-week field is a bare '*'
 
     def runs_on(self, day: dt.date) -> bool:
         if day.month not in self.months:
@@ -98,8 +98,8 @@ def parse_cron(text: str) -> Cron:
         days=frozenset(sets[2]),
         months=frozenset(sets[3]),
         weekdays=weekdays,
-        any_day=parts[2].startswith("*"),
-        any_weekday=parts[4].startswith("*"),
+        any_day=parts[2] == "*",
+        any_weekday=parts[4] == "*",
     )
 
 

@@ -28,6 +28,19 @@ def test_sunday_is_0_or_7_and_macros_expand() -> None:
     assert not parse_cron("0 3 * * *").same_as(parse_cron("0 3 * * 1-5"))
 
 
+def test_a_step_in_day_of_month_is_not_every_day() -> None:
+    # vixie cron: only a bare `*` leaves a day field unrestricted; `*/2` is the odd days of the month.
+    every_other = parse_cron("0 3 */2 * *")
+    assert [every_other.runs_on(dt.date(2027, 1, d)) for d in range(1, 6)] == [True, False, True, False, True]
+    assert not every_other.same_as(parse_cron("0 3 * * *"))
+    assert every_other.same_as(parse_cron("0 3 1-31/2 * *"))
+    # Both days restricted: either one is enough (2027-01-04 is a Monday, 01-06 neither).
+    odd_or_monday = parse_cron("0 3 */2 * MON")
+    assert [odd_or_monday.runs_on(dt.date(2027, 1, d)) for d in (3, 4, 6)] == [True, True, False]
+    # A stepped weekday restricts too; the bare `*` day of month then leaves only the weekdays.
+    assert [parse_cron("0 3 * * */3").runs_on(dt.date(2027, 1, d)) for d in (3, 4, 6)] == [True, False, True]
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -52,7 +65,7 @@ def test_unknown_zone_says_how_to_fix() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["30 2 * * *", "*/15 9-17 * * 1-5", "0 0 1,15 * 5", "5 4 * FEB,AUG SUN", "0 12 29 2 *"]
+    "text", ["30 2 * * *", "*/15 9-17 * * 1-5", "0 0 1,15 * 5", "5 4 * FEB,AUG SUN", "0 12 29 2 *", "0 3 */2 * *"]
 )
 def test_firing_days_and_times_agree_with_croniter(text: str) -> None:
     cron = parse_cron(text)

@@ -141,3 +141,61 @@ def test_cloud_build_bash_steps_and_gcloud_builder() -> None:
     ]
     assert flags(topic) == {"project": ("$PROJECT_ID", "cloudbuild.yaml:11:68")}
     assert [(w.value.shown, str(w.location)) for w in inline.names] == [("x-$SUFFIX", "cloudbuild.yaml:14:47")]
+
+
+def test_single_dash_words_are_switches_never_names() -> None:
+    [cmd] = parse_script("gcloud pubsub topics create -q my-topic --labels -x\n", "s.sh")
+    assert [w.value.text for w in cmd.names] == ["my-topic"]
+    assert flags(cmd) == {"quiet": ("", "s.sh:1:29"), "labels": ("", "s.sh:1:41"), "x": ("", "s.sh:1:50")}
+
+
+def test_gcloud_counts_only_as_the_command_word() -> None:
+    script = """
+echo gcloud pubsub topics create in-an-echo
+printf '%s\\n' gcloud pubsub topics create in-a-printf
+CLOUDSDK_CORE_PROJECT=p sudo -u deployer gcloud pubsub topics create after-sudo
+env -i PATH=/bin time /usr/bin/gcloud pubsub topics create after-env
+"""
+    commands = parse_script(script, "s.sh")
+    assert [([w.value.text for w in c.names], str(c.location)) for c in commands] == [
+        (["after-sudo"], "s.sh:4:42"),
+        (["after-env"], "s.sh:5:23"),
+    ]
+
+
+def test_commands_in_conditions_and_after_global_flags() -> None:
+    script = """
+if ! gcloud scheduler jobs update http job1 --schedule='0 6 * * *'; then
+  gcloud scheduler jobs create http job1 --schedule='0 6 * * *'
+fi
+until gcloud --project=p pubsub topics create t; do sleep 1; done
+gcloud --quiet --project p beta scheduler jobs create pubsub job2 --topic=t
+"""
+    commands = parse_script(script, "s.sh")
+    assert [(c.group, c.verb, [w.value.text for w in c.names], str(c.location)) for c in commands] == [
+        ("scheduler jobs", "update", ["job1"], "s.sh:2:6"),
+        ("scheduler jobs", "create", ["job1"], "s.sh:3:3"),
+        ("pubsub topics", "create", ["t"], "s.sh:5:7"),
+        ("scheduler jobs", "create", ["job2"], "s.sh:6:1"),
+    ]
+    assert flags(commands[0]) == {"schedule": ("0 6 * * *", "s.sh:2:45")}
+    assert flags(commands[2]) == {"project": ("p", "s.sh:5:14")}
+    assert flags(commands[3]) == {"quiet": ("", "s.sh:6:8"), "project": ("p", "s.sh:6:16"), "topic": ("t", "s.sh:6:67")}
+
+
+def test_a_brace_group_in_a_function_keeps_the_function_nested() -> None:
+    script = """
+NAME=top
+deploy() {
+  { gcloud pubsub topics create first; } || true
+  NAME=inner
+}
+deploy
+gcloud pubsub topics create "$NAME"
+"""
+    first, last = parse_script(script, "s.sh")
+    assert [w.value.text for w in first.names] == ["first"]
+    [name] = last.names
+    assert name.value.parts == (Hole("$NAME"),)  # assigned inside the function: unknown, matches anything
+    assert name.value.matches("top")
+    assert name.value.matches("inner")

@@ -95,9 +95,19 @@ class GcloudCommand:
 # ---------------------------------------------------------------- expansion
 
 Env = dict[str, Value]
-_OPENERS = frozenset({"if", "case", "for", "while", "until", "select", "{"})
+_OPENERS = frozenset({"case", "for", "select"})  # no command follows them on their line
+_CONDITIONS = frozenset({"if", "while", "until", "{"})  # open a block; a command may follow on the line
 _CLOSERS = frozenset({"fi", "esac", "done", "}"})
-_PREFIXES = frozenset({"then", "do", "else", "elif", "!", "time", "exec", "command", "sudo", "{"})
+_PREFIXES = frozenset({"then", "do", "else", "elif", "!"})
+# Commands that run the command after them; value: their options that take an argument.
+_WRAPPERS: Mapping[str, frozenset[str]] = {
+    "sudo": frozenset({"-u", "-g", "-p", "-C", "-D", "-h", "-r", "-t", "-T", "-U"}),
+    "env": frozenset({"-u", "-C", "-S"}),
+    "time": frozenset({"-f", "-o"}),
+    "exec": frozenset({"-a"}),
+    "command": frozenset(),
+    "nohup": frozenset(),
+}
 _DECLARERS = frozenset({"export", "readonly", "local", "declare", "typeset"})
 
 
@@ -168,6 +178,8 @@ _SWITCHES = frozenset(
         "use-http2",
         "cpu-boost",
         "help",
+        "log-http",  # global flags
+        "user-output-enabled",
     }
 )
 _COMMANDS: Mapping[tuple[str, ...], tuple[str, int]] = {
@@ -180,26 +192,73 @@ _COMMANDS: Mapping[tuple[str, ...], tuple[str, int]] = {
 }
 
 
+_SHORT_SWITCHES = {"q": "quiet", "h": "help"}
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
+
+
 def _is_switch(name: str) -> bool:
     return name in _SWITCHES or name.startswith(("no-", "clear-"))
 
 
+def _is_dashed(word: Word) -> bool:
+    """A word that starts with `-` is a flag or switch, never a name (`-q` too)."""
+    first = word.value.parts[0] if word.value.parts else ""
+    return isinstance(first, str) and first.startswith("-") and first != "-"
+
+
+def _command_word(words: list[Word]) -> int | None:
+    """Index of the word the shell runs: after `VAR=x` prefixes and wrappers such as `sudo -E`."""
+    k, wrapper = 0, None
+    while k < len(words):
+        raw = words[k].raw
+        if _ASSIGNMENT.match(raw) or (wrapper is not None and raw.startswith("-")):
+            k += 2 if wrapper is not None and raw in _WRAPPERS[wrapper] else 1
+        elif raw in _WRAPPERS:
+            wrapper, k = raw, k + 1
+        else:
+            return k
+    return None
+
+
 def _command(words: list[Word]) -> GcloudCommand | None:
-    texts = [w.value.text for w in words]
-    start = next((k for k, t in enumerate(texts) if t and (t == "gcloud" or t.endswith("/gcloud"))), None)
-    if start is None:
+    start = _command_word(words)
+    text = words[start].value.text if start is not None else None
+    if start is None or not text or not (text == "gcloud" or text.endswith("/gcloud")):
         return None
     rest = words[start + 1 :]
-    while rest and rest[0].value.text in ("beta", "alpha"):
-        rest = rest[1:]
+    global_flags: list[Flag] = []
+    while rest and (rest[0].value.text in ("beta", "alpha") or _is_dashed(rest[0])):
+        if rest[0].value.text in ("beta", "alpha"):
+            rest = rest[1:]
+            continue
+        flag, used = _flag(rest, 0)  # gcloud's global flags (`--project p`, `--quiet`) may come first
+        global_flags.append(flag)
+        rest = rest[used:]
     path = tuple(w.value.text or "" for w in rest[:3])
     for prefix, (group, has_kind) in _COMMANDS.items():
         if path[: len(prefix)] == prefix:
             args = rest[len(prefix) :]
             kind = args[0].value.text if has_kind and args else None
             names, flags = _arguments(args[has_kind:])
-            return GcloudCommand(group, prefix[-1], kind, names, flags, words[start].location)
+            return GcloudCommand(group, prefix[-1], kind, names, (*global_flags, *flags), words[start].location)
     return None
+
+
+def _flag(args: list[Word], k: int) -> tuple[Flag, int]:
+    """The flag written at `args[k]` (which starts with `-`) and how many words it takes."""
+    word = args[k]
+    text = word.value.parts[0]
+    assert isinstance(text, str), "only a word with a literal dash is a flag"
+    if not text.startswith("--"):
+        name = text[1:]
+        return Flag(_SHORT_SWITCHES.get(name, name), None, word.location), 1  # gcloud's short flags are switches
+    name, eq, _ = text[2:].partition("=")
+    if eq:
+        value = Word(word.value.drop_prefix(len(name) + 3), word.location, word.raw)
+        return Flag(name, value, word.location), 1
+    if not _is_switch(name) and k + 1 < len(args) and not _is_dashed(args[k + 1]):
+        return Flag(name, args[k + 1], word.location), 2
+    return Flag(name, None, word.location), 1
 
 
 def _arguments(args: list[Word]) -> tuple[tuple[Word, ...], tuple[Flag, ...]]:
@@ -207,21 +266,15 @@ def _arguments(args: list[Word]) -> tuple[tuple[Word, ...], tuple[Flag, ...]]:
     flags: list[Flag] = []
     k = 0
     while k < len(args):
-        word = args[k]
-        text = word.value.parts[0] if word.value.parts else ""
-        if isinstance(text, str) and text.startswith("--") and len(text) > 2:
-            name, eq, _ = text[2:].partition("=")
-            if eq:
-                value = Word(word.value.drop_prefix(len(name) + 3), word.location, word.raw)
-                flags.append(Flag(name, value, word.location))
-            elif not _is_switch(name) and k + 1 < len(args) and not args[k + 1].raw.startswith("--"):
-                flags.append(Flag(name, args[k + 1], word.location))
-                k += 1
-            else:
-                flags.append(Flag(name, None, word.location))
-        else:
-            names.append(word)
-        k += 1
+        if args[k].value.text == "--":  # the end of the flags: the rest is passed through
+            break
+        if not _is_dashed(args[k]):
+            names.append(args[k])
+            k += 1
+            continue
+        flag, used = _flag(args, k)
+        flags.append(flag)
+        k += used
     return tuple(names), tuple(flags)
 
 
@@ -275,15 +328,16 @@ def _run(
     raw: list[RawWord], env: Env, depth: int, conditional: bool, path: str, where: Mapper, out: list[GcloudCommand]
 ) -> int:
     """Apply one simple command to `env`; collect it when it is a gcloud command. Returns the new depth."""
-    head = raw[0].raw
-    if head in _CLOSERS:
+    if raw[0].raw in _CLOSERS:
         return max(0, depth - 1)
-    while raw and raw[0].raw in _PREFIXES:
+    while raw and raw[0].raw in _PREFIXES | _CONDITIONS:
+        # `if ! gcloud ...`, `{ gcloud ...; }`: the block opens, and its first command is still read.
+        depth += 1 if raw[0].raw in _CONDITIONS else 0
         raw = raw[1:]
     if not raw:
-        return depth + (1 if head == "{" else 0)
+        return depth
     first = raw[0].raw
-    if first in _OPENERS - {"{"}:
+    if first in _OPENERS:
         if first in ("for", "select") and len(raw) > 1:
             env[raw[1].raw] = Value((Hole(f"${raw[1].raw}"),))  # a loop variable takes many values
         return depth + 1
