@@ -301,6 +301,7 @@ def _pull_json(p: RecordingProxy, tpl: dict[str, Any], owner: str, repo: str, pu
     out = copy.deepcopy(tpl)
     number = pull["number"]
     out.update(number=number, state=pull.get("state", "open"), title=pull.get("title", out["title"]))
+    out["merged_at"] = pull.get("merged_at")  # prism's example is a merged PR; ours are not unless told
     out["body"] = pull.get("body", out.get("body"))
     out["url"] = f"{p.url}/repos/{owner}/{repo}/pulls/{number}"
     out["head"].update(ref=pull["head_ref"], sha=pull.get("head_sha", out["head"]["sha"]))

@@ -25,9 +25,10 @@ def test_dispatch_opens_one_fix_pr(action: ActionRun) -> None:
     master = action.remote.head("master")
     assert action.run("workflow_dispatch", workflow_dispatch()) == 0
 
-    assert action.api.lines() == [LIST, f"POST {REPO}/pulls"]
+    assert action.api.lines() == [LIST, LIST, f"POST {REPO}/pulls"]
     assert action.api.calls[0].query == {"state": "open", "head": f"octo-org:{BRANCH}"}
-    created = action.api.calls[1].body
+    assert action.api.calls[1].query == {"state": "closed", "head": f"octo-org:{BRANCH}"}  # none declined
+    created = action.api.calls[2].body
     assert (created["head"], created["base"], created["title"]) == (
         BRANCH,
         "master",
@@ -120,6 +121,49 @@ def test_a_person_s_commit_on_the_branch_is_left_alone(action: ActionRun) -> Non
     assert action.remote.head(f"refs/heads/{BRANCH}") == theirs
 
 
+def test_a_pr_closed_without_merging_declines_the_fix_until_the_drift_changes(action: ActionRun) -> None:
+    action.run("workflow_dispatch", workflow_dispatch())
+    tip = action.remote.head(f"refs/heads/{BRANCH}")
+    # The maintainer closes PR #101 unmerged; GitHub keeps the head it had when it was closed.
+    action.api.state.pulls[101] |= {"state": "closed", "head_sha": tip}
+    action.api.calls.clear()
+
+    assert action.run("workflow_dispatch", workflow_dispatch()) == 0
+
+    assert action.api.lines() == [LIST, LIST]  # open ones, then closed ones: no reopen, no new PR
+    assert [c.query["state"] for c in action.api.calls] == ["open", "closed"]
+    assert action.api.calls[1].query["head"] == f"octo-org:{BRANCH}"
+    assert list(action.api.state.pulls) == [101]
+    assert action.remote.head(f"refs/heads/{BRANCH}") == tip
+    assert action.outputs()["pull-request-operation"] == "none"
+    assert autofix.DECLINED.format(number=101, sha=tip[:7]) in action.summary()
+
+    # The drift changes (the default branch moves): a new commit, so a new proposal.
+    master = action.remote.push_commit("refs/heads/master", {"docs.md": "new docs\n"}, message="docs")
+    action.api.calls.clear()
+
+    assert action.run("workflow_dispatch", workflow_dispatch()) == 0
+
+    assert action.api.lines() == [LIST, LIST, f"POST {REPO}/pulls"]
+    new_tip = action.remote.head(f"refs/heads/{BRANCH}")
+    assert git(action.remote.bare, "rev-parse", f"{new_tip}^") == master
+    assert action.outputs()["pull-request-number"] == "102"
+    assert action.outputs()["pull-request-operation"] == "created"
+
+
+def test_a_merged_pr_of_the_same_commit_is_no_reason_to_hold_back(action: ActionRun) -> None:
+    action.run("workflow_dispatch", workflow_dispatch())
+    tip = action.remote.head(f"refs/heads/{BRANCH}")
+    merged = {"state": "closed", "head_sha": tip, "merged_at": "2026-01-21T06:17:00Z"}
+    action.api.state.pulls[101] |= merged  # merged elsewhere, say; only a close without merge declines
+    action.api.calls.clear()
+
+    assert action.run("workflow_dispatch", workflow_dispatch()) == 0
+
+    assert action.api.lines() == [LIST, LIST, f"POST {REPO}/pulls"]
+    assert action.outputs()["pull-request-operation"] == "created"
+
+
 def test_a_pr_opened_meanwhile_by_another_run_is_updated_not_duplicated(action: ActionRun) -> None:
     action.run("workflow_dispatch", workflow_dispatch())
     action.api.calls.clear()
@@ -130,10 +174,11 @@ def test_a_pr_opened_meanwhile_by_another_run_is_updated_not_duplicated(action: 
 
     assert [(c.line, c.status) for c in action.api.calls] == [
         (LIST, 200),
+        (LIST, 200),  # closed ones: none declined
         (f"POST {REPO}/pulls", 422),
         (LIST, 200),
     ]
-    assert action.api.calls[1].prism_status == 201  # the request itself was valid
+    assert action.api.calls[2].prism_status == 201  # the request itself was valid
     assert len(action.api.state.pulls) == 1
     assert action.outputs()["pull-request-number"] == "101"
 

@@ -12,6 +12,7 @@ import pytest
 from github_harness import CONFIG, ActionRun, clean_config, git
 from github_payloads import issue_comment, pr_comment
 
+from driftbot.ftypes import Finding, Location, Report, Severity
 from driftbot.github import commands, comment, pipeline
 from driftbot.github.gitrepo import BOT_EMAIL, TRAILER
 
@@ -164,3 +165,14 @@ def test_fix_command_never_overwrites_a_push_made_meanwhile(action: ActionRun, m
     assert action.api.calls[-1].body["body"] == commands.REPLY_MARKER + commands.BRANCH_MOVED.format(
         login="Codertocat", branch="changes"
     )
+
+
+def test_the_fix_count_is_the_findings_that_went_away_not_the_difference_in_counts() -> None:
+    def finding(rule: str, symbol: str) -> Finding:
+        return Finding(rule, Severity.HIGH, Location(CONFIG, 1, 1), f"{rule} {symbol}", symbol=symbol)
+
+    stale, other, new = finding("unknown-name", "a"), finding("unknown-name", "b"), finding("missing-name", "c")
+    before = Report(findings=(stale, stale, other), files_scanned=1)
+    after = Report(findings=(stale, new), files_scanned=1)  # a fix that removes two and causes one
+
+    assert pipeline.fixed_findings(before, after) == [stale, other]  # len(before) - len(after) says 1

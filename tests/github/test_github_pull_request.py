@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from github_harness import CONFIG, TOKEN, ActionRun, clean_config
+from github_harness import CONFIG, TOKEN, ActionRun, clean_config, drifted_config
 from github_payloads import example, fork_pull_request, pull_request_opened
+from github_prism import free_port
 from github_recorder import BOT_LOGIN
 
-from driftbot.github import checks, comment
+from driftbot.github import checks, comment, runner
 
 REPO = "/repos/Codertocat/Hello-World"
 HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"  # the example payload's head sha
@@ -210,4 +211,61 @@ def test_a_mode_that_does_not_fit_the_event_is_an_error(action: ActionRun, capsy
     assert capsys.readouterr().err == (
         "driftbot: mode pull-request needs a pull_request event, but this run was triggered by push\n"
     )
+    assert action.api.calls == []
+
+
+def test_pull_request_target_audits_the_fetched_pr_head_not_the_base_checkout(action: ActionRun) -> None:
+    # pull_request_target checks out the BASE branch (drifted here); the PR, from a fork, fixes the drift.
+    head = action.remote.push_commit("refs/pull/2/head", {CONFIG: clean_config()}, message="fix")
+    payload = fork_pull_request()
+    payload["pull_request"]["head"]["sha"] = head
+
+    assert action.run("pull_request_target", payload) == 0
+
+    # A write token even for a fork: check run on the audited head, and no comment for a clean head.
+    assert action.api.lines() == [
+        f"GET {REPO}/commits/{head}/check-runs",
+        f"POST {REPO}/check-runs",
+        f"GET {REPO}/issues/2/comments",
+    ]
+    created = action.api.calls[1].body
+    assert (created["head_sha"], created["conclusion"], created["output"]["title"]) == (
+        head,
+        "success",
+        checks.TITLE_CLEAN,
+    )
+    assert action.outputs()["findings"] == "0"
+    assert (action.remote.workspace / CONFIG).read_text() == drifted_config()  # the base checkout is untouched
+
+
+def unreachable_bigquery(monkeypatch: pytest.MonkeyPatch) -> str:
+    """An inventory URL whose endpoint refuses connections: an inventory-unreachable finding, not an error."""
+    monkeypatch.setenv("DRIFTBOT_BIGQUERY_ENDPOINT", f"http://127.0.0.1:{free_port()}")  # nothing listens
+    return "bigquery://nba-props-platform?timeout=1"
+
+
+def test_an_unreadable_inventory_exits_3_whatever_fail_on_says(
+    action: ActionRun, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (action.remote.workspace / CONFIG).write_text(clean_config())
+    inventory = unreachable_bigquery(action.monkeypatch)
+
+    assert action.run("pull_request", pull_request_opened(), fail_on="critical", inventory=inventory) == 3
+
+    assert action.api.lines() == [
+        f"GET {REPO}/commits/{HEAD}/check-runs",
+        f"POST {REPO}/check-runs",
+        f"GET {REPO}/issues/2/comments",
+        f"POST {REPO}/issues/2/comments",
+    ]
+    created = action.api.calls[1].body
+    assert created["conclusion"] == "neutral"  # the check follows fail-on; the exit code says "incomplete"
+    assert [a["title"] for a in created["output"]["annotations"]] == ["inventory-unreachable (high)"]
+    assert capsys.readouterr().err == runner.INCOMPLETE + "\n"
+    assert action.outputs()["findings"] == "1"
+
+
+def test_an_unreadable_inventory_exits_3_in_audit_mode_too(action: ActionRun) -> None:
+    inventory = unreachable_bigquery(action.monkeypatch)
+    assert action.run("push", example("push"), fail_on="critical", inventory=inventory) == 3
     assert action.api.calls == []

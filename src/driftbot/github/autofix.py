@@ -5,11 +5,14 @@ default branch. Each run rebuilds that commit from scratch and:
 - pushes it (force-with-lease, so only over the tip this run saw) when it differs from the branch;
 - opens the PR, or updates its body when the fix changed; closes it and deletes the branch once
   the default branch is clean;
-- never touches a branch whose tip driftbot did not make: it says so in the PR and stops.
+- never touches a branch whose tip driftbot did not make: it says so in the PR and stops;
+- never re-proposes a commit whose PR a maintainer closed without merging (that declines the fix):
+  it proposes again once the drift, and so the commit, changes.
 Two runs at once cannot open two PRs: they build the same commit (dates come from the base
 commit), the lease lets one push win, and GitHub refuses a second PR for the same branch (422),
 which the loser turns into an update. The example workflow adds a `concurrency:` group too.
-API calls: list open PRs from the branch, then at most one create or update.
+API calls: list open PRs from the branch, then at most one create or update; before a create,
+list the closed ones too.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from collections import Counter
 from pathlib import Path
 
 from driftbot.errors import DriftbotError
-from driftbot.ftypes import Finding, Report
+from driftbot.ftypes import Report
 from driftbot.github import pipeline
 from driftbot.github.client import ApiError, GitHubApi, PullInfo
 from driftbot.github.context import Result, RunContext
@@ -40,26 +43,19 @@ CLOSED = "{marker}\ndriftbot closed this pull request: `{base}` has no fixable d
 RACE = (
     "`{branch}` moved while this run was working (another run?); nothing was overwritten; the next run will reconcile"
 )
+DECLINED = (
+    "driftbot: pull request #{number} proposed this same fix ({sha}) and was closed without merging; "
+    "not proposing it again until the drift changes"
+)
 FOOTER = (
     "\n---\n<sub>driftbot owns `{branch}`: it rebuilds it when the drift changes and closes this pull "
-    "request once `{base}` is clean. Push to the branch yourself and driftbot leaves it alone.</sub>\n"
+    "request once `{base}` is clean. Push to the branch yourself and driftbot leaves it alone; close "
+    "this pull request to decline the fix, and driftbot proposes again only when the drift changes.</sub>\n"
 )
 
 
-def fixed_findings(before: Report, after: Report) -> list[Finding]:
-    left = Counter(pipeline.fingerprint(f) for f in after.findings)
-    fixed: list[Finding] = []
-    for finding in before.findings:
-        key = pipeline.fingerprint(finding)
-        if left[key]:
-            left[key] -= 1
-        else:
-            fixed.append(finding)
-    return fixed
-
-
 def render_body(*, before: Report, after: Report, base: str, sha: str, branch: str) -> str:
-    fixed = fixed_findings(before, after)
+    fixed = pipeline.fixed_findings(before, after)
     rules = sorted({f.rule for f in before.findings})
     count_before, count_after = Counter(f.rule for f in before.findings), Counter(f.rule for f in after.findings)
     lines = [
@@ -126,12 +122,18 @@ def handle(event: ScheduleEvent | WorkflowDispatchEvent, gh: GitHubApi, ctx: Run
             raise DriftbotError(RACE.format(branch=branch))
         return result
 
+    if pull is None and (declined := _declined(gh, branch, new)) is not None:
+        note = DECLINED.format(number=declined.number, sha=new[:7])
+        print(note)
+        result.sections.append(note + "\n")
+        return result
+
     pushed = False
     if tip != new:
         if not git.push(new, branch, expect=tip, force=True) and git.remote_branch(branch) != new:
             raise DriftbotError(RACE.format(branch=branch))
         pushed = True
-    title = TITLE.format(count=len(fixed_findings(before, after)))
+    title = TITLE.format(count=len(pipeline.fixed_findings(before, after)))
     body = render_body(before=before, after=after, base=base_branch, sha=base, branch=branch)
     if pull is None:
         pull, created = _open_pull(gh, title=title, body=body, head=branch, base=base_branch)
@@ -150,9 +152,14 @@ def _fix(ctx: RunContext, tree: Path, base: str, before: Report) -> tuple[Report
         return before, None, ""
     pipeline.fix(tree, ctx.options)
     after = pipeline.audit(tree, ctx.options)
-    count = len(fixed_findings(before, after))
+    count = len(pipeline.fixed_findings(before, after))
     new = ctx.git.commit_all(tree, COMMIT_MESSAGE.format(count=count), date_from=base)
     return after, new, ctx.git.diff(base, new) if new else ""
+
+
+def _declined(gh: GitHubApi, branch: str, sha: str) -> PullInfo | None:
+    """A PR of exactly this commit that a maintainer closed without merging: the fix was declined."""
+    return next((p for p in gh.find_closed_pulls(branch) if p.head_sha == sha and not p.merged), None)
 
 
 def _open_pull(gh: GitHubApi, *, title: str, body: str, head: str, base: str) -> tuple[PullInfo, bool]:

@@ -21,6 +21,7 @@ ANNOTATIONS_PER_REQUEST = 50  # the API's cap per create/update call
 MAX_ANNOTATIONS = 500  # 10 requests; the summary lists the rest
 SUMMARY_LIMIT = 65_535  # check run `output.summary` cap, in characters
 Conclusion = Literal["success", "neutral", "failure"]
+AnnotationLevel = Literal["failure", "warning", "notice"]
 
 TITLE_CLEAN = "No drift"
 TITLE_DRIFT = "{count} finding(s), {failing} at or above {fail_on}"
@@ -40,13 +41,19 @@ def title(report: Report, fail_on: Severity) -> str:
     )
 
 
+def annotation_level(severity: Severity, fail_on: Severity) -> AnnotationLevel:
+    """How loud a finding is on GitHub (check runs and workflow annotations alike)."""
+    if severity >= fail_on:
+        return "failure"
+    return "notice" if severity == Severity.INFO else "warning"
+
+
 def annotation(finding: Finding, fail_on: Severity) -> dict[str, Any]:
-    level = "failure" if finding.severity >= fail_on else "notice" if finding.severity == Severity.INFO else "warning"
     out: dict[str, Any] = {
         "path": finding.location.path,
         "start_line": finding.location.line,
         "end_line": finding.location.line,
-        "annotation_level": level,
+        "annotation_level": annotation_level(finding.severity, fail_on),
         "title": f"{finding.rule} ({finding.severity.label})",
         "message": finding.message,
     }

@@ -57,14 +57,12 @@ class CheckRunInfo:
 @dataclass(frozen=True)
 class PullInfo:
     number: int
-    state: str
     head_ref: str
-    head_sha: str
+    head_sha: str  # of a closed PR: the head when it was closed (later pushes do not move it)
     head_repo: str | None
-    base_ref: str
     title: str
     body: str
-    html_url: str
+    merged: bool
 
 
 @dataclass(frozen=True)
@@ -163,11 +161,17 @@ class GitHubApi:
         return self._do(f"read pull request #{number}", lambda: _pull_info(self._repo.get_pull(number)))
 
     def find_open_pulls(self, branch: str) -> list[PullInfo]:
+        return self._find_pulls(branch, "open")
+
+    def find_closed_pulls(self, branch: str) -> list[PullInfo]:
+        return self._find_pulls(branch, "closed")
+
+    def _find_pulls(self, branch: str, state: str) -> list[PullInfo]:
         def fetch() -> list[PullInfo]:
-            pulls = self._repo.get_pulls(state="open", head=f"{self.owner}:{branch}")
+            pulls = self._repo.get_pulls(state=state, head=f"{self.owner}:{branch}")
             return [p for p in map(_pull_info, pulls) if p.head_ref == branch]
 
-        return self._do(f"list pull requests from {branch}", fetch)
+        return self._do(f"list {state} pull requests from {branch}", fetch)
 
     def create_pull(self, *, title: str, body: str, head: str, base: str) -> PullInfo:
         def create() -> PullInfo:
@@ -224,12 +228,10 @@ def _pull_info(pull: PullRequest) -> PullInfo:
     head_repo = pull.head.repo.full_name if pull.head.repo is not None else None
     return PullInfo(
         number=pull.number,
-        state=pull.state,
         head_ref=pull.head.ref,
         head_sha=pull.head.sha,
         head_repo=head_repo,
-        base_ref=pull.base.ref,
         title=pull.title,
         body=pull.body or "",
-        html_url=pull.html_url,
+        merged=pull.merged_at is not None,  # `merged` itself is not in list answers
     )

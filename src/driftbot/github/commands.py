@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from driftbot.github import pipeline
+from driftbot.github import pipeline, pull_request
 from driftbot.github.client import GitHubApi
 from driftbot.github.context import Result, RunContext
 from driftbot.github.events import IssueCommentEvent
@@ -98,10 +98,7 @@ def handle(event: IssueCommentEvent, gh: GitHubApi, ctx: RunContext) -> Result:
 
 
 def _audit(gh: GitHubApi, ctx: RunContext, number: int) -> Result:
-    # refs/pull/N/head exists for fork PRs too, and saves reading the PR through the API.
-    sha = ctx.git.fetch(f"refs/pull/{number}/head")
-    with ctx.git.worktree(sha) as tree:
-        report = pipeline.audit(tree, ctx.options)
+    sha, report = pull_request.audit_head(ctx, number)
     outcome = review(gh, ctx, number=number, sha=sha, report=report)
     return Result(report=report, sections=[outcome.note] if outcome.note else [], pull_request_number=number)
 
@@ -116,7 +113,7 @@ def _fix(gh: GitHubApi, ctx: RunContext, number: int, login: str) -> Result:
         before = pipeline.audit(tree, ctx.options)
         pipeline.fix(tree, ctx.options)
         after = pipeline.audit(tree, ctx.options)
-        fixed = len(before.findings) - len(after.findings)
+        fixed = len(pipeline.fixed_findings(before, after))
         new = ctx.git.commit_all(tree, FIX_COMMIT_MESSAGE.format(count=fixed))
     if new is None:
         gh.create_issue_comment(number, REPLY_MARKER + NOTHING_TO_FIX.format(login=login, sha=head[:7]))

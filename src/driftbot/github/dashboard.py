@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from itertools import groupby
 
 from driftbot.ftypes import Finding, Report, Severity
+from driftbot.github import pipeline
 from driftbot.github.client import GitHubApi, IssueInfo
-from driftbot.report.fingerprint import fingerprint
 
 TITLE = "driftbot dashboard"
 MARKER = "<!-- driftbot:dashboard -->"
@@ -52,7 +52,7 @@ def read_state(body: str) -> dict[str, dt.date]:
 
 def first_seen(report: Report, previous: Mapping[str, dt.date], today: dt.date) -> dict[str, dt.date]:
     """Every open finding's first-seen date: carried over when seen before, else today."""
-    return {fp: previous.get(fp, today) for fp in (fingerprint(f) for f in report.findings)}
+    return {fp: previous.get(fp, today) for fp in (pipeline.fingerprint(f) for f in report.findings)}
 
 
 def state_marker(since: Mapping[str, dt.date]) -> str:
@@ -76,7 +76,7 @@ def _table(rows: list[tuple[Finding, dt.date]], today: dt.date) -> list[str]:
 
 
 def render(report: Report, since: Mapping[str, dt.date], autofix_pr: int | None, today: dt.date) -> str:
-    dated = [(f, since.get(fingerprint(f), today)) for f in report.findings]
+    dated = [(f, since.get(pipeline.fingerprint(f), today)) for f in report.findings]
     drift = [(f, d) for f, d in dated if f.rule != EXPIRED_RULE]
     expired = [(f, d) for f, d in dated if f.rule == EXPIRED_RULE]
     counts = ", ".join(

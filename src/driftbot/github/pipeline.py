@@ -6,7 +6,7 @@ Handlers audit different trees (the workspace, a PR head, the default branch), s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,9 +25,7 @@ class AuditOptions:
     inventories: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class FixOutcome:
-    changed: tuple[str, ...]  # repo-relative POSIX paths the fixer wrote
+UNREACHABLE_RULE = "inventory-unreachable"
 
 
 def audit(tree: Path, options: AuditOptions) -> Report:
@@ -53,12 +51,28 @@ def fingerprint(finding: Finding) -> str:
     return finding_fingerprint(finding)
 
 
-def fix(tree: Path, options: AuditOptions, *, rules: Sequence[str] | None = None) -> FixOutcome:
-    """Apply every fixable finding in `tree` and say which files changed."""
-    result = fix_repo(
+def fixed_findings(before: Report, after: Report) -> list[Finding]:
+    """The findings of `before` that `after` no longer has (a multiset: two equal findings count twice)."""
+    left = Counter(fingerprint(f) for f in after.findings)
+    fixed: list[Finding] = []
+    for finding in before.findings:
+        key = fingerprint(finding)
+        if left[key]:
+            left[key] -= 1
+        else:
+            fixed.append(finding)
+    return fixed
+
+
+def incomplete(report: Report) -> bool:
+    """An inventory could not be read: the audit is incomplete, so the run exits 3 whatever `fail-on` says."""
+    return any(f.rule == UNREACHABLE_RULE for f in report.findings)
+
+
+def fix(tree: Path, options: AuditOptions) -> None:
+    """Apply every fixable finding in `tree` (the caller commits whatever changed)."""
+    fix_repo(
         tree,
         ssot_dir=tree / options.ssot if options.ssot else None,
         config_path=tree / options.config if options.config else None,
-        rules=rules,
     )
-    return FixOutcome(result.changed)

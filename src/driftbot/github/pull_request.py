@@ -1,4 +1,8 @@
-"""`pull_request`: audit the checked-out PR, then the check run, the living comment and the summary.
+"""`pull_request`: audit the PR head, then the check run, the living comment and the summary.
+
+`pull_request` runs check out the PR head (the example workflow asks for it), so the workspace is
+audited. `pull_request_target` runs check out the BASE branch, so the head is fetched as
+`refs/pull/N/head` (present for fork PRs too) and audited in a worktree of its own.
 
 API calls on a same-repository PR: list check runs, create the run (+1 per further 50
 annotations), list comments, and at most one comment write. A fork PR's `pull_request` run has a
@@ -8,6 +12,7 @@ read-only token, so it makes no call at all and uses workflow annotations instea
 from __future__ import annotations
 
 from driftbot.errors import EXIT_DRIFT, EXIT_OK
+from driftbot.ftypes import Report
 from driftbot.github import pipeline
 from driftbot.github.client import GitHubApi
 from driftbot.github.context import Result, RunContext
@@ -24,16 +29,29 @@ def handle(event: PullRequestEvent, gh: GitHubApi, ctx: RunContext) -> Result:
     if event.action == "closed":
         print(SKIPPED_CLOSED.format(number=pull.number))
         return Result(pull_request_number=pull.number)
-    report = pipeline.audit(ctx.workspace, ctx.options)
+    if ctx.env.event_name == "pull_request_target":
+        sha, report = audit_head(ctx, pull.number)
+    else:
+        sha, report = pull.head.sha, pipeline.audit(ctx.workspace, ctx.options)
     reason = None
     if ctx.dry_run:
         reason = DRY_RUN
     elif ctx.env.event_name == "pull_request" and event.is_fork():
         reason = FORK_READ_ONLY  # pull_request_target runs with a write token and may publish
-    outcome = review(gh, ctx, number=pull.number, sha=pull.head.sha, report=report, read_only_reason=reason)
+    outcome = review(gh, ctx, number=pull.number, sha=sha, report=report, read_only_reason=reason)
     return Result(
         report=report,
         sections=[outcome.note] if outcome.note else [],
         pull_request_number=pull.number,
         exit_code=EXIT_DRIFT if outcome.conclusion == "failure" else EXIT_OK,
     )
+
+
+def audit_head(ctx: RunContext, number: int) -> tuple[str, Report]:
+    """Fetch PR `number`'s head as `refs/pull/N/head` and audit it: (the audited sha, its report).
+
+    That ref exists for fork PRs too, and saves reading the PR through the API.
+    """
+    sha = ctx.git.fetch(f"refs/pull/{number}/head")
+    with ctx.git.worktree(sha) as tree:
+        return sha, pipeline.audit(tree, ctx.options)

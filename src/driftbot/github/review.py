@@ -21,6 +21,7 @@ READ_ONLY_NOTE = (
     "workflow annotations and in this summary instead of a check run and a PR comment.\n"
 )
 MORE_ANNOTATIONS = "{count} more finding(s) in the job summary"
+WORKFLOW_LEVELS: dict[checks.AnnotationLevel, Level] = {"failure": "error", "warning": "warning", "notice": "notice"}
 LOG = "driftbot: check run {id} {conclusion} ({written}); PR comment {comment}"
 
 
@@ -80,9 +81,7 @@ def annotate(report: Report, fail_on: Severity) -> None:
     """Workflow commands the runner turns into annotations (it shows a few per step; the summary has all)."""
     ranked = sorted(report.findings, key=lambda f: (-f.severity, f.sort_key))
     for finding in ranked[:MAX_WORKFLOW_ANNOTATIONS]:
-        level: Level = (
-            "error" if finding.severity >= fail_on else "notice" if finding.severity == Severity.INFO else "warning"
-        )
+        level = WORKFLOW_LEVELS[checks.annotation_level(finding.severity, fail_on)]
         loc = finding.location
         title = f"driftbot {finding.rule} ({finding.severity.label})"
         emit(workflow_command(level, finding.message, file=loc.path, line=loc.line, col=loc.column, title=title))

@@ -2,16 +2,18 @@
 
 Modes: `pull-request` (check run + comment), `comment` (`/driftbot` commands), `autofix`
 (schedule / workflow_dispatch), `audit` (any other event: annotations and summary only, no API
-call). `auto` picks one from GITHUB_EVENT_NAME.
+call). `auto` picks one from GITHUB_EVENT_NAME. Exit codes are `driftbot audit`'s: 1 when a finding
+reaches `fail-on`, and 3 in every mode when an inventory could not be read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from driftbot.errors import EXIT_DRIFT, EXIT_OK, DriftbotError
+from driftbot.errors import EXIT_DRIFT, EXIT_OK, EXIT_UNREACHABLE, DriftbotError
 from driftbot.github import autofix, commands, dashboard, events, pipeline, pull_request
 from driftbot.github.client import ApiSettings, GitHubApi
 from driftbot.github.context import Result, RunContext
@@ -29,6 +31,7 @@ AUTO_MODES: dict[str, Mode] = {
 SUMMARY_LIMIT = 1024 * 1024  # GitHub's cap on one step's job summary, in bytes
 SUMMARY_TITLE = "## driftbot\n\n"
 WRONG_EVENT = "mode {mode} needs a {needed} event, but this run was triggered by {event}"
+INCOMPLETE = "driftbot: an inventory could not be read, so the audit is incomplete (exit 3)"
 NO_TOKEN = "input github-token is empty (mode {mode} writes to GitHub)"
 
 
@@ -46,6 +49,10 @@ def run(environ: Mapping[str, str]) -> int:
     options = pipeline.AuditOptions(env.inputs.ssot, env.inputs.config, env.inputs.inventories)
     ctx = RunContext(env, options, Git(env.workspace))
     result = dispatch(mode, event, gh, ctx)
+    if result.report is not None and pipeline.incomplete(result.report):
+        # Like `driftbot audit`: an audit that could not read an inventory is never a pass.
+        print(INCOMPLETE, file=sys.stderr)
+        result.exit_code = EXIT_UNREACHABLE
     finish(ctx, result)
     return result.exit_code
 
