@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import resources
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -20,47 +21,8 @@ from driftbot.onboard import Phase, needs_explicit_binding
 UNKNOWN_DATASET = "TODO"
 WORKFLOW_PATH = ".github/workflows/driftbot.yml"
 
-WORKFLOW = """\
-# Proposed by `driftbot init`. Replace `your-org/driftbot@v1` with where the driftbot action lives.
-# pull_request: a `driftbot` check with annotations and one PR comment. schedule: one auto-fix pull
-# request for the default branch, and the "driftbot dashboard" issue kept current.
-name: driftbot
-on:
-  pull_request:
-  schedule:
-    - cron: "17 6 * * 1-5"
-  workflow_dispatch:
-permissions: {}
-jobs:
-  pull-request:
-    if: github.event_name == 'pull_request'
-    runs-on: ubuntu-latest
-    permissions:
-      contents: read
-      checks: write
-      pull-requests: write
-    steps:
-      - uses: actions/checkout@v4
-        with:
-          ref: ${{ github.event.pull_request.head.sha }}
-          persist-credentials: false
-      - uses: your-org/driftbot@v1
-  autofix:
-    if: github.event_name != 'pull_request'
-    runs-on: ubuntu-latest
-    concurrency:
-      group: driftbot-autofix
-      cancel-in-progress: false
-    permissions:
-      contents: write
-      pull-requests: write
-      issues: write
-    steps:
-      - uses: actions/checkout@v4
-      - uses: your-org/driftbot@v1
-        with:
-          dashboard: "true"
-"""
+# The workflow init proposes is the documented example (examples/workflows/driftbot.yml is a copy).
+WORKFLOW_TEMPLATE = "templates/driftbot-workflow.yml"
 
 
 @dataclass(frozen=True)
@@ -128,5 +90,10 @@ def config_file(phases: Sequence[Phase], ssot_dir: str) -> ProposedFile:
     return ProposedFile(CONFIG_NAME, dump(doc), f"configuration: SSOT in {ssot_dir}/{bound}")
 
 
+def workflow_text() -> str:
+    return resources.files("driftbot").joinpath(WORKFLOW_TEMPLATE).read_text(encoding="utf-8")
+
+
 def workflow_file() -> ProposedFile:
-    return ProposedFile(WORKFLOW_PATH, WORKFLOW, "GitHub Actions: PR check, scheduled auto-fix and dashboard")
+    summary = "GitHub Actions: PR check, /driftbot commands, scheduled auto-fix and dashboard"
+    return ProposedFile(WORKFLOW_PATH, workflow_text(), summary)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -81,7 +82,9 @@ def test_without_inventories_nothing_deployed_is_ticked(capsys: pytest.CaptureFi
 
 
 def test_a_broken_snapshot_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "jobs.json").write_text('[{"name": "projects/p/locations/l/jobs/j"')
-    assert main(["checklist", str(EXAMPLE), "--inventory", f"snapshot:{tmp_path / 'jobs.json'}"]) == 2
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLE, repo)  # snapshot paths must be inside the repository
+    (repo / "jobs.json").write_text('[{"name": "projects/p/locations/l/jobs/j"')
+    assert main(["checklist", str(repo), "--inventory", "snapshot:jobs.json"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"driftbot: {tmp_path / 'jobs.json'}:1:42: invalid JSON")
+    assert err.startswith("driftbot: jobs.json:1:42: invalid JSON")

@@ -14,6 +14,9 @@ from driftbot import onboard
 from driftbot.cli import main
 from driftbot.ftypes import Collection, Element, Location
 
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE_WORKFLOW = ROOT / "examples" / "workflows" / "driftbot.yml"
+TEMPLATE_WORKFLOW = ROOT / "src" / "driftbot" / "templates" / "driftbot-workflow.yml"
 PHASE2 = (
     "bdl_player_boxscores",
     "bigdataball_play_by_play",
@@ -72,7 +75,7 @@ LISTING = [
     "ssot/processors/phase4_expected_processors.yaml  (phase4: 5 names from "
     "PhaseTransitionConfig.phase4_expected_processors)",
     ".driftbot.yml  (configuration: SSOT in ssot/)",
-    ".github/workflows/driftbot.yml  (GitHub Actions: PR check, scheduled auto-fix and dashboard)",
+    ".github/workflows/driftbot.yml  (GitHub Actions: PR check, /driftbot commands, scheduled auto-fix and dashboard)",
 ]
 PROPOSED = [
     "ssot/processors/phase2_expected_processors.yaml",
@@ -124,10 +127,19 @@ def test_write_creates_a_valid_setup_that_audits(bare_example: Path, capsys: pyt
         assert (bare_example / rel).is_file(), rel
     assert (bare_example / PROPOSED[0]).read_text() == PHASE2_FILE
     assert (bare_example / ".driftbot.yml").read_text() == CONFIG_FILE
+    # The proposed workflow is the documented example, byte for byte.
+    assert (bare_example / PROPOSED[-1]).read_bytes() == EXAMPLE_WORKFLOW.read_bytes()
     assert run(capsys, "validate", "--ssot", str(bare_example / "ssot"))[0] == 0
     # The proposed SSOT is the majority version, so every vendored copy agrees with it.
     _, out, _ = run(capsys, "audit", str(bare_example), "--format", "json")
     assert "orchestration_config.py" not in out
+
+
+def test_the_example_workflow_is_the_template_init_writes() -> None:
+    # One source: edit src/driftbot/templates/driftbot-workflow.yml, then copy it over the example.
+    assert EXAMPLE_WORKFLOW.read_bytes() == TEMPLATE_WORKFLOW.read_bytes()
+    assert "issue_comment:" in TEMPLATE_WORKFLOW.read_text()
+    assert "secrets.DRIFTBOT_TOKEN" in TEMPLATE_WORKFLOW.read_text()
 
 
 def test_write_refuses_to_overwrite(bare_example: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from driftbot.cli import main
 from driftbot.errors import EXIT_ERROR, DriftbotError
 from driftbot.ftypes import Location
+from driftbot.inventory import snapshot
 from driftbot.inventory.base import Inventory, TableInfo, load_inventories
 from driftbot.inventory.gcloud import DeployedTopic
 
@@ -186,3 +188,82 @@ def test_a_bad_endpoint_is_a_usage_error(small_repo: Path, capsys: pytest.Captur
     assert capsys.readouterr().err == (
         "driftbot: invalid BigQuery endpoint 'localhost:9050': expected http(s)://HOST[:PORT]\n"
     )
+
+
+@pytest.mark.parametrize(
+    "rel",
+    ["/dev/zero", "/etc/passwd", "../outside.json", "inventory/../../outside.json"],
+)
+def test_a_snapshot_outside_the_repository_is_refused_before_reading(
+    small_repo: Path, rel: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `/driftbot audit` can run on a fork's `.driftbot.yml`: its paths must not leave the checkout.
+    (small_repo.parent / "outside.json").write_text("[]")
+    assert main(["audit", str(small_repo), "--inventory", f"snapshot:{rel}"]) == EXIT_ERROR
+    assert capsys.readouterr().err == (
+        f"driftbot: invalid inventory URL 'snapshot:{rel}': expected snapshot:FILE relative to the repository\n"
+    )
+
+
+def test_a_snapshot_symlinked_out_of_the_repository_is_refused(
+    small_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (small_repo / "bq.json").symlink_to("/dev/zero")
+    assert main(["audit", str(small_repo), "--inventory", "snapshot:bq.json"]) == EXIT_ERROR
+    assert capsys.readouterr().err == (
+        "driftbot: invalid inventory URL 'snapshot:bq.json': bq.json resolves outside the repository (a symlink?)\n"
+    )
+
+
+def test_a_snapshot_that_is_not_a_regular_file_is_never_opened(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "fifo.json")  # opening it would block forever
+    (tmp_path / "dir.json").mkdir()
+    for name in ("fifo.json", "dir.json"):
+        with pytest.raises(DriftbotError) as exc:
+            load_inventories([f"snapshot:{name}"], tmp_path, bigquery_endpoint=None)
+        assert exc.value.message == f"{name}:1:1: snapshot file is not a regular file"
+
+
+def test_a_snapshot_too_large_is_refused_by_its_size_before_reading(tmp_path: Path) -> None:
+    with (tmp_path / "big.json").open("wb") as handle:
+        handle.truncate(snapshot.MAX_BYTES + 1)  # sparse: no disk used, and never read
+    with pytest.raises(DriftbotError) as exc:
+        load_inventories(["snapshot:big.json"], tmp_path, bigquery_endpoint=None)
+    assert exc.value.message == f"big.json:1:1: snapshot file is larger than {snapshot.MAX_BYTES} bytes"
+
+
+def test_a_ddl_file_symlinked_out_of_the_repository_is_refused(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "schemas").mkdir(parents=True)
+    (tmp_path / "secret.sql").write_text("CREATE TABLE nba_raw.secret (x INT64);\n")
+    (repo / "schemas/a.sql").symlink_to(tmp_path / "secret.sql")
+    with pytest.raises(DriftbotError) as exc:
+        load_inventories(["ddl:schemas/*.sql"], repo, bigquery_endpoint=None)
+    assert exc.value.message == "schemas/a.sql:1:1: file resolves outside the repository"
+
+
+@pytest.mark.parametrize(
+    ("url", "name", "error"),
+    [
+        ("ddl:*.sql", "a.sql", "a.sql:2:1: not valid UTF-8"),
+        ("snapshot:a.json", "a.json", "a.json:2:1: not valid UTF-8"),
+        ("snapshot:missing.json", "other.json", "missing.json: snapshot file not found"),
+    ],
+)
+def test_ddl_and_snapshot_files_fail_alike(tmp_path: Path, url: str, name: str, error: str) -> None:
+    (tmp_path / name).write_bytes(b"\xef\xbb\xbf-- a BOM is fine\n\xff\n")
+    with pytest.raises(DriftbotError) as exc:
+        load_inventories([url], tmp_path, bigquery_endpoint=None)
+    assert exc.value.message == error
+
+
+@pytest.mark.parametrize(
+    ("name", "topics", "scope"),
+    [("gcloud_topics.json", (), ()), ("bq.json", None, None)],
+)
+def test_an_empty_snapshot_takes_its_kind_from_the_file_name(
+    tmp_path: Path, name: str, topics: tuple[DeployedTopic, ...] | None, scope: tuple[str, ...] | None
+) -> None:
+    (tmp_path / name).write_text("[]\n")
+    inventory = read(tmp_path, f"snapshot:{name}")
+    assert (inventory.topics, inventory.scope, inventory.tables) == (topics, scope, ())

@@ -18,6 +18,7 @@ from sqlglot.tokenizer_core import Token, TokenType
 from driftbot import paths
 from driftbot.errors import DriftbotError
 from driftbot.ftypes import Location
+from driftbot.inventory import files
 from driftbot.inventory.base import Inventory, TableInfo
 
 _MODIFIERS = {"OR", "REPLACE", "TEMP", "TEMPORARY", "MATERIALIZED", "EXTERNAL", "SNAPSHOT"}
@@ -37,24 +38,14 @@ class DdlBackend:
             raise DriftbotError(f"inventory {self.url}: no .sql file matches {self.pattern!r}")
         tables: dict[tuple[str, str], TableInfo] = {}
         for rel in files:
-            for info in declared_tables(self.repo / rel, rel):
+            for info in declared_tables(self.repo, rel):
                 tables.setdefault((info.dataset, info.table), info)  # the first declaration wins
         ordered = tuple(sorted(tables.values(), key=lambda t: (t.dataset, t.table)))
         return Inventory(self.url, ordered, tuple(sorted({t.dataset for t in ordered})))
 
 
-def declared_tables(path: Path, rel: str) -> list[TableInfo]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DriftbotError(f"{rel}:1:1: cannot read file: {exc.strerror}") from None
-    if len(raw) > MAX_BYTES:
-        raise DriftbotError(f"{rel}:1:1: file is larger than {MAX_BYTES} bytes")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DriftbotError(f"{rel}:{line}:1: not valid UTF-8") from None
+def declared_tables(repo: Path, rel: str) -> list[TableInfo]:
+    text = files.read_text(repo / rel, rel, repo=repo, max_bytes=MAX_BYTES)
     try:
         tokens = Dialect.get_or_raise("bigquery").tokenize(text)
     except TokenError:
@@ -114,6 +105,6 @@ def _where(text: str, offset: int) -> str:
 
 def from_url(url: str, repo: Path) -> DdlBackend:
     pattern = url.partition(":")[2].strip()
-    if not pattern or pattern.startswith("/") or ".." in pattern.split("/"):
+    if not files.is_repo_relative(pattern):
         raise DriftbotError(f"invalid inventory URL {url!r}: expected ddl:GLOB relative to the repository")
     return DdlBackend(url, pattern, repo)

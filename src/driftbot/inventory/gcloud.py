@@ -13,9 +13,7 @@ Field names are those of the REST resources (camelCase), which is what gcloud pr
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
 Kind = Literal["topics", "subscriptions", "scheduler_jobs", "services"]
@@ -166,26 +164,7 @@ def _service(item: dict[str, Any]) -> DeployedService:
 _PARSERS = {"topics": _topic, "subscriptions": _subscription, "scheduler_jobs": _job, "services": _service}
 
 
-def read_snapshot(path: Path, label: str) -> GcloudListing | None:
-    """The listing in a `snapshot:` file; None when the file is some other inventory (e.g. `bq ls`)."""
-    try:
-        data = json.loads(path.read_bytes())
-    except OSError as exc:
-        raise GcloudFormatError(f"{label}: cannot read: {exc.strerror}") from None
-    except ValueError as exc:
-        raise GcloudFormatError(f"{label}: not JSON ({exc})") from None
-    if not isinstance(data, list) or (data and kind_of(data) is None):
-        return None
-    kind = _kind_from_name(path.name) if not data else None
-    if not data and kind is None:
-        return None
-    try:
-        return parse(data, kind)
-    except GcloudFormatError as exc:
-        raise GcloudFormatError(f"{label}: {exc}") from None
-
-
-def _kind_from_name(name: str) -> Kind | None:
+def kind_from_name(name: str) -> Kind | None:
     """An empty listing has no shape; the file name tells (`gcloud_scheduler_jobs.json`)."""
     for kind in ("subscriptions", "scheduler_jobs", "topics", "services"):
         if kind in name or kind.replace("_", "-") in name:

@@ -18,9 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from driftbot.errors import DriftbotError
-from driftbot.inventory import gcloud
+from driftbot.inventory import files, gcloud
 from driftbot.inventory.base import Inventory, TableInfo
-from driftbot.paths import display
 
 MAX_BYTES = 50_000_000
 
@@ -30,9 +29,10 @@ class SnapshotBackend:
     url: str
     path: Path
     shown: str  # repo-relative, for messages
+    repo: Path
 
     def read(self) -> Inventory:
-        text = _read(self.path, self.shown)
+        text = files.read_text(self.path, self.shown, repo=self.repo, max_bytes=MAX_BYTES, what="snapshot file")
         tables: dict[tuple[str, str, str], TableInfo] = {}
         datasets: set[str] = set()
         listings: dict[str, list[Any]] = {}
@@ -59,9 +59,9 @@ class SnapshotBackend:
                     tables.setdefault((table.project, table.dataset, table.table), table)
                 datasets.add(dataset)
         if not saw_bigquery and not listings:
-            empty = gcloud.read_snapshot(self.path, self.shown) if text.strip() == "[]" else None
+            empty = gcloud.kind_from_name(self.path.name) if text.strip() == "[]" else None
             if empty is not None:  # an empty gcloud listing, recognised by its file name
-                listings[empty.kind] = []
+                listings[empty] = []
             else:
                 saw_bigquery = True  # `bq ls` of an empty dataset
         ordered = tuple(sorted(tables.values(), key=lambda t: (t.dataset, t.table, t.project)))
@@ -73,22 +73,6 @@ class SnapshotBackend:
             scope=None if saw_bigquery else (),
             **kinds,
         )
-
-
-def _read(path: Path, shown: str) -> str:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DriftbotError(f"{shown}: snapshot file not found") from None
-    except OSError as exc:
-        raise DriftbotError(f"{shown}: cannot read snapshot: {exc.strerror}") from None
-    if len(raw) > MAX_BYTES:
-        raise DriftbotError(f"{shown}:1:1: snapshot is larger than {MAX_BYTES} bytes")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DriftbotError(f"{shown}:{line}:1: not valid UTF-8") from None
 
 
 def _values(text: str, shown: str) -> list[tuple[Any, str]]:
@@ -147,8 +131,11 @@ def _millis(value: object) -> dt.datetime | None:
 
 
 def from_url(url: str, repo: Path) -> SnapshotBackend:
+    """The file must be inside the repository: a fork's `.driftbot.yml` must not read /dev/zero or ~/.ssh."""
     rel = url.partition(":")[2].strip()
-    if not rel:
+    if not files.is_repo_relative(rel):
         raise DriftbotError(f"invalid inventory URL {url!r}: expected snapshot:FILE relative to the repository")
-    path = Path(rel) if Path(rel).is_absolute() else repo / rel
-    return SnapshotBackend(url, path, display(path, repo))
+    path = repo / rel
+    if not files.inside(path, repo):
+        raise DriftbotError(f"invalid inventory URL {url!r}: {rel} resolves outside the repository (a symlink?)")
+    return SnapshotBackend(url, path, Path(rel).as_posix(), repo)
