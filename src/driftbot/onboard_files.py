@@ -18,7 +18,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from driftbot.config import CONFIG_NAME
 from driftbot.onboard import Phase, needs_explicit_binding
 
-UNKNOWN_DATASET = "TODO"
+UNKNOWN_DATASET = "CHANGE_ME"  # init could not tell the dataset: the user fills it in
 WORKFLOW_PATH = ".github/workflows/driftbot.yml"
 
 # The workflow init proposes is the documented example (examples/workflows/driftbot.yml is a copy).
