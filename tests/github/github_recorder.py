@@ -60,7 +60,7 @@ class State:
     check_runs: list[dict[str, Any]] = field(default_factory=list)
     pulls: dict[int, dict[str, Any]] = field(default_factory=dict)  # number -> overrides
     permissions: dict[str, str] = field(default_factory=dict)  # login -> admin/write/read/none
-    issues: dict[int, dict[str, Any]] = field(default_factory=dict)  # number -> title/body/state (dashboard)
+    issues: dict[int, dict[str, Any]] = field(default_factory=dict)  # number -> title/body/state/labels (dashboard)
     next_id: int = 9000
 
 
@@ -379,7 +379,26 @@ def _issue_json(p: RecordingProxy, tpl: dict[str, Any], owner: str, repo: str, i
     out["url"] = f"{p.url}/repos/{owner}/{repo}/issues/{number}"
     out["html_url"] = f"https://github.com/{owner}/{repo}/issues/{number}"
     out.pop("pull_request", None)
+    label = out["labels"][0] if out.get("labels") and isinstance(out["labels"][0], dict) else {}
+    out["labels"] = [{**label, "name": name} for name in issue.get("labels", [])]
     return out
+
+
+def _label_names(labels: list[Any]) -> list[str]:
+    return [str(label["name"] if isinstance(label, dict) else label) for label in labels]
+
+
+def _list_issues(
+    p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any
+) -> tuple[int, Any]:
+    # GitHub's filters the dashboard uses: `state` and `labels` (comma-separated, all required).
+    wanted = {name for name in q.get("labels", "").split(",") if name}
+    found = [
+        _issue_json(p, tpl[0], m["owner"], m["repo"], issue)
+        for issue in sorted(p.state.issues.values(), key=lambda i: i["number"])
+        if q.get("state", "open") in ("all", issue.get("state", "open")) and wanted <= set(issue.get("labels", []))
+    ]
+    return status, found
 
 
 def _search_issues(
@@ -403,6 +422,7 @@ def _create_issue(
 ) -> tuple[int, Any]:
     number = max([*p.state.issues, *p.state.pulls, 100]) + 1
     issue = {"number": number, "title": body["title"], "body": body.get("body"), "state": "open"}
+    issue["labels"] = _label_names(body.get("labels", []))
     p.state.issues[number] = issue
     return status, _issue_json(p, tpl, m["owner"], m["repo"], issue)
 
@@ -414,6 +434,8 @@ def _update_issue(
     if issue is None:
         return 404, {"message": "Not Found"}
     issue.update({k: v for k, v in body.items() if k in ("state", "title", "body")})
+    if "labels" in body:
+        issue["labels"] = _label_names(body["labels"])
     return status, _issue_json(p, tpl, m["owner"], m["repo"], issue)
 
 
@@ -432,6 +454,7 @@ OVERLAYS: list[tuple[str, re.Pattern[str], Overlay]] = [
         ("GET", r"/pulls/(?P<number>\d+)", _get_pull),
         ("PATCH", r"/pulls/(?P<number>\d+)", _update_pull),
         ("GET", r"/collaborators/(?P<user>[^/]+)/permission", _permission),
+        ("GET", r"/issues", _list_issues),
         ("POST", r"/issues", _create_issue),
         ("PATCH", r"/issues/(?P<number>\d+)", _update_issue),
     ]

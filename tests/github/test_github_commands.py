@@ -91,6 +91,29 @@ def test_fix_command_on_a_fork_pr_explains_and_pushes_nothing(action: ActionRun)
     assert action.remote.refs() == before
 
 
+@pytest.mark.parametrize("gone", ["merged", "closed", "branch deleted"])
+def test_fix_command_on_a_closed_pr_or_deleted_branch_replies_once_and_pushes_nothing(
+    action: ActionRun, gone: str
+) -> None:
+    open_pull(action)
+    if gone == "branch deleted":  # the pull request still reads as open: deleted after the comment
+        git(action.remote.bare, "update-ref", "-d", "refs/heads/changes")
+    else:
+        action.api.state.pulls[1] |= {
+            "state": "closed",
+            "merged_at": "2026-01-21T10:00:00Z" if gone == "merged" else None,
+        }
+    before = action.remote.refs()
+
+    assert action.run("issue_comment", pr_comment("/driftbot fix")) == 0
+
+    assert action.api.lines() == [PERMISSION, REACTION, f"GET {REPO}/pulls/1", f"POST {REPO}/issues/1/comments"]
+    assert action.api.calls[-1].body["body"] == commands.REPLY_MARKER + commands.BRANCH_GONE.format(
+        login="Codertocat", branch="changes"
+    )
+    assert action.remote.refs() == before
+
+
 def test_unauthorized_fix_gets_a_polite_reply_and_nothing_else(action: ActionRun) -> None:
     open_pull(action)
     action.api.state.permissions["Codertocat"] = "read"

@@ -19,7 +19,9 @@ from driftbot.report.fingerprint import fingerprint
 pytestmark = pytest.mark.xdist_group("github-mock")
 
 REPO = "Codertocat/Hello-World"
-SEARCH = "GET /search/issues"
+LIST = f"GET /repos/{REPO}/issues"
+LIST_QUERY = {"state": "open", "labels": dashboard.LABEL}
+SEARCH = "GET /search/issues"  # only while no labelled dashboard exists
 QUERY = {"q": f'repo:{REPO} is:issue is:open in:title "driftbot dashboard"'}
 JAN21, JAN22, FEB2 = dt.date(2026, 1, 21), dt.date(2026, 1, 22), dt.date(2026, 2, 2)
 
@@ -89,16 +91,18 @@ Oldest open drift: since 2026-01-21 (0 days).
 
 def test_first_run_opens_the_dashboard(api: RecordingProxy, gh: GitHubApi) -> None:
     assert dashboard.update_dashboard(gh, report(STALE, COMMENT), 7, JAN21) == (101, "created")
-    assert api.lines() == [SEARCH, f"POST /repos/{REPO}/issues"]
-    assert api.calls[0].query == QUERY
-    assert api.calls[1].body == {"title": "driftbot dashboard", "body": FIRST_BODY}
+    assert api.lines() == [LIST, SEARCH, f"POST /repos/{REPO}/issues"]
+    assert (api.calls[0].query, api.calls[1].query) == (LIST_QUERY, QUERY)
+    assert api.calls[2].body == {"title": "driftbot dashboard", "body": FIRST_BODY, "labels": ["driftbot-dashboard"]}
 
 
 def test_later_runs_keep_first_seen_dates_and_drop_fixed_drift(api: RecordingProxy, gh: GitHubApi) -> None:
     dashboard.update_dashboard(gh, report(STALE, COMMENT), 7, JAN21)
     moved = Finding(**{**STALE.__dict__, "location": Location(STALE.location.path, 35, 9)})  # lines moved: same drift
     assert dashboard.update_dashboard(gh, report(moved, EXPIRED), None, FEB2) == (101, "updated")
-    assert api.lines()[2:] == [SEARCH, f"PATCH /repos/{REPO}/issues/101"]
+    assert api.lines()[3:] == [LIST, f"PATCH /repos/{REPO}/issues/101"]  # the list sees it at once: no search
+    assert api.calls[3].query == LIST_QUERY
+    assert set(api.calls[4].body) == {"body"}
     body = api.state.issues[101]["body"]
     assert "| 2026-01-21 | 12 | `unknown-name` | `shared/config/orchestration_config.py:35:9` |" in body
     assert "stale-comment-name" not in body  # fixed: gone from the table and the state
@@ -114,7 +118,7 @@ def test_later_runs_keep_first_seen_dates_and_drop_fixed_drift(api: RecordingPro
 def test_unchanged_dashboard_is_not_written(api: RecordingProxy, gh: GitHubApi) -> None:
     dashboard.update_dashboard(gh, report(STALE), None, JAN21)
     assert dashboard.update_dashboard(gh, report(STALE), None, JAN21) == (101, "none")
-    assert api.lines() == [SEARCH, f"POST /repos/{REPO}/issues", SEARCH]
+    assert api.lines() == [LIST, SEARCH, f"POST /repos/{REPO}/issues", LIST]
 
 
 def test_clean_branch_says_so_and_drift_that_returns_starts_a_new_date(api: RecordingProxy, gh: GitHubApi) -> None:
@@ -133,6 +137,19 @@ def test_a_persons_issue_with_the_same_title_is_left_alone(api: RecordingProxy, 
     assert api.state.issues[50]["body"] == "Can we get a dashboard?"
 
 
+def test_legacy_unlabelled_dashboards_keep_the_oldest_and_label_it(api: RecordingProxy, gh: GitHubApi) -> None:
+    old = dashboard.render(report(STALE), {fingerprint(STALE): JAN21}, None, JAN21)
+    api.state.issues[50] = {"number": 50, "title": "driftbot dashboard", "body": old}
+    api.state.issues[60] = {"number": 60, "title": "driftbot dashboard", "body": old}  # a duplicate from search lag
+    assert dashboard.update_dashboard(gh, report(STALE), None, JAN21) == (50, "updated")
+    assert api.lines() == [LIST, SEARCH, f"PATCH /repos/{REPO}/issues/50"]
+    assert api.calls[2].body == {"body": old, "labels": ["driftbot-dashboard"]}
+    assert api.state.issues[60] == {"number": 60, "title": "driftbot dashboard", "body": old}
+    assert dashboard.update_dashboard(gh, report(STALE), None, FEB2) == (50, "updated")
+    assert api.lines()[3:] == [LIST, f"PATCH /repos/{REPO}/issues/50"]
+    assert dashboard.read_state(api.state.issues[50]["body"]) == {fingerprint(STALE): JAN21}
+
+
 def test_unreadable_state_restarts_the_dates() -> None:
     assert dashboard.read_state("<!-- driftbot:dashboard-state {not json} -->") == {}
     assert dashboard.read_state('<!-- driftbot:dashboard-state {"v":1,"since":{"ab":"yesterday"}} -->') == {}
@@ -141,7 +158,7 @@ def test_unreadable_state_restarts_the_dates() -> None:
 
 def test_scheduled_run_links_the_autofix_pull_request(action: ActionRun) -> None:
     assert action.run("schedule", schedule(), dashboard="true") == 0
-    assert action.api.lines()[-2:] == [SEARCH, f"POST /repos/{REPO}/issues"]
+    assert action.api.lines()[-3:] == [LIST, SEARCH, f"POST /repos/{REPO}/issues"]
     (pull,) = action.api.state.pulls.values()
     body = action.api.state.issues[pull["number"] + 1]["body"]
     assert f"\n\nAuto-fix pull request: #{pull['number']}\n\n" in body
@@ -151,4 +168,4 @@ def test_scheduled_run_links_the_autofix_pull_request(action: ActionRun) -> None
 
 def test_without_the_input_there_is_no_dashboard(action: ActionRun) -> None:
     assert action.run("schedule", schedule()) == 0
-    assert SEARCH not in action.api.lines()
+    assert {LIST, SEARCH}.isdisjoint(action.api.lines())

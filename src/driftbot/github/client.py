@@ -63,6 +63,7 @@ class PullInfo:
     title: str
     body: str
     merged: bool
+    state: str = "open"  # or "closed" (merged pull requests are closed too)
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,16 @@ class GitHubApi:
 
     # -- issues (the drift dashboard) ------------------------------------------------------
 
+    def list_open_issues(self, label: str) -> list[IssueInfo]:
+        """Open issues (not pull requests) carrying `label`: the issues list, consistent unlike search."""
+
+        def fetch() -> list[IssueInfo]:
+            issues = self._repo.get_issues(state="open", labels=[label])
+            # A pull request is an issue too; `html_url` tells them apart without completing the object.
+            return [IssueInfo(i.number, i.title, i.body or "") for i in issues if "/pull/" not in i.html_url]
+
+        return self._do(f"list open issues labelled {label}", fetch)
+
     def search_open_issues(self, title: str) -> list[IssueInfo]:
         """Open issues (not pull requests) of this repository whose title contains `title`."""
         query = f'repo:{self.repository} is:issue is:open in:title "{title}"'
@@ -213,15 +224,17 @@ class GitHubApi:
 
         return self._do("search issues", fetch)
 
-    def create_issue(self, *, title: str, body: str) -> IssueInfo:
+    def create_issue(self, *, title: str, body: str, labels: list[str]) -> IssueInfo:
         def create() -> IssueInfo:
-            issue = self._repo.create_issue(title=title, body=body)
+            issue = self._repo.create_issue(title=title, body=body, labels=labels)
             return IssueInfo(issue.number, issue.title, issue.body or "")
 
         return self._do("open an issue", create)
 
-    def update_issue(self, number: int, *, body: str) -> None:
-        self._do(f"edit issue #{number}", lambda: self._repo.get_issue(number).edit(body=body))
+    def update_issue(self, number: int, *, body: str, labels: list[str] | None = None) -> None:
+        """Replace the body (and, given `labels`, every label) of issue `number`."""
+        changes: dict[str, Any] = {"body": body} | ({"labels": labels} if labels is not None else {})
+        self._do(f"edit issue #{number}", lambda: self._repo.get_issue(number).edit(**changes))
 
 
 def _pull_info(pull: PullRequest) -> PullInfo:
@@ -234,4 +247,5 @@ def _pull_info(pull: PullRequest) -> PullInfo:
         title=pull.title,
         body=pull.body or "",
         merged=pull.merged_at is not None,  # `merged` itself is not in list answers
+        state=pull.state,
     )

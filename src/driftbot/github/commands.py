@@ -15,6 +15,7 @@ from driftbot.github import pipeline, pull_request
 from driftbot.github.client import GitHubApi
 from driftbot.github.context import Result, RunContext
 from driftbot.github.events import IssueCommentEvent
+from driftbot.github.gitrepo import GitError
 from driftbot.github.review import review
 
 COMMAND_RE = re.compile(r"^[ \t]*/driftbot(?:[ \t]+(?P<word>\S+))?[ \t]*$", re.MULTILINE)
@@ -41,6 +42,10 @@ UNKNOWN = "@{login} driftbot does not know `/driftbot {command}`.\n\n" + HELP
 FORK_FIX = (
     "@{login} driftbot cannot push to this pull request's branch: it lives in a fork. "
     "Run `driftbot fix` locally and push the result."
+)
+BRANCH_GONE = (
+    "@{login} driftbot cannot fix this pull request: it is closed or merged, or its branch `{branch}` "
+    "was deleted, so nothing was pushed. Reopen it (restoring the branch) to use `/driftbot fix`."
 )
 NOTHING_TO_FIX = "@{login} nothing to fix at {sha}: none of the findings has an automatic fix."
 BRANCH_MOVED = "@{login} the branch `{branch}` moved while driftbot was fixing it, so nothing was pushed. Try again."
@@ -105,10 +110,20 @@ def _audit(gh: GitHubApi, ctx: RunContext, number: int) -> Result:
 
 def _fix(gh: GitHubApi, ctx: RunContext, number: int, login: str) -> Result:
     pull = gh.get_pull(number)
+    gone = REPLY_MARKER + BRANCH_GONE.format(login=login, branch=pull.head_ref)
+    if pull.state != "open" or pull.merged:
+        gh.create_issue_comment(number, gone)
+        return Result(pull_request_number=number)
     if pull.head_repo != ctx.env.repository:
         gh.create_issue_comment(number, REPLY_MARKER + FORK_FIX.format(login=login))
         return Result(pull_request_number=number)
-    head = ctx.git.fetch(f"refs/heads/{pull.head_ref}")
+    try:
+        head = ctx.git.fetch(f"refs/heads/{pull.head_ref}")
+    except GitError:
+        if ctx.git.remote_branch(pull.head_ref) is not None:
+            raise  # the branch is there: a real git failure, not a deleted branch
+        gh.create_issue_comment(number, gone)  # deleted after the pull request was read
+        return Result(pull_request_number=number)
     with ctx.git.worktree(head) as tree:
         before = pipeline.audit(tree, ctx.options)
         pipeline.fix(tree, ctx.options)

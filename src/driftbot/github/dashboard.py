@@ -6,7 +6,9 @@ the auto-fix pull request, and the ignore-file entries that have expired: the se
 at the end of the issue body (fingerprint -> date), read back on the next run. A finding keeps its
 date while its fingerprint (rule, file, symbol, values; not the line) stays the same; once fixed it
 leaves the state, so drift that comes back starts a new date.
-API calls: one search for the issue, then at most one create or one edit (none when nothing changed).
+API calls: one list of the open issues labelled `driftbot-dashboard`, then at most one create or one
+edit (none when nothing changed). Only while no labelled dashboard exists (the first run, or one
+created before the label) does a search look for an unlabelled one, which then gets the label.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from driftbot.github import pipeline
 from driftbot.github.client import GitHubApi, IssueInfo
 
 TITLE = "driftbot dashboard"
+LABEL = "driftbot-dashboard"  # put on the issue at creation; the issues list finds it by this label
 MARKER = "<!-- driftbot:dashboard -->"
 STATE_OPEN = "<!-- driftbot:dashboard-state "
 STATE_CLOSE = " -->"
@@ -103,21 +106,34 @@ def render(report: Report, since: Mapping[str, dt.date], autofix_pr: int | None,
     return (text if len(text) <= room else text[: room - 2] + "…\n") + marker
 
 
-def find_dashboard(gh: GitHubApi) -> IssueInfo | None:
-    """The open issue this bot keeps: the exact title and the marker (a person's issue is left alone)."""
-    found = [i for i in gh.search_open_issues(TITLE) if i.title == TITLE and i.body.startswith(MARKER)]
+def _ours(issues: list[IssueInfo]) -> IssueInfo | None:
+    """The bot's issue: the exact title and the marker (a person's issue is left alone); the oldest wins."""
+    found = [i for i in issues if i.title == TITLE and i.body.startswith(MARKER)]
     return min(found, key=lambda i: i.number) if found else None
+
+
+def find_dashboard(gh: GitHubApi) -> tuple[IssueInfo | None, bool]:
+    """The dashboard issue and whether it carries LABEL.
+
+    The labelled issues list is consistent, so a run right after the one that created the issue
+    finds it. Only when no labelled dashboard exists does the (eventually consistent) search look
+    for one from before the label, which the next edit then labels.
+    """
+    labelled = _ours(gh.list_open_issues(LABEL))
+    if labelled is not None:
+        return labelled, True
+    return _ours(gh.search_open_issues(TITLE)), False
 
 
 def update_dashboard(gh: GitHubApi, report: Report, autofix_pr: int | None, today: dt.date) -> tuple[int, str]:
     """Create or refresh the dashboard issue; returns its number and what happened (created/updated/none)."""
-    issue = find_dashboard(gh)
+    issue, labelled = find_dashboard(gh)
     previous = read_state(issue.body) if issue is not None else {}
     since = first_seen(report, previous, today)
     body = render(report, since, autofix_pr, today)
     if issue is None:
-        return gh.create_issue(title=TITLE, body=body).number, "created"
-    if issue.body == body:
+        return gh.create_issue(title=TITLE, body=body, labels=[LABEL]).number, "created"
+    if labelled and issue.body == body:
         return issue.number, "none"
-    gh.update_issue(issue.number, body=body)
+    gh.update_issue(issue.number, body=body, labels=None if labelled else [LABEL])
     return issue.number, "updated"
