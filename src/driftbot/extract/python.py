@@ -31,6 +31,7 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState  # libcst's own PositionProvider builds on it too
 
 from driftbot.ftypes import Collection, Element, Location
+from driftbot.textpos import LineIndex, line_col
 
 Kind = Literal["list", "tuple", "set", "dict"]
 _Literal = cst.List | cst.Tuple | cst.Set | cst.Dict
@@ -95,7 +96,7 @@ def _decode(path: str, source: bytes) -> str:
         text = source.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = source[: exc.start].decode("utf-8", "replace")
-        line, column = line_col(line_starts(before), len(before))
+        line, column = line_col(before, len(before))
         raise ParseFailure(Location(path, line, column), "not valid UTF-8") from None
     return text.removeprefix("\ufeff")
 
@@ -119,18 +120,9 @@ def _cpython_error(path: str, text: str) -> ParseFailure | None:
     return None
 
 
-def line_starts(text: str) -> list[int]:
-    return [0, *(m.end() for m in _NEWLINE.finditer(text))]
-
-
-def line_col(starts: list[int], offset: int) -> tuple[int, int]:
-    line = bisect.bisect_right(starts, offset)
-    return line, offset - starts[line - 1] + 1
-
-
 def _focus_spans(text: str, focus: frozenset[str]) -> list[tuple[int, int]] | None:
     """1-based line ranges of the top-level statements mentioning a focus name; None if CPython can't parse."""
-    starts = line_starts(text)
+    starts = LineIndex(text).starts
     hits = sorted({bisect.bisect_right(starts, o) for name in focus for o in delimited_offsets(text, name)})
     if not hits:
         return []
@@ -176,7 +168,7 @@ def _cpython_tree(text: str) -> ast.Module | None:
 
 
 def _extract_lines(path: str, text: str, first: int, last: int) -> list[Collection]:
-    starts = line_starts(text)
+    starts = LineIndex(text).starts
     end = starts[last] if last < len(starts) else len(text)
     snippet = text[starts[first - 1] : end]
     return _collect(path, snippet, cst.parse_module(snippet), line_offset=first - 1)
@@ -441,10 +433,10 @@ def _collect(path: str, text: str, module: cst.Module, line_offset: int) -> list
     for f in walker.found:
         state.want.update(id(n) for n in (*_brackets(f.node), *f.strings))
     module._codegen(state)
-    starts = line_starts(text)
+    index = LineIndex(text)
 
     def locate(offset: int) -> Location:
-        line, column = line_col(starts, offset)
+        line, column = index.line_col(offset)
         return Location(path, line + line_offset, column)
 
     comments = {locate(o).line: comment[1:].strip() for o, comment in state.comments}

@@ -8,7 +8,6 @@ found in the gaps between tokens, so a `--` inside a string literal is never tak
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -18,6 +17,7 @@ from sqlglot.errors import ErrorLevel, ParseError, TokenError
 from sqlglot.tokenizer_core import Token, TokenType
 
 from driftbot.ftypes import Location
+from driftbot.textpos import LineIndex
 
 DIALECT = Dialect.get_or_raise("bigquery")
 IDENTIFIER_TOKENS = frozenset({TokenType.VAR, TokenType.IDENTIFIER})
@@ -65,11 +65,10 @@ class Positions:
 
     def __init__(self, path: str, text: str) -> None:
         self.path = path
-        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self.index = LineIndex(text)
 
     def at(self, offset: int) -> Location:
-        line = bisect.bisect_right(self.starts, offset)
-        return Location(self.path, line, offset - self.starts[line - 1] + 1)
+        return Location(self.path, *self.index.line_col(offset))
 
 
 def extract(path: str, text: str) -> SqlFile:

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from driftbot.errors import DriftbotError
-from driftbot.extract.python import OffsetCounter, line_col, line_starts
+from driftbot.extract.python import OffsetCounter
+from driftbot.textpos import LineIndex
 
 Sequence_ = cst.List | cst.Tuple | cst.Set | cst.Dict
 BOM = "\ufeff"
@@ -128,10 +129,7 @@ def _locate(src: PySource) -> None:
         state.want.update((id(opening(s)), id(closing(s))))
     state.want.update(id(m.string) for m in collector.members)
     src.module._codegen(state)
-    starts = line_starts(src.text)
-
-    def at(offset: int) -> tuple[int, int]:
-        return line_col(starts, offset)
+    at = LineIndex(src.text).line_col
 
     for s in collector.sequences:  # inner after outer: a bare tuple `X = [..], 'b'` shares its first element's spot
         begin, end = state.starts[id(opening(s))], state.ends[id(closing(s))]

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from driftbot.ftypes import Finding
+from driftbot.textpos import LineIndex
 
 Position = tuple[int, int]
 
@@ -30,13 +31,13 @@ def apply(data: bytes, edits: Sequence[Replace]) -> TextOutcome:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return TextOutcome(data, (), tuple((e.finding, "not valid UTF-8; left unchanged") for e in edits))
-    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    index = LineIndex(text)
     planned: list[tuple[int, Replace]] = []
     skipped: list[tuple[Finding, str]] = []
     for e in edits:
         line, column = e.at
-        offset = starts[line - 1] + column - 1 if 0 < line <= len(starts) else -1
-        if offset < 0 or text[offset : offset + len(e.old)] != e.old:
+        offset = index.offset(line, column)
+        if offset is None or text[offset : offset + len(e.old)] != e.old:
             skipped.append((e.finding, f"no {e.old!r} at this position (the file changed since the audit?)"))
         elif any(o == offset for o, _ in planned):
             skipped.append((e.finding, "another fix already changes this spot"))

@@ -20,6 +20,7 @@ from driftbot.errors import DriftbotError
 from driftbot.ftypes import Location
 from driftbot.inventory import files
 from driftbot.inventory.base import Inventory, TableInfo
+from driftbot.textpos import line_col
 
 _MODIFIERS = {"OR", "REPLACE", "TEMP", "TEMPORARY", "MATERIALIZED", "EXTERNAL", "SNAPSHOT"}
 _NAME_TOKENS = frozenset({TokenType.VAR, TokenType.IDENTIFIER, TokenType.DOT, TokenType.DASH, TokenType.NUMBER})
@@ -85,7 +86,7 @@ def _create(tokens: list[Token], start: int, text: str, rel: str) -> list[TableI
         kind = "EXTERNAL"
     elif "SNAPSHOT" in words:
         kind = "SNAPSHOT"
-    line, col = _line_col(text, tokens[first].start)
+    line, col = line_col(text, tokens[first].start)
     return [TableInfo(project, parts[-2], parts[-1], kind, declared_at=Location(rel, line, col))]
 
 
@@ -94,12 +95,8 @@ def _continues_name(before: Token, token: Token) -> bool:
     return token.token_type in _NAME_TOKENS and token.start == before.end + 1
 
 
-def _line_col(text: str, offset: int) -> tuple[int, int]:
-    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
-
-
 def _where(text: str, offset: int) -> str:
-    line, col = _line_col(text, offset)
+    line, col = line_col(text, offset)
     return f"{line}:{col}"
 
 
