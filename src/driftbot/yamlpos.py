@@ -60,14 +60,14 @@ class Positioned:
         return Problem(self.display_path, line, col, message)
 
 
-def read_text(path: Path, display_path: str) -> str:
+def read_text(path: Path, display_path: str, max_bytes: int | None = MAX_BYTES) -> str:
     """Read a UTF-8 file, or fail with a `file:line:col` problem naming the first bad byte."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise YamlProblems([Problem(display_path, 1, 1, f"cannot read file: {exc.strerror}")]) from None
-    if len(raw) > MAX_BYTES:
-        raise YamlProblems([Problem(display_path, 1, 1, f"file is larger than {MAX_BYTES} bytes")])
+    if max_bytes is not None and len(raw) > max_bytes:
+        raise YamlProblems([Problem(display_path, 1, 1, f"file is larger than {max_bytes} bytes")])
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
