@@ -9,7 +9,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from driftbot import probe
 from driftbot.audit import run_audit
 from driftbot.baseline import filter_new
 from driftbot.commands import options
@@ -73,12 +72,7 @@ class Audit:
             metavar="SEVERITY",
             help="lowest severity that makes the exit code 1 (default: low)",
         )
-        parser.add_argument(
-            "--inventory",
-            action="append",
-            metavar="URL",
-            help="bigquery://PROJECT[?datasets=a,b], ddl:GLOB or snapshot:FILE; repeatable (default: config)",
-        )
+        options.add_inventory(parser)
         parser.add_argument(
             "--bigquery-endpoint",
             metavar="URL",
@@ -90,19 +84,7 @@ class Audit:
             action="store_true",
             help="read only local inventories (snapshot:, ddl:), never bigquery:// (for pre-commit hooks)",
         )
-        parser.add_argument(
-            "--probe-http",
-            action="store_true",
-            help="also GET each SSOT service's health endpoint; failures are service-unreachable findings",
-        )
-        parser.add_argument(
-            "--service-url",
-            action="append",
-            type=probe.service_url,
-            default=[],
-            metavar="NAME=URL",
-            help="base URL of a service for --probe-http (default: from a Cloud Run inventory)",
-        )
+        options.add_probe(parser)
 
     def run(self, args: argparse.Namespace) -> int:
         bar = ProgressBar()

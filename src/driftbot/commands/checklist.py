@@ -135,22 +135,8 @@ class Checklist:
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         options.add_repo(parser)
-        parser.add_argument(
-            "--inventory",
-            action="append",
-            default=[],
-            metavar="URL",
-            help="inventory URL, repeatable (default: `inventory:` in config); gcloud listings as snapshot:FILE",
-        )
-        parser.add_argument("--probe-http", action="store_true", help="GET each service's health endpoint")
-        parser.add_argument(
-            "--service-url",
-            action="append",
-            type=probe.service_url,
-            default=[],
-            metavar="NAME=URL",
-            help="base URL of a service for --probe-http (default: from a Cloud Run inventory)",
-        )
+        options.add_inventory(parser)
+        options.add_probe(parser)
         parser.add_argument("--output", type=Path, help="write the markdown to this file instead of stdout")
 
     def run(self, args: argparse.Namespace) -> int:

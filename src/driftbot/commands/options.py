@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from driftbot import probe
+
 
 def add_repo(parser: argparse.ArgumentParser, *, ssot_and_config: bool = True) -> None:
     """PATH (the repository root) and, unless told otherwise, --ssot and --config."""
@@ -12,3 +14,31 @@ def add_repo(parser: argparse.ArgumentParser, *, ssot_and_config: bool = True) -
     if ssot_and_config:
         parser.add_argument("--ssot", type=Path, help="SSOT directory (default: PATH/ssot or `ssot:` in config)")
         parser.add_argument("--config", type=Path, help="config file (default: PATH/.driftbot.yml)")
+
+
+def add_inventory(parser: argparse.ArgumentParser) -> None:
+    """--inventory URL (repeatable); None when not given, meaning the config's `inventory:`."""
+    parser.add_argument(
+        "--inventory",
+        action="append",
+        metavar="URL",
+        help="bigquery://PROJECT[?datasets=a,b], ddl:GLOB or snapshot:FILE (gcloud listings too); "
+        "repeatable (default: `inventory:` in config)",
+    )
+
+
+def add_probe(parser: argparse.ArgumentParser) -> None:
+    """--probe-http and the --service-url NAME=URL overrides it uses."""
+    parser.add_argument(
+        "--probe-http",
+        action="store_true",
+        help="also GET each SSOT service's health endpoint; failures are service-unreachable findings",
+    )
+    parser.add_argument(
+        "--service-url",
+        action="append",
+        type=probe.service_url,
+        default=[],
+        metavar="NAME=URL",
+        help="base URL of a service for --probe-http (default: from a Cloud Run inventory)",
+    )
