@@ -55,15 +55,8 @@ def apply_plan(plan: FixPlan, *, dry_run: bool = False) -> FixResult:
     )
     if dry_run or not changes:
         return result
-    tx = Transaction(changes)
-    tx.commit()
-    try:
-        problem = verify(plan, changes)
-    except Exception:
-        tx.rollback()
-        raise
+    problem = Transaction(changes).commit_verified(lambda: verify(plan, changes))
     if problem is not None:
-        tx.rollback()
         raise DriftbotError(f"the fix did not give the intended result ({problem}); every file was rolled back")
     return FixResult(result.changed, result.diff, result.fixed, result.skipped, written=True)
 

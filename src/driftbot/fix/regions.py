@@ -29,15 +29,15 @@ def settle(changes: Sequence[Change], *, check: bool, verify: Verify) -> RenderR
     )
     if check or not todo:
         return result
-    tx = Transaction(list(todo))
-    tx.commit()
-    for c in todo:
-        try:
+
+    def verify_all() -> str | None:
+        for c in todo:
             problem = verify(c)
-        except Exception:
-            tx.rollback()
-            raise
-        if problem is not None:
-            tx.rollback()
-            raise DriftbotError(f"{c.shown}: the rendered file is not what was intended ({problem}); rolled back")
+            if problem is not None:
+                return f"{c.shown}: the rendered file is not what was intended ({problem}); rolled back"
+        return None
+
+    problem = Transaction(list(todo)).commit_verified(verify_all)
+    if problem is not None:
+        raise DriftbotError(problem)
     return RenderResult(result.changed, result.diff, written=True)

@@ -12,6 +12,7 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,6 +58,19 @@ class Transaction:
             for t in temps.values():
                 with contextlib.suppress(OSError):
                     t.unlink()
+
+    def commit_verified(self, verify: Callable[[], str | None]) -> str | None:
+        """Commit, then `verify` the written files: on a problem (returned) or an error (raised),
+        every file is rolled back."""
+        self.commit()
+        try:
+            problem = verify()
+        except Exception:
+            self.rollback()
+            raise
+        if problem is not None:
+            self.rollback()
+        return problem
 
     def rollback(self) -> None:
         """Put back every file this transaction replaced (newest first); remove the files it created."""
