@@ -163,10 +163,7 @@ def _plan_python(plan: FixPlan, ctx: AuditContext, path: str, found: list[Findin
         plan.skipped.extend(Skip(path, reason, e.finding) for e in edits)
         return
     outcome = codemod.apply(src, edits)
-    plan.skipped.extend(Skip(path, why, f) for f, why in outcome.skipped)
-    if outcome.data != data:
-        plan.changes[path] = Change(ctx.repo / path, path, data, outcome.data)
-        plan.fixed.extend(outcome.applied)
+    if _record(plan, ctx, path, data, outcome):
         plan.python[path] = PyExpectation(before, outcome.renamed, outcome.rebuilt)
 
 
@@ -176,11 +173,19 @@ def _plan_text(plan: FixPlan, ctx: AuditContext, path: str, found: list[Finding]
     if data is None:
         plan.skipped.extend(Skip(path, "cannot read it (or a symlink); left unchanged", e.finding) for e in edits)
         return
-    outcome = textedit.apply(data, edits)
+    _record(plan, ctx, path, data, textedit.apply(data, edits))
+
+
+def _record(
+    plan: FixPlan, ctx: AuditContext, path: str, data: bytes, outcome: codemod.Outcome | textedit.TextOutcome
+) -> bool:
+    """Note what an edit pass skipped and, when it changed the file, the change; True when it did."""
     plan.skipped.extend(Skip(path, why, f) for f, why in outcome.skipped)
-    if outcome.data != data:
-        plan.changes[path] = Change(ctx.repo / path, path, data, outcome.data)
-        plan.fixed.extend(outcome.applied)
+    if outcome.data == data:
+        return False
+    plan.changes[path] = Change(ctx.repo / path, path, data, outcome.data)
+    plan.fixed.extend(outcome.applied)
+    return True
 
 
 def _plan_mirror(plan: FixPlan, ctx: AuditContext, f: Finding) -> None:
