@@ -315,3 +315,22 @@ def test_sql_with_a_byte_order_mark_is_still_checked(tmp_path: Path, capsys: pyt
         1,
         [("unknown-table", "nbac_gamebook_player_stats")],
     )
+
+
+def test_excluded_directories_are_not_entered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from driftbot import paths
+
+    repo = make_repo(tmp_path, {"a.py": "x = 1\n", "vendor/lib/b.py": "y = 2\n", "src/vendor/c.py": "z = 3\n"})
+    entered: list[str] = []
+    real_walk = os.walk
+
+    def recording_walk(top: str) -> object:  # the real os.walk, noting each directory it enters
+        for dirpath, dirnames, filenames in real_walk(top):
+            entered.append(os.path.relpath(dirpath, top))
+            yield dirpath, dirnames, filenames
+
+    monkeypatch.setattr(paths.os, "walk", recording_walk)
+    assert paths.walk(repo, ["vendor/**", "**/vendor/**"], (".py",)) == ["a.py"]
+    assert sorted(entered) == [".", "src", "ssot", os.path.join("ssot", "processors")]

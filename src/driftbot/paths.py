@@ -30,10 +30,13 @@ def walk(repo: Path, exclude: list[str], suffixes: tuple[str, ...]) -> list[str]
     """Sorted repo-relative paths of files ending in one of `suffixes`, minus excluded ones."""
     out: list[str] = []
     root = str(repo)
+    skipped_dirs = [p[:-3] for p in exclude if p.endswith("/**")]  # `dir/**` excludes everything below dir
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in ALWAYS_SKIPPED)
         rel_dir = os.path.relpath(dirpath, root)
         prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+        dirnames[:] = sorted(
+            d for d in dirnames if d not in ALWAYS_SKIPPED and not any(matches(prefix + d, p) for p in skipped_dirs)
+        )
         for name in filenames:
             if name.endswith(suffixes):
                 rel = prefix + name
