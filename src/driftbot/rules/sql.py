@@ -131,11 +131,9 @@ def stale_comment_names(sql: SqlFile, ssot: Ssot) -> Iterator[Finding]:
 
 
 def near_miss(word: str, candidates: Iterable[str]) -> str | None:
-    pool = sorted(set(candidates))
-    longer = [c for c in pool if c.startswith(word) and c != word]
-    if not longer:
-        longer = [c for c in pool if difflib.SequenceMatcher(None, word, c).ratio() >= NEAR_MISS]
-    return longer[0] if len(longer) == 1 else None
+    """The one name `word` stands for, or None when there is none or more than one."""
+    hits = suggest(word, candidates, NEAR_MISS)
+    return hits[0] if len(hits) == 1 else None
 
 
 def paragraphs(comments: Sequence[Comment]) -> Iterator[Paragraph]:
