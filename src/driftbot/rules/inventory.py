@@ -8,7 +8,6 @@ that states the truth; findings about a config's table name sit on that name.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -18,6 +17,7 @@ from driftbot.context import AuditContext
 from driftbot.ftypes import Binding, Finding, Location
 from driftbot.inventory.base import VIEW_TYPES, Inventory
 from driftbot.rules.catalog import finding
+from driftbot.rules.hints import suggest
 from driftbot.yamlpos import YamlProblems
 
 UNREACHABLE_PATH = "<inventory>"  # location of an unreachable source not named in .driftbot.yml
@@ -92,7 +92,7 @@ def _absence(inv: Inventory, dataset: str, table: str, managed: set[tuple[str, s
     if dataset not in inv.datasets:
         return f": dataset {dataset} does not exist there", None
     unclaimed = sorted({t.table for t in inv.tables_in(dataset) if (dataset, t.table) not in managed})
-    close = difflib.get_close_matches(table, unclaimed, n=1, cutoff=0.6)
+    close = suggest(table, unclaimed, 0.6, n=1)
     if not close:
         return "", None
     return f"; renamed to {dataset}.{close[0]}?", f"{dataset}.{close[0]}"

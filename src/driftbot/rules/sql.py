@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from driftbot.extract.sql import Comment, SqlFile, extract
 from driftbot.ftypes import Finding, Location
 from driftbot.paths import matches
 from driftbot.rules.catalog import finding
+from driftbot.rules.hints import suggest
 from driftbot.ssot.models import Ssot, SsotList
 
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -58,13 +58,6 @@ def check_file(sql: SqlFile, ssot: Ssot) -> Iterator[Finding]:
         yield finding("unparsable-sql", p.location, p.message)
     yield from unknown_tables(sql, ssot)
     yield from stale_comment_names(sql, ssot)
-
-
-def suggest(word: str, candidates: Iterable[str], cutoff: float) -> list[str]:
-    """Names `word` may stand for: the ones it is a strict prefix of, else difflib's close matches."""
-    pool = sorted(set(candidates) - {word})
-    longer = [c for c in pool if c.startswith(word)]
-    return longer or difflib.get_close_matches(word, pool, n=3, cutoff=cutoff)
 
 
 def unknown_tables(sql: SqlFile, ssot: Ssot) -> Iterator[Finding]:
