@@ -56,6 +56,8 @@ def test_example_reports_the_incident_and_nothing_else(example_repo: Path, capsy
         "expected": "br_rosters_current",
         "fixable": True,
         "fingerprint": first["fingerprint"],
+        "confidence": "likely",
+        "evidence": [],
     }
     fallback = next(f for f in findings if f["path"] == FALLBACK)
     assert fallback["symbol"] == "EXPECTED_PROCESSORS"

@@ -109,7 +109,7 @@ def test_fields_other_than_the_fingerprint_do_not_matter_for_matching(tmp_path: 
             '{\n  "version": 1,\n  "findings": [\n    {"fingerprint": "ab",}\n  ]\n}\n',
             "4:26: invalid JSON: Expecting property name enclosed in double quotes",
         ),
-        ('{\n  "version": 2,\n  "findings": []\n}\n', "2:14: version: Input should be 1"),
+        ('{\n  "version": 9,\n  "findings": []\n}\n', "2:14: version: Input should be 1 or 2"),
         (
             '{\n  "version": 1,\n  "findings": [\n    {"fingerprint": "XYZ", "rule": "r", "path": "a.py"}\n  ]\n}\n',
             "4:21: findings.0.fingerprint: String should match pattern '^[0-9a-f]{32}$'",
@@ -123,7 +123,7 @@ def test_fields_other_than_the_fingerprint_do_not_matter_for_matching(tmp_path: 
         ("", "1:1: invalid JSON: Expecting value"),
         (
             '{"version": 3, "findings": [{"rule": "r", "path": "a.py"}], "summary": {}}',
-            "1:13: version: Input should be 1 (and 1 more)",
+            "1:13: version: Input should be 1 or 2 (and 1 more)",
         ),
     ],
     ids=["syntax", "version", "fingerprint", "wrong-field-type", "wrong-type", "not-object", "empty", "two-errors"],

@@ -27,7 +27,7 @@ def test_json_matches_the_documented_contract_exactly() -> None:
     report = Report((_stale(),), files_scanned=120)
     assert render_json(report) == (
         "{\n"
-        '  "version": 1,\n'
+        '  "version": 2,\n'
         '  "findings": [\n'
         "    {\n"
         '      "rule": "unknown-name",\n'
@@ -41,7 +41,9 @@ def test_json_matches_the_documented_contract_exactly() -> None:
         '      "actual": "br_roster",\n'
         '      "expected": "br_rosters_current",\n'
         '      "fixable": true,\n'
-        '      "fingerprint": "b3fbe585bc64618533e1e64dbb20c990"\n'
+        '      "fingerprint": "b3fbe585bc64618533e1e64dbb20c990",\n'
+        '      "confidence": "likely",\n'
+        '      "evidence": []\n'
         "    }\n"
         "  ],\n"
         '  "summary": {\n'
@@ -74,13 +76,15 @@ def test_json_leaves_out_unset_fields_and_appends_rule_extras() -> None:
         ("message", "3 names, the SSOT expects 21"),
         ("fixable", False),
         ("fingerprint", "1d973adf8f227f72ef32af3c3e26607b"),
+        ("confidence", "likely"),
+        ("evidence", []),
         ("count", "3"),
     ]
 
 
 def test_json_without_findings_has_an_empty_summary() -> None:
     assert json.loads(render_json(Report((), files_scanned=0))) == {
-        "version": 1,
+        "version": 2,
         "findings": [],
         "summary": {"files_scanned": 0, "bindings": 0, "findings": 0, "by_severity": {}},
     }

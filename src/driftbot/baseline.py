@@ -41,7 +41,7 @@ class BaselineEntry(_Strict):
 
 
 class BaselineFile(_Strict):
-    version: Literal[1]
+    version: Literal[1, 2]  # 1: a baseline file; 2: a `--format json` report
     findings: list[BaselineEntry]
 
 

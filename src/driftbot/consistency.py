@@ -74,7 +74,7 @@ def consistency_checks(
     `inventory`: the audit read inventories, so add the table-existence checks. `generation`: None
     when nothing is generated, else what `driftbot generate --check` found ("" when up to date).
     """
-    pending = [f for f in report.findings if f.severity >= fail_on]
+    pending = [f for f in report.findings if f.effective_severity >= fail_on]
     checks: list[Check] = []
 
     def claim(test: str, param: str, location: Location | None, belongs: Callable[[Finding], bool]) -> None:

@@ -84,6 +84,10 @@ class Binding:
     how: Literal["auto", "explicit", "generated"]
 
 
+Confidence = Literal["certain", "likely", "possible"]
+CONFIDENCES: tuple[Confidence, ...] = ("certain", "likely", "possible")  # strongest first
+
+
 @dataclass(frozen=True)
 class Finding:
     """One piece of drift, in the neutral format every renderer and fixer reads."""
@@ -98,6 +102,13 @@ class Finding:
     expected: str | None = None
     fixable: bool = False
     extra: tuple[tuple[str, str], ...] = field(default=())  # rule-specific, rendered in json as-is
+    confidence: Confidence = "likely"  # how sure driftbot is; `possible` counts as info for exit codes
+    evidence: tuple[str, ...] = ()  # short reasons, e.g. "7 copies of X.expected_processors"
+
+    @property
+    def effective_severity(self) -> Severity:
+        """The severity that decides exit codes and the check run: a `possible` finding is info."""
+        return Severity.INFO if self.confidence == "possible" else self.severity
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
@@ -114,4 +125,4 @@ class Report:
     phases: tuple[str, ...] = ()  # SSOT list keys in order, for diagrams
 
     def at_or_above(self, threshold: Severity) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.severity >= threshold)
+        return tuple(f for f in self.findings if f.effective_severity >= threshold)

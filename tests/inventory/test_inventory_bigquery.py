@@ -87,7 +87,7 @@ def audit(repo: Path, *args: str) -> tuple[int, list[dict[str, Any]]]:
     code = main(["audit", str(repo), "--format", "json", "--output", str(out), *args])
     findings = json.loads(out.read_text())["findings"]
     for f in findings:
-        del f["fingerprint"], f["fixable"]
+        del f["fingerprint"], f["fixable"], f["confidence"], f["evidence"]
     return code, findings
 
 

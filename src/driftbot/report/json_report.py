@@ -1,4 +1,4 @@
-"""The JSON report: a stable contract (`version` 1) for scripts, the GitHub bot and baselines."""
+"""The JSON report: a stable contract (`version` 2: adds `confidence` and `evidence`) for scripts, the GitHub bot and baselines."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from driftbot.ftypes import Finding, Report
 from driftbot.report.common import severity_counts
 from driftbot.report.fingerprint import fingerprint
 
-JSON_VERSION = 1
+JSON_VERSION = 2
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
@@ -28,6 +28,8 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
             out[key] = value
     out["fixable"] = finding.fixable
     out["fingerprint"] = fingerprint(finding)
+    out["confidence"] = finding.confidence
+    out["evidence"] = list(finding.evidence)
     for key, value in finding.extra:
         out.setdefault(key, value)  # a rule's extra never overrides a contract key
     return out
