@@ -124,3 +124,11 @@ def test_ssot_directory_comes_from_the_config(tmp_path: Path, capsys: pytest.Cap
     assert main(["validate", str(tmp_path)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert "config/ssot/processors/phase3_analytics_processors.yaml:1:8: phase: Input should be a valid integer" in out
+
+
+def test_renamed_from_must_not_be_a_current_name(ssot: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = ssot / "processors" / "phase2_raw_processors.yaml"
+    replace(f, "    required: false\n", "    required: false\n    renamed_from: [br_roster, nbac_schedule]\n")
+    code, out = run(ssot, capsys)
+    assert code == 1
+    assert out == [f"{PHASE2}:47:31: renamed_from 'nbac_schedule' is a current processor name or table"]

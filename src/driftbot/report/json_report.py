@@ -1,4 +1,7 @@
-"""The JSON report: a stable contract (`version` 2: adds `confidence` and `evidence`) for scripts, the GitHub bot and baselines."""
+"""The JSON report: a stable contract for scripts, the GitHub bot and baselines.
+
+`version` 2 added `confidence` and `evidence` to each finding.
+"""
 
 from __future__ import annotations
 

@@ -108,4 +108,11 @@ def _check_across(loaded: list[tuple[PhaseFile, Positioned]]) -> list[Problem]:
                 )
             else:
                 first_seen[p.name] = (doc.display_path, line, col)
+    current = {v for model, _ in loaded for p in model.critical_processors for v in (p.name, p.target_table)}
+    for model, doc in loaded:
+        for i, p in enumerate(model.critical_processors):
+            for j, old in enumerate(p.renamed_from):
+                if old in current:
+                    at = ("critical_processors", i, "renamed_from", j)
+                    out.append(doc.problem(at, f"renamed_from {old!r} is a current processor name or table"))
     return out

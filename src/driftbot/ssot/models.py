@@ -25,6 +25,9 @@ class Processor(Strict):
     required: bool = True
     description: str | None = None
     notes: str | None = None
+    # Former names of this processor (and of its target table): a copy still holding one is renamed
+    # with certainty by `fix`.
+    renamed_from: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _default_table(self) -> Processor:
@@ -76,6 +79,10 @@ class SsotList:
     def values(self, field: Literal["name", "target_table"]) -> tuple[str, ...]:
         return self.names if field == "name" else self.tables
 
+    def renamed(self, field: Literal["name", "target_table"]) -> dict[str, str]:
+        """Declared renames, old -> current: the processor's name, or its target table."""
+        return {old: p.name if field == "name" else p.target_table for p in self.processors for old in p.renamed_from}
+
 
 @dataclass(frozen=True)
 class Ssot:
@@ -89,6 +96,10 @@ class Ssot:
     @property
     def datasets(self) -> frozenset[str]:
         return frozenset(s.dataset for s in self.lists)
+
+    def renamed(self, field: Literal["name", "target_table"]) -> dict[str, str]:
+        """Every declared rename of every phase, old -> current name (or target table)."""
+        return {old: new for s in self.lists for old, new in s.renamed(field).items()}
 
     def all_names(self) -> frozenset[str]:
         return frozenset(v for s in self.lists for p in s.processors for v in (p.name, p.target_table))
