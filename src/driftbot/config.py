@@ -43,6 +43,7 @@ class SqlSpec(Section):
     monitoring: list[str] = Field(default_factory=lambda: ["**/*.sql"])  # globs of monitoring queries
     generate_into: str | None = None  # SQL file whose marked region `sync-queries` owns
     freshness_hours: int = Field(default=36, ge=1)
+    repo_ddl: bool = True  # the repository's own CREATE TABLE/VIEW statements count as existing tables
 
 
 class IgnoreEntry(Section):

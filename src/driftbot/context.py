@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from driftbot.config import Config, IgnoreEntry
 from driftbot.ftypes import Binding, Collection
+from driftbot.inventory.known import KnownTables, repo_ddl
 from driftbot.ssot.models import Ssot
 from driftbot.yamlpos import Positioned
 
@@ -32,3 +34,14 @@ class AuditContext:
 
     def read(self, rel_path: str) -> bytes:
         return (self.repo / rel_path).read_bytes()
+
+    @cached_property
+    def known_tables(self) -> KnownTables:
+        """Which tables exist, from the SSOT and every inventory (see inventory/known.py for the API).
+
+        Built on first use: the repository's own DDL is read only when a check asks.
+        """
+        declared = None
+        if self.config.sql.repo_ddl:
+            declared = repo_ddl(self.repo, [f for f in self.files if f.endswith(".sql")])
+        return KnownTables.build(self.ssot, self.inventories, declared)

@@ -8,11 +8,13 @@ from pathlib import Path
 from driftbot.extract.sql import extract
 from driftbot.fix import fix_repo
 from driftbot.ftypes import Location
+from driftbot.inventory.known import KnownTables
 from driftbot.rules.sql import check_file
 from driftbot.ssot import loader
 from example_helpers import ROOT
 
 SSOT = loader.load(ROOT / "ssot", ROOT)
+KNOWN = KnownTables.build(SSOT, ())
 
 
 def loc(line: int, column: int) -> Location:
@@ -20,9 +22,8 @@ def loc(line: int, column: int) -> Location:
 
 
 def findings(text: str) -> list[tuple[str, str, str | None, str | None, bool]]:
-    return [
-        (f.rule, str(f.location), f.actual, f.expected, f.fixable) for f in check_file(extract("q.sql", text), SSOT)
-    ]
+    found = check_file(extract("q.sql", text), SSOT, KNOWN)
+    return [(f.rule, str(f.location), f.actual, f.expected, f.fixable) for f in found]
 
 
 def test_table_references_with_exact_columns() -> None:
@@ -73,12 +74,24 @@ def test_unknown_table_with_unambiguous_and_ambiguous_hints() -> None:
         ("unknown-table", "q.sql:2:30", "player", None, False),
         ("unknown-table", "q.sql:3:23", "zzz", None, False),
     ]
-    f = next(iter(check_file(extract("q.sql", text), SSOT)))
+    f = next(iter(check_file(extract("q.sql", text), SSOT, KNOWN)))
     assert f.message == (
-        "'nba_raw.nbac_gamebook' is not a target table of nba_raw in the SSOT; "
+        "'nba_raw.nbac_gamebook' is not a known table: no CREATE TABLE/VIEW in the repository and not in the SSOT; "
         "did you mean 'nbac_gamebook_player_stats'?"
     )
     assert f.ssot == "ssot/processors/phase2_raw_processors.yaml"
+    # No authoritative inventory: a unique close name is likely, no name at all only possible.
+    assert [(g.confidence, g.evidence) for g in check_file(extract("q.sql", text), SSOT, KNOWN)] == [
+        (
+            "likely",
+            (
+                "no CREATE TABLE/VIEW in the repository and not in the SSOT",
+                "nbac_gamebook_player_stats: target table of phase 2 in the SSOT",
+            ),
+        ),
+        ("possible", ("no CREATE TABLE/VIEW in the repository and not in the SSOT",)),
+        ("possible", ("no CREATE TABLE/VIEW in the repository and not in the SSOT",)),
+    ]
 
 
 def test_tables_that_are_not_references_to_check() -> None:

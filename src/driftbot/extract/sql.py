@@ -1,5 +1,10 @@
 """Table references and comments of a SQL file (sqlglot, BigQuery dialect), with exact positions.
 
+Placeholders (`{table_name}`, `{{ ds }}`, `${DATASET}`) are masked with underscores of the same length
+before sqlglot reads the text, so every offset stays exact; a reference whose dataset or table part holds
+one is marked `placeholder` (its name is not static), one with only a placeholder project keeps
+`project=None` and is checked like any other.
+
 Positions come from sqlglot's character offsets (`Token.start`/`end`, inclusive), turned into 1-based
 line/column here: sqlglot's own `col` is the column of a token's *last* character. Statements are
 parsed one by one, so one bad statement is reported and the others are still read. Comments are
@@ -8,6 +13,7 @@ found in the gaps between tokens, so a `--` inside a string literal is never tak
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -21,6 +27,8 @@ from driftbot.textpos import LineIndex
 
 DIALECT = Dialect.get_or_raise("bigquery")
 IDENTIFIER_TOKENS = frozenset({TokenType.VAR, TokenType.IDENTIFIER})
+PLACEHOLDER = re.compile(r"\$?\{\{?\s*[A-Za-z0-9_.]*\s*\}\}?")
+Span = tuple[int, int]  # [start, end) character offsets
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,7 @@ class TableRef:
     location: Location  # first character of the whole reference (a backtick included)
     name_at: Location | None  # None when the table part's exact position is unknown (not fixable)
     defined: bool = False  # the table a CREATE/DROP/ALTER statement defines, not one it reads
+    placeholder: bool = False  # the dataset or table part is a `{placeholder}`: not a static name
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,7 @@ class SqlFile:
     comments: tuple[Comment, ...]
     identifiers: frozenset[str]  # every unquoted/quoted identifier part used in the code (not comments)
     problems: tuple[SqlProblem, ...]
+    strings: frozenset[str] = frozenset()  # values of the string literals in the code (not comments)
 
 
 class Positions:
@@ -71,16 +81,26 @@ class Positions:
         return Location(self.path, *self.index.line_col(offset))
 
 
+def mask_placeholders(text: str) -> tuple[str, tuple[Span, ...]]:
+    """`text` with each placeholder replaced by as many underscores, and the placeholders' spans."""
+    spans = tuple(m.span() for m in PLACEHOLDER.finditer(text))
+    if not spans:
+        return text, ()
+    return PLACEHOLDER.sub(lambda m: "_" * len(m.group()), text), spans
+
+
 def extract(path: str, text: str) -> SqlFile:
     if text.startswith("\ufeff"):  # a BOM would make sqlglot fail; a space keeps every offset (and fix) in place
         text = " " + text[1:]
     pos = Positions(path, text)
+    original = text
+    text, masked = mask_placeholders(text)
     try:
         tokens = DIALECT.tokenize(text)
     except TokenError as exc:
         first = str(exc).splitlines()[0] if str(exc) else "tokenizer error"
         return SqlFile(path, (), (), frozenset(), (SqlProblem(pos.at(0), f"cannot read SQL: {first}"),))
-    comments = tuple(_comments(text, tokens, pos))
+    comments = tuple(_comments(original, tokens, pos))
     tables: list[TableRef] = []
     problems: list[SqlProblem] = []
     for chunk in _statements(tokens):
@@ -92,12 +112,13 @@ def extract(path: str, text: str) -> SqlFile:
             continue
         for statement in parsed:
             if statement is not None:
-                tables.extend(_tables(statement, text, pos))
+                tables.extend(_tables(statement, text, pos, masked))
     identifiers = frozenset(
         part for t in tokens if t.token_type in IDENTIFIER_TOKENS for part in t.text.split(".") if part
     )
+    strings = frozenset(t.text for t in tokens if t.token_type == TokenType.STRING)
     tables.sort(key=lambda t: (t.location.line, t.location.column))
-    return SqlFile(path, tuple(tables), comments, identifiers, tuple(problems))
+    return SqlFile(path, tuple(tables), comments, identifiers, tuple(problems), strings)
 
 
 def _statements(tokens: Sequence[Token]) -> Iterator[list[Token]]:
@@ -127,7 +148,7 @@ def _reason(exc: ParseError, statement: Location) -> tuple[Location, str]:
     return statement, description
 
 
-def _tables(statement: exp.Expr, text: str, pos: Positions) -> Iterator[TableRef]:
+def _tables(statement: exp.Expr, text: str, pos: Positions, masked: Sequence[Span]) -> Iterator[TableRef]:
     for table in statement.find_all(exp.Table):
         parts = [p for p in table.parts if isinstance(p, exp.Identifier)]
         if not parts or not table.name:
@@ -136,14 +157,40 @@ def _tables(statement: exp.Expr, text: str, pos: Positions) -> Iterator[TableRef
         first = starts[0]
         if not isinstance(first, int):
             continue
+        dynamic = [_overlaps(span, masked) for span in _piece_spans(parts, text)] if masked else []
         yield TableRef(
-            project=table.catalog or None,
+            project=None if (dynamic and any(dynamic[:-2])) else (table.catalog or None),
             dataset=table.db or None,
             table=table.name,
             location=pos.at(first),
             name_at=_name_at(parts[-1], table.name, text, pos),
             defined=_is_ddl_target(table),
+            placeholder=any(dynamic[-2:]),
         )
+
+
+def _piece_spans(parts: Sequence[exp.Identifier], text: str) -> list[Span]:
+    """Offsets of each dotted piece of a name, left to right (a backticked `a.b.c` token holds three)."""
+    out: list[Span] = []
+    seen: set[tuple[int, int]] = set()
+    for part in parts:
+        start, end = part.meta.get("start"), part.meta.get("end")
+        if not isinstance(start, int) or not isinstance(end, int) or (start, end) in seen:
+            continue
+        seen.add((start, end))
+        raw = text[start : end + 1]
+        if raw.startswith("`") and raw.endswith("`") and "." in raw:
+            at = start + 1
+            for piece in raw[1:-1].split("."):
+                out.append((at, at + len(piece)))
+                at += len(piece) + 1
+        else:
+            out.append((start, end + 1))
+    return out
+
+
+def _overlaps(span: Span, masked: Sequence[Span]) -> bool:
+    return any(s < span[1] and span[0] < e for s, e in masked)
 
 
 def _is_ddl_target(table: exp.Table) -> bool:

@@ -3,7 +3,11 @@
 Reads `CREATE [OR REPLACE] [MATERIALIZED|EXTERNAL|SNAPSHOT] TABLE|VIEW [IF NOT EXISTS] name` with
 sqlglot's BigQuery tokenizer. Only the statement head is read, so bodies sqlglot cannot parse
 (scripting, new syntax) never lose a declaration. Temporary tables and names without a dataset are
-not part of the platform and are skipped.
+not part of the platform and are skipped; so is a name whose dataset or table part is a `{placeholder}`
+(a placeholder project is fine).
+
+`declared_in` is the same reader for one text, tolerant callers (the repository's default DDL inventory,
+`known.py`) catch its `DdlError` and skip the file.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from sqlglot.tokenizer_core import Token, TokenType
 
 from driftbot import paths
 from driftbot.errors import DriftbotError
+from driftbot.extract.sql import mask_placeholders
 from driftbot.ftypes import Location
 from driftbot.inventory import files
 from driftbot.inventory.base import Inventory, TableInfo
@@ -25,6 +30,7 @@ from driftbot.textpos import line_col
 _MODIFIERS = {"OR", "REPLACE", "TEMP", "TEMPORARY", "MATERIALIZED", "EXTERNAL", "SNAPSHOT"}
 _NAME_TOKENS = frozenset({TokenType.VAR, TokenType.IDENTIFIER, TokenType.DOT, TokenType.DASH, TokenType.NUMBER})
 MAX_BYTES = 20_000_000
+Spans = tuple[tuple[int, int], ...]
 
 
 @dataclass(frozen=True)
@@ -45,17 +51,34 @@ class DdlBackend:
         return Inventory(self.url, ordered, tuple(sorted({t.dataset for t in ordered})))
 
 
+class DdlError(ValueError):
+    """A file whose declarations cannot be read; `where` is `line:col`."""
+
+    def __init__(self, where: str, message: str) -> None:
+        self.where = where
+        super().__init__(message)
+
+
 def declared_tables(repo: Path, rel: str) -> list[TableInfo]:
     text = files.read_text(repo / rel, rel, repo=repo, max_bytes=MAX_BYTES)
     try:
-        tokens = Dialect.get_or_raise("bigquery").tokenize(text)
+        return declared_in(text, rel)
+    except DdlError as exc:
+        raise DriftbotError(f"{rel}:{exc.where}: {exc}") from None
+
+
+def declared_in(text: str, rel: str) -> list[TableInfo]:
+    """The tables and views `text` (the file `rel`) creates, in order; DdlError when it cannot be read."""
+    masked, spans = mask_placeholders(text)
+    try:
+        tokens = Dialect.get_or_raise("bigquery").tokenize(masked)
     except TokenError:
-        raise DriftbotError(f"{rel}:1:1: cannot tokenize SQL (unterminated string, identifier or comment?)") from None
+        raise DdlError("1:1", "cannot tokenize SQL (unterminated string, identifier or comment?)") from None
     creates = (i for i, tok in enumerate(tokens) if tok.token_type == TokenType.CREATE)
-    return [table for i in creates for table in _create(tokens, i, text, rel)]
+    return [table for i in creates for table in _create(tokens, i, masked, rel, spans)]
 
 
-def _create(tokens: list[Token], start: int, text: str, rel: str) -> list[TableInfo]:
+def _create(tokens: list[Token], start: int, text: str, rel: str, spans: Spans) -> list[TableInfo]:
     """The table a `CREATE` at tokens[start] declares ([] when it declares something else)."""
     i = start + 1
     words: list[str] = []
@@ -74,11 +97,17 @@ def _create(tokens: list[Token], start: int, text: str, rel: str) -> list[TableI
     while last + 1 < len(tokens) and _continues_name(tokens[last], tokens[last + 1]):
         last += 1
     if tokens[first].token_type not in _NAME_TOKENS:
-        raise DriftbotError(f"{rel}:{_where(text, tokens[start].start)}: CREATE {tokens[i - 1].text} without a name")
-    parts = text[tokens[first].start : tokens[last].end + 1].replace("`", "").split(".")
+        raise DdlError(_where(text, tokens[start].start), f"CREATE {tokens[i - 1].text} without a name")
+    begin, end = tokens[first].start, tokens[last].end + 1
+    parts = text[begin:end].replace("`", "").split(".")
     if len(parts) < 2 or len(parts) > 3 or not all(parts):
         return []  # no dataset: a script-local name
-    project = parts[0] if len(parts) == 3 else ""
+    raw = text[begin:end]
+    dataset_at = begin + raw.rfind(".", 0, raw.rfind(".")) + 1 if len(parts) == 3 else begin
+    if any(s < end and dataset_at < e for s, e in spans):
+        return []  # `{dataset}.t` or `ds.{table}`: not a static name
+    static_project = not any(s < dataset_at and begin < e for s, e in spans)
+    project = parts[0] if len(parts) == 3 and static_project else ""
     kind = "VIEW" if noun == TokenType.VIEW else "TABLE"
     if "MATERIALIZED" in words:
         kind = "MATERIALIZED_VIEW"

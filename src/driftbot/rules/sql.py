@@ -1,5 +1,13 @@
 """SQL rules on monitoring queries: unknown-table, stale-comment-name, unparsable-sql.
 
+`unknown-table` asks `ctx.known_tables` (inventory/known.py) whether a table exists: the SSOT, the
+inventories and the repository's own DDL answer, the SSOT alone never does. It checks references to
+the SSOT's datasets and to datasets an authoritative inventory lists; a `{placeholder}` dataset or
+table is not a static name and is skipped. Confidence (of the finding and of its rename): `certain`
+when an authoritative inventory says the table does not exist (and, for a rename, that the one
+candidate does), `likely` when the SSOT declares the dataset complete or one close name is known,
+`possible` otherwise (nothing declares the table, but nothing authoritative says it is absent).
+
 `stale-comment-name` (documented in the README) fires on a word W of a SQL comment when all hold:
   1. W looks like an identifier with an underscore (`[A-Za-z_][A-Za-z0-9_]*`, at least 5 characters):
      ordinary prose never fires;
@@ -19,12 +27,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from driftbot.context import AuditContext
-from driftbot.extract.sql import Comment, SqlFile, extract
-from driftbot.ftypes import Finding, Location
+from driftbot.extract.sql import Comment, SqlFile, TableRef, extract
+from driftbot.ftypes import Confidence, Finding, Location
+from driftbot.inventory.known import KnownTables
 from driftbot.paths import matches
 from driftbot.rules.catalog import finding
 from driftbot.rules.hints import suggest
-from driftbot.ssot.models import Ssot, SsotList
+from driftbot.ssot.models import Ssot
 
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 MIN_WORD = 5
@@ -36,6 +45,7 @@ META_TABLES = ("INFORMATION_SCHEMA", "__")
 def check(ctx: AuditContext) -> Iterator[Finding]:
     # Only a file that mentions an SSOT dataset or name can hold a finding: the others are not parsed.
     needles = [n.encode() for n in sorted(ctx.ssot.datasets | ctx.ssot.all_names())]
+    comments: list[Finding] = []
     for path in monitoring_files(ctx):
         try:
             data = ctx.read(path)
@@ -43,9 +53,37 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
                 continue
             text = data.decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            yield finding("unparsable-sql", Location(path, 1, 1), f"could not read SQL: {exc}")
+            yield finding("unparsable-sql", Location(path, 1, 1), f"could not read SQL: {exc}", confidence="certain")
             continue
-        yield from check_file(extract(path, text), ctx.ssot)
+        for f in check_file(extract(path, text), ctx.ssot, ctx.known_tables):
+            if f.rule == "stale-comment-name":
+                comments.append(f)
+            else:
+                yield f
+    used = values_in_repo(ctx, {f.actual for f in comments if f.actual}, {f.location.path for f in comments})
+    yield from (f for f in comments if f.actual not in used)
+
+
+def values_in_repo(ctx: AuditContext, words: set[str], skip: set[str]) -> set[str]:
+    """Which `words` some scanned file (other than `skip`) holds as a quoted string value.
+
+    One pass over the files, only when there are words to clear (a handful per repository at most).
+    """
+    if not words:
+        return set()
+    pattern = re.compile(rb"""(['"])(%s)\1""" % b"|".join(re.escape(w.encode()) for w in sorted(words)))
+    found: set[str] = set()
+    for path in ctx.files:
+        if path in skip:
+            continue
+        try:
+            data = ctx.read(path)
+        except OSError:
+            continue
+        found.update(m.group(2).decode() for m in pattern.finditer(data))
+        if found >= words:
+            break
+    return found
 
 
 def monitoring_files(ctx: AuditContext) -> list[str]:
@@ -53,36 +91,57 @@ def monitoring_files(ctx: AuditContext) -> list[str]:
     return [f for f in ctx.files if f.endswith(".sql") and any(matches(f, g) for g in globs)]
 
 
-def check_file(sql: SqlFile, ssot: Ssot) -> Iterator[Finding]:
+def check_file(sql: SqlFile, ssot: Ssot, known: KnownTables) -> Iterator[Finding]:
+    """The file's findings; stale-comment-name is not yet cleared against values elsewhere in the repo."""
     for p in sql.problems:
-        yield finding("unparsable-sql", p.location, p.message)
-    yield from unknown_tables(sql, ssot)
-    yield from stale_comment_names(sql, ssot)
+        yield finding(
+            "unparsable-sql", p.location, p.message, confidence="certain", evidence=("sqlglot, BigQuery dialect",)
+        )
+    yield from unknown_tables(sql, ssot, known)
+    yield from stale_comment_names(sql, ssot, known)
 
 
-def unknown_tables(sql: SqlFile, ssot: Ssot) -> Iterator[Finding]:
-    by_dataset = _lists_by_dataset(ssot)
+def unknown_tables(sql: SqlFile, ssot: Ssot, known: KnownTables) -> Iterator[Finding]:
+    ssot_paths = {s.dataset: s.path for s in reversed(ssot.lists)}
     for ref in sql.tables:
-        lists = by_dataset.get(ref.dataset or "")
-        if not lists or ref.defined or _is_meta(ref.table):
+        dataset = ref.dataset or ""
+        if not _checked(ref, dataset, ssot_paths, known) or known.knows(ref.table, dataset) is not None:
             continue
-        known = [t for s in lists for t in s.tables]
-        if ref.table in known:
-            continue
-        hints = suggest(ref.table, known, HINT_CUTOFF)
+        hints = suggest(ref.table, known.names(dataset), HINT_CUTOFF)
         fixable = len(hints) == 1 and ref.name_at is not None
-        message = f"'{ref.dataset}.{ref.table}' is not a target table of {ref.dataset} in the SSOT"
+        message = f"'{dataset}.{ref.table}' is not a known table: {known.absence(ref.table, dataset)}"
         if hints:
             message += "; did you mean " + " or ".join(f"'{h}'" for h in hints) + "?"
+        evidence = [known.absence(ref.table, dataset)]
+        if fixable:
+            evidence.append(f"{hints[0]}: {known.knows(hints[0], dataset)}")
         yield finding(
             "unknown-table",
             ref.name_at or ref.location,
             message,
-            ssot=lists[0].path,
+            ssot=ssot_paths.get(dataset),
             actual=ref.table,
             expected=hints[0] if fixable else None,
             fixable=fixable,
+            confidence=_table_confidence(known, dataset, hints[0] if fixable else None),
+            evidence=tuple(evidence),
         )
+
+
+def _checked(ref: TableRef, dataset: str, ssot_paths: dict[str, str], known: KnownTables) -> bool:
+    """References to SSOT datasets and to datasets an authoritative inventory lists; never DDL targets."""
+    if ref.defined or ref.placeholder or _is_meta(ref.table) or not dataset:
+        return False
+    return dataset in ssot_paths or (known.authoritative(dataset) and bool(known.names(dataset)))
+
+
+def _table_confidence(known: KnownTables, dataset: str, rename: str | None) -> Confidence:
+    """How sure the finding (and its rename, when there is one) is."""
+    if known.authoritative(dataset):
+        return "certain" if rename is None or known.confirmed(rename, dataset) else "likely"
+    if known.complete(dataset) or rename is not None:
+        return "likely"
+    return "possible"
 
 
 @dataclass(frozen=True)
@@ -96,11 +155,12 @@ class Paragraph:
         return frozenset(w for c in self.parts for w in WORD.findall(c.text))
 
 
-def stale_comment_names(sql: SqlFile, ssot: Ssot) -> Iterator[Finding]:
+def stale_comment_names(sql: SqlFile, ssot: Ssot, tables: KnownTables) -> Iterator[Finding]:
     known = ssot.all_names() | ssot.datasets
     candidates = ssot.all_names()
-    sources = {v: s.path for s in ssot.lists for p in s.processors for v in (p.name, p.target_table)}
+    sources = {v: s for s in ssot.lists for p in s.processors for v in (p.name, p.target_table)}
     in_code = sql.identifiers - {t.table for t in sql.tables if t.dataset in ssot.datasets}
+    in_code |= sql.strings
     for para in paragraphs(sql.comments):
         mentioned = para.words & known
         if not mentioned:
@@ -111,15 +171,21 @@ def stale_comment_names(sql: SqlFile, ssot: Ssot) -> Iterator[Finding]:
                 if "_" not in word or len(word) < MIN_WORD or word in known or word in in_code:
                     continue
                 target = near_miss(word, candidates)
-                if target is None or target in para.words:
+                if target is None or target in para.words or tables.knows(word) is not None:
                     continue
+                home = sources[target]
+                confirmed = tables.confirmed(target, home.dataset)
+                certain = tables.authoritative(home.dataset) and confirmed is not None
+                absent = tables.absence(word, home.dataset) if certain else "not a table, processor or value in use"
                 yield finding(
                     "stale-comment-name",
                     offset_location(comment.text_at, comment.text, m.start()),
                     f"comment names '{word}', which is not in the SSOT; did you mean '{target}'?",
-                    ssot=sources.get(target),
+                    ssot=home.path,
                     actual=word,
                     expected=target,
+                    confidence="certain" if certain else "likely",
+                    evidence=(f"{word}: {absent}", f"{target}: {confirmed or tables.knows(target)}"),
                 )
 
 
@@ -152,13 +218,6 @@ def offset_location(start: Location, text: str, offset: int) -> Location:
 
 def _continues(prev: Comment, nxt: Comment) -> bool:
     return nxt.location.line == prev.location.line + 1 and nxt.location.column == prev.location.column
-
-
-def _lists_by_dataset(ssot: Ssot) -> dict[str, list[SsotList]]:
-    out: dict[str, list[SsotList]] = {}
-    for s in ssot.lists:
-        out.setdefault(s.dataset, []).append(s)
-    return out
 
 
 def _is_meta(table: str) -> bool:

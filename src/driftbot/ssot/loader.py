@@ -41,6 +41,7 @@ def check(ssot_dir: Path, repo: Path) -> tuple[Ssot | None, list[Problem]]:
             dataset=m.dataset,
             processors=tuple(m.critical_processors),
             expected_count=m.orchestration.expected_count if m.orchestration else None,
+            complete=m.complete,
         )
         for m, doc in sorted(loaded, key=lambda pair: pair[0].phase)
     )

@@ -50,6 +50,7 @@ class PhaseFile(Strict):
     dataset: str = Field(min_length=1)
     critical_processors: list[Processor] = Field(min_length=1)
     orchestration: Orchestration | None = None
+    complete: bool = False  # true: the processors' tables are every table of `dataset` (see known_tables)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class SsotList:
     dataset: str
     processors: tuple[Processor, ...]
     expected_count: int | None
+    complete: bool = False  # the SSOT lists every table of `dataset`
 
     @property
     def label(self) -> str:

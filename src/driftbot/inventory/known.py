@@ -1,0 +1,162 @@
+"""One answer to "does this table exist?", over the SSOT and every inventory (`AuditContext.known_tables`).
+
+Sources, and how much their word weighs:
+  - the SSOT's target tables: a table the SSOT says a processor writes is always a known name (if it is
+    missing for real, `table-missing` says so at the SSOT line, not every reference to it);
+  - authoritative inventories, `bigquery://` (live) and `snapshot:` with BigQuery listings: for a dataset
+    one of them covers, only they answer. A table in it exists; a table not in it does not, whatever DDL
+    or the SSOT's completeness say;
+  - declared inventories: `ddl:GLOB` URLs, and by default the repository's own `CREATE TABLE / VIEW /
+    TABLE ... AS / OR REPLACE ...` statements in its `.sql` files (`sql.repo_ddl: false` in .driftbot.yml
+    turns that off). They answer for datasets no authority covers;
+  - an SSOT phase file with `complete: true` declares that it lists every table of its dataset: there,
+    declared inventories do not count (an authority still does).
+
+API (stable; rules and collection checks call only these):
+  knows(table, dataset=None) -> str | None   evidence that the table exists ("in bigquery://p",
+                                             "CREATE VIEW at sql/v.sql:3", "target table of phase 2
+                                             in the SSOT"), None when nothing knows it. Without a
+                                             dataset: in any dataset (SSOT processor names count too).
+  absence(table, dataset=None) -> str         evidence that it does not exist, for an unknown table
+                                             ("not in bigquery://p", "no CREATE TABLE in the
+                                             repository and not in the SSOT").
+  confirmed(table, dataset) -> str | None    evidence from an authoritative inventory only ("in
+                                             bigquery://p"): the table certainly exists.
+  authoritative(dataset) -> bool             whether an authoritative inventory covers the dataset
+                                             (then an unknown table is certainly absent).
+  complete(dataset) -> bool                  whether the SSOT declares the dataset complete.
+  names(dataset=None) -> frozenset[str]      every table name `knows` accepts (rename candidates).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from driftbot.errors import DriftbotError
+from driftbot.inventory import ddl, files
+from driftbot.inventory.base import Inventory, TableInfo
+from driftbot.ssot.models import Ssot
+
+AUTHORITATIVE_SCHEMES = ("bigquery:", "snapshot:")
+REPO_DDL = "CREATE statements in the repository"  # source name of the default declared inventory
+_CREATE = re.compile(rb"(?i)\bcreate\b")
+
+
+@dataclass(frozen=True)
+class KnownTables:
+    ssot: Ssot
+    authorities: tuple[Inventory, ...] = ()
+    declared: tuple[Inventory, ...] = ()
+    _by_dataset: dict[str, dict[str, str]] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @classmethod
+    def build(cls, ssot: Ssot, inventories: Iterable[Inventory], repo_ddl: Inventory | None = None) -> KnownTables:
+        """`inventories`: what `--inventory`/`inventory:` listed; `repo_ddl`: the repository's own DDL."""
+        listed = tuple(inventories)
+        authorities = tuple(i for i in listed if i.source.startswith(AUTHORITATIVE_SCHEMES) and i.scope != ())
+        declared = tuple(i for i in listed if not i.source.startswith(AUTHORITATIVE_SCHEMES))
+        return cls(ssot, authorities, (*declared, *([repo_ddl] if repo_ddl else [])))
+
+    def authoritative(self, dataset: str) -> bool:
+        return any(inv.covers(dataset) for inv in self.authorities)
+
+    def complete(self, dataset: str) -> bool:
+        return any(s.complete for s in self.ssot.lists if s.dataset == dataset)
+
+    def knows(self, table: str, dataset: str | None = None) -> str | None:
+        if dataset is None:
+            return self._knows_anywhere(table)
+        return self._table_index(dataset).get(table)
+
+    def confirmed(self, table: str, dataset: str) -> str | None:
+        return next((f"in {i.source}" for i in self.authorities if i.covers(dataset) and i.has(dataset, table)), None)
+
+    def absence(self, table: str, dataset: str | None = None) -> str:
+        if dataset is not None and self.authoritative(dataset):
+            sources = ", ".join(i.source for i in self.authorities if i.covers(dataset))
+            return f"not in {sources}"
+        if dataset is not None and self.complete(dataset):
+            return f"not in the SSOT, which declares {dataset} complete"
+        where = "no CREATE TABLE/VIEW in the repository"
+        if any(i.source != REPO_DDL for i in self.declared):
+            where = "not declared in " + ", ".join(i.source for i in self.declared)
+        return f"{where} and not in the SSOT"
+
+    def names(self, dataset: str | None = None) -> frozenset[str]:
+        if dataset is not None:
+            return frozenset(self._table_index(dataset))
+        found = set(self.ssot.all_names())
+        for d in self._datasets():
+            found.update(self._table_index(d))
+        return frozenset(found)
+
+    def _knows_anywhere(self, table: str) -> str | None:
+        for s in self.ssot.lists:
+            for p in s.processors:
+                if table in (p.name, p.target_table):
+                    return f"{'target table' if table == p.target_table else 'processor'} of {s.label} in the SSOT"
+        for d in self._datasets():
+            said = self._table_index(d).get(table)
+            if said is not None:
+                return said
+        return None
+
+    def _datasets(self) -> list[str]:
+        seen = {s.dataset for s in self.ssot.lists}
+        for inv in (*self.authorities, *self.declared):
+            seen.update(t.dataset for t in inv.tables)
+        return sorted(seen)
+
+    def _table_index(self, dataset: str) -> dict[str, str]:
+        """table -> evidence, for one dataset (built once per dataset)."""
+        cached = self._by_dataset.get(dataset)
+        if cached is not None:
+            return cached
+        index: dict[str, str] = {}
+        if self.authoritative(dataset):
+            for inv in self.authorities:
+                if inv.covers(dataset):
+                    for t in inv.tables_in(dataset):
+                        index.setdefault(t.table, f"in {inv.source}")
+        elif not self.complete(dataset):
+            for inv in self.declared:
+                for t in inv.tables_in(dataset):
+                    index.setdefault(t.table, _declared_evidence(inv, t))
+        for s in self.ssot.lists:
+            if s.dataset == dataset:
+                for table in s.tables:
+                    index.setdefault(table, f"target table of {s.label} in the SSOT")
+        self._by_dataset[dataset] = index
+        return index
+
+
+def _declared_evidence(inv: Inventory, t: TableInfo) -> str:
+    noun = "VIEW" if t.type in ("VIEW", "MATERIALIZED_VIEW") else "TABLE"
+    if t.declared_at is None:
+        return f"in {inv.source}"
+    return f"CREATE {noun} at {t.declared_at.path}:{t.declared_at.line}"
+
+
+def repo_ddl(repo: Path, sql_files: Sequence[str]) -> Inventory:
+    """The tables and views the repository's `.sql` files create (the default declared inventory).
+
+    Only files holding the word CREATE are tokenized; a file that cannot be read or tokenized is
+    skipped (the SQL rules report unparsable monitoring queries themselves).
+    """
+    tables: dict[tuple[str, str], TableInfo] = {}
+    for rel in sql_files:
+        try:
+            data = (repo / rel).read_bytes()
+            if not _CREATE.search(data):
+                continue
+            text = files.read_text(repo / rel, rel, repo=repo, max_bytes=ddl.MAX_BYTES)
+            found = ddl.declared_in(text, rel)
+        except (OSError, DriftbotError, ddl.DdlError):
+            continue
+        for info in found:
+            tables.setdefault((info.dataset, info.table), info)
+    ordered = tuple(sorted(tables.values(), key=lambda t: (t.dataset, t.table)))
+    return Inventory(REPO_DDL, ordered, tuple(sorted({t.dataset for t in ordered})))
