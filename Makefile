@@ -38,6 +38,7 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/bench_audit.py
+	$(BIN)/python bench/precision.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
