@@ -81,16 +81,14 @@ def test_unknown_table_with_unambiguous_and_ambiguous_hints() -> None:
     )
     assert f.ssot == "ssot/processors/phase2_raw_processors.yaml"
     # No authoritative inventory: a unique close name is likely, no name at all only possible.
+    absent = "no CREATE TABLE/VIEW in the repository and not in the SSOT"
     assert [(g.confidence, g.evidence) for g in check_file(extract("q.sql", text), SSOT, KNOWN)] == [
+        ("likely", (absent, "'nbac_gamebook' is a prefix of 'nbac_gamebook_player_stats'")),
         (
-            "likely",
-            (
-                "no CREATE TABLE/VIEW in the repository and not in the SSOT",
-                "nbac_gamebook_player_stats: target table of phase 2 in the SSOT",
-            ),
+            "possible",
+            (absent, "3 close names: player_composite_factors, player_daily_cache, player_shot_zone_analysis"),
         ),
-        ("possible", ("no CREATE TABLE/VIEW in the repository and not in the SSOT",)),
-        ("possible", ("no CREATE TABLE/VIEW in the repository and not in the SSOT",)),
+        ("possible", (absent,)),
     ]
 
 

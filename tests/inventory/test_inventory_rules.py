@@ -65,6 +65,8 @@ def test_a_bound_config_table_is_checked_once_per_name(small_repo: Path) -> None
             actual="br_roster",
             expected="nba_raw.br_rosters",
             extra=(("inventory", source),),
+            confidence="likely",  # a ddl: inventory declares, it does not speak with authority
+            evidence=(f"not in {source}", "nba_raw.br_rosters is there"),
         ),
         Finding(
             rule="table-missing",
@@ -74,6 +76,8 @@ def test_a_bound_config_table_is_checked_once_per_name(small_repo: Path) -> None
             ssot=PHASE2,
             expected="nba_raw.nbac_schedule",
             extra=(("inventory", source),),
+            confidence="likely",
+            evidence=(f"not in {source}",),
         ),
     ]
     assert of_rule(report.findings, "unmanaged-table") == [
@@ -85,6 +89,8 @@ def test_a_bound_config_table_is_checked_once_per_name(small_repo: Path) -> None
             ssot=PHASE2,
             actual="nba_raw.br_rosters",
             extra=(("inventory", source),),
+            confidence="likely",
+            evidence=(f"in {source}", "no SSOT processor of nba_raw writes it"),
         )
     ]
 

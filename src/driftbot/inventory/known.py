@@ -17,11 +17,16 @@ API (stable; rules and collection checks call only these):
                                              "CREATE VIEW at sql/v.sql:3", "target table of phase 2
                                              in the SSOT"), None when nothing knows it. Without a
                                              dataset: in any dataset (SSOT processor names count too).
+  declared(table, dataset) -> str | None     evidence from a declared inventory (the repo's DDL, `ddl:`)
+                                             even where it does not count (a complete dataset): a name
+                                             the repository creates is never renamed on a guess.
   absence(table, dataset=None) -> str         evidence that it does not exist, for an unknown table
                                              ("not in bigquery://p", "no CREATE TABLE in the
                                              repository and not in the SSOT").
   confirmed(table, dataset) -> str | None    evidence from an authoritative inventory only ("in
                                              bigquery://p"): the table certainly exists.
+  listed(dataset) -> frozenset[str] | None   the tables authoritative inventories list for the dataset
+                                             (None: no authority covers it); `decide_rename(listed=)`.
   authoritative(dataset) -> bool             whether an authoritative inventory covers the dataset
                                              (then an unknown table is certainly absent).
   complete(dataset) -> bool                  whether the SSOT declares the dataset complete.
@@ -49,7 +54,7 @@ _CREATE = re.compile(rb"(?i)\bcreate\b")
 class KnownTables:
     ssot: Ssot
     authorities: tuple[Inventory, ...] = ()
-    declared: tuple[Inventory, ...] = ()
+    declared_in: tuple[Inventory, ...] = ()  # ddl: inventories and the repository's own DDL
     _by_dataset: dict[str, dict[str, str]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
@@ -74,6 +79,19 @@ class KnownTables:
     def confirmed(self, table: str, dataset: str) -> str | None:
         return next((f"in {i.source}" for i in self.authorities if i.covers(dataset) and i.has(dataset, table)), None)
 
+    def declared(self, table: str, dataset: str) -> str | None:
+        for inv in self.declared_in:
+            for t in inv.tables_in(dataset):
+                if t.table == table:
+                    return _declared_evidence(inv, t)
+        return None
+
+    def listed(self, dataset: str) -> frozenset[str] | None:
+        covering = [i for i in self.authorities if i.covers(dataset)]
+        if not covering:
+            return None
+        return frozenset(t.table for i in covering for t in i.tables_in(dataset))
+
     def absence(self, table: str, dataset: str | None = None) -> str:
         if dataset is not None and self.authoritative(dataset):
             sources = ", ".join(i.source for i in self.authorities if i.covers(dataset))
@@ -81,8 +99,8 @@ class KnownTables:
         if dataset is not None and self.complete(dataset):
             return f"not in the SSOT, which declares {dataset} complete"
         where = "no CREATE TABLE/VIEW in the repository"
-        if any(i.source != REPO_DDL for i in self.declared):
-            where = "not declared in " + ", ".join(i.source for i in self.declared)
+        if any(i.source != REPO_DDL for i in self.declared_in):
+            where = "not declared in " + ", ".join(i.source for i in self.declared_in)
         return f"{where} and not in the SSOT"
 
     def names(self, dataset: str | None = None) -> frozenset[str]:
@@ -106,7 +124,7 @@ class KnownTables:
 
     def _datasets(self) -> list[str]:
         seen = {s.dataset for s in self.ssot.lists}
-        for inv in (*self.authorities, *self.declared):
+        for inv in (*self.authorities, *self.declared_in):
             seen.update(t.dataset for t in inv.tables)
         return sorted(seen)
 
@@ -122,7 +140,7 @@ class KnownTables:
                     for t in inv.tables_in(dataset):
                         index.setdefault(t.table, f"in {inv.source}")
         elif not self.complete(dataset):
-            for inv in self.declared:
+            for inv in self.declared_in:
                 for t in inv.tables_in(dataset):
                     index.setdefault(t.table, _declared_evidence(inv, t))
         for s in self.ssot.lists:

@@ -4,6 +4,11 @@ Each inventory is its own side of the diff: a table declared in DDL but not depl
 `bigquery://` inventory even though `ddl:` lists it. A source only speaks for the datasets it covers
 (`bigquery://P?datasets=a` says nothing about dataset b). Findings about SSOT tables sit at the SSOT line
 that states the truth; findings about a config's table name sit on that name.
+
+Confidence: what an authoritative source (`bigquery://`, `snapshot:`) lists or lacks is `certain`; a
+declared one (`ddl:`) only says what the repository's DDL holds, so its findings are `likely`. A rename
+hint of table-missing comes from the SSOT's `renamed_from` (the old name is still deployed) or, else,
+from the one unclaimed table with a close name.
 """
 
 from __future__ import annotations
@@ -14,10 +19,11 @@ from dataclasses import dataclass
 from driftbot import yamlpos
 from driftbot.config import CONFIG_NAME
 from driftbot.context import AuditContext
-from driftbot.ftypes import Binding, Finding, Location
+from driftbot.ftypes import Binding, Confidence, Finding, Location
 from driftbot.inventory.base import VIEW_TYPES, Inventory
+from driftbot.inventory.known import AUTHORITATIVE_SCHEMES
 from driftbot.rules.catalog import finding
-from driftbot.rules.hints import suggest
+from driftbot.rules.hints import close_matches
 from driftbot.yamlpos import YamlProblems
 
 UNREACHABLE_PATH = "<inventory>"  # location of an unreachable source not named in .driftbot.yml
@@ -32,6 +38,7 @@ class Target:
     processor: str
     ssot_path: str
     location: Location
+    renamed_from: tuple[str, ...] = ()
 
 
 def check(ctx: AuditContext) -> Iterator[Finding]:
@@ -52,7 +59,7 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
 
 def _missing_target(inv: Inventory, t: Target, managed: set[tuple[str, str]]) -> Finding:
     ref = f"{t.dataset}.{t.table}"
-    why, hint = _absence(inv, t.dataset, t.table, managed)
+    why, hint, evidence = _absence(inv, t.dataset, t.table, managed, t.renamed_from)
     return finding(
         "table-missing",
         t.location,
@@ -61,7 +68,13 @@ def _missing_target(inv: Inventory, t: Target, managed: set[tuple[str, str]]) ->
         expected=ref,
         actual=hint,
         extra=(("inventory", inv.source),),
+        confidence=_confidence(inv),
+        evidence=evidence,
     )
+
+
+def _confidence(inv: Inventory) -> Confidence:
+    return "certain" if inv.source.startswith(AUTHORITATIVE_SCHEMES) else "likely"
 
 
 def _missing_bound(ctx: AuditContext, inv: Inventory, b: Binding, managed: set[tuple[str, str]]) -> Iterator[Finding]:
@@ -74,7 +87,7 @@ def _missing_bound(ctx: AuditContext, inv: Inventory, b: Binding, managed: set[t
         dataset, table = (parts[-2], parts[-1]) if len(parts) > 1 else (ssot_list.dataset, parts[0])
         if (dataset, table) in managed or not inv.covers(dataset) or inv.has(dataset, table):
             continue
-        why, hint = _absence(inv, dataset, table, managed)
+        why, hint, evidence = _absence(inv, dataset, table, managed)
         yield finding(
             "table-missing",
             element.location,
@@ -84,18 +97,31 @@ def _missing_bound(ctx: AuditContext, inv: Inventory, b: Binding, managed: set[t
             actual=element.value,
             expected=hint,
             extra=(("inventory", inv.source),),
+            confidence=_confidence(inv),
+            evidence=evidence,
         )
 
 
-def _absence(inv: Inventory, dataset: str, table: str, managed: set[tuple[str, str]]) -> tuple[str, str | None]:
-    """Why the table is missing (message suffix) and the likely new name, from tables no SSOT entry claims."""
+def _absence(
+    inv: Inventory, dataset: str, table: str, managed: set[tuple[str, str]], renamed_from: tuple[str, ...] = ()
+) -> tuple[str, str | None, tuple[str, ...]]:
+    """Why the table is missing (message suffix), the name it is deployed under, and the evidence.
+
+    The deployed name is a former name the SSOT declares (`renamed_from`), else the one table no SSOT
+    entry claims whose name is close; several close ones are no hint.
+    """
+    absent = f"not in {inv.source}"
     if dataset not in inv.datasets:
-        return f": dataset {dataset} does not exist there", None
+        return f": dataset {dataset} does not exist there", None, (absent, f"no dataset {dataset} there")
     unclaimed = sorted({t.table for t in inv.tables_in(dataset) if (dataset, t.table) not in managed})
-    close = suggest(table, unclaimed, 0.6, n=1)
-    if not close:
-        return "", None
-    return f"; renamed to {dataset}.{close[0]}?", f"{dataset}.{close[0]}"
+    old = next((o for o in renamed_from if o in unclaimed), None)
+    if old is not None:
+        why = f"{dataset}.{old} is there, declared renamed_from in the SSOT"
+        return f"; renamed to {dataset}.{old}?", f"{dataset}.{old}", (absent, why)
+    close = close_matches(table, unclaimed)
+    if len(close) != 1:
+        return "", None, (absent,)
+    return f"; renamed to {dataset}.{close[0]}?", f"{dataset}.{close[0]}", (absent, f"{dataset}.{close[0]} is there")
 
 
 def _unmanaged(ctx: AuditContext, inv: Inventory, managed: set[tuple[str, str]]) -> Iterator[Finding]:
@@ -116,6 +142,8 @@ def _unmanaged(ctx: AuditContext, inv: Inventory, managed: set[tuple[str, str]])
                 ssot=first.path,
                 actual=t.ref,
                 extra=(("inventory", inv.source),),
+                confidence=_confidence(inv),
+                evidence=(f"in {inv.source}", f"no SSOT processor of {dataset} writes it"),
             )
 
 
@@ -126,6 +154,8 @@ def _unreachable(ctx: AuditContext) -> Iterator[Finding]:
             _config_location(ctx, problem.source),
             f"inventory {problem.source} could not be read, so the audit is incomplete: {problem.message}",
             extra=(("inventory", problem.source),),
+            confidence="certain",
+            evidence=(problem.message,),
         )
 
 
@@ -138,7 +168,8 @@ def _targets(ctx: AuditContext) -> list[Target]:
             if doc and key not in doc.positions:
                 key = ("critical_processors", i, "name")  # the table is named after the processor
             line, col = doc.where(key) if doc else (1, 1)
-            out.append(Target(s.dataset, p.target_table, p.name, s.path, Location(s.path, line, col)))
+            where = Location(s.path, line, col)
+            out.append(Target(s.dataset, p.target_table, p.name, s.path, where, tuple(p.renamed_from)))
     return out
 
 

@@ -23,7 +23,7 @@ candidate does), `likely` when the SSOT declares the dataset complete or one clo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from driftbot.context import AuditContext
@@ -32,7 +32,7 @@ from driftbot.ftypes import Confidence, Finding, Location
 from driftbot.inventory.known import KnownTables
 from driftbot.paths import matches
 from driftbot.rules.catalog import finding
-from driftbot.rules.hints import suggest
+from driftbot.rules.hints import Rename, decide_rename
 from driftbot.ssot.models import Ssot
 
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -103,28 +103,37 @@ def check_file(sql: SqlFile, ssot: Ssot, known: KnownTables) -> Iterator[Finding
 
 def unknown_tables(sql: SqlFile, ssot: Ssot, known: KnownTables) -> Iterator[Finding]:
     ssot_paths = {s.dataset: s.path for s in reversed(ssot.lists)}
+    declared = ssot.renamed("target_table")
     for ref in sql.tables:
         dataset = ref.dataset or ""
         if not _checked(ref, dataset, ssot_paths, known) or known.knows(ref.table, dataset) is not None:
             continue
-        hints = suggest(ref.table, known.names(dataset), HINT_CUTOFF)
-        fixable = len(hints) == 1 and ref.name_at is not None
-        message = f"'{dataset}.{ref.table}' is not a known table: {known.absence(ref.table, dataset)}"
+        absent = known.absence(ref.table, dataset)
+        listed = known.listed(dataset)
+        created = None if listed is not None else known.declared(ref.table, dataset)  # complete dataset
+        rename = decide_rename(
+            ref.table,
+            known.names(dataset),
+            declared=declared,
+            listed=listed,
+            exists={ref.table} if created else (),
+            cutoff=HINT_CUTOFF,
+        )
+        hints = rename.candidates[:3] if rename else ()
+        fixable = rename is not None and not rename.others and ref.name_at is not None
+        message = f"'{dataset}.{ref.table}' is not a known table: {absent}"
         if hints:
             message += "; did you mean " + " or ".join(f"'{h}'" for h in hints) + "?"
-        evidence = [known.absence(ref.table, dataset)]
-        if fixable:
-            evidence.append(f"{hints[0]}: {known.knows(hints[0], dataset)}")
         yield finding(
             "unknown-table",
             ref.name_at or ref.location,
             message,
             ssot=ssot_paths.get(dataset),
             actual=ref.table,
-            expected=hints[0] if fixable else None,
+            expected=rename.target if fixable and rename else None,
             fixable=fixable,
-            confidence=_table_confidence(known, dataset, hints[0] if fixable else None),
-            evidence=tuple(evidence),
+            confidence=_table_confidence(known, dataset, rename if fixable else None),
+            evidence=(absent, *([created] if created else []), *(rename.evidence if rename else ())),
         )
 
 
@@ -132,13 +141,15 @@ def _checked(ref: TableRef, dataset: str, ssot_paths: dict[str, str], known: Kno
     """References to SSOT datasets and to datasets an authoritative inventory lists; never DDL targets."""
     if ref.defined or ref.placeholder or _is_meta(ref.table) or not dataset:
         return False
-    return dataset in ssot_paths or (known.authoritative(dataset) and bool(known.names(dataset)))
+    return dataset in ssot_paths or bool(known.listed(dataset))
 
 
-def _table_confidence(known: KnownTables, dataset: str, rename: str | None) -> Confidence:
-    """How sure the finding (and its rename, when there is one) is."""
+def _table_confidence(known: KnownTables, dataset: str, rename: Rename | None) -> Confidence:
+    """How sure the finding is, and its rename when it has one: a rename is never surer than its decision."""
+    if rename is not None and (known.authoritative(dataset) or rename.confidence == "certain"):
+        return rename.confidence
     if known.authoritative(dataset):
-        return "certain" if rename is None or known.confirmed(rename, dataset) else "likely"
+        return "certain"
     if known.complete(dataset) or rename is not None:
         return "likely"
     return "possible"
@@ -158,7 +169,9 @@ class Paragraph:
 def stale_comment_names(sql: SqlFile, ssot: Ssot, tables: KnownTables) -> Iterator[Finding]:
     known = ssot.all_names() | ssot.datasets
     candidates = ssot.all_names()
+    declared = {**ssot.renamed("name"), **ssot.renamed("target_table")}
     sources = {v: s for s in ssot.lists for p in s.processors for v in (p.name, p.target_table)}
+    homes = {v: s.dataset for v, s in sources.items()}
     in_code = sql.identifiers - {t.table for t in sql.tables if t.dataset in ssot.datasets}
     in_code |= sql.strings
     for para in paragraphs(sql.comments):
@@ -170,29 +183,40 @@ def stale_comment_names(sql: SqlFile, ssot: Ssot, tables: KnownTables) -> Iterat
                 word = m.group()
                 if "_" not in word or len(word) < MIN_WORD or word in known or word in in_code:
                     continue
-                target = near_miss(word, candidates)
-                if target is None or target in para.words or tables.knows(word) is not None:
+                rename = near_miss(word, candidates, declared, tables, homes)
+                if rename is None or rename.target in para.words:
                     continue
-                home = sources[target]
-                confirmed = tables.confirmed(target, home.dataset)
-                certain = tables.authoritative(home.dataset) and confirmed is not None
-                absent = tables.absence(word, home.dataset) if certain else "not a table, processor or value in use"
+                home = sources[rename.target]
                 yield finding(
                     "stale-comment-name",
                     offset_location(comment.text_at, comment.text, m.start()),
-                    f"comment names '{word}', which is not in the SSOT; did you mean '{target}'?",
+                    f"comment names '{word}', which is not in the SSOT; did you mean '{rename.target}'?",
                     ssot=home.path,
                     actual=word,
-                    expected=target,
-                    confidence="certain" if certain else "likely",
-                    evidence=(f"{word}: {absent}", f"{target}: {confirmed or tables.knows(target)}"),
+                    expected=rename.target,
+                    confidence=rename.confidence,
+                    evidence=rename.evidence,
                 )
 
 
-def near_miss(word: str, candidates: Iterable[str]) -> str | None:
-    """The one name `word` stands for, or None when there is none or more than one."""
-    hits = suggest(word, candidates, NEAR_MISS)
-    return hits[0] if len(hits) == 1 else None
+def near_miss(
+    word: str, candidates: Iterable[str], declared: Mapping[str, str], tables: KnownTables, home: Mapping[str, str]
+) -> Rename | None:
+    """The one SSOT name `word` stands for (None: none, several, or `word` is a known table).
+
+    `certain` when the SSOT declares the rename, or an authoritative inventory lists the target's
+    table but not `word`; `likely` otherwise.
+    """
+    if tables.knows(word) is not None and word not in declared:
+        return None
+    rename = decide_rename(word, candidates, declared=declared, cutoff=NEAR_MISS)
+    if rename is None or rename.others:
+        return None
+    dataset = home.get(rename.target)
+    listed = tables.listed(dataset) if dataset else None
+    if rename.confidence == "likely" and listed is not None:
+        rename = decide_rename(word, candidates, declared=declared, listed=listed, cutoff=NEAR_MISS)
+    return rename
 
 
 def paragraphs(comments: Sequence[Comment]) -> Iterator[Paragraph]:
