@@ -243,10 +243,9 @@ def test_live_inventory_knows_every_deployed_table(emulator: Emulator, small_rep
             3,
             23,
             "espn_boxscores",
-            f"'nba_raw.espn_boxscores' is not a known table: {absent}; "
-            "did you mean 'bdl_player_boxscores' or 'nbac_player_boxscores'?",
-            confidence="certain",  # certainly absent; two candidates: no rename
-            evidence=(absent, "2 close names: bdl_player_boxscores, nbac_player_boxscores"),
+            f"'nba_raw.espn_boxscores' is not a known table: {absent}",
+            confidence="certain",  # certainly absent; no table is close enough to be its new name
+            evidence=(absent,),
         )
     ]
 
