@@ -19,7 +19,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("context",),
     ("rules", "suppress", "probe"),
     ("audit", "report", "baseline", "scope"),
-    ("fix", "consistency", "onboard", "onboard_files"),
+    ("fix", "consistency"),
     ("github", "pytest_plugin"),
     ("commands", "cli", "__main__"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -10,8 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from driftbot import onboard
 from driftbot.cli import main
+from driftbot.commands.init.discover import discover
+from driftbot.commands.init.known import KnownTables
+from driftbot.commands.init.layout import plan, slug
+from driftbot.commands.init.rank import rank
 from driftbot.ftypes import Collection, Element, Location
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +27,7 @@ PHASE2 = (
     "odds_api_game_lines",
     "nbac_schedule",
     "nbac_gamebook_player_stats",
-    "br_roster",  # every copy in the example holds the stale name, so the majority does too
+    "br_rosters_current",  # every copy holds the stale br_roster; schemas/bigquery/nba_raw.sql creates this
 )
 PHASE2_FILE = """\
 # Proposed by `driftbot init` from 10 copies:
@@ -44,17 +48,17 @@ phase_name: "expected_processors"
 dataset: "nba_raw"
 
 critical_processors:
-  - name: bdl_player_boxscores
+  - name: "bdl_player_boxscores"
     description: "Ball Don't Lie box scores"
-  - name: bigdataball_play_by_play
+  - name: "bigdataball_play_by_play"
     description: "BigDataBall play-by-play"
-  - name: odds_api_game_lines
+  - name: "odds_api_game_lines"
     description: "Odds API game lines"
-  - name: nbac_schedule
+  - name: "nbac_schedule"
     description: "NBA.com schedule"
-  - name: nbac_gamebook_player_stats
+  - name: "nbac_gamebook_player_stats"
     description: "NBA.com gamebook stats"
-  - name: br_roster
+  - name: "br_rosters_current"  # the copies say br_roster, which no inventory knows
     description: "Basketball-ref rosters"
 orchestration:
   expected_count: 6
@@ -100,17 +104,37 @@ def test_dry_run_prints_what_it_found_and_writes_nothing(
     assert (code, err) == (0, "")
     assert sorted(p for p in bare_example.rglob("*")) == before
     lines = out.splitlines()
-    assert lines[0] == "Found 3 lists copied across files (39 Python files read):"
-    assert lines[2] == (
-        "phase2: 6 names in 10 copies (PhaseTransitionConfig.phase2_expected_processors, EXPECTED_PROCESSORS)"
+    assert lines[:5] == [
+        "Read 39 Python files",
+        "Inventory: 19 tables created in 3 SQL files",
+        "",
+        "Proposing 3 lists, most evidence first:",
+        "",
+    ]
+    assert [line for line in lines if line.startswith("#")] == [
+        "#1 phase3: 5 names in 9 copies (PhaseTransitionConfig.phase3_expected_processors)",
+        "#2 phase2: 6 names in 10 copies (PhaseTransitionConfig.phase2_expected_processors, EXPECTED_PROCESSORS)",
+        "#3 phase4: 5 names in 9 copies (PhaseTransitionConfig.phase4_expected_processors)",
+    ]
+    at = lines.index(
+        "#2 phase2: 6 names in 10 copies (PhaseTransitionConfig.phase2_expected_processors, EXPECTED_PROCESSORS)"
     )
-    assert lines[3] == "  " + ", ".join(PHASE2)
-    assert lines[4] == (
+    assert lines[at + 1 : at + 7] == [
+        "  " + ", ".join(PHASE2),
+        "  evidence: copied in 10 files",
+        "  evidence: the symbol names the pipeline: processors, phase 2, expected",
+        "  evidence: 5 of 6 names are tables of nba_raw an inventory knows",
+        "  evidence: br_roster -> br_rosters_current: no inventory knows br_roster; "
+        "schemas/bigquery/nba_raw.sql:120 creates br_rosters_current",
         "  orchestration/cloud_functions/daily_health_summary/shared/config/orchestration_config.py:26:75 "
-        "PhaseTransitionConfig.phase2_expected_processors"
-    )
+        "PhaseTransitionConfig.phase2_expected_processors",
+    ]
     assert "  orchestration/cloud_functions/phase2_to_phase3/main.py:81:38 EXPECTED_PROCESSORS" in lines
-    assert lines[15] == "phase3: 5 names in 9 copies (PhaseTransitionConfig.phase3_expected_processors)"
+    # A processor that writes to a versioned table keeps its name: the table goes to target_table.
+    assert (
+        "  evidence: ml_feature_store writes to ml_feature_store_v2: no inventory knows ml_feature_store; "
+        "schemas/bigquery/nba_precompute.sql:69 creates ml_feature_store_v2"
+    ) in lines
     assert lines[-6:] == ["Would write (run again with --write to create them):", *(f"  {line}" for line in LISTING)]
 
 
@@ -130,9 +154,15 @@ def test_write_creates_a_valid_setup_that_audits(bare_example: Path, capsys: pyt
     # The proposed workflow is the documented example, byte for byte.
     assert (bare_example / PROPOSED[-1]).read_bytes() == EXAMPLE_WORKFLOW.read_bytes()
     assert run(capsys, "validate", "--ssot", str(bare_example / "ssot"))[0] == 0
-    # The proposed SSOT is the majority version, so every vendored copy agrees with it.
+    assert (
+        '    target_table: "ml_feature_store_v2"  # no inventory knows a table ml_feature_store\n'
+        in (bare_example / PROPOSED[2]).read_text()
+    )
+    # The proposed SSOT follows the schema, not the majority: every copy of br_roster is now drift.
     _, out, _ = run(capsys, "audit", str(bare_example), "--format", "json")
-    assert "orchestration_config.py" not in out
+    stale = [(f["path"], f["actual"]) for f in json.loads(out)["findings"] if f["rule"] == "unknown-name"]
+    assert len(stale) == 10
+    assert {actual for _, actual in stale} == {"br_roster"}
 
 
 def test_the_example_workflow_is_the_template_init_writes() -> None:
@@ -161,7 +191,10 @@ def test_nothing_copied_nothing_proposed(tmp_path: Path, capsys: pytest.CaptureF
     (tmp_path / "a.py").write_text("NAMES = ['alpha', 'beta']\n")
     assert run(capsys, "init", str(tmp_path), "--write") == (
         0,
-        "No list is copied across files (1 Python files read); nothing to propose.\n",
+        "Read 1 Python files\n"
+        "Inventory: no CREATE TABLE statement, none given\n"
+        "\n"
+        "No copied list with pipeline evidence; nothing to propose.\n",
         "",
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.py"]
@@ -193,7 +226,7 @@ def coll(path: str, symbol: str, values: list[str], line: int = 1) -> Collection
 
 
 def test_same_symbol_with_drift_groups_and_takes_the_majority() -> None:
-    found = onboard.discover(
+    found = discover(
         [
             coll("a.py", "PROCS", ["x_one", "y_two", "z_three"]),
             coll("b.py", "PROCS", ["x_one", "y_two", "z_three"]),
@@ -206,24 +239,78 @@ def test_same_symbol_with_drift_groups_and_takes_the_majority() -> None:
 
 
 def test_same_values_under_other_symbols_group() -> None:
-    found = onboard.discover([coll("a.py", "A", ["p_1x", "q_2y"]), coll("b.py", "B", ["q_2y", "p_1x"])])
+    found = discover([coll("a.py", "A", ["p_1x", "q_2y"]), coll("b.py", "B", ["q_2y", "p_1x"])])
     assert [(f.symbols, f.files) for f in found] == [(("A", "B"), ("a.py", "b.py"))]
 
 
-def test_single_file_enumerations_and_non_names_are_not_proposed() -> None:
-    assert onboard.discover([coll("a.py", "A", ["one", "two"]), coll("a.py", "B", ["one", "two"])]) == []
-    assert onboard.discover([coll("a.py", "K", ["phase2", "phase3"]), coll("b.py", "K", ["phase2", "phase3"])]) == []
-    assert onboard.discover([coll("a.py", "M", ["a b", "c d"]), coll("b.py", "M", ["a b", "c d"])]) == []
+def test_single_file_enumerations_exports_options_and_non_names_are_not_proposed() -> None:
+    assert discover([coll("a.py", "A", ["one", "two"]), coll("a.py", "B", ["one", "two"])]) == []
+    assert discover([coll("a.py", "K", ["phase2", "phase3"]), coll("b.py", "K", ["phase2", "phase3"])]) == []
+    assert discover([coll("a.py", "M", ["a b", "c d"]), coll("b.py", "M", ["a b", "c d"])]) == []
+    assert discover([coll(p, "__all__", ["run", "main"]) for p in ("a.py", "b.py")]) == []
+    assert discover([coll(p, "pkg.__all__", ["run", "main"]) for p in ("a.py", "b.py")]) == []
+    assert discover([coll(p, "parser.add_argument(choices)", ["daily", "replay"]) for p in ("a.py", "b.py")]) == []
+    assert discover([coll(p, "FLAGS", ["--dry-run", "--verbose"]) for p in ("a.py", "b.py")]) == []
 
 
-def test_phase_numbers_come_from_symbols_else_lowest_free() -> None:
-    found = onboard.discover(
+NO_TABLES = KnownTables((), ())
+
+
+def test_phase_numbers_come_from_symbols_else_a_placeholder() -> None:
+    found = discover(
         [
             *(coll(p, "cfg.phase3_list", ["aa", "bb"]) for p in ("a.py", "b.py")),
-            *(coll(p, "OtherList", ["cc", "dd"]) for p in ("a.py", "b.py")),
+            *(coll(p, "OtherTables", ["cc", "dd"]) for p in ("a.py", "b.py")),
+            *(coll(p, "cfg.PHASE_1_processors", ["ee", "ff"]) for p in ("a.py", "b.py")),
         ]
     )
-    assert [(p.key, p.filename) for p in onboard.assign_phases(found)] == [
-        ("phase1", "phase1_other_list.yaml"),
-        ("phase3", "phase3_list.yaml"),
+    layout = plan(rank(found, NO_TABLES, []))
+    assert [(p.key, p.filename, p.placeholder) for p in layout.by_number] == [
+        ("phase1", "phase1_processors.yaml", False),
+        ("phase2", "phase2_other_tables.yaml", True),  # 1 and 3 are claimed by symbols
+        ("phase3", "phase3_list.yaml", False),
     ]
+
+
+def test_two_lists_claiming_one_phase_keep_it_for_the_better_ranked() -> None:
+    found = discover(
+        [
+            *(coll(p, "phase2_processors", ["aa", "bb"]) for p in ("a.py", "b.py", "c.py")),
+            *(coll(p, "PHASE2_TABLES", ["cc", "dd"]) for p in ("a.py", "b.py")),
+        ]
+    )
+    layout = plan(rank(found, NO_TABLES, []))
+    assert [p.key for p in layout.phases] == ["phase2"]
+    assert [(r.symbol, why) for r, why in layout.left_out] == [
+        ("PHASE2_TABLES", "phase 2 is taken by phase2_processors, which ranks higher")
+    ]
+
+
+def test_lists_without_pipeline_evidence_are_counted_not_proposed() -> None:
+    found = discover([coll(p, "TEAM_NAMES", ["LAL", "BOS"]) for p in ("a.py", "b.py", "c.py")])
+    layout = plan(rank(found, NO_TABLES, []))
+    assert (layout.phases, [r.symbol for r in layout.weak]) == ((), ["TEAM_NAMES"])
+
+
+def test_top_cuts_the_proposal() -> None:
+    found = discover(
+        [coll(p, f"phase{i}_processors", [f"a{i}x", f"b{i}y"]) for i in (1, 2, 3) for p in ("a.py", "b.py")]
+    )
+    layout = plan(rank(found, NO_TABLES, []), top=2)
+    assert (len(layout.phases), layout.beyond_top) == (2, 1)
+
+
+@pytest.mark.parametrize(
+    ("symbol", "expected"),
+    [
+        ("PhaseTransitionConfig.phase2_expected_processors", "expected_processors"),
+        ("CONFIG[\"phase3 'core' tables\"]", "core_tables"),
+        ("<call>(0)", "processors"),
+        ("<module>", "processors"),
+        ("run.<call>(tables)", "tables"),
+        ("REQUIRED_PHASE2_TABLES[*][1]", "required_tables"),
+        ("Config.phase4ProcessorList", "processor_list"),
+    ],
+)
+def test_slug_is_a_clean_file_name_word(symbol: str, expected: str) -> None:
+    assert slug(symbol) == expected

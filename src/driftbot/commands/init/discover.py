@@ -5,7 +5,8 @@ A *copied list* is a group of string collections that
     of the group's most common values, or
   - hold exactly the same set of values in at least 2 files, under any symbols.
 Only collections of 2+ distinct identifier-like values count, and not enumerations whose values
-differ only in digits (`phase2`, `phase3`, ...). The most common version of a group becomes its SSOT.
+differ only in digits (`phase2`, `phase3`, ...), `__all__` or argparse `choices`. The most common
+version of a group is the list as the repository holds it (ranking and inventories correct it later).
 Pure: callers pass the collections in; no I/O here.
 """
 
@@ -16,11 +17,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from driftbot.binding import score
 from driftbot.ftypes import Collection
 
 NAME = re.compile(r"^[A-Za-z0-9_\-]+$")  # what the SSOT accepts as a processor name
-PHASE = re.compile(r"phase_?(\d+)", re.IGNORECASE)
+# Module exports and argparse choices are copied around too, but they are never pipeline lists.
+NOT_LISTS = re.compile(r"(^|\.)__all__$|\(choices\)$")
 MIN_VALUES = 2
 MIN_FILES = 2
 SAME_SYMBOL_OVERLAP = 0.5
@@ -50,7 +51,9 @@ class CopiedList:
 
 def candidate(c: Collection) -> bool:
     distinct = set(c.values)
-    if len(distinct) < MIN_VALUES or not all(NAME.match(v) for v in distinct):
+    if len(distinct) < MIN_VALUES or not all(NAME.match(v) and not v.startswith("-") for v in distinct):
+        return False  # command-line flags (`--dry-run`) are never processor names
+    if NOT_LISTS.search(c.symbol):
         return False
     return len({re.sub(r"\d+", "", v) for v in distinct}) > 1
 
@@ -62,7 +65,7 @@ def majority_values(copies: Sequence[Collection]) -> tuple[str, ...]:
 
 
 def discover(collections: Iterable[Collection]) -> list[CopiedList]:
-    """Copied lists, most copied first; a list sharing values with a more copied one is dropped."""
+    """Copied lists, most copied first. Lists may share values: ranking keeps the best of those."""
     pool = sorted((c for c in collections if candidate(c)), key=lambda c: (c.path, c.location.line))
     groups: list[list[Collection]] = []
     grouped: set[int] = set()
@@ -84,15 +87,7 @@ def discover(collections: Iterable[Collection]) -> list[CopiedList]:
     groups.extend(g for g in by_values.values() if len({c.path for c in g}) >= MIN_FILES)
     merged = merge_identical(groups)
     merged.sort(key=lambda g: (-len(g), g[0].path, g[0].location.line))
-    out: list[CopiedList] = []
-    taken: set[str] = set()
-    for g in merged:
-        values = majority_values(g)
-        if taken & set(values):
-            continue
-        taken.update(values)
-        out.append(CopiedList(tuple(sorted(g, key=lambda c: (c.path, c.location.line))), values))
-    return out
+    return [CopiedList(tuple(sorted(g, key=lambda c: (c.path, c.location.line))), majority_values(g)) for g in merged]
 
 
 def merge_identical(groups: Sequence[list[Collection]]) -> list[list[Collection]]:
@@ -101,52 +96,6 @@ def merge_identical(groups: Sequence[list[Collection]]) -> list[list[Collection]
     for g in groups:
         by_set.setdefault(frozenset(majority_values(g)), []).extend(g)
     return list(by_set.values())
-
-
-@dataclass(frozen=True)
-class Phase:
-    """Where a copied list goes in the SSOT: `ssot/processors/phase{number}_{slug}.yaml`."""
-
-    number: int
-    slug: str
-    found: CopiedList
-
-    @property
-    def key(self) -> str:
-        return f"phase{self.number}"
-
-    @property
-    def filename(self) -> str:
-        return f"{self.key}_{self.slug}.yaml"
-
-
-def assign_phases(found: Sequence[CopiedList]) -> list[Phase]:
-    """Phase numbers from the symbols (`phase2_...`) where they say one, else the lowest free number."""
-    wanted: list[int | None] = []
-    for f in found:
-        m = next((PHASE.search(s) for s in f.symbols if PHASE.search(s)), None)
-        wanted.append(int(m.group(1)) if m else None)
-    used: set[int] = set()
-    numbers: list[int | None] = []
-    for w in wanted:
-        numbers.append(w if w is not None and w not in used else None)
-        if w is not None and w not in used:
-            used.add(w)
-    phases: list[Phase] = []
-    for f, n in zip(found, numbers, strict=True):
-        if n is None:
-            n = next(i for i in range(1, len(found) + len(used) + 2) if i not in used)
-            used.add(n)
-        phases.append(Phase(n, slug(f.symbols[0]), f))
-    return sorted(phases, key=lambda p: p.number)
-
-
-def slug(symbol: str) -> str:
-    """`PhaseTransitionConfig.phase2_expected_processors` -> `expected_processors`."""
-    last = re.split(r"[.\[\]*]+", symbol.strip(".[]*"))[-1] or "processors"
-    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", last).lower()
-    words = PHASE.sub("", words).strip("_")
-    return re.sub(r"_+", "_", words) or "processors"
 
 
 # `dataset.table`, also inside `project.dataset.table` (the lookahead lets matches overlap).
@@ -162,8 +111,3 @@ def guess_dataset(values: Sequence[str], sql_texts: Iterable[str]) -> str | None
             if m.group(2) in wanted:
                 counts[m.group(1)] += 1
     return counts.most_common(1)[0][0] if counts else None
-
-
-def needs_explicit_binding(copy: Collection, values: Sequence[str]) -> bool:
-    """A copy that auto-discovery would not bind to the proposed list once it is the SSOT."""
-    return score(copy.values, values) is None

@@ -1,0 +1,142 @@
+"""Rank copied lists by the evidence that they are pipeline lists, and correct them from inventories.
+
+Evidence, each a short string shown to the user:
+  - copies: the list sits in N files (vendored copies are what driftbot is for);
+  - the symbol names the pipeline: a phase number (`phase2_...`) or a word such as `processors`,
+    `tables`, `pipeline` (strong); `expected`, `required`, `sources` and the like (weak);
+  - inventory overlap: how many of its names are tables an inventory knows.
+A list *qualifies* for a proposal with a strong name or with at least half of its names in an
+inventory. Slack block keys, team dicts or option lists have neither, however often they are copied.
+
+Correction: in a list that is mostly inventory tables, a name no inventory knows is replaced by the
+close inventory table (`br_roster` -> `br_rosters_current`), even when every copy carries the old name:
+the majority of copies is not the truth when the warehouse says otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from driftbot.commands.init.discover import CopiedList, guess_dataset
+from driftbot.commands.init.known import KnownTables
+from driftbot.rules.hints import suggest
+
+PHASE = re.compile(r"phase_?(\d+)", re.IGNORECASE)
+STRONG_WORDS = frozenset(
+    {"processor", "processors", "pipeline", "pipelines", "table", "tables", "dataset", "datasets", "scrapers"}
+)
+WEAK_WORDS = frozenset(
+    {"expected", "required", "critical", "optional", "source", "sources", "stage", "stages", "jobs", "upstream"}
+)
+MIN_OVERLAP = 0.5  # share of names an inventory must know for the list to count as a list of tables
+RENAME_CUTOFF = 0.6  # the rename-hint cutoff of the inventory rules
+MAX_COPY_WEIGHT = 10
+VERSIONED = re.compile(r"_v\d+")
+
+
+@dataclass(frozen=True)
+class Rename:
+    old: str  # the name every (or the majority) copy holds; no inventory knows it
+    new: str  # the close inventory table proposed instead
+    where: str  # where `new` is declared
+    others: tuple[str, ...]  # other close tables, for the reviewer
+
+    @property
+    def table_only(self) -> bool:
+        """`ml_feature_store` -> `ml_feature_store_v2`: a versioned table; the processor keeps its name."""
+        return VERSIONED.fullmatch(self.new.removeprefix(self.old)) is not None and self.new.startswith(self.old)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    found: CopiedList
+    values: tuple[str, ...]  # the proposed names: the majority version with renames applied
+    renames: tuple[Rename, ...]  # table_only ones keep the name and set target_table
+    dataset: str | None
+    phase: int | None  # from the symbol only
+    evidence: tuple[str, ...]
+    score: float
+    qualifies: bool
+
+    @property
+    def symbol(self) -> str:
+        return self.found.symbols[0]
+
+
+def words(symbol: str) -> set[str]:
+    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", symbol).lower()
+    return {w for w in re.split(r"[^a-z]+", snake) if w}
+
+
+def phase_of(symbols: Sequence[str]) -> int | None:
+    """The phase number the symbols say (`phase2_expected_processors`, `PHASE_3_TABLES`), else None."""
+    for s in symbols:
+        m = PHASE.search(s)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def renames(values: Sequence[str], known: KnownTables, dataset: str | None) -> list[Rename]:
+    """For each name no inventory knows: the close table of the list's dataset that it stands for."""
+    pool = known.names(dataset) - set(values)
+    out: list[Rename] = []
+    for v in values:
+        if known.knows(v):
+            continue
+        hits = [h for h in suggest(v, pool, RENAME_CUTOFF, n=3) if h not in {r.new for r in out}]
+        if hits:
+            out.append(Rename(v, hits[0], known.where(hits[0]), tuple(hits[1:])))
+    return out
+
+
+def assess(found: CopiedList, known: KnownTables, sql_texts: Sequence[str]) -> Ranked:
+    evidence: list[str] = []
+    files = len(found.files)
+    differ = len(found.divergent())
+    evidence.append(f"copied in {files} files" + (f", {differ} of the copies differ" if differ else ""))
+    said = set().union(*(words(s) for s in found.symbols))
+    phase = phase_of(found.symbols)
+    strong = sorted(said & STRONG_WORDS) + ([f"phase {phase}"] if phase is not None else [])
+    weak = sorted(said & WEAK_WORDS)
+    if strong or weak:
+        evidence.append(f"the symbol names the pipeline: {', '.join(strong + weak)}")
+    distinct = list(dict.fromkeys(found.values))
+    in_inventory = [v for v in distinct if known.knows(v)]
+    overlap = len(in_inventory) / len(distinct)
+    dataset = known.dataset_of(in_inventory)
+    fixes: list[Rename] = []
+    if in_inventory:
+        where = f" of {dataset}" if dataset else ""
+        evidence.append(f"{len(in_inventory)} of {len(distinct)} names are tables{where} an inventory knows")
+    if overlap >= MIN_OVERLAP:
+        fixes = renames(distinct, known, dataset)
+        for r in fixes:
+            also = f" (also close: {', '.join(r.others)})" if r.others else ""
+            change = f"{r.old} writes to {r.new}" if r.table_only else f"{r.old} -> {r.new}"
+            evidence.append(f"{change}: no inventory knows {r.old}; {r.where} creates {r.new}{also}")
+    if dataset is None:
+        dataset = guess_dataset(distinct, sql_texts)
+    new = {r.old: r.new for r in fixes if not r.table_only}
+    score = min(files, MAX_COPY_WEIGHT) + 5 * bool(strong) + 3 * (phase is not None) + bool(weak) + 10 * overlap
+    return Ranked(
+        found=found,
+        values=tuple(new.get(v, v) for v in distinct),
+        renames=tuple(fixes),
+        dataset=dataset,
+        phase=phase,
+        evidence=tuple(evidence),
+        score=score,
+        qualifies=bool(strong) or overlap >= MIN_OVERLAP,
+    )
+
+
+def rank(found: Iterable[CopiedList], known: KnownTables, sql_texts: Sequence[str]) -> list[Ranked]:
+    """Most evidence first; ties: more copies, then where the first copy sits."""
+    ranked = [assess(f, known, sql_texts) for f in found]
+    return sorted(
+        ranked,
+        key=lambda r: (-r.score, -len(r.found.files), r.found.copies[0].path, r.found.copies[0].location.line),
+    )

@@ -1,0 +1,295 @@
+"""`driftbot init` on a realistic repository: 7 vendored copies carrying a stale name, a schema with the
+real table, and everything else real platforms copy around (Slack blocks, team dicts, `__all__`,
+argparse choices). The proposal must rank the pipeline lists first, correct the stale name from the
+CREATE TABLE statements, number phases from the symbols only, quote every scalar and validate."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from driftbot.cli import main
+
+VENDORED = (
+    "orchestration/cloud_functions/phase2_to_phase3",
+    "orchestration/cloud_functions/phase3_to_phase4",
+    "orchestration/cloud_functions/phase4_to_phase5",
+    "orchestration/cloud_functions/self_heal",
+    "orchestration/cloud_functions/daily_health_summary",
+    "predictions/coordinator",
+    "predictions/worker",
+)
+
+ORCHESTRATION_CONFIG = """\
+from dataclasses import dataclass, field
+
+
+@dataclass
+class PhaseTransitionConfig:
+    phase2_expected_processors: list[str] = field(default_factory=lambda: [
+        'bdl_player_boxscores',  # Ball Don't Lie box scores
+        'nbac_schedule',
+        'odds_api_game_lines',
+        'br_roster',  # Basketball-ref rosters
+    ])
+    phase3_expected_processors: list[str] = field(default_factory=lambda: [
+        'player_game_summary',
+        'team_defense_game_summary',
+        'upcoming_player_game_context',
+    ])
+"""
+
+EXPORTS = "EXPORTS = {}\nEXPORTS[\"phase5 'daily' processors\"] = ['prediction_export', 'yes', 'null']\n"
+
+FILES = {
+    "schemas/bigquery/nba_raw.sql": """\
+        CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_raw.bdl_player_boxscores` (game_date DATE);
+        CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_raw.nbac_schedule` (game_date DATE);
+        CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_raw.odds_api_game_lines` (game_date DATE);
+        CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_raw.br_rosters_current` (team STRING);
+        CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_raw.nbac_injury_report` (game_date DATE);
+        CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_raw.nbac_team_boxscore` (game_date DATE);
+        """,
+    "schemas/bigquery/nba_analytics.sql": """\
+        CREATE TABLE IF NOT EXISTS nba_analytics.player_game_summary (game_date DATE);
+        CREATE TABLE IF NOT EXISTS nba_analytics.team_defense_game_summary (game_date DATE);
+        CREATE TABLE IF NOT EXISTS nba_analytics.upcoming_player_game_context (game_date DATE);
+        """,
+    # A freshness gate that also says phase 2: it shares names with the phase-2 list, so it is left out.
+    "monitoring/freshness.py": """\
+        REQUIRED_PHASE2_TABLES = [
+            ('nba_raw', 'bdl_player_boxscores', 'game_date'),
+            ('nba_raw', 'nbac_team_boxscore', 'game_date'),
+        ]
+        """,
+    "monitoring/freshness_check.py": """\
+        REQUIRED_PHASE2_TABLES = [
+            ('nba_raw', 'bdl_player_boxscores', 'game_date'),
+            ('nba_raw', 'nbac_team_boxscore', 'game_date'),
+        ]
+        """,
+    # A pipeline list whose symbol says no phase: it gets a placeholder number.
+    "backfill/jobs.py": "BACKFILL_TABLES = ['nbac_injury_report', 'nbac_team_boxscore_v1']\n",
+    "backfill/replay.py": "BACKFILL_TABLES = ['nbac_injury_report', 'nbac_team_boxscore_v1']\n",
+    # A symbol with quotes and names YAML 1.1 reads as a boolean and as null.
+    **{f"exports/{name}.py": EXPORTS for name in ("daily", "weekly")},
+    # Copied around, but no pipeline list: Slack block keys, a team dict, exports, CLI options.
+    **{
+        f"alerts/{name}.py": """\
+            def build_alert(message):
+                return {"type": "section", "text": {"type": "mrkdwn", "text": message}}
+            """
+        for name in ("slack", "email_digest", "pager")
+    },
+    **{
+        f"{pkg}/teams.py": "TEAM_NAMES = {'LAL': 'Lakers', 'BOS': 'Celtics', 'GSW': 'Warriors'}\n"
+        for pkg in ("predictions", "monitoring")
+    },
+    **{f"{pkg}/__init__.py": "__all__ = ['build_alert', 'send_alert']\n" for pkg in ("alerts", "notify")},
+    **{
+        f"bin/{name}.py": """\
+            import argparse
+            parser = argparse.ArgumentParser()
+            parser.add_argument('--mode', choices=['daily', 'backfill', 'replay'])
+            FLAGS = ['--dry-run', '--verbose']
+            """
+        for name in ("run_backfill", "run_daily")
+    },
+}
+
+PHASE2_FILE = """\
+# Proposed by `driftbot init` from 7 copies:
+#   orchestration/cloud_functions/daily_health_summary/shared/config/orchestration_config.py:6 PhaseTransitionConfig.phase2_expected_processors
+#   orchestration/cloud_functions/phase2_to_phase3/shared/config/orchestration_config.py:6 PhaseTransitionConfig.phase2_expected_processors
+#   orchestration/cloud_functions/phase3_to_phase4/shared/config/orchestration_config.py:6 PhaseTransitionConfig.phase2_expected_processors
+#   orchestration/cloud_functions/phase4_to_phase5/shared/config/orchestration_config.py:6 PhaseTransitionConfig.phase2_expected_processors
+#   orchestration/cloud_functions/self_heal/shared/config/orchestration_config.py:6 PhaseTransitionConfig.phase2_expected_processors
+#   predictions/coordinator/shared/config/orchestration_config.py:6 PhaseTransitionConfig.phase2_expected_processors
+#   predictions/worker/shared/config/orchestration_config.py:6 PhaseTransitionConfig.phase2_expected_processors
+# Check the names and the dataset; processors may also take class, target_table, schedule.
+version: "1.0"
+phase: 2
+phase_name: "expected_processors"
+dataset: "nba_raw"
+
+critical_processors:
+  - name: "bdl_player_boxscores"
+    description: "Ball Don't Lie box scores"
+  - name: "nbac_schedule"
+  - name: "odds_api_game_lines"
+  - name: "br_rosters_current"  # the copies say br_roster, which no inventory knows
+    description: "Basketball-ref rosters"
+orchestration:
+  expected_count: 4
+"""  # noqa: E501
+
+PHASE5_FILE = """\
+# Proposed by `driftbot init` from 2 copies:
+#   exports/daily.py:2 EXPORTS["phase5 'daily' processors"]
+#   exports/weekly.py:2 EXPORTS["phase5 'daily' processors"]
+# Check the names and the dataset; processors may also take class, target_table, schedule.
+version: "1.0"
+phase: 5
+phase_name: "daily_processors"
+dataset: "CHANGE_ME"  # the BigQuery dataset these processors write to
+
+critical_processors:
+  - name: "prediction_export"
+  - name: "yes"
+  - name: "null"
+orchestration:
+  expected_count: 3
+"""
+
+PHASE1_HEAD = """\
+# Proposed by `driftbot init` from 2 copies:
+#   backfill/jobs.py:1 BACKFILL_TABLES
+#   backfill/replay.py:1 BACKFILL_TABLES
+# Check the names and the dataset; processors may also take class, target_table, schedule.
+version: "1.0"
+phase: 1  # placeholder: no phase number in BACKFILL_TABLES
+phase_name: "backfill_tables"
+dataset: "nba_raw"
+"""
+
+CONFIG_FILE = """\
+# driftbot configuration, proposed by `driftbot init` (see the driftbot README).
+version: 1
+ssot: ssot
+auto_bind: true  # copies holding most of an SSOT list are found without a binding
+# copies too different for auto-discovery
+bindings:
+  - files: backfill/jobs.py
+    symbol: BACKFILL_TABLES
+    ssot: phase1
+  - files: backfill/replay.py
+    symbol: BACKFILL_TABLES
+    ssot: phase1
+"""
+
+
+@pytest.fixture
+def platform(tmp_path: Path) -> Path:
+    for rel, text in FILES.items():
+        target = tmp_path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text))
+    for base in VENDORED:
+        target = tmp_path / base / "shared" / "config" / "orchestration_config.py"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(ORCHESTRATION_CONFIG)
+    return tmp_path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_pipeline_lists_rank_first_with_their_evidence(platform: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "init", str(platform))
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[:5] == [
+        "Read 22 Python files",
+        "Inventory: 9 tables created in 2 SQL files",
+        "",
+        "Proposing 4 lists, most evidence first:",
+        "",
+    ]
+    headers = [line for line in lines if line.startswith("#")]
+    assert headers == [
+        "#1 phase3: 3 names in 7 copies (PhaseTransitionConfig.phase3_expected_processors)",
+        "#2 phase2: 4 names in 7 copies (PhaseTransitionConfig.phase2_expected_processors)",
+        "#3 phase1: 2 names in 2 copies (BACKFILL_TABLES)",
+        "#4 phase5: 3 names in 2 copies (EXPORTS[\"phase5 'daily' processors\"])",
+    ]
+    at = lines.index(headers[1])
+    assert lines[at + 1 : at + 6] == [
+        "  bdl_player_boxscores, nbac_schedule, odds_api_game_lines, br_rosters_current",
+        "  evidence: copied in 7 files",
+        "  evidence: the symbol names the pipeline: processors, phase 2, expected",
+        "  evidence: 3 of 4 names are tables of nba_raw an inventory knows",
+        "  evidence: br_roster -> br_rosters_current: no inventory knows br_roster; "
+        "schemas/bigquery/nba_raw.sql:4 creates br_rosters_current",
+    ]
+    at = lines.index(headers[2])
+    assert lines[at + 1 : at + 6] == [
+        "  nbac_injury_report, nbac_team_boxscore",
+        "  evidence: copied in 2 files",
+        "  evidence: the symbol names the pipeline: tables",
+        "  evidence: 1 of 2 names are tables of nba_raw an inventory knows",
+        "  evidence: nbac_team_boxscore_v1 -> nbac_team_boxscore: no inventory knows nbac_team_boxscore_v1; "
+        "schemas/bigquery/nba_raw.sql:6 creates nbac_team_boxscore",
+    ]
+    at = lines.index(headers[3])
+    assert lines[at + 1 : at + 4] == [
+        "  prediction_export, yes, null",
+        "  evidence: copied in 2 files",
+        "  evidence: the symbol names the pipeline: processors, phase 5",
+    ]
+    assert lines[lines.index("Would write (run again with --write to create them):") - 3 :] == [
+        "Not proposed: REQUIRED_PHASE2_TABLES[*][1] (bdl_player_boxscores, nbac_team_boxscore): "
+        "shares bdl_player_boxscores with PhaseTransitionConfig.phase2_expected_processors, which ranks higher",
+        "Not proposed: 2 copied lists without pipeline evidence "
+        "(no pipeline word or phase in the symbol, under half of the names in an inventory): "
+        "build_alert(), TEAM_NAMES",
+        "",
+        "Would write (run again with --write to create them):",
+        "  ssot/processors/phase1_backfill_tables.yaml  (phase1: 2 names from BACKFILL_TABLES)",
+        "  ssot/processors/phase2_expected_processors.yaml  "
+        "(phase2: 4 names from PhaseTransitionConfig.phase2_expected_processors)",
+        "  ssot/processors/phase3_expected_processors.yaml  "
+        "(phase3: 3 names from PhaseTransitionConfig.phase3_expected_processors)",
+        "  ssot/processors/phase5_daily_processors.yaml  (phase5: 3 names from EXPORTS[\"phase5 'daily' processors\"])",
+        "  .driftbot.yml  (configuration: SSOT in ssot/, 2 explicit bindings)",
+        "  .github/workflows/driftbot.yml  "
+        "(GitHub Actions: PR check, /driftbot commands, scheduled auto-fix and dashboard)",
+    ]
+    for never in ("phase72", "__all__", "choices", "--dry-run"):
+        assert never not in out
+
+
+def test_write_quotes_scalars_uses_clean_file_names_and_validates(
+    platform: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "init", str(platform), "--write")
+    assert code == 0
+    written = sorted(p.relative_to(platform).as_posix() for p in (platform / "ssot").rglob("*.yaml"))
+    assert written == [
+        "ssot/processors/phase1_backfill_tables.yaml",
+        "ssot/processors/phase2_expected_processors.yaml",
+        "ssot/processors/phase3_expected_processors.yaml",
+        "ssot/processors/phase5_daily_processors.yaml",
+    ]
+    assert (platform / written[1]).read_text() == PHASE2_FILE
+    assert (platform / written[3]).read_text() == PHASE5_FILE
+    assert (platform / written[0]).read_text().startswith(PHASE1_HEAD)
+    assert (platform / ".driftbot.yml").read_text() == CONFIG_FILE
+    assert run(capsys, "validate", str(platform)) == (0, "SSOT valid: 4 phase(s), 12 processor(s)\n", "")
+    # The stale names are now drift: br_roster in every vendored copy, the old backfill table in both jobs.
+    code, out, _ = run(capsys, "audit", str(platform), "--format", "json")
+    report = json.loads(out)
+    assert code == 1
+    assert sorted((f["path"], f["rule"], f["actual"]) for f in report["findings"]) == sorted(
+        [(f"{base}/shared/config/orchestration_config.py", "unknown-name", "br_roster") for base in VENDORED]
+        + [(f"backfill/{n}.py", "unknown-name", "nbac_team_boxscore_v1") for n in ("jobs", "replay")]
+    )
+
+
+def test_the_phase_number_comes_from_the_symbol_only(platform: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Two lists claim phase 2 and share no name: the better ranked one gets it, the other is left out.
+    for name in ("a", "b"):
+        (platform / "monitoring" / f"{name}_gate.py").write_text(
+            "PHASE2_GATE_TABLES = ['nbac_injury_report', 'nbac_team_boxscore']\n"
+        )
+    _, out, _ = run(capsys, "init", str(platform))
+    assert (
+        "Not proposed: PHASE2_GATE_TABLES (nbac_injury_report, nbac_team_boxscore): "
+        "phase 2 is taken by PhaseTransitionConfig.phase2_expected_processors, which ranks higher"
+    ) in out.splitlines()
+    assert "phase72" not in out
