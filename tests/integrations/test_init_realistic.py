@@ -121,6 +121,7 @@ critical_processors:
   - name: "nbac_schedule"
   - name: "odds_api_game_lines"
   - name: "br_rosters_current"  # the copies say br_roster, which no inventory knows
+    renamed_from: ["br_roster"]
     description: "Basketball-ref rosters"
 orchestration:
   expected_count: 4
@@ -196,7 +197,7 @@ def test_the_pipeline_lists_rank_first_with_their_evidence(platform: Path, capsy
     lines = out.splitlines()
     assert lines[:5] == [
         "Read 22 Python files",
-        "Inventory: 9 tables created in 2 SQL files",
+        "Inventory: 9 tables in CREATE statements in the repository",
         "",
         "Proposing 4 lists, most evidence first:",
         "",
@@ -215,7 +216,7 @@ def test_the_pipeline_lists_rank_first_with_their_evidence(platform: Path, capsy
         "  evidence: the symbol names the pipeline: processors, phase 2, expected",
         "  evidence: 3 of 4 names are tables of nba_raw an inventory knows",
         "  evidence: br_roster -> br_rosters_current: no inventory knows br_roster; "
-        "schemas/bigquery/nba_raw.sql:4 creates br_rosters_current",
+        "br_rosters_current: CREATE TABLE at schemas/bigquery/nba_raw.sql:4",
     ]
     at = lines.index(headers[2])
     assert lines[at + 1 : at + 6] == [
@@ -224,7 +225,7 @@ def test_the_pipeline_lists_rank_first_with_their_evidence(platform: Path, capsy
         "  evidence: the symbol names the pipeline: tables",
         "  evidence: 1 of 2 names are tables of nba_raw an inventory knows",
         "  evidence: nbac_team_boxscore_v1 -> nbac_team_boxscore: no inventory knows nbac_team_boxscore_v1; "
-        "schemas/bigquery/nba_raw.sql:6 creates nbac_team_boxscore",
+        "nbac_team_boxscore: CREATE TABLE at schemas/bigquery/nba_raw.sql:6",
     ]
     at = lines.index(headers[3])
     assert lines[at + 1 : at + 4] == [
@@ -279,6 +280,13 @@ def test_write_quotes_scalars_uses_clean_file_names_and_validates(
         [(f"{base}/shared/config/orchestration_config.py", "unknown-name", "br_roster") for base in VENDORED]
         + [(f"backfill/{n}.py", "unknown-name", "nbac_team_boxscore_v1") for n in ("jobs", "replay")]
     )
+    # `renamed_from` makes the renames certain, so `fix` repairs every copy and the audit is clean.
+    assert run(capsys, "fix", str(platform))[0] == 1
+    assert (
+        "        'br_rosters_current',  # Basketball-ref rosters\n"
+        in (platform / VENDORED[0] / "shared" / "config" / "orchestration_config.py").read_text()
+    )
+    assert run(capsys, "audit", str(platform))[0] == 0
 
 
 def test_the_phase_number_comes_from_the_symbol_only(platform: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,10 +13,11 @@ import pytest
 
 from driftbot.cli import main
 from driftbot.commands.init.discover import discover
-from driftbot.commands.init.known import KnownTables
 from driftbot.commands.init.layout import plan, slug
 from driftbot.commands.init.rank import rank
+from driftbot.commands.init.tables import NO_SSOT, InitTables
 from driftbot.ftypes import Collection, Element, Location
+from driftbot.inventory.known import KnownTables
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_WORKFLOW = ROOT / "examples" / "workflows" / "driftbot.yml"
@@ -59,6 +60,7 @@ critical_processors:
   - name: "nbac_gamebook_player_stats"
     description: "NBA.com gamebook stats"
   - name: "br_rosters_current"  # the copies say br_roster, which no inventory knows
+    renamed_from: ["br_roster"]
     description: "Basketball-ref rosters"
 orchestration:
   expected_count: 6
@@ -106,7 +108,7 @@ def test_dry_run_prints_what_it_found_and_writes_nothing(
     lines = out.splitlines()
     assert lines[:5] == [
         "Read 39 Python files",
-        "Inventory: 19 tables created in 3 SQL files",
+        "Inventory: 19 tables in CREATE statements in the repository",
         "",
         "Proposing 3 lists, most evidence first:",
         "",
@@ -125,7 +127,7 @@ def test_dry_run_prints_what_it_found_and_writes_nothing(
         "  evidence: the symbol names the pipeline: processors, phase 2, expected",
         "  evidence: 5 of 6 names are tables of nba_raw an inventory knows",
         "  evidence: br_roster -> br_rosters_current: no inventory knows br_roster; "
-        "schemas/bigquery/nba_raw.sql:120 creates br_rosters_current",
+        "br_rosters_current: CREATE TABLE at schemas/bigquery/nba_raw.sql:120",
         "  orchestration/cloud_functions/daily_health_summary/shared/config/orchestration_config.py:26:75 "
         "PhaseTransitionConfig.phase2_expected_processors",
     ]
@@ -133,7 +135,7 @@ def test_dry_run_prints_what_it_found_and_writes_nothing(
     # A processor that writes to a versioned table keeps its name: the table goes to target_table.
     assert (
         "  evidence: ml_feature_store writes to ml_feature_store_v2: no inventory knows ml_feature_store; "
-        "schemas/bigquery/nba_precompute.sql:69 creates ml_feature_store_v2"
+        "ml_feature_store_v2: CREATE TABLE at schemas/bigquery/nba_precompute.sql:69"
     ) in lines
     assert lines[-6:] == ["Would write (run again with --write to create them):", *(f"  {line}" for line in LISTING)]
 
@@ -253,7 +255,7 @@ def test_single_file_enumerations_exports_options_and_non_names_are_not_proposed
     assert discover([coll(p, "FLAGS", ["--dry-run", "--verbose"]) for p in ("a.py", "b.py")]) == []
 
 
-NO_TABLES = KnownTables((), ())
+NO_TABLES = InitTables(KnownTables.build(NO_SSOT, []), ())
 
 
 def test_phase_numbers_come_from_symbols_else_a_placeholder() -> None:

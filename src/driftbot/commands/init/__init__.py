@@ -15,7 +15,7 @@ from pathlib import Path
 from driftbot import config, paths
 from driftbot.commands import options
 from driftbot.commands.audit import ProgressBar
-from driftbot.commands.init import known as known_tables
+from driftbot.commands.init import tables as known_tables
 from driftbot.commands.init.check import validate
 from driftbot.commands.init.discover import discover
 from driftbot.commands.init.files import ProposedFile, config_file, ssot_file, workflow_file

@@ -65,6 +65,8 @@ def ssot_file(phase: Phase, ssot_dir: str) -> ProposedFile:
         entry["name"] = DoubleQuotedScalarString(value)
         if value in old:
             entry.yaml_add_eol_comment(f"the copies say {old[value]}, which no inventory knows", "name")
+            entry["renamed_from"] = CommentedSeq([DoubleQuotedScalarString(old[value])])
+            entry["renamed_from"].fa.set_flow_style()
         if value in tables:
             entry["target_table"] = DoubleQuotedScalarString(tables[value])
             entry.yaml_add_eol_comment(f"no inventory knows a table {value}", "target_table")

@@ -20,8 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from driftbot.commands.init.discover import CopiedList, guess_dataset
-from driftbot.commands.init.known import KnownTables
-from driftbot.rules.hints import suggest
+from driftbot.commands.init.tables import InitTables
+from driftbot.rules.hints import decide_rename
 
 PHASE = re.compile(r"phase_?(\d+)", re.IGNORECASE)
 STRONG_WORDS = frozenset(
@@ -31,29 +31,30 @@ WEAK_WORDS = frozenset(
     {"expected", "required", "critical", "optional", "source", "sources", "stage", "stages", "jobs", "upstream"}
 )
 MIN_OVERLAP = 0.5  # share of names an inventory must know for the list to count as a list of tables
-RENAME_CUTOFF = 0.6  # the rename-hint cutoff of the inventory rules
 MAX_COPY_WEIGHT = 10
 VERSIONED = re.compile(r"_v\d+")
 
 
 @dataclass(frozen=True)
-class Rename:
-    old: str  # the name every (or the majority) copy holds; no inventory knows it
-    new: str  # the close inventory table proposed instead
-    where: str  # where `new` is declared
+class Correction:
+    """A name no inventory knows, and the close inventory table proposed instead."""
+
+    old: str  # the name every (or the majority) copy holds
+    new: str
+    evidence: str  # why `new` exists: "CREATE TABLE at schemas/raw.sql:4"
     others: tuple[str, ...]  # other close tables, for the reviewer
 
     @property
     def table_only(self) -> bool:
         """`ml_feature_store` -> `ml_feature_store_v2`: a versioned table; the processor keeps its name."""
-        return VERSIONED.fullmatch(self.new.removeprefix(self.old)) is not None and self.new.startswith(self.old)
+        return self.new.startswith(self.old) and VERSIONED.fullmatch(self.new.removeprefix(self.old)) is not None
 
 
 @dataclass(frozen=True)
 class Ranked:
     found: CopiedList
     values: tuple[str, ...]  # the proposed names: the majority version with renames applied
-    renames: tuple[Rename, ...]  # table_only ones keep the name and set target_table
+    renames: tuple[Correction, ...]  # table_only ones keep the name and set target_table
     dataset: str | None
     phase: int | None  # from the symbol only
     evidence: tuple[str, ...]
@@ -79,20 +80,20 @@ def phase_of(symbols: Sequence[str]) -> int | None:
     return None
 
 
-def renames(values: Sequence[str], known: KnownTables, dataset: str | None) -> list[Rename]:
+def corrections(values: Sequence[str], tables: InitTables, dataset: str | None) -> list[Correction]:
     """For each name no inventory knows: the close table of the list's dataset that it stands for."""
-    pool = known.names(dataset) - set(values)
-    out: list[Rename] = []
+    pool = tables.names(dataset) - set(values)
+    exists = tables.names()
+    out: list[Correction] = []
     for v in values:
-        if known.knows(v):
-            continue
-        hits = [h for h in suggest(v, pool, RENAME_CUTOFF, n=3) if h not in {r.new for r in out}]
-        if hits:
-            out.append(Rename(v, hits[0], known.where(hits[0]), tuple(hits[1:])))
+        decided = decide_rename(v, pool - {c.new for c in out}, declared={}, exists=exists)
+        if decided is not None:
+            proof = tables.knows(decided.target, dataset) or "an inventory lists it"
+            out.append(Correction(v, decided.target, proof, decided.others))
     return out
 
 
-def assess(found: CopiedList, known: KnownTables, sql_texts: Sequence[str]) -> Ranked:
+def assess(found: CopiedList, known: InitTables, sql_texts: Sequence[str]) -> Ranked:
     evidence: list[str] = []
     files = len(found.files)
     differ = len(found.divergent())
@@ -104,19 +105,19 @@ def assess(found: CopiedList, known: KnownTables, sql_texts: Sequence[str]) -> R
     if strong or weak:
         evidence.append(f"the symbol names the pipeline: {', '.join(strong + weak)}")
     distinct = list(dict.fromkeys(found.values))
-    in_inventory = [v for v in distinct if known.knows(v)]
+    in_inventory = [v for v in distinct if known.knows(v) is not None]
     overlap = len(in_inventory) / len(distinct)
     dataset = known.dataset_of(in_inventory)
-    fixes: list[Rename] = []
+    fixes: list[Correction] = []
     if in_inventory:
         where = f" of {dataset}" if dataset else ""
         evidence.append(f"{len(in_inventory)} of {len(distinct)} names are tables{where} an inventory knows")
     if overlap >= MIN_OVERLAP:
-        fixes = renames(distinct, known, dataset)
+        fixes = corrections(distinct, known, dataset)
         for r in fixes:
             also = f" (also close: {', '.join(r.others)})" if r.others else ""
             change = f"{r.old} writes to {r.new}" if r.table_only else f"{r.old} -> {r.new}"
-            evidence.append(f"{change}: no inventory knows {r.old}; {r.where} creates {r.new}{also}")
+            evidence.append(f"{change}: no inventory knows {r.old}; {r.new}: {r.evidence}{also}")
     if dataset is None:
         dataset = guess_dataset(distinct, sql_texts)
     new = {r.old: r.new for r in fixes if not r.table_only}
@@ -133,7 +134,7 @@ def assess(found: CopiedList, known: KnownTables, sql_texts: Sequence[str]) -> R
     )
 
 
-def rank(found: Iterable[CopiedList], known: KnownTables, sql_texts: Sequence[str]) -> list[Ranked]:
+def rank(found: Iterable[CopiedList], known: InitTables, sql_texts: Sequence[str]) -> list[Ranked]:
     """Most evidence first; ties: more copies, then where the first copy sits."""
     ranked = [assess(f, known, sql_texts) for f in found]
     return sorted(
