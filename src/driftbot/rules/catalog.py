@@ -117,17 +117,37 @@ RULES: dict[str, Rule] = {
         Rule(
             "unknown-table",
             Severity.MEDIUM,
-            "A monitoring query reads a table of an SSOT dataset that the SSOT does not list (with a rename hint).",
+            "A query reads a table of an SSOT dataset that nothing knows: not in the SSOT, not created by the "
+            "repository's DDL, or absent from an authoritative inventory (with a rename hint).",
             True,
             (
                 Example((("q.sql", "SELECT COUNT(*) FROM nba_raw.nbac_gamebook\n"),), ("q.sql:1:30",)),
                 Example((("q.sql", "SELECT COUNT(*) FROM `proj.nba_raw.nbac_gamebook_player_stats`\n"),)),
+                Example(  # a view the repository creates
+                    (
+                        (
+                            "schemas/views.sql",
+                            "CREATE VIEW nba_raw.v_todays_games AS\nSELECT * FROM nba_raw.nbac_schedule;\n",
+                        ),
+                        ("q.sql", "SELECT COUNT(*) FROM nba_raw.v_todays_games\n"),
+                    )
+                ),
+                Example(  # a backup made by CREATE TABLE ... AS in the same script
+                    (
+                        (
+                            "dedupe.sql",
+                            "CREATE TABLE nba_raw.bdl_backup_20250101 AS\nSELECT * FROM nba_raw.bdl_player_boxscores;\n"
+                            "SELECT COUNT(*) FROM nba_raw.bdl_backup_20250101;\n",
+                        ),
+                    )
+                ),
+                Example((("q.sql", "SELECT COUNT(*) FROM `{project}.nba_raw.{table_name}`\n"),)),  # a placeholder
             ),
         ),
         Rule(
             "stale-comment-name",
             Severity.LOW,
-            "A SQL comment that names SSOT tables also names a near-miss of one (`nbac_gamebook`).",
+            "A SQL comment that names SSOT tables also names a near-miss of one (`nbac_gamebook`) nothing else uses.",
             True,
             (
                 Example(
@@ -135,6 +155,12 @@ RULES: dict[str, Rule] = {
                     ("q.sql:1:14",),
                 ),
                 Example((("q.sql", "-- the game_date column of bdl_player_boxscores\nSELECT 1\n"),)),
+                Example(  # the word is a value the repository uses
+                    (
+                        ("q.sql", "-- fallback: nbac_gamebook instead of bdl_player_boxscores\nSELECT 1\n"),
+                        ("processors/fallback.py", "primary_source = 'nbac_gamebook'\n"),
+                    )
+                ),
             ),
         ),
         Rule(
