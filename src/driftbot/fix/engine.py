@@ -86,7 +86,7 @@ def verify(plan: FixPlan, changes: Sequence[Change]) -> str | None:
             if problem is not None:
                 return problem
     # No inventory: nothing `fix` changes depends on one, and it must not wait on the network.
-    ctx, extra = build_context(plan.repo, ssot_dir=plan.ssot_dir, config_path=plan.config_path, inventories=())
+    ctx, extra = build_context(plan.repo, ssot_dir=plan.ssot_dir, config_path=plan.config_path, offline=True)
     return _check_report(plan.report, check(ctx, extra), plan.fixed, plan.mirrored)
 
 

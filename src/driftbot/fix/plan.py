@@ -78,8 +78,9 @@ def make_plan(
     prune: bool = False,
 ) -> FixPlan:
     wanted = selected_rules(rules)
-    # No inventory: nothing `fix` changes depends on one, and it must not wait on the network.
-    ctx, extra = build_context(repo, ssot_dir=ssot_dir, config_path=config_path, inventories=())
+    # Local inventories only (snapshot:, ddl:): a table rename is certain only when one says so, and
+    # `fix` must not wait on the network.
+    ctx, extra = build_context(repo, ssot_dir=ssot_dir, config_path=config_path, offline=True)
     report = check(ctx, extra)
     plan = FixPlan(repo, ssot_dir, config_path, report)
     plan.skipped.extend(Skip(f.location.path, f.message) for f in report.findings if f.rule == "unparsable-file")
