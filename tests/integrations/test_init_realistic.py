@@ -11,7 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from driftbot import paths
 from driftbot.cli import main
+from driftbot.commands.init import propose
+from driftbot.commands.init import tables as known_tables
+from driftbot.commands.init.discover import discover
+from driftbot.commands.init.layout import plan
+from driftbot.commands.init.rank import rank
+from driftbot.extract.python import extract
 
 VENDORED = (
     "orchestration/cloud_functions/phase2_to_phase3",
@@ -196,7 +203,9 @@ def test_the_pipeline_lists_rank_first_with_their_evidence(platform: Path, capsy
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[:5] == [
-        "Read 22 Python files",
+        # Only the files that can hold a pipeline list are parsed with libcst: the 7 copies, the freshness
+        # gates, the backfill jobs and the exports (a first pass with CPython's `ast` read all 22).
+        "Read 22 Python files, parsed 13 that may hold a pipeline list",
         "Inventory: 9 tables in CREATE statements in the repository",
         "",
         "Proposing 4 lists, most evidence first:",
@@ -236,9 +245,9 @@ def test_the_pipeline_lists_rank_first_with_their_evidence(platform: Path, capsy
     assert lines[lines.index("Would write (run again with --write to create them):") - 3 :] == [
         "Not proposed: REQUIRED_PHASE2_TABLES[*][1] (bdl_player_boxscores, nbac_team_boxscore): "
         "shares bdl_player_boxscores with PhaseTransitionConfig.phase2_expected_processors, which ranks higher",
-        "Not proposed: 2 copied lists without pipeline evidence "
-        "(no pipeline word or phase in the symbol, under half of the names in an inventory): "
-        "build_alert(), TEAM_NAMES",
+        "Not proposed: 2 lists copied without pipeline evidence "
+        "(no pipeline word or phase around them, under half of the names in an inventory): "
+        "[text, type] in 3 files, [BOS, GSW, LAL] in 2 files",
         "",
         "Would write (run again with --write to create them):",
         "  ssot/processors/phase1_backfill_tables.yaml  (phase1: 2 names from BACKFILL_TABLES)",
@@ -301,3 +310,41 @@ def test_the_phase_number_comes_from_the_symbol_only(platform: Path, capsys: pyt
         "phase 2 is taken by PhaseTransitionConfig.phase2_expected_processors, which ranks higher"
     ) in out.splitlines()
     assert "phase72" not in out
+
+
+def test_a_budget_that_runs_out_says_so(platform: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Pass 1 reads in chunks of 250 files, so all 22 are read; the parse stops after the first file.
+    code, out, err = run(capsys, "init", str(platform), "--budget", "0.000001")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == (
+        "Read 22 of 22 Python files, parsed 1 of 13 that may hold a pipeline list: "
+        "the --budget of 1e-06 s ran out, the proposal may miss copies"
+    )
+
+
+def test_budget_and_top_must_make_sense(platform: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["init", str(platform), "--top", "0"])
+    assert exc.value.code == 2
+    assert "argument --top: must be at least 1" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["init", str(platform), "--budget", "-1"])
+    assert "argument --budget: must be 0 (no limit) or more" in capsys.readouterr().err
+
+
+def full_read_layout(repo: Path) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """The proposal as a libcst read of every file makes it (the slow path the fast one must equal)."""
+    files = paths.walk(repo, [], (".py",))
+    found = [c for rel in files for c in extract(rel, (repo / rel).read_bytes())]
+    sql = paths.walk(repo, [], (".sql",))
+    tables = known_tables.read(repo, sql, [])
+    layout = plan(rank(discover(found), tables, []))
+    return [(p.key, p.ranked.values, p.ranked.found.files) for p in layout.phases]
+
+
+@pytest.mark.parametrize("repo_fixture", ["platform", "bare_example"])
+def test_the_two_pass_read_proposes_what_a_full_read_does(repo_fixture: str, request: pytest.FixtureRequest) -> None:
+    repo: Path = request.getfixturevalue(repo_fixture)
+    fast = propose(repo)
+    assert fast.layout.phases
+    assert [(p.key, p.ranked.values, p.ranked.found.files) for p in fast.layout.phases] == full_read_layout(repo)

@@ -107,7 +107,7 @@ def test_dry_run_prints_what_it_found_and_writes_nothing(
     assert sorted(p for p in bare_example.rglob("*")) == before
     lines = out.splitlines()
     assert lines[:5] == [
-        "Read 39 Python files",
+        "Read 39 Python files, parsed 15 that may hold a pipeline list",
         "Inventory: 19 tables in CREATE statements in the repository",
         "",
         "Proposing 3 lists, most evidence first:",
@@ -193,7 +193,7 @@ def test_nothing_copied_nothing_proposed(tmp_path: Path, capsys: pytest.CaptureF
     (tmp_path / "a.py").write_text("NAMES = ['alpha', 'beta']\n")
     assert run(capsys, "init", str(tmp_path), "--write") == (
         0,
-        "Read 1 Python files\n"
+        "Read 1 Python files, parsed 0 that may hold a pipeline list\n"
         "Inventory: no CREATE TABLE statement, none given\n"
         "\n"
         "No copied list with pipeline evidence; nothing to propose.\n",
@@ -290,8 +290,9 @@ def test_two_lists_claiming_one_phase_keep_it_for_the_better_ranked() -> None:
 
 def test_lists_without_pipeline_evidence_are_counted_not_proposed() -> None:
     found = discover([coll(p, "TEAM_NAMES", ["LAL", "BOS"]) for p in ("a.py", "b.py", "c.py")])
-    layout = plan(rank(found, NO_TABLES, []))
-    assert (layout.phases, [r.symbol for r in layout.weak]) == ((), ["TEAM_NAMES"])
+    ranked = rank(found, NO_TABLES, [])
+    assert [(r.symbol, r.qualifies) for r in ranked] == [("TEAM_NAMES", False)]
+    assert plan(ranked).phases == ()
 
 
 def test_top_cuts_the_proposal() -> None:

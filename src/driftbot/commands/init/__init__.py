@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from driftbot.errors import EXIT_OK, DriftbotError
 
 SSOT_DIR = "ssot"
 MAX_LISTED_COPIES = 12
-MAX_LISTED_WEAK = 5
+MAX_LISTED_WEAK = 3
 DEFAULT_BUDGET = 600.0  # seconds of reading Python files before init proposes from what it has
 
 
@@ -35,6 +36,7 @@ class Proposal:
     layout: Layout
     files: tuple[ProposedFile, ...]
     summary: tuple[str, ...]  # what was read
+    weak: tuple[tuple[frozenset[str], int], ...]  # value sets copied without pipeline evidence, and in how many files
 
 
 def sql_texts(repo: Path, sql_files: list[str]) -> list[str]:
@@ -63,8 +65,8 @@ def propose(
 ) -> Proposal:
     py_files = paths.walk(repo, [], (".py",))
     sql_files = paths.walk(repo, [], (".sql",))
-    read = python_collections(repo, py_files, budget=budget, progress=progress)
     known = known_tables.read(repo, sql_files, inventory_urls(repo, inventories))
+    read = python_collections(repo, py_files, known.names(), budget=budget, progress=progress)
     ranked = rank(discover(read.collections), known, sql_texts(repo, sql_files))
     layout = plan(ranked, top)
     files = [ssot_file(p, SSOT_DIR) for p in layout.by_number]
@@ -72,12 +74,16 @@ def propose(
         files.append(config_file(layout.by_number, SSOT_DIR))
         validate(files, SSOT_DIR)
         files.append(workflow_file())
-    summary = [f"Read {read.files_read} Python files"]
+    summary = [f"Read {read.files_read} Python files, parsed {read.files_parsed} that may hold a pipeline list"]
     if not read.complete:
-        summary[0] += f" of {read.files_total} (the --budget of {budget:g} s ran out; the proposal may miss copies)"
+        summary = [
+            f"Read {read.files_read} of {read.files_total} Python files, parsed {read.files_parsed} of "
+            f"{read.files_to_parse} that may hold a pipeline list: the --budget of {budget:g} s ran out, "
+            "the proposal may miss copies"
+        ]
     summary += [f"Inventory: {s}" for s in known.sources] or ["Inventory: no CREATE TABLE statement, none given"]
     summary += [f"Inventory unreadable: {u}" for u in known.unreachable]
-    return Proposal(layout, tuple(files), tuple(summary))
+    return Proposal(layout, tuple(files), tuple(summary), read.weak)
 
 
 def describe_list(key: str, r: Ranked) -> list[str]:
@@ -91,6 +97,10 @@ def describe_list(key: str, r: Ranked) -> list[str]:
     if len(f.copies) > MAX_LISTED_COPIES:
         lines.append(f"  ... and {len(f.copies) - MAX_LISTED_COPIES} more")
     return [*lines, ""]
+
+
+def brief(values: Sequence[str], shown: int = 4) -> str:
+    return ", ".join(values[:shown]) + (", ..." if len(values) > shown else "")
 
 
 def describe(proposal: Proposal) -> list[str]:
@@ -108,12 +118,12 @@ def describe(proposal: Proposal) -> list[str]:
         )
     if layout.beyond_top:
         lines.append(f"Not proposed: {layout.beyond_top} more lists with pipeline evidence below the --top cut")
-    if layout.weak:
-        shown = ", ".join(r.symbol for r in layout.weak[:MAX_LISTED_WEAK])
-        more = ", ..." if len(layout.weak) > MAX_LISTED_WEAK else ""
+    if proposal.weak:
+        shown = ", ".join(f"[{brief(sorted(v))}] in {n} files" for v, n in proposal.weak[:MAX_LISTED_WEAK])
+        more = ", ..." if len(proposal.weak) > MAX_LISTED_WEAK else ""
         lines.append(
-            f"Not proposed: {len(layout.weak)} copied lists without pipeline evidence "
-            f"(no pipeline word or phase in the symbol, under half of the names in an inventory): {shown}{more}"
+            f"Not proposed: {len(proposal.weak)} lists copied without pipeline evidence "
+            f"(no pipeline word or phase around them, under half of the names in an inventory): {shown}{more}"
         )
     if lines[-1] != "":
         lines.append("")

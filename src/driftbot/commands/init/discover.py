@@ -50,11 +50,12 @@ class CopiedList:
 
 
 def candidate(c: Collection) -> bool:
-    distinct = set(c.values)
+    return not NOT_LISTS.search(c.symbol) and candidate_values(set(c.values))
+
+
+def candidate_values(distinct: set[str] | frozenset[str]) -> bool:
     if len(distinct) < MIN_VALUES or not all(NAME.match(v) and not v.startswith("-") for v in distinct):
         return False  # command-line flags (`--dry-run`) are never processor names
-    if NOT_LISTS.search(c.symbol):
-        return False
     return len({re.sub(r"\d+", "", v) for v in distinct}) > 1
 
 

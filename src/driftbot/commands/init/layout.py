@@ -42,7 +42,6 @@ class Layout:
     phases: tuple[Phase, ...]  # in ranking order, best first
     left_out: tuple[tuple[Ranked, str], ...]  # qualifying lists not proposed, with the reason
     beyond_top: int  # qualifying lists below the --top cut
-    weak: tuple[Ranked, ...]  # copied lists without pipeline evidence, best first
 
     @property
     def by_number(self) -> tuple[Phase, ...]:
@@ -96,5 +95,4 @@ def plan(ranked: Sequence[Ranked], top: int = DEFAULT_TOP) -> Layout:
         number = next(n for n in range(1, len(said) + len(chosen) + 2) if n not in said)
         said.add(number)
         phases.append(Phase(number, slug(r.symbol), r, placeholder=True))
-    weak = tuple(r for r in ranked if not r.qualifies)
-    return Layout(tuple(phases), tuple(left_out), beyond, weak)
+    return Layout(tuple(phases), tuple(left_out), beyond)
