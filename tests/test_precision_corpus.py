@@ -55,7 +55,6 @@ def test_incident_is_found_in_all_seven_copies(result: precision.Result) -> None
     assert (hits, total) == (7, 7)
 
 
-@IN_PROGRESS
 @pytest.mark.slow
 def test_every_labelled_drift_is_reported(result: precision.Result) -> None:
     assert [label.where() for label in result.audit.missed] == []
