@@ -428,7 +428,7 @@ def render(result: Result) -> str:
         out += ["", "False positives:"]
         for f in audit.false_positives:
             shape = next((s.shape for s in result.shapes if s.covers(f.path, f.line)), "")
-            line = f"  {f.where()}  {f.effective_severity}  {f.rule}  {f.message}"
+            line = f"  {f.where()}  {f.effective_severity} ({f.confidence})  {f.rule}  {f.message}"
             out.append(f"{line}  [{shape}]" if shape else line)
     if audit.missed:
         out += ["", "Missed (labelled, not reported):"]
