@@ -275,3 +275,19 @@ def test_a_comment_word_used_as_a_value_in_the_same_query_is_not_stale(small_rep
 def test_a_comment_word_naming_a_known_table_is_not_stale(small_repo: Path) -> None:
     write(small_repo, {"bin/q.sql": GAMEBOOK, "schemas/raw.sql": "CREATE TABLE nba_raw.nbac_gamebook (x INT64);\n"})
     assert of_rule(run_audit(small_repo).findings, "stale-comment-name") == []
+
+
+def test_commented_out_and_quoted_ddl_declares_nothing(small_repo: Path) -> None:
+    text = (
+        "/* CREATE TABLE nba_raw.in_block (x INT64) */\n"
+        "# CREATE TABLE nba_raw.in_hash (x INT64)\n"
+        "-- CREATE TABLE nba_raw.in_dashes (x INT64)\n"
+        "SELECT '''\nCREATE TABLE nba_raw.in_triple (x INT64)''' AS s, \"CREATE VIEW nba_raw.in_double\" AS d;\n"
+        "CREATE TABLE `{project}.nba_raw.real_one` AS SELECT 'a(b' AS s;\n"
+        "CREATE TABLE nba_raw.{table_name} AS SELECT 1;\n"
+    )
+    write(small_repo, {"schemas/raw.sql": text})
+    declared = build_context(small_repo)[0].known_tables.declared_in
+    assert [(t.project, t.dataset, t.table, t.declared_at) for d in declared for t in d.tables] == [
+        ("", "nba_raw", "real_one", Location("schemas/raw.sql", 6, 14))
+    ]

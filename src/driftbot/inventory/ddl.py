@@ -2,9 +2,12 @@
 
 Reads `CREATE [OR REPLACE] [MATERIALIZED|EXTERNAL|SNAPSHOT] TABLE|VIEW [IF NOT EXISTS] name` with
 sqlglot's BigQuery tokenizer. Only the statement head is read, so bodies sqlglot cannot parse
-(scripting, new syntax) never lose a declaration. Temporary tables and names without a dataset are
-not part of the platform and are skipped; so is a name whose dataset or table part is a `{placeholder}`
-(a placeholder project is fine).
+(scripting, new syntax) never lose a declaration: one regular-expression pass finds each `CREATE`
+outside comments and string literals (BigQuery's `--`, `#`, `/* */`; quoted, triple-quoted and
+backticked literals), and sqlglot tokenizes only the head from there to the first `(`, `;` or quote
+(its tokenizer is pure Python: a whole schema file costs it far more than the heads do). Temporary
+tables and names without a dataset are not part of the platform and are skipped; so is a name whose
+dataset or table part is a `{placeholder}` (a placeholder project is fine).
 
 `declared_in` is the same reader for one text, tolerant callers (the repository's default DDL inventory,
 `known.py`) catch its `DdlError` and skip the file.
@@ -12,6 +15,7 @@ not part of the platform and are skipped; so is a name whose dataset or table pa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +35,14 @@ _MODIFIERS = {"OR", "REPLACE", "TEMP", "TEMPORARY", "MATERIALIZED", "EXTERNAL", 
 _NAME_TOKENS = frozenset({TokenType.VAR, TokenType.IDENTIFIER, TokenType.DOT, TokenType.DASH, TokenType.NUMBER})
 MAX_BYTES = 20_000_000
 Spans = tuple[tuple[int, int], ...]
+HEAD_MAX = 1_000  # characters of a statement head read after its CREATE
+# Comments and literals are consumed whole, so only a CREATE in code captures group 1.
+_LEX = re.compile(
+    r"'''.*?'''" + r'|""".*?"""' + r"""|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`[^`\n]*`"""
+    r"|--[^\n]*|\#[^\n]*|/\*.*?\*/|\b(create)\b",
+    re.S | re.I,
+)
+_HEAD_END = re.compile(r"""[(;'"]""")
 
 
 @dataclass(frozen=True)
@@ -70,16 +82,25 @@ def declared_tables(repo: Path, rel: str) -> list[TableInfo]:
 def declared_in(text: str, rel: str) -> list[TableInfo]:
     """The tables and views `text` (the file `rel`) creates, in order; DdlError when it cannot be read."""
     masked, spans = mask_placeholders(text)
-    try:
-        tokens = Dialect.get_or_raise("bigquery").tokenize(masked)
-    except TokenError:
-        raise DdlError("1:1", "cannot tokenize SQL (unterminated string, identifier or comment?)") from None
-    creates = (i for i, tok in enumerate(tokens) if tok.token_type == TokenType.CREATE)
-    return [table for i in creates for table in _create(tokens, i, masked, rel, spans)]
+    dialect = Dialect.get_or_raise("bigquery")
+    out: list[TableInfo] = []
+    for m in _LEX.finditer(masked):
+        if m.group(1) is None:
+            continue
+        at = m.start()
+        stop = _HEAD_END.search(masked, at, at + HEAD_MAX)
+        head = masked[at : stop.start() if stop else at + HEAD_MAX]
+        try:
+            tokens = dialect.tokenize(head)
+        except TokenError:
+            raise DdlError(_where(masked, at), "cannot tokenize SQL (unterminated identifier or comment?)") from None
+        out.extend(_create(tokens, masked, at, rel, spans))
+    return out
 
 
-def _create(tokens: list[Token], start: int, text: str, rel: str, spans: Spans) -> list[TableInfo]:
-    """The table a `CREATE` at tokens[start] declares ([] when it declares something else)."""
+def _create(tokens: list[Token], text: str, base: int, rel: str, spans: Spans) -> list[TableInfo]:
+    """The table the `CREATE` at tokens[0] (offset `base` of `text`) declares ([] for anything else)."""
+    start = 0
     i = start + 1
     words: list[str] = []
     while i < len(tokens) and tokens[i].text.upper() in _MODIFIERS:
@@ -97,8 +118,8 @@ def _create(tokens: list[Token], start: int, text: str, rel: str, spans: Spans) 
     while last + 1 < len(tokens) and _continues_name(tokens[last], tokens[last + 1]):
         last += 1
     if tokens[first].token_type not in _NAME_TOKENS:
-        raise DdlError(_where(text, tokens[start].start), f"CREATE {tokens[i - 1].text} without a name")
-    begin, end = tokens[first].start, tokens[last].end + 1
+        raise DdlError(_where(text, base + tokens[start].start), f"CREATE {tokens[i - 1].text} without a name")
+    begin, end = base + tokens[first].start, base + tokens[last].end + 1
     parts = text[begin:end].replace("`", "").split(".")
     if len(parts) < 2 or len(parts) > 3 or not all(parts):
         return []  # no dataset: a script-local name
@@ -115,7 +136,7 @@ def _create(tokens: list[Token], start: int, text: str, rel: str, spans: Spans) 
         kind = "EXTERNAL"
     elif "SNAPSHOT" in words:
         kind = "SNAPSHOT"
-    line, col = line_col(text, tokens[first].start)
+    line, col = line_col(text, begin)
     return [TableInfo(project, parts[-2], parts[-1], kind, declared_at=Location(rel, line, col))]
 
 

@@ -70,8 +70,9 @@ def values_in_repo(ctx: AuditContext, words: set[str], skip: set[str]) -> set[st
     """Which `words` some scanned file (other than `skip`) holds as a quoted string value.
 
     An element of a bound copy of an SSOT list does not count: a stale name there is drift itself
-    (`'br_roster'` in seven copies does not make `br_roster` a value in use). One pass over the files,
-    only when there are words to clear (a handful per repository at most).
+    (`'br_roster'` in seven copies does not make `br_roster` a value in use). One read of the files,
+    only when there are words to clear (a handful per repository at most): on 20,000 files that is
+    the cost of the Python scan's prefilter (~2 s on a loaded 2-core machine), not of a parse.
     """
     if not words:
         return set()
@@ -79,6 +80,7 @@ def values_in_repo(ctx: AuditContext, words: set[str], skip: set[str]) -> set[st
     copies = {
         (e.location.path, e.location.line, e.location.column) for b in ctx.bindings for e in b.collection.elements
     }
+    needles = [w.encode() for w in words]
     found: set[str] = set()
     for path in ctx.files:
         if path in skip:
@@ -86,6 +88,8 @@ def values_in_repo(ctx: AuditContext, words: set[str], skip: set[str]) -> set[st
         try:
             data = ctx.read(path)
         except OSError:
+            continue
+        if not any(n in data for n in needles):  # memchr-speed; the regex runs on the few files that hit
             continue
         for m in pattern.finditer(data):
             if (path, *_line_col(data, m.start())) not in copies:
