@@ -27,7 +27,6 @@ from driftbot.errors import EXIT_OK, DriftbotError
 
 SSOT_DIR = "ssot"
 MAX_LISTED_COPIES = 12
-MAX_LISTED_WEAK = 3
 DEFAULT_BUDGET = 600.0  # seconds of reading Python files before init proposes from what it has
 
 
@@ -36,7 +35,6 @@ class Proposal:
     layout: Layout
     files: tuple[ProposedFile, ...]
     summary: tuple[str, ...]  # what was read
-    weak: tuple[tuple[frozenset[str], int], ...]  # value sets copied without pipeline evidence, and in how many files
 
 
 def sql_texts(repo: Path, sql_files: list[str]) -> list[str]:
@@ -83,7 +81,7 @@ def propose(
         ]
     summary += [f"Inventory: {s}" for s in known.sources] or ["Inventory: no CREATE TABLE statement, none given"]
     summary += [f"Inventory unreadable: {u}" for u in known.unreachable]
-    return Proposal(layout, tuple(files), tuple(summary), read.weak)
+    return Proposal(layout, tuple(files), tuple(summary))
 
 
 def describe_list(key: str, r: Ranked) -> list[str]:
@@ -118,13 +116,6 @@ def describe(proposal: Proposal) -> list[str]:
         )
     if layout.beyond_top:
         lines.append(f"Not proposed: {layout.beyond_top} more lists with pipeline evidence below the --top cut")
-    if proposal.weak:
-        shown = ", ".join(f"[{brief(sorted(v))}] in {n} files" for v, n in proposal.weak[:MAX_LISTED_WEAK])
-        more = ", ..." if len(proposal.weak) > MAX_LISTED_WEAK else ""
-        lines.append(
-            f"Not proposed: {len(proposal.weak)} lists copied without pipeline evidence "
-            f"(no pipeline word or phase around them, under half of the names in an inventory): {shown}{more}"
-        )
     if lines[-1] != "":
         lines.append("")
     return lines

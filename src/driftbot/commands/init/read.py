@@ -1,9 +1,13 @@
 """Read a repository's Python files for `driftbot init`: fast, within a time budget.
 
-Two passes, as the audit does it (a cheap pass picks the files, libcst reads only those):
-  1. CPython's `ast` (about 10x faster than libcst) reads every file and notes each string collection
-     that could be a copied list (2+ distinct identifier-like values: list/tuple/set elements, dict
-     keys, the columns of a list of tuples) with the names around it: enclosing classes and functions,
+Three steps, cheapest first, each keeping only what can matter to the next:
+  0. Bytes: a file can hold a pipeline list only if it names an inventory table (the audit's own
+     delimited-name prefilter, `count_names`) or has a pipeline word or `phase<N>` before an opening
+     bracket on a line (`PHASE2_TABLES = [`, `'processors': (`), or in a class or function name.
+     Other files are never parsed.
+  1. CPython's `ast` (about 10x faster than libcst) reads those and notes each string collection that
+     could be a copied list (2+ distinct identifier-like values: list/tuple/set elements, dict keys,
+     the columns of a list of tuples) with the names around it: enclosing classes and functions,
      assignment targets, calls, keywords and dict keys, a superset of the words of the symbol libcst
      will give it. A collection is *relevant* when it has the evidence ranking asks for (a pipeline
      word or phase in those names, or half of its values in an inventory) and holds 2+ values that
@@ -11,9 +15,8 @@ Two passes, as the audit does it (a cheap pass picks the files, libcst reads onl
   2. Only files with a relevant collection are parsed, and only their statements naming its values,
      with the audit's own libcst extractor (`extract(..., focus=...)`), so symbols and positions are
      those `driftbot audit` binds.
-Collections copied without evidence are only counted (identical value sets in 2+ files).
-`progress(done, total)` counts files of pass 1, then parsed files on top. When the budget runs out,
-reading stops and init proposes from what it read, saying how far it got.
+`progress(done, total)` counts files of steps 0-1, then parsed files on top. When the budget runs
+out, reading stops and init proposes from what it read, saying how far it got.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 import ast
 import multiprocessing
 import os
+import re
 import sys
 import threading
 import time
@@ -43,6 +47,15 @@ PARALLEL_MIN_FILES = 500  # pass 1 costs ~1.5 ms a file; below this a pool's sta
 MIN_SHARED = 2
 _LEAVES = (ast.Constant, ast.Name, ast.expr_context, ast.operator, ast.cmpop, ast.boolop, ast.unaryop)
 NOT_LISTS_CONTEXT = frozenset({"__all__", "choices"})  # discover.NOT_LISTS, as pass 1 sees it
+# A pipeline word (rank.STRONG_WORDS, as a substring: a superset of the word match) or `phase<N>`; the
+# line holding it must then open a bracket followed by a string, a comment or the line's end after
+# it, or be a class or function definition. Found with bytes.find on the lowered text: re's
+# case-insensitive alternation costs 20x more.
+PIPELINE_WORDS = (b"phase", *sorted({w.removesuffix("s").encode() for w in STRONG_WORDS}))
+_PHASE_NUMBER = re.compile(rb"_?\d")
+_OPENS = re.compile(rb"[\[({][ \t]*(?:['\"]|#|\r?$)", re.MULTILINE)
+_DEFINES = re.compile(rb"[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+[A-Za-z0-9_]*")  # up to the word: its name
+_WORD = re.compile(rb"[A-Za-z0-9_]+")  # the audit prefilter's delimiters (extract/scan.py)
 _T = TypeVar("_T")
 _R = TypeVar("_R")
 
@@ -54,7 +67,6 @@ class Read:
     files_total: int
     files_parsed: int  # files pass 2 parsed with libcst
     files_to_parse: int  # files pass 2 picked
-    weak: tuple[tuple[frozenset[str], int], ...] = ()  # copied without evidence: (values, files)
 
     @property
     def complete(self) -> bool:
@@ -177,16 +189,39 @@ def _names(node: ast.AST) -> list[str]:
     return out
 
 
-def _pass1(job: tuple[str, Sequence[str]]) -> list[list[Seen]]:
-    root, rels = job
+def _pass1(job: tuple[str, Sequence[str], frozenset[bytes]]) -> list[list[Seen]]:
+    root, rels, tables = job
     found: list[list[Seen]] = []
     for rel in rels:
         try:
             with open(os.path.join(root, rel), "rb") as fh:
-                found.append(value_sets(fh.read()))
+                data = fh.read()
         except OSError:
             found.append([])
+            continue
+        found.append(value_sets(data) if may_hold_a_list(data, tables) else [])
     return found
+
+
+def may_hold_a_list(data: bytes, tables: frozenset[bytes]) -> bool:
+    """Step 0: whether the bytes can hold a relevant collection (a superset: `relevant` decides).
+
+    A table name counts delimited, as in the audit's prefilter (`br_roster` is not in `br_roster_v2`);
+    splitting into words costs the same for 10 or 10,000 inventory tables.
+    """
+    low = data.lower()
+    for word in PIPELINE_WORDS:
+        at = low.find(word)
+        while at != -1:
+            after = at + len(word)
+            if word != b"phase" or _PHASE_NUMBER.match(low, after):
+                start = low.rfind(b"\n", 0, at) + 1
+                end = low.find(b"\n", after)
+                end = len(low) if end == -1 else end
+                if _OPENS.search(data, after, end) or _DEFINES.fullmatch(data, start, at):
+                    return True
+            at = low.find(word, after)
+    return bool(tables) and not tables.isdisjoint(_WORD.findall(data))
 
 
 def _pass2(job: tuple[str, str, frozenset[str]]) -> list[Collection]:
@@ -227,19 +262,6 @@ def focus_by_file(sets: dict[str, list[Seen]], tables: frozenset[str]) -> dict[s
     return out
 
 
-def copied_without_evidence(sets: dict[str, list[Seen]], tables: frozenset[str]) -> list[tuple[frozenset[str], int]]:
-    """Value sets that 2+ files hold identically, none of them relevant: (values, files), most copied first."""
-    files_of: dict[frozenset[str], set[str]] = defaultdict(set)
-    evidence: set[frozenset[str]] = set()
-    for rel, found in sets.items():
-        for s in found:
-            files_of[s.values].add(rel)
-            if relevant(s, tables):
-                evidence.add(s.values)
-    weak = [(v, len(f)) for v, f in files_of.items() if len(f) >= MIN_SHARED and v not in evidence]
-    return sorted(weak, key=lambda vf: (-vf[1], sorted(vf[0])))
-
-
 def python_collections(
     repo: Path,
     files: Sequence[str],
@@ -254,10 +276,11 @@ def python_collections(
     """
     deadline = None if budget is None else time.monotonic() + budget
     root = str(repo)
-    jobs = [(root, files[i : i + CHUNK]) for i in range(0, len(files), CHUNK)]
+    names = frozenset(t.encode() for t in tables)
+    jobs = [(root, files[i : i + CHUNK], names) for i in range(0, len(files), CHUNK)]
     sets: dict[str, list[Seen]] = {}
     with _Pool(parallel=len(files) >= PARALLEL_MIN_FILES) as pool:
-        for (_, rels), found in zip(jobs, pool.map(_pass1, jobs), strict=False):
+        for (_, rels, _), found in zip(jobs, pool.map(_pass1, jobs), strict=False):
             sets.update(zip(rels, found, strict=True))
             if progress is not None:
                 progress(len(sets), len(files))
@@ -275,8 +298,7 @@ def python_collections(
                 progress(len(files) + parsed, total)
             if _late(deadline):
                 break
-    weak = tuple(copied_without_evidence(sets, tables))
-    return Read(tuple(collections), len(sets), len(files), parsed, len(tasks), weak)
+    return Read(tuple(collections), len(sets), len(files), parsed, len(tasks))
 
 
 def _late(deadline: float | None) -> bool:
