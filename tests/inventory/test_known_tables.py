@@ -291,3 +291,17 @@ def test_commented_out_and_quoted_ddl_declares_nothing(small_repo: Path) -> None
     assert [(t.project, t.dataset, t.table, t.declared_at) for d in declared for t in d.tables] == [
         ("", "nba_raw", "real_one", Location("schemas/raw.sql", 6, 14))
     ]
+
+
+def test_a_delete_not_in_script_on_an_undeclared_table_gets_no_rename(small_repo: Path) -> None:
+    """Without any declaration the table is unknown (possible), but never renamed to a 0.6-similar SSOT table."""
+    text = (
+        "DELETE FROM nba_raw.odds_api_player_points_props\n"
+        "WHERE event_id NOT IN (SELECT event_id FROM nba_raw.odds_api_player_points_props WHERE bookmaker = 'x');\n"
+    )
+    write(small_repo, {"bin/cleanup.sql": text})
+    found = of_rule(run_audit(small_repo).findings, "unknown-table")
+    assert [(f.location.line, f.expected, f.fixable, f.confidence) for f in found] == [
+        (1, None, False, "possible"),
+        (2, None, False, "possible"),
+    ]
