@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from driftbot.commands import COMMANDS
 from driftbot.errors import EXIT_ERROR, DriftbotError
+from driftbot.report.escape import terminal
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,7 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.run(args)
     except DriftbotError as exc:
-        print(f"driftbot: {exc.message}", file=sys.stderr)
+        print(f"driftbot: {terminal(exc.message)}", file=sys.stderr)  # may quote file names
         return exc.exit_code
     except KeyboardInterrupt:
         print("driftbot: interrupted", file=sys.stderr)

@@ -14,6 +14,7 @@ resources the bot reads back. Faults (5xx, rate limits, a read-only token) are i
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import http.client
 import json
 import re
@@ -25,6 +26,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 BOT_LOGIN = "github-actions[bot]"
+USER_LOGIN = "octocat"  # GET /user's example: whom a user token (a PAT) writes as
+INSTALLATION_TOKEN_PREFIX = "ghs_"
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ class RecordingProxy:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.request = threading.local()  # the request being answered (its token decides who writes)
 
     def connect(self, upstream: str) -> None:
         self.upstream = urlsplit(upstream)
@@ -120,6 +124,7 @@ class RecordingProxy:
         split = urlsplit(target)
         query = dict(parse_qsl(split.query))
         body = json.loads(raw) if raw else None
+        self.request.authorization = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
         with self.lock:
             fault = self._take_fault(method, split.path)
         if fault is not None:
@@ -178,6 +183,17 @@ class RecordingProxy:
         self.state.next_id += 1
         return self.state.next_id
 
+    def author(self) -> dict[str, Any]:
+        """Who writes with the current request's token: an app's bot, or the user of a PAT."""
+        token = str(getattr(self.request, "authorization", "")).split()[-1:] or [""]
+        if token[0].startswith(INSTALLATION_TOKEN_PREFIX):
+            return {"login": BOT_LOGIN, "type": "Bot", "id": 41898282}
+        return {"login": USER_LOGIN, "type": "User", "id": 1}
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
 
 def _handler(proxy: RecordingProxy) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
@@ -208,7 +224,10 @@ def _list_comments(
     p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any
 ) -> tuple[int, Any]:
     foreign = tpl  # the example's comments stand for what people wrote on the PR
-    return status, foreign + p.state.comments.get(int(m["number"]), [])
+    found = foreign + p.state.comments.get(int(m["number"]), [])
+    if "since" in q:  # ISO 8601 UTC strings compare in time order
+        found = [c for c in found if c["updated_at"] >= q["since"]]
+    return status, found
 
 
 def _create_comment(
@@ -222,7 +241,9 @@ def _create_comment(
         "body": body["body"],
         "url": f"{base}/issues/comments/{cid}",
         "issue_url": f"{base}/issues/{number}",
-        "user": {**tpl["user"], "login": BOT_LOGIN, "type": "Bot", "id": 41898282},
+        "user": {**tpl["user"], **p.author()},
+        "created_at": now(),
+        "updated_at": now(),
     }
     p.state.comments.setdefault(number, []).append(comment)
     return status, comment
@@ -379,6 +400,7 @@ def _issue_json(p: RecordingProxy, tpl: dict[str, Any], owner: str, repo: str, i
     out["url"] = f"{p.url}/repos/{owner}/{repo}/issues/{number}"
     out["html_url"] = f"https://github.com/{owner}/{repo}/issues/{number}"
     out.pop("pull_request", None)
+    out["user"] = {**out["user"], **issue.get("user", {"login": BOT_LOGIN, "type": "Bot", "id": 41898282})}
     label = out["labels"][0] if out.get("labels") and isinstance(out["labels"][0], dict) else {}
     out["labels"] = [{**label, "name": name} for name in issue.get("labels", [])]
     return out
@@ -421,7 +443,7 @@ def _create_issue(
     p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any
 ) -> tuple[int, Any]:
     number = max([*p.state.issues, *p.state.pulls, 100]) + 1
-    issue = {"number": number, "title": body["title"], "body": body.get("body"), "state": "open"}
+    issue = {"number": number, "title": body["title"], "body": body.get("body"), "state": "open", "user": p.author()}
     issue["labels"] = _label_names(body.get("labels", []))
     p.state.issues[number] = issue
     return status, _issue_json(p, tpl, m["owner"], m["repo"], issue)

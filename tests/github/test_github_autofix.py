@@ -15,6 +15,7 @@ from github_payloads import schedule, workflow_dispatch
 
 from driftbot.github import autofix, runner
 from driftbot.github.gitrepo import BOT_EMAIL
+from driftbot.report import escape
 
 REPO = "/repos/octo-org/octo-repo"
 BRANCH = "driftbot/autofix"
@@ -111,7 +112,7 @@ def test_a_person_s_commit_on_the_branch_is_left_alone(action: ActionRun) -> Non
 
     assert action.remote.head(f"refs/heads/{BRANCH}") == theirs
     assert action.api.lines() == [LIST, f"PATCH {REPO}/pulls/101"]
-    note = autofix.FOREIGN.format(sha=theirs[:7], author="Octo Cat <octo@example.com>", branch=BRANCH)
+    note = autofix.FOREIGN.format(sha=theirs[:7], author=escape.markdown("Octo Cat <octo@example.com>"), branch=BRANCH)
     assert action.api.calls[1].body["body"].startswith(f"{autofix.MARKER}\n{note}driftbot fixed 1 of 1")
     assert note in action.summary()
 

@@ -109,7 +109,7 @@ def test_fix_command_on_a_closed_pr_or_deleted_branch_replies_once_and_pushes_no
 
     assert action.api.lines() == [PERMISSION, REACTION, f"GET {REPO}/pulls/1", f"POST {REPO}/issues/1/comments"]
     assert action.api.calls[-1].body["body"] == commands.REPLY_MARKER + commands.BRANCH_GONE.format(
-        login="Codertocat", branch="changes"
+        login="Codertocat", branch="`changes`"
     )
     assert action.remote.refs() == before
 
@@ -121,10 +121,10 @@ def test_unauthorized_fix_gets_a_polite_reply_and_nothing_else(action: ActionRun
 
     assert action.run("issue_comment", pr_comment("/driftbot fix")) == 0
 
-    assert action.api.lines() == [PERMISSION, f"POST {REPO}/issues/1/comments"]
+    assert action.api.lines() == [PERMISSION, f"GET {REPO}/issues/1/comments", f"POST {REPO}/issues/1/comments"]
     assert [c.line for c in action.api.writes()] == [f"POST {REPO}/issues/1/comments"]
-    assert action.api.calls[1].body["body"] == commands.REPLY_MARKER + commands.UNAUTHORIZED.format(
-        login="Codertocat", command="fix"
+    assert action.api.calls[2].body["body"] == commands.UNAUTHORIZED_MARKER + commands.UNAUTHORIZED.format(
+        login="Codertocat", command="`/driftbot fix`"
     )
     assert action.remote.refs() == before
 
@@ -137,7 +137,7 @@ def test_help_and_unknown_commands(action: ActionRun) -> None:
     action.api.calls.clear()
     action.run("issue_comment", pr_comment("/driftbot frobnicate"))
     assert action.api.calls[-1].body["body"] == commands.REPLY_MARKER + commands.UNKNOWN.format(
-        login="Codertocat", command="frobnicate"
+        login="Codertocat", command="`/driftbot frobnicate`"
     )
 
 
@@ -186,7 +186,7 @@ def test_fix_command_never_overwrites_a_push_made_meanwhile(action: ActionRun, m
     assert git(action.remote.bare, "rev-parse", f"{tip}^") == theirs_before  # their commit, untouched
     assert git(action.remote.bare, "show", "-s", "--format=%ce", tip) == "octo@example.com"
     assert action.api.calls[-1].body["body"] == commands.REPLY_MARKER + commands.BRANCH_MOVED.format(
-        login="Codertocat", branch="changes"
+        login="Codertocat", branch="`changes`"
     )
 
 

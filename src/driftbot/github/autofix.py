@@ -27,6 +27,7 @@ from driftbot.github.client import ApiError, GitHubApi, PullInfo
 from driftbot.github.context import Result, RunContext
 from driftbot.github.events import ScheduleEvent, WorkflowDispatchEvent
 from driftbot.github.gitrepo import CommitInfo
+from driftbot.report import escape
 
 MARKER = "<!-- driftbot:autofix -->"
 TITLE = "driftbot: fix {count} drift finding(s)"
@@ -64,7 +65,7 @@ def render_body(*, before: Report, after: Report, base: str, sha: str, branch: s
         "",
         "| rule | before | after |",
         "| --- | ---: | ---: |",
-        *(f"| `{r}` | {count_before[r]} | {count_after[r]} |" for r in rules),
+        *(f"| {escape.code(r, table=True)} | {count_before[r]} | {count_after[r]} |" for r in rules),
         f"| **total** | **{len(before.findings)}** | **{len(after.findings)}** |",
         "",
         "### Fixed",
@@ -73,7 +74,8 @@ def render_body(*, before: Report, after: Report, base: str, sha: str, branch: s
         "| --- | --- | --- | --- |",
     ]
     for f in fixed[:MAX_LISTED]:
-        lines.append(f"| `{f.rule}` | `{f.location}` | {_cell(f.actual)} | {_cell(f.expected)} |")
+        where = escape.code(str(f.location), table=True)
+        lines.append(f"| {escape.code(f.rule, table=True)} | {where} | {_cell(f.actual)} | {_cell(f.expected)} |")
     if len(fixed) > MAX_LISTED:
         lines.append(f"\n… and {len(fixed) - MAX_LISTED} more (see the job summary).")
     if after.findings:
@@ -83,7 +85,7 @@ def render_body(*, before: Report, after: Report, base: str, sha: str, branch: s
 
 
 def _cell(value: str | None) -> str:
-    return f"`{value}`" if value else ""
+    return escape.code(value, table=True) if value else ""
 
 
 def handle(event: ScheduleEvent | WorkflowDispatchEvent, gh: GitHubApi, ctx: RunContext) -> Result:
@@ -95,7 +97,7 @@ def handle(event: ScheduleEvent | WorkflowDispatchEvent, gh: GitHubApi, ctx: Run
         after, new, diff = _fix(ctx, tree, base, before)
     result = Result(report=before)
     if diff:
-        result.sections.append(f"### driftbot autofix\n\n```diff\n{diff}\n```\n")
+        result.sections.append(f"### driftbot autofix\n\n{escape.fence(diff, 'diff')}\n")
     if ctx.dry_run:
         print(f"driftbot: dry-run: {'would push' if new else 'nothing to fix on'} {base_branch} at {base[:7]}")
         return result
@@ -176,10 +178,10 @@ def _open_pull(gh: GitHubApi, *, title: str, body: str, head: str, base: str) ->
 
 
 def _report_foreign(gh: GitHubApi, pull: PullInfo | None, info: CommitInfo, branch: str, result: Result) -> None:
-    note = FOREIGN.format(sha=info.sha[:7], author=info.author, branch=branch)
+    note = FOREIGN.format(sha=info.sha[:7], author=escape.markdown(info.author), branch=branch)
     result.sections.append(note)
     if pull is None:
-        print(FOREIGN_NO_PULL.format(branch=branch, sha=info.sha[:7]))
+        print(escape.terminal(FOREIGN_NO_PULL.format(branch=branch, sha=info.sha[:7])))
         return
     if note not in pull.body:
         rest = pull.body.removeprefix(MARKER).lstrip("\n")

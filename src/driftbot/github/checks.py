@@ -15,6 +15,7 @@ from typing import Any, Literal
 from driftbot.ftypes import Finding, Report, Severity
 from driftbot.github import pipeline
 from driftbot.github.client import GitHubApi
+from driftbot.report.escape import strip_controls
 
 CHECK_NAME = "driftbot"
 ANNOTATIONS_PER_REQUEST = 50  # the API's cap per create/update call
@@ -55,10 +56,10 @@ def annotation(finding: Finding, fail_on: Severity) -> dict[str, Any]:
         "end_line": finding.location.line,
         "annotation_level": annotation_level(finding.severity, fail_on),
         "title": f"{finding.rule} ({finding.severity.label})",
-        "message": finding.message,
+        "message": strip_controls(finding.message),
     }
     if finding.expected is not None or finding.actual is not None:
-        out["raw_details"] = f"actual: {finding.actual}\nexpected: {finding.expected}"
+        out["raw_details"] = strip_controls(f"actual: {finding.actual}\nexpected: {finding.expected}")
     return out
 
 

@@ -8,11 +8,13 @@ because it is idempotent. Failures become `ApiError`: one line, never the token.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from github import Auth, Github, GithubException, GithubRetry
+from github.Issue import Issue
 from github.PullRequest import PullRequest
 from github.Repository import Repository
 from pydantic import SecretStr
@@ -25,6 +27,7 @@ from driftbot.github.env import ApiTuning
 
 T = TypeVar("T")
 WRITE_ROLES = frozenset({"admin", "maintain", "write"})
+INSTALLATION_TOKEN_PREFIX = "ghs_"  # GITHUB_TOKEN and every GitHub App installation token
 
 
 class ApiError(DriftbotError):
@@ -41,10 +44,30 @@ class ApiError(DriftbotError):
 
 
 @dataclass(frozen=True)
+class Identity:
+    """Who the token writes as, so that the bot adopts only what it wrote itself.
+
+    `login`: the account of a user token (a PAT), read once with GET /user. None: a GitHub App
+    installation token (GITHUB_TOKEN is one), for which GET /user is refused; its comments are
+    written by the app's bot account (`github-actions[bot]`, `<app>[bot]`), of type "Bot".
+    Outsiders can neither post as a bot nor take a login ending in `[bot]`.
+    """
+
+    login: str | None
+
+    def wrote(self, author: str, author_type: str) -> bool:
+        if self.login is not None:
+            return author.lower() == self.login.lower()
+        return author_type == "Bot" and author.endswith("[bot]")
+
+
+@dataclass(frozen=True)
 class CommentInfo:
     id: int
     body: str
     author: str
+    author_type: str = "User"
+    created_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +94,8 @@ class IssueInfo:
     number: int
     title: str
     body: str
+    author: str = ""
+    author_type: str = "User"
 
 
 @dataclass(frozen=True)
@@ -107,6 +132,8 @@ class GitHubApi:
             lazy=True,
         )
         self._repo: Repository = self._github.get_repo(repository)
+        self._installation_token = settings.token.get_secret_value().startswith(INSTALLATION_TOKEN_PREFIX)
+        self._identity: Identity | None = None
 
     def __repr__(self) -> str:
         return f"GitHubApi({self.repository!r})"
@@ -127,13 +154,39 @@ class GitHubApi:
         except RequestException as exc:
             raise ApiError(what, None, type(exc).__name__) from None
 
+    # -- who the bot is ------------------------------------------------------------------
+
+    def identity(self) -> Identity:
+        """The token's identity: no call for an installation token, else GET /user once."""
+        if self._identity is None:
+            self._identity = Identity(None) if self._installation_token else self._whoami()
+        return self._identity
+
+    def _whoami(self) -> Identity:
+        try:
+            return Identity(self._do("read the token's user", lambda: self._github.get_user().login))
+        except ApiError as exc:
+            if exc.status in (401, 403):  # an installation token in another format: the app's bot writes
+                return Identity(None)
+            raise
+
     # -- issue comments ----------------------------------------------------------------
 
-    def list_issue_comments(self, number: int) -> list[CommentInfo]:
+    def list_issue_comments(self, number: int, *, since: dt.datetime | None = None) -> list[CommentInfo]:
+        """The comments of issue/PR `number`; with `since`, only those updated since then (1 page, usually)."""
+
         def fetch() -> list[CommentInfo]:
+            issue = self._repo.get_issue(number)
+            comments = issue.get_comments(since=since) if since is not None else issue.get_comments()
             return [
-                CommentInfo(c.id, c.body or "", c.user.login if c.user else "")
-                for c in self._repo.get_issue(number).get_comments()
+                CommentInfo(
+                    c.id,
+                    c.body or "",
+                    c.user.login if c.user else "",
+                    c.user.type if c.user else "User",
+                    c.created_at,
+                )
+                for c in comments
             ]
 
         return self._do(f"list comments of #{number}", fetch)
@@ -211,7 +264,7 @@ class GitHubApi:
         def fetch() -> list[IssueInfo]:
             issues = self._repo.get_issues(state="open", labels=[label])
             # A pull request is an issue too; `html_url` tells them apart without completing the object.
-            return [IssueInfo(i.number, i.title, i.body or "") for i in issues if "/pull/" not in i.html_url]
+            return [_issue_info(i) for i in issues if "/pull/" not in i.html_url]
 
         return self._do(f"list open issues labelled {label}", fetch)
 
@@ -220,14 +273,13 @@ class GitHubApi:
         query = f'repo:{self.repository} is:issue is:open in:title "{title}"'
 
         def fetch() -> list[IssueInfo]:
-            return [IssueInfo(i.number, i.title, i.body or "") for i in self._github.search_issues(query)]
+            return [_issue_info(i) for i in self._github.search_issues(query)]
 
         return self._do("search issues", fetch)
 
     def create_issue(self, *, title: str, body: str, labels: list[str]) -> IssueInfo:
         def create() -> IssueInfo:
-            issue = self._repo.create_issue(title=title, body=body, labels=labels)
-            return IssueInfo(issue.number, issue.title, issue.body or "")
+            return _issue_info(self._repo.create_issue(title=title, body=body, labels=labels))
 
         return self._do("open an issue", create)
 
@@ -235,6 +287,13 @@ class GitHubApi:
         """Replace the body (and, given `labels`, every label) of issue `number`."""
         changes: dict[str, Any] = {"body": body} | ({"labels": labels} if labels is not None else {})
         self._do(f"edit issue #{number}", lambda: self._repo.get_issue(number).edit(**changes))
+
+
+def _issue_info(issue: Issue) -> IssueInfo:
+    user = issue.user
+    return IssueInfo(
+        issue.number, issue.title, issue.body or "", user.login if user else "", user.type if user else "User"
+    )
 
 
 def _pull_info(pull: PullRequest) -> PullInfo:

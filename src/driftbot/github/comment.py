@@ -1,5 +1,9 @@
 """The one living PR comment: found by a hidden marker, edited in place, marked resolved when clean.
 
+Only a comment the bot wrote itself counts (the marker and the token's identity, see
+`client.Identity`): anyone can paste the marker into a comment, and such a comment is never
+edited, adopted or deleted.
+
 Exactly one: if two runs raced and both created a comment, the next run keeps the oldest and
 deletes the others. A body that would not change is not sent again.
 """
@@ -33,7 +37,10 @@ def header(sha: str) -> str:
 
 def sync(gh: GitHubApi, number: int, body: str | None) -> CommentOutcome:
     """Make the PR's driftbot comment say `body`; `None` means no drift (resolve, or stay silent)."""
-    mine = [c for c in gh.list_issue_comments(number) if c.body.startswith(MARKER)]
+    me = gh.identity()
+    mine = [
+        c for c in gh.list_issue_comments(number) if c.body.startswith(MARKER) and me.wrote(c.author, c.author_type)
+    ]
     for duplicate in mine[1:]:
         gh.delete_issue_comment(number, duplicate.id)
     current = mine[0] if mine else None

@@ -22,6 +22,7 @@ from itertools import groupby
 from driftbot.ftypes import Finding, Report, Severity
 from driftbot.github import pipeline
 from driftbot.github.client import GitHubApi, IssueInfo
+from driftbot.report import escape
 
 TITLE = "driftbot dashboard"
 LABEL = "driftbot-dashboard"  # put on the issue at creation; the issues list finds it by this label
@@ -65,14 +66,18 @@ def state_marker(since: Mapping[str, dt.date]) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return escape.markdown(text)
+
+
+def _where(f: Finding) -> str:
+    return escape.code(str(f.location), table=True)
 
 
 def _table(rows: list[tuple[Finding, dt.date]], today: dt.date) -> list[str]:
     lines = ["| since | days | rule | where | what |", "| --- | ---: | --- | --- | --- |"]
     for f, since in rows[:MAX_ROWS]:
         days = (today - since).days
-        lines.append(f"| {since.isoformat()} | {days} | `{f.rule}` | `{f.location}` | {_cell(f.message)} |")
+        lines.append(f"| {since.isoformat()} | {days} | `{f.rule}` | {_where(f)} | {_cell(f.message)} |")
     if len(rows) > MAX_ROWS:
         lines.append(f"\n… and {len(rows) - MAX_ROWS} more; the job summary has the full report.")
     return lines
@@ -99,16 +104,17 @@ def render(report: Report, since: Mapping[str, dt.date], autofix_pr: int | None,
             lines += ["", f"## {severity.label.capitalize()} ({len(rows)})", "", *_table(rows, today)]
     if expired:
         lines += ["", f"## Expired suppressions ({len(expired)})", ""]
-        lines += [f"- `{f.location}`: {_cell(f.message)}" for f, _ in expired]
+        lines += [f"- {_where(f)}: {_cell(f.message)}" for f, _ in expired]
     text = HEADER.format(marker=MARKER) + "\n".join(lines) + "\n" + FOOTER
     marker = "\n" + state_marker(since) + "\n"
     room = BODY_LIMIT - len(marker)
     return (text if len(text) <= room else text[: room - 2] + "…\n") + marker
 
 
-def _ours(issues: list[IssueInfo]) -> IssueInfo | None:
-    """The bot's issue: the exact title and the marker (a person's issue is left alone); the oldest wins."""
-    found = [i for i in issues if i.title == TITLE and i.body.startswith(MARKER)]
+def _ours(gh: GitHubApi, issues: list[IssueInfo]) -> IssueInfo | None:
+    """The bot's issue: its own, with the exact title and the marker (anyone else's is left alone); the oldest wins."""
+    me = gh.identity()
+    found = [i for i in issues if i.title == TITLE and i.body.startswith(MARKER) and me.wrote(i.author, i.author_type)]
     return min(found, key=lambda i: i.number) if found else None
 
 
@@ -119,10 +125,10 @@ def find_dashboard(gh: GitHubApi) -> tuple[IssueInfo | None, bool]:
     finds it. Only when no labelled dashboard exists does the (eventually consistent) search look
     for one from before the label, which the next edit then labels.
     """
-    labelled = _ours(gh.list_open_issues(LABEL))
+    labelled = _ours(gh, gh.list_open_issues(LABEL))
     if labelled is not None:
         return labelled, True
-    return _ours(gh.search_open_issues(TITLE)), False
+    return _ours(gh, gh.search_open_issues(TITLE)), False
 
 
 def update_dashboard(gh: GitHubApi, report: Report, autofix_pr: int | None, today: dt.date) -> tuple[int, str]:

@@ -18,6 +18,7 @@ from pydantic import SecretStr
 
 from driftbot.errors import DriftbotError
 from driftbot.ftypes import Severity
+from driftbot.report.escape import strip_controls
 
 Mode = Literal["auto", "pull-request", "comment", "autofix", "audit"]
 MODES: tuple[Mode, ...] = ("auto", "pull-request", "comment", "autofix", "audit")
@@ -65,6 +66,7 @@ class ActionsEnv:
     run_id: str | None
     inputs: Inputs
     tuning: ApiTuning
+    sha: str | None = None  # GITHUB_SHA: the commit the workflow file was read from
 
     @property
     def run_url(self) -> str | None:
@@ -94,6 +96,7 @@ class ActionsEnv:
             output_file=Path(output) if output else None,
             summary_file=Path(summary) if summary else None,
             run_id=get("GITHUB_RUN_ID"),
+            sha=get("GITHUB_SHA"),
             inputs=_inputs(environ),
             tuning=_tuning(environ),
         )
@@ -177,7 +180,8 @@ def append_summary(path: Path | None, markdown: str) -> None:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """GitHub's escaping of a workflow command's message (after dropping ESC and the like)."""
+    return strip_controls(text.replace("\r", "\n")).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:

@@ -1,13 +1,19 @@
 """Git plumbing for the bot: throwaway worktrees, bot commits, and pushes that never clobber.
 
 The bot never edits the job's checkout: it audits and fixes in a detached worktree and pushes
-from there. Pushes reuse the credentials `actions/checkout` left in the repository, so the token
-never appears on a command line. `safe.directory` is set per command because a container's user
-rarely owns the mounted workspace.
+from there. Every command runs with `SAFE_CONFIG` on its command line (which outranks every config
+file) and without system or global config, so nothing in the repository or its `.git/` makes git
+run a program: no hook (`post-checkout` on `worktree add`, `post-commit`, `pre-push`, ...), no
+fsmonitor, no filter, diff driver, credential helper, askpass, signing program or `ext::` remote.
+The token reaches git only in the environment of the commands that talk to the remote, as an
+`http.<remote>.extraheader` in `GIT_CONFIG_*` variables: never on a command line, never in a file
+(`.git/config` included). That header replaces one `actions/checkout` may have left (same URL, so
+GitHub never sees two); without a token, such a left-over header is what authenticates.
 """
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import subprocess
@@ -17,11 +23,33 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from driftbot.errors import DriftbotError
 
 BOT_NAME = "github-actions[bot]"
 BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
 TRAILER = "Generated-by: driftbot"
+SAFE_CONFIG = (
+    "safe.directory=*",  # a container's user rarely owns the mounted workspace
+    "core.hooksPath=/dev/null",  # no hook at all, whatever .git/hooks or core.hooksPath hold
+    "core.fsmonitor=false",  # a configured fsmonitor is a program `status` would run
+    "core.attributesFile=/dev/null",
+    "core.askPass=",
+    "credential.helper=",  # the empty value clears the helper list
+    "commit.gpgSign=false",  # signing runs gpg.program
+    "protocol.ext.allow=never",  # an `ext::` remote URL is a command line
+)
+ISOLATED_ENV = {
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_LITERAL_PATHSPECS": "1",
+}
+# Inherited variables that would point git elsewhere or inject config; identity is set per commit.
+DROPPED_ENV = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_CONFIG", "GIT_ASKPASS")
+DROPPED_ENV_PREFIXES = ("GIT_CONFIG_", "GIT_AUTHOR_", "GIT_COMMITTER_")
+FILTER_KEYS = ("clean", "smudge", "process")
 
 
 class GitError(DriftbotError):
@@ -45,23 +73,75 @@ class CommitInfo:
 
 
 class Git:
-    def __init__(self, repo: Path, remote: str = "origin") -> None:
+    def __init__(self, repo: Path, remote: str = "origin", token: SecretStr | None = None) -> None:
         self.repo = repo
         self.remote = remote
+        self._token = token or SecretStr("")
+        self._lockdown: list[str] | None = None
+
+    def __repr__(self) -> str:
+        return f"Git({self.repo!r}, {self.remote!r})"
 
     def run(self, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
-        command = ["git", "-c", "safe.directory=*", *args]
+        return self._run(list(args), cwd=cwd, env=env)
+
+    def _run(self, args: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
+        config = [item for pair in self._config() for item in ("-c", pair)]
         done = subprocess.run(
-            command,
+            ["git", "--no-pager", *config, *args],
             cwd=cwd or self.repo,
             capture_output=True,
             text=True,
-            env=env,
+            env={**base_env(), **(env or {})},
             check=False,
         )
         if done.returncode != 0:
-            raise GitError(list(args), f"{done.stdout}\n{done.stderr}")
+            raise GitError(args, f"{done.stdout}\n{done.stderr}")
         return done.stdout.strip()
+
+    def _config(self) -> list[str]:
+        """SAFE_CONFIG, plus what neutralises the remote's programs and every filter the repository defines."""
+        if self._lockdown is None:
+            fixed = [*SAFE_CONFIG, f"remote.{self.remote}.uploadpack=git-upload-pack"]
+            fixed.append(f"remote.{self.remote}.receivepack=git-receive-pack")
+            if not {"GIT_SSH", "GIT_SSH_COMMAND"} & set(os.environ):
+                fixed.append("core.sshCommand=ssh")
+            self._lockdown = fixed  # the lookup below already runs locked down
+            for driver in self._filter_drivers():
+                fixed = [*fixed, *(f"filter.{driver}.{key}=" for key in FILTER_KEYS), f"filter.{driver}.required=false"]
+            self._lockdown = fixed
+        return self._lockdown
+
+    def _filter_drivers(self) -> list[str]:
+        """Filter drivers defined in the repository's config (system and global config are off)."""
+        try:
+            names = self._run(["config", "--name-only", "--get-regexp", r"^filter\."])
+        except GitError:
+            return []  # none defined (exit 1)
+        return sorted({name.split(".", 1)[1].rsplit(".", 1)[0] for name in names.splitlines() if name.count(".") >= 2})
+
+    def _remote_env(self) -> dict[str, str]:
+        """The token as an extra HTTP header for the remote's URL, in the environment only."""
+        token = self._token.get_secret_value()
+        if not token:
+            return {}
+        url = self.run("remote", "get-url", self.remote)
+        if not url.startswith(("https://", "http://")):
+            return {}
+        basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+        key = f"http.{url}.extraheader"
+        # The empty value first clears any header for this URL from the config files.
+        return {
+            "GIT_CONFIG_COUNT": "2",
+            "GIT_CONFIG_KEY_0": key,
+            "GIT_CONFIG_VALUE_0": "",
+            "GIT_CONFIG_KEY_1": key,
+            "GIT_CONFIG_VALUE_1": f"AUTHORIZATION: basic {basic}",
+        }
+
+    def remote_run(self, *args: str) -> str:
+        """A command that talks to the remote (fetch, ls-remote, push): the only ones given the token."""
+        return self._run(list(args), env=self._remote_env())
 
     def is_shallow(self) -> bool:
         return self.run("rev-parse", "--is-shallow-repository") == "true"
@@ -69,15 +149,15 @@ class Git:
     def fetch(self, ref: str) -> str:
         """Fetch `ref` (a branch, `refs/pull/N/head`, a sha) from the remote and return its commit."""
         depth = ["--depth=2"] if self.is_shallow() else []  # a shallow checkout must not pull all history
-        self.run("fetch", "--quiet", "--no-tags", *depth, self.remote, ref)
+        self.remote_run("fetch", "--quiet", "--no-tags", *depth, self.remote, ref)
         return self.run("rev-parse", "FETCH_HEAD^{commit}")
 
     def remote_branch(self, branch: str) -> str | None:
-        out = self.run("ls-remote", "--heads", self.remote, f"refs/heads/{branch}")
+        out = self.remote_run("ls-remote", "--heads", self.remote, f"refs/heads/{branch}")
         return out.split()[0] if out else None
 
     def remote_default_branch(self) -> str:
-        out = self.run("ls-remote", "--symref", self.remote, "HEAD")
+        out = self.remote_run("ls-remote", "--symref", self.remote, "HEAD")
         for line in out.splitlines():
             if line.startswith("ref: refs/heads/"):
                 return line.split()[1].removeprefix("refs/heads/")
@@ -118,8 +198,7 @@ class Git:
         if date_from is not None:
             date = self.run("show", "-s", "--format=%cI", date_from)
             identity |= {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
-        env = {**_clean_env(), **identity}
-        self.run("commit", "--quiet", "--no-verify", "-m", f"{message}\n\n{TRAILER}", cwd=tree, env=env)
+        self.run("commit", "--quiet", "--no-verify", "-m", f"{message}\n\n{TRAILER}", cwd=tree, env=identity)
         return self.run("rev-parse", "HEAD", cwd=tree)
 
     def push(self, sha: str, branch: str, *, expect: str | None, force: bool) -> bool:
@@ -131,7 +210,7 @@ class Git:
         target = f"{sha}:refs/heads/{branch}"
         lease = [f"--force-with-lease=refs/heads/{branch}:{expect or ''}"] if force else []
         try:
-            self.run("push", "--quiet", "--porcelain", *lease, self.remote, target)
+            self.remote_run("push", "--quiet", "--porcelain", *lease, self.remote, target)
         except GitError:
             if self.remote_branch(branch) != expect:
                 return False
@@ -142,20 +221,48 @@ class Git:
         """Delete `branch` while it is still at `expect`; False when it moved meanwhile."""
         lease = f"--force-with-lease=refs/heads/{branch}:{expect}"
         try:
-            self.run("push", "--quiet", "--porcelain", lease, self.remote, f":refs/heads/{branch}")
+            self.remote_run("push", "--quiet", "--porcelain", lease, self.remote, f":refs/heads/{branch}")
         except GitError:
             if self.remote_branch(branch) != expect:
                 return False
             raise
         return True
 
+    def has_commit(self, sha: str) -> bool:
+        try:
+            self.run("cat-file", "-e", f"{sha}^{{commit}}")
+        except GitError:
+            return False
+        return True
+
+    def blob(self, sha: str, path: str) -> str | None:
+        """The object `path` names in commit `sha`, or None when it has no such file."""
+        out = self.run("ls-tree", "-z", sha, "--", path)
+        entry = out.split("\0", 1)[0]
+        if not entry:
+            return None
+        _mode, kind, oid = entry.split("\t", 1)[0].split()
+        return oid if kind == "blob" else None
+
+    def put_file(self, tree: Path, sha: str, path: str) -> None:
+        """Make `path` in worktree `tree` (and its index) what it is in `sha`: that file, or absent.
+
+        git writes it, and git never follows a symlink the tree holds on the way.
+        """
+        if self.blob(sha, path) is None:
+            self.run("rm", "--quiet", "-f", "--ignore-unmatch", "--", path, cwd=tree)
+        else:
+            self.run("checkout", "--quiet", sha, "--", path, cwd=tree)
+
     def changed_files(self, base: str, head: str) -> list[str]:
-        out = self.run("diff", "--name-only", base, head)
+        out = self.run("diff", "--no-ext-diff", "--no-textconv", "--name-only", base, head)
         return out.splitlines() if out else []
 
     def diff(self, base: str, head: str) -> str:
-        return self.run("diff", base, head)
+        return self.run("diff", "--no-ext-diff", "--no-textconv", base, head)
 
 
-def _clean_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith(("GIT_AUTHOR_", "GIT_COMMITTER_"))}
+def base_env() -> dict[str, str]:
+    """The job's environment without anything that points git elsewhere, and without config files."""
+    kept = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV and not k.startswith(DROPPED_ENV_PREFIXES)}
+    return {**kept, **ISOLATED_ENV}

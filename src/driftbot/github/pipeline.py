@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from driftbot import config
 from driftbot.audit import run_audit
 from driftbot.fix import fix_repo
 from driftbot.ftypes import Finding, Report
@@ -26,6 +27,17 @@ class AuditOptions:
 
 
 UNREACHABLE_RULE = "inventory-unreachable"
+CONFIG_NAME = config.CONFIG_NAME
+
+
+def config_file(options: AuditOptions) -> str:
+    """The config file's repo-relative path: the `config` input, else `.driftbot.yml`."""
+    return options.config or CONFIG_NAME
+
+
+def ignore_file(tree: Path, options: AuditOptions) -> str:
+    """The repo-relative ignore file that `tree`'s config names."""
+    return config.load(tree, tree / options.config if options.config else None).ignore_file
 
 
 def audit(tree: Path, options: AuditOptions) -> Report:

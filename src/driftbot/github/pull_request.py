@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from driftbot.errors import EXIT_DRIFT, EXIT_OK
 from driftbot.ftypes import Report
-from driftbot.github import pipeline
+from driftbot.github import pipeline, trust
 from driftbot.github.client import GitHubApi
 from driftbot.github.context import Result, RunContext
 from driftbot.github.events import PullRequestEvent
@@ -29,8 +29,9 @@ def handle(event: PullRequestEvent, gh: GitHubApi, ctx: RunContext) -> Result:
     if event.action == "closed":
         print(SKIPPED_CLOSED.format(number=pull.number))
         return Result(pull_request_number=pull.number)
+    note = None
     if ctx.env.event_name == "pull_request_target":
-        sha, report = audit_head(ctx, pull.number)
+        sha, report, note = audit_head(ctx, pull.number)
     else:
         sha, report = pull.head.sha, pipeline.audit(ctx.workspace, ctx.options)
     reason = None
@@ -38,20 +39,23 @@ def handle(event: PullRequestEvent, gh: GitHubApi, ctx: RunContext) -> Result:
         reason = DRY_RUN
     elif ctx.env.event_name == "pull_request" and event.is_fork():
         reason = FORK_READ_ONLY  # pull_request_target runs with a write token and may publish
-    outcome = review(gh, ctx, number=pull.number, sha=sha, report=report, read_only_reason=reason)
+    notes = [note] if note else []
+    outcome = review(gh, ctx, number=pull.number, sha=sha, report=report, read_only_reason=reason, notes=notes)
     return Result(
         report=report,
-        sections=[outcome.note] if outcome.note else [],
+        sections=notes + ([outcome.note] if outcome.note else []),
         pull_request_number=pull.number,
         exit_code=EXIT_DRIFT if outcome.conclusion == "failure" else EXIT_OK,
     )
 
 
-def audit_head(ctx: RunContext, number: int) -> tuple[str, Report]:
-    """Fetch PR `number`'s head as `refs/pull/N/head` and audit it: (the audited sha, its report).
+def audit_head(ctx: RunContext, number: int) -> tuple[str, Report, str | None]:
+    """Fetch PR `number`'s head as `refs/pull/N/head` and audit it with the trusted settings.
 
-    That ref exists for fork PRs too, and saves reading the PR through the API.
+    Returns the audited sha, its report, and the note saying the PR's own settings were not used
+    (None when it changes none). That ref exists for fork PRs too, and saves reading the PR
+    through the API.
     """
     sha = ctx.git.fetch(f"refs/pull/{number}/head")
-    with ctx.git.worktree(sha) as tree:
-        return sha, pipeline.audit(tree, ctx.options)
+    with ctx.git.worktree(sha) as tree, trust.trusted_settings(ctx, tree) as note:
+        return sha, pipeline.audit(tree, ctx.options), note

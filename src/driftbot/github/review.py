@@ -6,6 +6,7 @@ workflow annotations and the job summary instead, and the run does not fail for 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from driftbot.ftypes import Report, Severity
@@ -43,12 +44,20 @@ def see_also(ctx: RunContext) -> str:
 
 
 def review(
-    gh: GitHubApi, ctx: RunContext, *, number: int, sha: str, report: Report, read_only_reason: str | None = None
+    gh: GitHubApi,
+    ctx: RunContext,
+    *,
+    number: int,
+    sha: str,
+    report: Report,
+    read_only_reason: str | None = None,
+    notes: Sequence[str] = (),
 ) -> ReviewOutcome:
+    """`notes`: markdown paragraphs shown above the report (in the check run and the comment)."""
     verdict = checks.conclusion(report, ctx.fail_on)
     if read_only_reason is None:
         try:
-            return _publish(gh, ctx, number=number, sha=sha, report=report)
+            return _publish(gh, ctx, number=number, sha=sha, report=report, notes=notes)
         except ApiError as exc:
             if not exc.read_only:
                 raise
@@ -57,19 +66,22 @@ def review(
     return ReviewOutcome(verdict, read_only_reason=read_only_reason)
 
 
-def _publish(gh: GitHubApi, ctx: RunContext, *, number: int, sha: str, report: Report) -> ReviewOutcome:
+def _publish(
+    gh: GitHubApi, ctx: RunContext, *, number: int, sha: str, report: Report, notes: Sequence[str]
+) -> ReviewOutcome:
     see = see_also(ctx)
+    lead = "".join(n + "\n" for n in notes)
     check = checks.publish(
         gh,
         sha=sha,
         report=report,
         fail_on=ctx.fail_on,
-        summary=pipeline.markdown(report, limit=checks.SUMMARY_LIMIT, see=see),
+        summary=lead + pipeline.markdown(report, limit=checks.SUMMARY_LIMIT - len(lead.encode()), see=see),
         details_url=ctx.env.run_url,
     )
     body = None
-    if report.findings:
-        top = comment.header(sha)
+    if report.findings or notes:  # a note (the PR's settings were not used) is worth a comment on its own
+        top = comment.header(sha) + lead
         body = top + pipeline.markdown(report, limit=comment.COMMENT_LIMIT - len(top.encode()), see=see)
     outcome = comment.sync(gh, number, body)
     written = "written" if check.written else "unchanged"

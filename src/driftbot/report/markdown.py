@@ -12,6 +12,7 @@ from itertools import groupby, pairwise
 from pathlib import PurePosixPath
 
 from driftbot.ftypes import Finding, Report, Severity
+from driftbot.report import escape
 from driftbot.report.common import fix_text, plural, severity_counts
 from driftbot.rules.catalog import RULES
 
@@ -189,14 +190,10 @@ def _mermaid_text(text: str) -> str:
 
 
 def _cell(text: str) -> str:
-    """Text safe inside a table cell: no pipes, no line breaks, no raw HTML."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    """Text safe inside a table cell: no pipes, line breaks, raw HTML, links or mentions."""
+    return escape.markdown(text)
 
 
 def _code(text: str) -> str:
-    """An inline code span that survives backticks and pipes in `text`."""
-    ticks = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    body = text.replace("|", "\\|").replace("\n", " ")
-    return f"{ticks}{pad}{body}{pad}{ticks}"
+    """An inline code span in a table cell that survives backticks and pipes in `text`."""
+    return escape.code(text, table=True)

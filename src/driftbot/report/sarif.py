@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from driftbot.ftypes import Finding, Report, Severity
 from driftbot.report.common import rules_for
+from driftbot.report.escape import strip_controls
 from driftbot.report.fingerprint import fingerprint
 from driftbot.rules.catalog import Rule
 
@@ -59,12 +60,12 @@ def result(finding: Finding, rule_index: int, occurrence: int) -> dict[str, Any]
     for key in ("symbol", "ssot", "actual", "expected"):
         value = getattr(finding, key)
         if value is not None:
-            properties[key] = value
+            properties[key] = strip_controls(value)
     return {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
         "level": LEVELS[finding.severity],
-        "message": {"text": finding.message},
+        "message": {"text": strip_controls(finding.message)},
         "locations": [
             {
                 "physicalLocation": {

@@ -6,6 +6,7 @@ from itertools import groupby
 
 from driftbot.ftypes import Report, Severity
 from driftbot.report.common import fix_text, plural, severity_counts
+from driftbot.report.escape import terminal
 
 RESET = "\033[0m"
 BOLD = "\033[1m"
@@ -23,7 +24,8 @@ def render_text(report: Report, *, color: bool = False) -> str:
     findings = sorted(report.findings, key=lambda f: f.sort_key)
     for path, group in groupby(findings, key=lambda f: f.location.path):
         items = list(group)
-        lines.append(f"{BOLD}{path}{RESET}" if color else path)
+        shown = terminal(path)  # a file name may hold ESC, a newline or `::warning::`
+        lines.append(f"{BOLD}{shown}{RESET}" if color else shown)
         # Columns line up within a file so the eye can scan severities and rules.
         where_width = max(len(f"{f.location.line}:{f.location.column}") for f in items)
         severity_width = max(len(f.severity.label) for f in items)
@@ -33,10 +35,10 @@ def render_text(report: Report, *, color: bool = False) -> str:
             severity = f.severity.label.ljust(severity_width)
             if color:
                 severity = f"{SEVERITY_COLORS[f.severity]}{f.severity.label}{RESET}" + severity[len(f.severity.label) :]
-            lines.append(f"  {where}  {severity}  {f.rule.ljust(rule_width)}  {f.message}")
+            lines.append(f"  {where}  {severity}  {f.rule.ljust(rule_width)}  {terminal(f.message)}")
             fix = fix_text(f)
             if fix is not None:
-                lines.append(f"    fix: {fix}")
+                lines.append(f"    fix: {terminal(fix)}")
         lines.append("")
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
