@@ -18,7 +18,7 @@ from pydantic import SecretStr
 
 from driftbot.errors import DriftbotError
 from driftbot.ftypes import Severity
-from driftbot.report.escape import strip_controls
+from driftbot.report.escape import terminal
 
 Mode = Literal["auto", "pull-request", "comment", "autofix", "audit"]
 MODES: tuple[Mode, ...] = ("auto", "pull-request", "comment", "autofix", "audit")
@@ -181,7 +181,7 @@ def append_summary(path: Path | None, markdown: str) -> None:
 
 def _escape_data(text: str) -> str:
     """GitHub's escaping of a workflow command's message (after dropping ESC and the like)."""
-    return strip_controls(text.replace("\r", "\n")).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return terminal(text.replace("\r", "\n")).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:

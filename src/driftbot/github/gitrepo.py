@@ -50,6 +50,10 @@ ISOLATED_ENV = {
 DROPPED_ENV = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_CONFIG", "GIT_ASKPASS")
 DROPPED_ENV_PREFIXES = ("GIT_CONFIG_", "GIT_AUTHOR_", "GIT_COMMITTER_")
 FILTER_KEYS = ("clean", "smudge", "process")
+# A remote's `uploadpack`/`receivepack` is a program git runs for local and ssh remotes; for these
+# keys the FIRST value wins, so `-c` cannot override the repository's: the options can.
+UPLOAD_PACK = "--upload-pack=git-upload-pack"
+RECEIVE_PACK = "--receive-pack=git-receive-pack"
 
 
 class GitError(DriftbotError):
@@ -102,8 +106,7 @@ class Git:
     def _config(self) -> list[str]:
         """SAFE_CONFIG, plus what neutralises the remote's programs and every filter the repository defines."""
         if self._lockdown is None:
-            fixed = [*SAFE_CONFIG, f"remote.{self.remote}.uploadpack=git-upload-pack"]
-            fixed.append(f"remote.{self.remote}.receivepack=git-receive-pack")
+            fixed = list(SAFE_CONFIG)
             if not {"GIT_SSH", "GIT_SSH_COMMAND"} & set(os.environ):
                 fixed.append("core.sshCommand=ssh")
             self._lockdown = fixed  # the lookup below already runs locked down
@@ -149,15 +152,15 @@ class Git:
     def fetch(self, ref: str) -> str:
         """Fetch `ref` (a branch, `refs/pull/N/head`, a sha) from the remote and return its commit."""
         depth = ["--depth=2"] if self.is_shallow() else []  # a shallow checkout must not pull all history
-        self.remote_run("fetch", "--quiet", "--no-tags", *depth, self.remote, ref)
+        self.remote_run("fetch", "--quiet", "--no-tags", UPLOAD_PACK, *depth, self.remote, ref)
         return self.run("rev-parse", "FETCH_HEAD^{commit}")
 
     def remote_branch(self, branch: str) -> str | None:
-        out = self.remote_run("ls-remote", "--heads", self.remote, f"refs/heads/{branch}")
+        out = self.remote_run("ls-remote", UPLOAD_PACK, "--heads", self.remote, f"refs/heads/{branch}")
         return out.split()[0] if out else None
 
     def remote_default_branch(self) -> str:
-        out = self.remote_run("ls-remote", "--symref", self.remote, "HEAD")
+        out = self.remote_run("ls-remote", UPLOAD_PACK, "--symref", self.remote, "HEAD")
         for line in out.splitlines():
             if line.startswith("ref: refs/heads/"):
                 return line.split()[1].removeprefix("refs/heads/")
@@ -210,7 +213,7 @@ class Git:
         target = f"{sha}:refs/heads/{branch}"
         lease = [f"--force-with-lease=refs/heads/{branch}:{expect or ''}"] if force else []
         try:
-            self.remote_run("push", "--quiet", "--porcelain", *lease, self.remote, target)
+            self.remote_run("push", "--quiet", "--porcelain", RECEIVE_PACK, *lease, self.remote, target)
         except GitError:
             if self.remote_branch(branch) != expect:
                 return False
@@ -221,7 +224,7 @@ class Git:
         """Delete `branch` while it is still at `expect`; False when it moved meanwhile."""
         lease = f"--force-with-lease=refs/heads/{branch}:{expect}"
         try:
-            self.remote_run("push", "--quiet", "--porcelain", lease, self.remote, f":refs/heads/{branch}")
+            self.remote_run("push", "--quiet", "--porcelain", RECEIVE_PACK, lease, self.remote, f":refs/heads/{branch}")
         except GitError:
             if self.remote_branch(branch) != expect:
                 return False
