@@ -269,3 +269,43 @@ def test_an_unreadable_inventory_exits_3_in_audit_mode_too(action: ActionRun) ->
     inventory = unreachable_bigquery(action.monkeypatch)
     assert action.run("push", example("push"), fail_on="critical", inventory=inventory) == 3
     assert action.api.calls == []
+
+
+PAT = "ghp_TESTpersonalTokenDoNotLeak0123456789"
+
+
+def test_with_a_pat_the_bot_is_the_tokens_user_and_adopts_only_that_users_comment(action: ActionRun) -> None:
+    # A PAT is no installation token: GET /user names the account it writes as (prism: octocat).
+    action.api.state.comments[2] = [
+        {
+            "id": 5,
+            "body": f"{comment.MARKER}\nby someone else",
+            "user": {"login": "mallory", "type": "User"},
+            "created_at": "2026-01-01T00:00:00Z",
+            "updated_at": "2026-01-01T00:00:00Z",
+        }
+    ]
+    action.run("pull_request", pull_request_opened(), github_token=PAT)
+    assert action.api.lines()[-3:] == ["GET /user", f"GET {REPO}/issues/2/comments", f"POST {REPO}/issues/2/comments"]
+    assert action.api.state.comments[2][-1]["user"]["login"] == "octocat"
+
+    (action.remote.workspace / CONFIG).write_text(drifted_config().replace("'br_roster',", "'br_rosterz',", 1))
+    action.api.calls.clear()
+    action.run("pull_request", pull_request_opened(), github_token=PAT)
+    own = action.api.state.comments[2][-1]["id"]
+    assert action.api.lines()[-2:] == [f"GET {REPO}/issues/2/comments", f"PATCH {REPO}/issues/comments/{own}"]
+    assert "GET /user" in action.api.lines()  # once per run
+    assert action.api.state.comments[2][0]["body"] == f"{comment.MARKER}\nby someone else"
+
+
+def test_when_get_user_is_refused_the_token_writes_as_an_app_bot(action: ActionRun) -> None:
+    # An installation token in a format driftbot does not know: GET /user says 403, so the app's bot writes.
+    action.api.inject("GET", "/user", 403, {"message": "Resource not accessible by integration"})
+    action.run("pull_request", pull_request_opened(), github_token="v1.0123456789abcdef")
+    first = action.api.state.comments[2][-1]
+    action.api.calls.clear()
+    first["user"] = {**first["user"], "login": "some-app[bot]", "type": "Bot"}
+    first["body"] = first["body"] + "(old)"
+    action.api.inject("GET", "/user", 403, {"message": "Resource not accessible by integration"})
+    action.run("pull_request", pull_request_opened(), github_token="v1.0123456789abcdef")
+    assert action.api.lines()[-1] == f"PATCH {REPO}/issues/comments/{first['id']}"

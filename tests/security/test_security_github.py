@@ -422,3 +422,26 @@ def test_git_commands_see_no_global_or_system_config(tmp_path: Path) -> None:
     scopes = {line.split("\t", 1)[0] for line in shown.splitlines()}
     assert scopes <= {"local", "command"}
     assert "command\tcore.hookspath=/dev/null" in shown
+
+
+def test_the_escaping_rules() -> None:
+    from driftbot.report import escape
+
+    wj, zw = escape.WORD_JOINER, escape.ZERO_WIDTH_SPACE
+    assert escape.markdown("@org/team [x](https://e.example) <b>|`#7") == (
+        f"@{wj}org/team \\[x\\](https{wj}://e.example) &lt;b&gt;\\|\\`#{wj}7"
+    )
+    assert escape.code("a`b``c") == "```a`b``c```"
+    assert escape.code("`x|y`", table=True) == "`` `x\\|y` ``"
+    assert escape.fence("```\nx", "diff") == "````diff\n```\nx\n````"
+    assert escape.terminal("a\x1b[31m\r\n  ::warning::x ##[error]y") == f"a[31m\n  {zw}::warning::x ##{zw}[error]y"
+    assert escape.one_line("a\nb\tc\u202ed") == "a b cd"
+
+
+def test_sarif_carries_no_control_characters() -> None:
+    from driftbot.report.sarif import render_sarif
+
+    bad = Finding("unknown-name", Severity.HIGH, Location("a.py", 1, 1), "'x\x1b[2J' is odd", actual="x\x1b[2J")
+    text = render_sarif(Report(findings=(bad,), files_scanned=1))
+    assert "\\u001b" not in text
+    assert "\x1b" not in text

@@ -6,6 +6,8 @@ the auto-fix pull request, and the ignore-file entries that have expired: the se
 at the end of the issue body (fingerprint -> date), read back on the next run. A finding keeps its
 date while its fingerprint (rule, file, symbol, values; not the line) stays the same; once fixed it
 leaves the state, so drift that comes back starts a new date.
+Only an issue the bot itself opened counts (`client.Identity`): an issue of anyone else with the
+same title and marker is left alone.
 API calls: one list of the open issues labelled `driftbot-dashboard`, then at most one create or one
 edit (none when nothing changed). Only while no labelled dashboard exists (the first run, or one
 created before the label) does a search look for an unlabelled one, which then gets the label.
