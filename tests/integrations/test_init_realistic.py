@@ -365,3 +365,46 @@ def test_the_two_pass_read_proposes_what_a_full_read_does(repo_fixture: str, req
 )
 def test_the_byte_scan_keeps_files_that_may_hold_a_pipeline_list(source: bytes, expected: bool) -> None:
     assert may_hold_a_list(source, frozenset({b"br_rosters_current"})) is expected
+
+
+AMBIGUOUS_FILE = """\
+# Proposed by `driftbot init` from 2 copies:
+#   a.py:1 PHASE2_PROCESSORS
+#   b.py:1 PHASE2_PROCESSORS
+# Check the names and the dataset; processors may also take class, target_table, schedule.
+version: "1.0"
+phase: 2
+phase_name: "processors"
+dataset: "nba_raw"
+
+critical_processors:
+  - name: "nbac_schedule"
+  - name: "br_rosters_current"  # the copies say br_roster, which no inventory knows
+  - name: "custom_loader"
+  - name: "other_loader"
+orchestration:
+  expected_count: 4
+"""
+
+
+def test_several_close_tables_replace_the_name_but_declare_no_rename(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # One table in four is enough to know the dataset; two tables start with br_roster, so the SSOT
+    # takes the first but does not declare renamed_from: `fix` must not rename the copies on a guess.
+    (tmp_path / "schema.sql").write_text(
+        "CREATE TABLE nba_raw.nbac_schedule (d DATE);\n"
+        "CREATE TABLE nba_raw.br_rosters_current (d DATE);\n"
+        "CREATE TABLE nba_raw.br_rosters_history (d DATE);\n"
+    )
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.py").write_text(
+            "PHASE2_PROCESSORS = ['nbac_schedule', 'br_roster', 'custom_loader', 'other_loader']\n"
+        )
+    code, out, _ = run(capsys, "init", str(tmp_path), "--write")
+    assert code == 0
+    assert (
+        "  evidence: br_roster -> br_rosters_current: no inventory knows br_roster; "
+        "br_rosters_current: CREATE TABLE at schema.sql:2 (also close: br_rosters_history)"
+    ) in out.splitlines()
+    assert (tmp_path / "ssot" / "processors" / "phase2_processors.yaml").read_text() == AMBIGUOUS_FILE

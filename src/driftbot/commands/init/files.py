@@ -59,14 +59,16 @@ def ssot_file(phase: Phase, ssot_dir: str) -> ProposedFile:
     processors = CommentedSeq()
     comments = {e.value: e.comment for e in found.majority.elements}
     old = {r.new: r.old for r in ranked.renames if not r.table_only}
+    declared = {r.new for r in ranked.renames if not r.table_only and not r.others}
     tables = {r.old: r.new for r in ranked.renames if r.table_only}
     for value in ranked.values:
         entry = CommentedMap()
         entry["name"] = DoubleQuotedScalarString(value)
         if value in old:
             entry.yaml_add_eol_comment(f"the copies say {old[value]}, which no inventory knows", "name")
-            entry["renamed_from"] = CommentedSeq([DoubleQuotedScalarString(old[value])])
-            entry["renamed_from"].fa.set_flow_style()
+            if value in declared:  # the one close table: `fix` may rename the copies with certainty
+                entry["renamed_from"] = CommentedSeq([DoubleQuotedScalarString(old[value])])
+                entry["renamed_from"].fa.set_flow_style()
         if value in tables:
             entry["target_table"] = DoubleQuotedScalarString(tables[value])
             entry.yaml_add_eol_comment(f"no inventory knows a table {value}", "target_table")

@@ -8,9 +8,11 @@ Evidence, each a short string shown to the user:
 A list *qualifies* for a proposal with a strong name or with at least half of its names in an
 inventory. Slack block keys, team dicts or option lists have neither, however often they are copied.
 
-Correction: in a list that is mostly inventory tables, a name no inventory knows is replaced by the
-close inventory table (`br_roster` -> `br_rosters_current`), even when every copy carries the old name:
-the majority of copies is not the truth when the warehouse says otherwise.
+Correction: in a list holding tables of an inventory dataset, a name no inventory knows is replaced
+by the close table of that dataset (`br_roster` -> `br_rosters_current`), even when every copy carries
+the old name: the majority of copies is not the truth when the warehouse says otherwise. The SSOT
+file then declares `renamed_from` (which makes `fix` certain) only when that table is the one close
+candidate; with several, the reviewer picks.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ class Correction:
     old: str  # the name every (or the majority) copy holds
     new: str
     evidence: str  # why `new` exists: "CREATE TABLE at schemas/raw.sql:4"
-    others: tuple[str, ...]  # other close tables, for the reviewer
+    others: tuple[str, ...]  # other close tables, for the reviewer: then the SSOT gets no renamed_from
 
     @property
     def table_only(self) -> bool:
@@ -112,7 +114,7 @@ def assess(found: CopiedList, known: InitTables, sql_texts: Sequence[str]) -> Ra
     if in_inventory:
         where = f" of {dataset}" if dataset else ""
         evidence.append(f"{len(in_inventory)} of {len(distinct)} names are tables{where} an inventory knows")
-    if overlap >= MIN_OVERLAP:
+    if dataset is not None:
         fixes = corrections(distinct, known, dataset)
         for r in fixes:
             also = f" (also close: {', '.join(r.others)})" if r.others else ""
