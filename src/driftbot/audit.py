@@ -6,13 +6,14 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from driftbot import binding, config, paths, probe, project, suppress
+from driftbot import binding, config, paths, probe, project, repofs, suppress
 from driftbot.context import AuditContext
 from driftbot.extract.scan import scan_python
-from driftbot.ftypes import Finding, Report
+from driftbot.ftypes import Finding, Location, Report
 from driftbot.inventory.base import load_inventories
 from driftbot.rules import CHECKERS
 from driftbot.rules.catalog import finding
+from driftbot.rules.infra import is_deploy_script
 
 SCANNED_SUFFIXES = (".py", ".sql", ".sh", ".yaml", ".yml", ".json")
 LIVE_SCHEMES = ("bigquery://",)
@@ -40,7 +41,7 @@ def build_context(
     if offline:  # local files only: a pre-commit hook must not reach BigQuery
         urls = [u for u in urls if not u.startswith(LIVE_SCHEMES)]
     listed, unreachable = load_inventories(urls, repo, bigquery_endpoint=bigquery_endpoint)
-    files = paths.walk(repo, cfg.exclude, SCANNED_SUFFIXES)
+    files, refused = repofs.screen(repo, paths.walk(repo, cfg.exclude, SCANNED_SUFFIXES))
     py_files = [f for f in files if f.endswith(".py")]
     forced = frozenset(f for f in py_files if any(paths.matches(f, b.files) for b in cfg.bindings))
     scan = scan_python(repo, py_files, ssot.all_names(), forced=forced, progress=progress)
@@ -59,7 +60,15 @@ def build_context(
         ignore_doc=ignore_doc,
     )
     unparsable = [finding("unparsable-file", loc, f"could not parse: {why}") for loc, why in scan.unparsable]
-    return ctx, unparsable
+    skipped = [  # only files some rule reads: a huge package-lock.json is nobody's concern
+        finding("unparsable-file", Location(r.shown, 1, 1), f"skipped: {r.reason}") for r in refused if is_read(r.shown)
+    ]
+    return ctx, skipped + unparsable
+
+
+def is_read(path: str) -> bool:
+    """Whether some rule reads this file (Python, SQL, deploy scripts)."""
+    return path.endswith((".py", ".sql")) or is_deploy_script(path)
 
 
 def check(ctx: AuditContext, extra: Sequence[Finding] = ()) -> Report:

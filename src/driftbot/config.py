@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from driftbot import yamlpos
+from driftbot import repofs, yamlpos
 from driftbot.errors import DriftbotError
 from driftbot.paths import display
 from driftbot.yamlpos import YamlProblems
 
 CONFIG_NAME = ".driftbot.yml"
 IGNORE_NAME = ".driftbot-ignore.yml"
+
+
+def _inside_repo(value: str) -> str:
+    problem = repofs.relative_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+RepoPath = Annotated[str, AfterValidator(_inside_repo)]  # a path (or glob) that must stay inside the repository
 
 
 class Section(BaseModel):
@@ -34,14 +45,14 @@ class BindingSpec(Section):
 class MirrorSpec(Section):
     """`copies` (a glob of directories) must hold byte-identical copies of `source`'s files."""
 
-    source: str
-    copies: str
+    source: RepoPath
+    copies: RepoPath
     include: list[str] = Field(default_factory=lambda: ["**/*"])
 
 
 class SqlSpec(Section):
     monitoring: list[str] = Field(default_factory=lambda: ["**/*.sql"])  # globs of monitoring queries
-    generate_into: str | None = None  # SQL file whose marked region `sync-queries` owns
+    generate_into: RepoPath | None = None  # SQL file whose marked region `sync-queries` owns
     freshness_hours: int = Field(default=36, ge=1)
     repo_ddl: bool = True  # the repository's own CREATE TABLE/VIEW statements count as existing tables
 
@@ -63,13 +74,13 @@ class IgnoreFile(Section):
 
 class Config(Section):
     version: int = 1
-    ssot: str = "ssot"
+    ssot: RepoPath = "ssot"
     exclude: list[str] = Field(default_factory=list)  # globs, on top of .git, .venv, node_modules
     bindings: list[BindingSpec] = Field(default_factory=list)
     mirrors: list[MirrorSpec] = Field(default_factory=list)
     sql: SqlSpec = Field(default_factory=SqlSpec)
     inventory: list[str] = Field(default_factory=list)  # inventory URLs, e.g. snapshot:infra/bq.json
-    ignore_file: str = IGNORE_NAME
+    ignore_file: RepoPath = IGNORE_NAME
     auto_bind: bool = True
 
 
@@ -77,24 +88,24 @@ def load(repo: Path, path: Path | None = None) -> Config:
     """Load `.driftbot.yml` (or `path`); missing default file means the default config."""
     explicit = path is not None
     target = path if path is not None else repo / CONFIG_NAME
-    if not target.exists():
+    if not os.path.lexists(target):  # a dangling symlink is refused below, not taken for "no config"
         if explicit:
             raise DriftbotError(f"{target}: config file not found")
         return Config()
-    shown = display(target, repo)
-    try:
-        return yamlpos.validate(Config, yamlpos.load(target, shown))
+    shown = display(target, repo) if explicit else CONFIG_NAME
+    try:  # a path the user gave is trusted; the repository's own file obeys the path policy
+        return yamlpos.validate(Config, yamlpos.load(target, shown, root=None if explicit else repo))
     except YamlProblems as exc:
         raise DriftbotError(f"invalid config: {exc.problems[0]}") from None
 
 
 def load_ignores(repo: Path, config: Config) -> tuple[list[IgnoreEntry], yamlpos.Positioned | None]:
     target = repo / config.ignore_file
-    if not target.exists():
+    if not os.path.lexists(target):
         return [], None
-    shown = display(target, repo)
+    shown = repofs.display_name(target, repo)
     try:
-        doc = yamlpos.load(target, shown)
+        doc = yamlpos.load(target, shown, root=repo)
         parsed = yamlpos.validate(IgnoreFile, doc)
     except YamlProblems as exc:
         raise DriftbotError(f"invalid ignore file: {exc.problems[0]}") from None

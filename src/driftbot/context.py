@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from driftbot import repofs
 from driftbot.config import Config, IgnoreEntry
 from driftbot.ftypes import Binding, Collection
 from driftbot.inventory.known import KnownTables, repo_ddl
@@ -33,7 +34,8 @@ class AuditContext:
     ignore_doc: Positioned | None = None  # the ignore file itself, for positions
 
     def read(self, rel_path: str) -> bytes:
-        return (self.repo / rel_path).read_bytes()
+        """The bytes of a repository file, through the path policy (`repofs.Refused` is an OSError)."""
+        return repofs.read_bytes(self.repo, rel_path, shown=rel_path)
 
     @cached_property
     def known_tables(self) -> KnownTables:

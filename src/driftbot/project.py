@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from driftbot import config
+from driftbot import config, repofs
 from driftbot.config import Config
 from driftbot.errors import DriftbotError
 from driftbot.ssot import loader
@@ -16,7 +16,13 @@ def load(repo: Path, *, ssot_dir: Path | None = None, config_path: Path | None =
     if not repo.is_dir():
         raise DriftbotError(f"{repo}: not a directory")
     cfg = config.load(repo, config_path)
-    ssot = loader.load(ssot_dir if ssot_dir is not None else repo / cfg.ssot, repo)
+    if ssot_dir is None:  # named by the repository: it must stay inside it (`--ssot` is the user's choice)
+        ssot_dir = repo / cfg.ssot
+        try:
+            repofs.locate(repo, cfg.ssot, cfg.ssot)
+        except repofs.Refused as exc:
+            raise DriftbotError(f"invalid config: ssot: {exc}") from None
+    ssot = loader.load(ssot_dir, repo)
     for spec in cfg.bindings:
         if ssot.by_key(spec.ssot) is None:
             known = ", ".join(s.key for s in ssot.lists)

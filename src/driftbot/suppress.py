@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from driftbot import repofs
 from driftbot.config import IgnoreEntry
 from driftbot.ftypes import Collection, Finding, Location
 from driftbot.paths import matches
@@ -40,7 +41,7 @@ class InlineIndex:
     def _line(self, path: str, line: int) -> str:
         if path not in self._lines:
             try:
-                text = (self._repo / path).read_text(encoding="utf-8", errors="replace")
+                text = repofs.read_bytes(self._repo, path, shown=path).decode("utf-8", "replace")
             except OSError:
                 text = ""
             self._lines[path] = text.splitlines()

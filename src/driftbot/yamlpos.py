@@ -6,6 +6,7 @@ one shape: `path:line:col: message`.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -13,8 +14,11 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from driftbot import repofs
+
 MAX_NODES = 100_000  # guards against alias bombs ("billion laughs")
 MAX_BYTES = 5_000_000
+MAX_DEPTH = 100  # nesting levels; deeper documents are refused before they exhaust the stack
 
 Key = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
@@ -60,14 +64,20 @@ class Positioned:
         return Problem(self.display_path, line, col, message)
 
 
-def read_text(path: Path, display_path: str, max_bytes: int | None = MAX_BYTES) -> str:
-    """Read a UTF-8 file, or fail with a `file:line:col` problem naming the first bad byte."""
+def read_text(path: Path, display_path: str, max_bytes: int | None = MAX_BYTES, *, root: Path | None = None) -> str:
+    """Read a UTF-8 file, or fail with a `file:line:col` problem naming the first bad byte.
+
+    `root`: the repository that named the file; the path policy (`repofs`) confines the read to it.
+    Without it the path came from the user (a CLI argument): only a regular file is read.
+    """
+    cap = max_bytes if max_bytes is not None else sys.maxsize
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise YamlProblems([Problem(display_path, 1, 1, f"cannot read file: {exc.strerror}")]) from None
-    if max_bytes is not None and len(raw) > max_bytes:
-        raise YamlProblems([Problem(display_path, 1, 1, f"file is larger than {max_bytes} bytes")])
+        if root is not None:
+            raw = repofs.read_bytes(root, path, max_bytes=cap, shown=display_path)
+        else:
+            raw = repofs.read_regular(path, display_path, max_bytes=cap)
+    except repofs.Refused as exc:
+        raise YamlProblems([Problem(display_path, 1, 1, exc.reason)]) from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -79,13 +89,15 @@ def read_text(path: Path, display_path: str, max_bytes: int | None = MAX_BYTES) 
         ) from None
 
 
-def load(path: Path, display_path: str) -> Positioned:
-    return loads(read_text(path, display_path), display_path)
+def load(path: Path, display_path: str, *, root: Path | None = None) -> Positioned:
+    return loads(read_text(path, display_path, root=root), display_path)
 
 
 def loads(text: str, display_path: str) -> Positioned:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:  # the composer recurses per level; find where the nesting goes too deep
+        raise YamlProblems([_too_deep(text, display_path)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -118,6 +130,9 @@ def _convert(
     display_path: str,
 ) -> Any:
     budget[0] -= 1
+    if len(key) > MAX_DEPTH:
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        raise YamlProblems([Problem(display_path, line, col, f"document nests deeper than {MAX_DEPTH} levels")])
     if budget[0] < 0:
         line, col = node.start_mark.line + 1, node.start_mark.column + 1
         raise YamlProblems(
@@ -142,7 +157,37 @@ def _convert(
         return [
             _convert(v, (*key, i), positions, key_positions, budget, display_path) for i, v in enumerate(node.value)
         ]
-    return yaml.constructor.SafeConstructor().construct_object(node)
+    try:
+        return yaml.constructor.SafeConstructor().construct_object(node)
+    except (ValueError, OverflowError, yaml.YAMLError) as exc:  # e.g. the date 2027-02-30
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        value = node.value if isinstance(node.value, str) and len(node.value) <= 40 else "value"
+        reason = " ".join(str(exc).split()) if not isinstance(exc, yaml.YAMLError) else "cannot be read"
+        message = f"invalid {_tag_name(node.tag)} {value!r}: {reason}"
+        raise YamlProblems([Problem(display_path, line, col, message)]) from None
+
+
+def _tag_name(tag: str) -> str:
+    name = tag.rsplit(":", 1)[-1]
+    return "date" if name == "timestamp" else name
+
+
+def _too_deep(text: str, display_path: str) -> Problem:
+    """Where the document first nests deeper than MAX_DEPTH, found with the (iterative) event parser."""
+    depth = 0
+    message = f"document nests deeper than {MAX_DEPTH} levels"
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                mark = event.start_mark
+                if depth > MAX_DEPTH and mark is not None:
+                    return Problem(display_path, mark.line + 1, mark.column + 1, message)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return Problem(display_path, 1, 1, message)
 
 
 def validate(model: type[M], doc: Positioned) -> M:

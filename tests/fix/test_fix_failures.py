@@ -57,7 +57,7 @@ def test_change_between_check_and_rename_rolls_back_the_files_already_replaced(t
             if c.path == b:  # someone writes b after the checks, before its rename
                 b.write_text("b-theirs")
 
-    tx = Racing([Change(a, "a.txt", b"a0", b"a1"), Change(b, "b.txt", b"b0", b"b1")])
+    tx = Racing([Change(a, "a.txt", b"a0", b"a1"), Change(b, "b.txt", b"b0", b"b1")], tmp_path)
     with pytest.raises(DriftbotError, match=r"^b.txt: changed while driftbot was fixing it; nothing was written$"):
         tx.commit()
     assert (a.read_text(), b.read_text()) == ("a0", "b-theirs")

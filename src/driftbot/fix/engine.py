@@ -11,7 +11,7 @@ from driftbot.audit import build_context, check
 from driftbot.errors import DriftbotError
 from driftbot.extract.python import ParseFailure, extract
 from driftbot.fix.plan import FixPlan, PyExpectation, Skip, make_plan
-from driftbot.fix.writer import Change, Transaction
+from driftbot.fix.writer import Change, Transaction, recover
 from driftbot.ftypes import Finding, Report
 
 # Findings whose appearance after a fix is a legitimate consequence, not a wrong edit: a copy left
@@ -40,6 +40,7 @@ def fix_repo(
     prune: bool = False,
 ) -> FixResult:
     """Apply every fixable finding of `repo` (or, with dry_run, only say what would change)."""
+    recover(repo)  # a run killed while writing is rolled back before anything is planned
     plan = make_plan(repo, ssot_dir=ssot_dir, config_path=config_path, rules=rules, prune=prune)
     return apply_plan(plan, dry_run=dry_run)
 
@@ -55,7 +56,7 @@ def apply_plan(plan: FixPlan, *, dry_run: bool = False) -> FixResult:
     )
     if dry_run or not changes:
         return result
-    problem = Transaction(changes).commit_verified(lambda: verify(plan, changes))
+    problem = Transaction(changes, plan.repo).commit_verified(lambda: verify(plan, changes))
     if problem is not None:
         raise DriftbotError(f"the fix did not give the intended result ({problem}); every file was rolled back")
     return FixResult(result.changed, result.diff, result.fixed, result.skipped, written=True)

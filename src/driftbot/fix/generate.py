@@ -16,13 +16,13 @@ from typing import Literal
 
 import libcst as cst
 
-from driftbot import binding, paths, project
+from driftbot import binding, paths, project, repofs
 from driftbot.config import BindingSpec, Config
 from driftbot.errors import DriftbotError
 from driftbot.extract.python import ParseFailure, extract
 from driftbot.fix import source
 from driftbot.fix.regions import RenderResult, settle
-from driftbot.fix.writer import Change
+from driftbot.fix.writer import Change, recover
 from driftbot.ftypes import Binding, Collection
 from driftbot.ssot.models import Ssot, SsotList
 
@@ -34,6 +34,7 @@ BRACKETS = {cst.List: ("[", "]"), cst.Tuple: ("(", ")"), cst.Set: ("{", "}")}
 def generate(
     repo: Path, *, ssot_dir: Path | None = None, config_path: Path | None = None, check: bool = False
 ) -> RenderResult:
+    recover(repo)  # a run killed while writing is rolled back first
     cfg, ssot = project.load(repo, ssot_dir=ssot_dir, config_path=config_path)
     bound = generated_bindings(repo, cfg, ssot)
     by_path: dict[str, list[Binding]] = defaultdict(list)
@@ -50,7 +51,7 @@ def generate(
                 return f"{col.symbol} holds {list(col.values)}"
         return None
 
-    return settle(changes, check=check, verify=verify)
+    return settle(changes, root=repo, check=check, verify=verify)
 
 
 def generated_bindings(repo: Path, cfg: Config, ssot: Ssot) -> list[Binding]:
@@ -60,9 +61,11 @@ def generated_bindings(repo: Path, cfg: Config, ssot: Ssot) -> list[Binding]:
     found: list[Collection] = []
     for f in files:
         try:
-            found.extend(extract(f, (repo / f).read_bytes()))
+            found.extend(extract(f, repofs.read_bytes(repo, f, shown=f)))
         except ParseFailure as exc:
             raise DriftbotError(f"{exc.location}: does not parse ({exc.message}); cannot generate into it") from None
+        except repofs.Refused as exc:
+            raise DriftbotError(f"{exc}; cannot generate into it") from None
         except OSError as exc:
             raise DriftbotError(f"{f}: cannot read: {exc.strerror}") from None
     bound = [b for b in binding.bind(found, ssot, specs, auto=False) if b.how == "generated"]
@@ -80,7 +83,10 @@ def _spec_of(b: Binding, spec: BindingSpec) -> bool:
 
 
 def _render_file(repo: Path, path: str, group: Sequence[Binding], ssot: Ssot) -> Change:
-    data = (repo / path).read_bytes()
+    try:
+        data = repofs.read_bytes(repo, path, shown=path)
+    except OSError as exc:
+        raise DriftbotError(f"{path}: cannot read: {exc.strerror}") from None
     try:
         src = source.load(path, data)
     except source.NotParsable as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from driftbot.errors import DriftbotError
 from driftbot.fix.engine import unified_diff
@@ -19,7 +20,7 @@ class RenderResult:
     written: bool
 
 
-def settle(changes: Sequence[Change], *, check: bool, verify: Verify) -> RenderResult:
+def settle(changes: Sequence[Change], *, root: Path, check: bool, verify: Verify) -> RenderResult:
     """With check: only report. Else write all changes at once, verify each, roll back all on a problem."""
     todo = sorted((c for c in changes if c.after != c.before), key=lambda c: c.shown)
     result = RenderResult(
@@ -37,7 +38,7 @@ def settle(changes: Sequence[Change], *, check: bool, verify: Verify) -> RenderR
                 return f"{c.shown}: the rendered file is not what was intended ({problem}); rolled back"
         return None
 
-    problem = Transaction(list(todo)).commit_verified(verify_all)
+    problem = Transaction(list(todo), root).commit_verified(verify_all)
     if problem is not None:
         raise DriftbotError(problem)
     return RenderResult(result.changed, result.diff, written=True)

@@ -15,10 +15,10 @@ from pathlib import Path
 import sqlglot
 from sqlglot.errors import ParseError
 
-from driftbot import project
+from driftbot import project, repofs
 from driftbot.errors import DriftbotError
 from driftbot.fix.regions import RenderResult, settle
-from driftbot.fix.writer import Change
+from driftbot.fix.writer import Change, recover
 from driftbot.ssot.models import Ssot, SsotList
 
 BEGIN = "-- driftbot:begin"
@@ -53,13 +53,19 @@ ORDER BY expected.ordinal;
 def sync_queries(
     repo: Path, *, ssot_dir: Path | None = None, config_path: Path | None = None, check: bool = False
 ) -> RenderResult:
+    recover(repo)  # a run killed while writing is rolled back first
     cfg, ssot = project.load(repo, ssot_dir=ssot_dir, config_path=config_path)
     if cfg.sql.generate_into is None:
         raise DriftbotError("sync-queries: set `sql.generate_into` in .driftbot.yml to the SQL file it should own")
     shown = cfg.sql.generate_into
     target = repo / shown
     try:
-        before = target.read_bytes() if target.exists() else None
+        repofs.write_target(repo, shown, shown)  # the path policy: inside the repository, no link out
+        before = repofs.read_bytes(repo, shown, shown=shown)
+    except FileNotFoundError:
+        before = None
+    except repofs.Refused as exc:
+        raise DriftbotError(f"sql.generate_into: {exc}") from None
     except OSError as exc:
         raise DriftbotError(f"{shown}: cannot read: {exc.strerror}") from None
     text = _decode(shown, before)
@@ -71,7 +77,7 @@ def sync_queries(
         written = c.path.read_text(encoding="utf-8")
         return None if extract_region(shown, written) == region else "the region differs after writing"
 
-    return settle([Change(target, shown, before, after)], check=check, verify=verify)
+    return settle([Change(target, shown, before, after)], root=repo, check=check, verify=verify)
 
 
 def render(ssot: Ssot, freshness_hours: int, newline: str = "\n") -> str:

@@ -57,8 +57,16 @@ def deploy_commands(files: Iterable[str], read: Callable[[str], bytes]) -> tuple
     for path in files:
         if not is_deploy_script(path):
             continue
-        raw = read(path)
-        if b"gcloud" not in raw or len(raw) > MAX_SCRIPT_BYTES:
+        try:
+            raw = read(path)
+        except OSError as exc:  # refused by the path policy (a link out, a FIFO, too large) or unreadable
+            unparsable.append(finding("unparsable-file", Location(path, 1, 1), f"skipped: {exc.strerror or exc}"))
+            continue
+        if len(raw) > MAX_SCRIPT_BYTES:
+            reason = f"skipped: is larger than {MAX_SCRIPT_BYTES} bytes"
+            unparsable.append(finding("unparsable-file", Location(path, 1, 1), reason))
+            continue
+        if b"gcloud" not in raw:
             continue
         try:
             text = raw.decode("utf-8")

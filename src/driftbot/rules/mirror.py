@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from driftbot import repofs
 from driftbot.config import MirrorSpec
 from driftbot.context import AuditContext
 from driftbot.ftypes import Finding, Location
@@ -24,32 +25,55 @@ class MirrorPair:
 
 
 def check(ctx: AuditContext) -> Iterator[Finding]:
-    for pair in pairs(ctx.repo, ctx.config.mirrors, ctx.config.exclude):
+    found_pairs, refused = confined_pairs(ctx.repo, ctx.config.mirrors, ctx.config.exclude)
+    for r in refused:
+        yield finding("unparsable-file", Location(r.shown, 1, 1), f"mirror not checked: {r.reason}")
+    for pair in found_pairs:
         found = compare(ctx.repo, pair)
         if found is not None:
             yield found
 
 
 def pairs(repo: Path, mirrors: Sequence[MirrorSpec], exclude: Sequence[str]) -> list[MirrorPair]:
+    return confined_pairs(repo, mirrors, exclude)[0]
+
+
+def confined_pairs(
+    repo: Path, mirrors: Sequence[MirrorSpec], exclude: Sequence[str]
+) -> tuple[list[MirrorPair], list[repofs.Refused]]:
+    """The (source file, copy file) pairs, and the directories refused by the path policy (a source or
+    copy directory that is a symlink out of the repository is never read or written)."""
     out: list[MirrorPair] = []
+    refused: list[repofs.Refused] = []
     for spec in mirrors:
         source = spec.source.strip("/")
+        try:
+            if repofs.directory(repo, source, source) is None:
+                continue
+        except repofs.Refused as exc:
+            refused.append(exc)
+            continue
         files = [f for f in _files_under(repo, source, exclude) if any(matches(f, g) for g in spec.include)]
         for copy_dir in copy_dirs(repo, spec.copies, exclude):
             if copy_dir == source:
                 continue
+            try:
+                repofs.locate(repo, copy_dir, copy_dir)
+            except repofs.Refused as exc:
+                refused.append(exc)
+                continue
             out.extend(MirrorPair(f"{source}/{f}", f"{copy_dir}/{f}") for f in files)
-    return sorted(set(out), key=lambda p: (p.copy, p.source))
+    return sorted(set(out), key=lambda p: (p.copy, p.source)), refused
 
 
 def compare(repo: Path, pair: MirrorPair) -> Finding | None:
     extra = (("source", pair.source),)
     try:
-        want = (repo / pair.source).read_bytes()
-    except OSError:
-        return None
+        want = repofs.read_bytes(repo, pair.source, shown=pair.source)
+    except OSError as exc:
+        return finding("unparsable-file", Location(pair.source, 1, 1), f"mirror source not read: {exc.strerror}")
     try:
-        have = (repo / pair.copy).read_bytes()
+        have = repofs.read_bytes(repo, pair.copy, shown=pair.copy)
     except FileNotFoundError:
         return finding("mirror-divergence", Location(pair.copy, 1, 1), f"missing: copy of {pair.source}", extra=extra)
     except OSError as exc:
@@ -90,6 +114,8 @@ def copy_dirs(repo: Path, pattern: str, exclude: Sequence[str]) -> list[str]:
     max_depth = None if "**" in pattern else len(segments)
     found: list[str] = []
     start = repo.joinpath(*fixed)
+    if not repofs.inside(start, repo):  # os.walk would follow a symlinked start directory
+        return []
     for dirpath, dirnames, _ in os.walk(start):
         rel = Path(dirpath).relative_to(repo).as_posix()
         depth = 0 if rel == "." else rel.count("/") + 1

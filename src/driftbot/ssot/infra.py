@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from driftbot import schedule, yamlpos
+from driftbot import repofs, schedule, yamlpos
 from driftbot.ftypes import Location
 from driftbot.paths import display
 from driftbot.ssot.models import SUPPORTED_VERSIONS, Strict
@@ -152,16 +152,18 @@ class Infrastructure:
         return frozenset(s.dead_letter_topic for s in self.subscriptions if s.dead_letter_topic)
 
 
-def check(infra_dir: Path, repo: Path, today: dt.date | None = None) -> tuple[Infrastructure | None, list[Problem]]:
+def check(
+    infra_dir: Path, repo: Path, today: dt.date | None = None, *, root: Path | None = None
+) -> tuple[Infrastructure | None, list[Problem]]:
     """Load `infra_dir`; return it (None when a file is unusable) and every problem, unsorted."""
     problems: list[Problem] = []
     models: dict[str, BaseModel] = {}
     docs: dict[str, Positioned] = {}
     failed = False
     for path in sorted(infra_dir.iterdir()):
-        if path.suffix not in (".yaml", ".yml") or not path.is_file():
-            continue
-        shown = display(path, repo)
+        if path.suffix not in (".yaml", ".yml") or not (path.is_file() or path.is_symlink()):
+            continue  # a link is read (and refused when it leaves the repository), never skipped silently
+        shown = repofs.display_name(path, repo)
         kind = FILES.get(path.stem)
         if kind is None:
             known = ", ".join(f"{k}.yaml" for k in FILES)
@@ -171,7 +173,7 @@ def check(infra_dir: Path, repo: Path, today: dt.date | None = None) -> tuple[In
             problems.append(Problem(shown, 1, 1, f"{path.stem} is already defined in {docs[path.stem].display_path}"))
             continue
         try:
-            doc = yamlpos.load(path, shown)
+            doc = yamlpos.load(path, shown, root=root if root is not None else repo)
             models[path.stem] = yamlpos.validate(kind, doc)
         except YamlProblems as exc:
             problems.extend(exc.problems)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from driftbot import yamlpos
+from driftbot import repofs, yamlpos
 from driftbot.errors import DriftbotError
 from driftbot.paths import display
 from driftbot.ssot import infra
@@ -21,10 +21,11 @@ def check(ssot_dir: Path, repo: Path) -> tuple[Ssot | None, list[Problem]]:
         raise DriftbotError(f"{ssot_dir.as_posix()}: no SSOT files (expected processors/*.yaml)")
     problems: list[Problem] = []
     loaded: list[tuple[PhaseFile, Positioned]] = []
+    root = confinement(ssot_dir, repo)
     for f in files:
-        shown = display(f, repo)
+        shown = repofs.display_name(f, repo)
         try:
-            doc = yamlpos.load(f, shown)
+            doc = yamlpos.load(f, shown, root=root)
             model = yamlpos.validate(PhaseFile, doc)
         except YamlProblems as exc:
             problems.extend(exc.problems)
@@ -47,11 +48,17 @@ def check(ssot_dir: Path, repo: Path) -> tuple[Ssot | None, list[Problem]]:
     )
     infrastructure = None
     if (ssot_dir / "infrastructure").is_dir():
-        infrastructure, infra_problems = infra.check(ssot_dir / "infrastructure", repo)
+        infrastructure, infra_problems = infra.check(ssot_dir / "infrastructure", repo, root=root)
         problems.extend(infra_problems)
     problems.sort(key=lambda p: (p.path, p.line, p.column, p.message))
     ssot = Ssot(root=display(ssot_dir, repo), lists=lists, infrastructure=infrastructure) if lists else None
     return ssot, problems
+
+
+def confinement(ssot_dir: Path, repo: Path) -> Path:
+    """What the SSOT's files must stay inside: the repository when the SSOT lives in it, else the
+    SSOT directory the user named (`--ssot`)."""
+    return repo if repofs.inside(ssot_dir, repo) else ssot_dir
 
 
 def load(ssot_dir: Path, repo: Path) -> Ssot:

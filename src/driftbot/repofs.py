@@ -1,0 +1,199 @@
+"""The one path policy for every file the repository names: what driftbot may read and write.
+
+A repository (often a pull request's checkout) is untrusted. Every path it names (scanned files,
+`.driftbot.yml`, `ssot:`, `ignore_file:`, `mirrors:`, `sql.generate_into`, generate targets,
+inventory files) is resolved here:
+
+- it must resolve, symlinks followed, to a place inside the repository root, and never under `.git/`;
+- only a regular file is opened (never a FIFO, device or directory): it is opened non-blocking and
+  without following a last-moment symlink, then checked with `fstat`;
+- its size is checked before a byte is read, and the read itself is bounded.
+
+A refusal is a `Refused` error with a short reason; callers turn it into a finding or a one-line error.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path, PurePosixPath
+from typing import NoReturn
+
+MAX_FILE_BYTES = 5_000_000  # a scanned file larger than this is reported, not read
+GIT_DIR = ".git"
+
+
+class Refused(OSError):
+    """A path the policy does not allow; `reason` reads after the path: `x.sql: <reason>`.
+
+    An OSError, so that every reader's "cannot read" handling also covers a refusal."""
+
+    def __init__(self, shown: str, reason: str) -> None:
+        super().__init__(f"{shown}: {reason}")
+        self.shown = shown
+        self.reason = reason
+        self.strerror = reason
+
+    def __str__(self) -> str:
+        return f"{self.shown}: {self.reason}"
+
+
+def relative_problem(value: str) -> str | None:
+    """Why a path (or glob) written in a config is not a plain repository-relative path, else None."""
+    if not value.strip():
+        return "must not be empty"
+    if PurePosixPath(value).is_absolute() or Path(value).is_absolute() or value.startswith("~"):
+        return "must be relative to the repository"
+    parts = value.replace("\\", "/").split("/")
+    if ".." in parts:
+        return "must stay inside the repository (no '..')"
+    if any(p.casefold() == GIT_DIR for p in parts):
+        return "must not name anything under .git/"
+    return None
+
+
+def _realpath(path: Path) -> Path:
+    return Path(os.path.realpath(path))
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether `path` stays inside `root` once every symlink on the way is resolved."""
+    return _realpath(path).is_relative_to(_realpath(root))
+
+
+def locate(root: Path, path: Path | str, shown: str | None = None) -> Path:
+    """The resolved location of `path` (absolute, or relative to `root`), refused when it leaves
+    `root` or lies under `.git/`. The path need not exist."""
+    target = root / path
+    shown = shown if shown is not None else display_name(target, root)
+    real_root = _realpath(root)
+    real = _realpath(target)
+    if not real.is_relative_to(real_root):
+        _refuse(shown, "resolves outside the repository (a symlink or '..')")
+    if any(part.casefold() == GIT_DIR for part in real.relative_to(real_root).parts):
+        _refuse(shown, "is under .git/")
+    return real
+
+
+def read_bytes(root: Path, path: Path | str, *, max_bytes: int = MAX_FILE_BYTES, shown: str | None = None) -> bytes:
+    """The bytes of a regular file inside `root`, at most `max_bytes` of them; else `Refused`."""
+    target = root / path
+    shown = shown if shown is not None else display_name(target, root)
+    return read_regular(locate(root, target, shown), shown, max_bytes=max_bytes)
+
+
+def read_regular(path: Path, shown: str, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of the regular file `path` (not confined: for paths the user gave), size-capped."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        if os.path.islink(path):
+            _refuse(shown, "is a dangling symlink")
+        raise  # plain absence: callers tell "missing" from "refused"
+    except OSError as exc:
+        _refuse(shown, f"cannot read: {exc.strerror or exc}")
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            _refuse(shown, "is not a regular file")
+        if info.st_size > max_bytes:
+            _refuse(shown, f"is larger than {max_bytes} bytes")
+        chunks: list[bytes] = []
+        left = max_bytes + 1  # bounded even if the file grows after fstat
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    except OSError as exc:
+        _refuse(shown, f"cannot read: {exc.strerror or exc}")
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > max_bytes:
+        _refuse(shown, f"is larger than {max_bytes} bytes")
+    return data
+
+
+def write_target(root: Path, path: Path | str, shown: str | None = None) -> Path:
+    """Where a write to `path` may go: inside `root`, not under `.git/`, and, when the file exists,
+    a regular file that is not itself a symlink (its target would be written, not the link)."""
+    target = root / path
+    shown = shown if shown is not None else display_name(target, root)
+    real = locate(root, target, shown)
+    try:
+        info = os.lstat(target)
+    except FileNotFoundError:
+        return real
+    except OSError as exc:
+        _refuse(shown, f"cannot write: {exc.strerror or exc}")
+    if stat.S_ISLNK(info.st_mode):
+        _refuse(shown, "is a symlink; driftbot does not write through links")
+    if not stat.S_ISREG(info.st_mode):
+        _refuse(shown, "is not a regular file")
+    return real
+
+
+def directory(root: Path, path: Path | str, shown: str | None = None) -> Path | None:
+    """The resolved directory `path` inside `root`; None when there is no such directory; `Refused`
+    when it leaves `root`."""
+    real = locate(root, path, shown)
+    return real if real.is_dir() else None
+
+
+def screen(root: Path, rel_paths: list[str], max_bytes: int = MAX_FILE_BYTES) -> tuple[list[str], list[Refused]]:
+    """Split walked repo-relative files into those the policy allows and the refusals, without
+    reading any: links leaving the repository, dangling links, loops, non-regular or too large files."""
+    real_root = _realpath(root)
+    dir_ok: dict[str, bool] = {}
+    kept: list[str] = []
+    refused: list[Refused] = []
+    for rel in rel_paths:
+        full = root / rel
+        parent = rel.rpartition("/")[0]
+        if parent not in dir_ok:
+            dir_ok[parent] = _realpath(root / parent).is_relative_to(real_root)
+        try:
+            if not dir_ok[parent]:
+                _refuse(rel, "resolves outside the repository (a symlink or '..')")
+            try:
+                info = os.lstat(full)
+            except OSError as exc:
+                _refuse(rel, f"cannot read: {exc.strerror or exc}")
+            if stat.S_ISLNK(info.st_mode):
+                locate(root, rel, rel)
+                try:
+                    info = os.stat(full)
+                except FileNotFoundError:
+                    _refuse(rel, "is a dangling symlink")
+                except OSError as exc:
+                    _refuse(rel, f"cannot read: {exc.strerror or exc}")
+            if not stat.S_ISREG(info.st_mode):
+                _refuse(rel, "is not a regular file")
+            if info.st_size > max_bytes:
+                _refuse(rel, f"is larger than {max_bytes} bytes")
+            if not os.access(full, os.R_OK):
+                _refuse(rel, "cannot read: Permission denied")
+        except Refused as exc:
+            refused.append(exc)
+            continue
+        kept.append(rel)
+    return kept, refused
+
+
+def display_name(target: Path, root: Path) -> str:
+    """How a path is named in messages: repo-relative as written, without resolving links (a link's
+    target outside the repository is nobody's business)."""
+    try:
+        return target.relative_to(root).as_posix()
+    except ValueError:
+        pass
+    try:
+        return target.absolute().relative_to(root.absolute()).as_posix()
+    except ValueError:
+        return target.as_posix()
+
+
+def _refuse(shown: str, reason: str) -> NoReturn:
+    raise Refused(shown, reason)
