@@ -24,7 +24,7 @@ def test_an_impossible_expiry_date_is_a_positioned_error(tmp_path: Path) -> None
     )
 
 
-@pytest.mark.parametrize(("text", "where"), [(DEEP_FLOW, "1:103"), (DEEP_BLOCK, "102:102")])
+@pytest.mark.parametrize(("text", "where"), [(DEEP_FLOW, "1:104"), (DEEP_BLOCK, "102:102")])
 @pytest.mark.parametrize("name", [".driftbot.yml", ".driftbot-ignore.yml", "ssot/processors/deep.yaml"])
 def test_deeply_nested_yaml_is_a_positioned_error(tmp_path: Path, name: str, text: str, where: str) -> None:
     repo = make_repo(tmp_path)
