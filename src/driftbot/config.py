@@ -11,7 +11,6 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from driftbot import repofs, yamlpos
 from driftbot.errors import DriftbotError
-from driftbot.paths import display
 from driftbot.yamlpos import YamlProblems
 
 CONFIG_NAME = ".driftbot.yml"
@@ -92,9 +91,10 @@ def load(repo: Path, path: Path | None = None) -> Config:
         if explicit:
             raise DriftbotError(f"{target}: config file not found")
         return Config()
-    shown = display(target, repo) if explicit else CONFIG_NAME
-    try:  # a path the user gave is trusted; the repository's own file obeys the path policy
-        return yamlpos.validate(Config, yamlpos.load(target, shown, root=None if explicit else repo))
+    shown = repofs.display_name(target, repo) if explicit else CONFIG_NAME
+    try:  # a file outside the repository is the user's choice; one inside obeys the path policy
+        root = repo if not explicit or repofs.lexically_inside(target, repo) else None
+        return yamlpos.validate(Config, yamlpos.load(target, shown, root=root))
     except YamlProblems as exc:
         raise DriftbotError(f"invalid config: {exc.problems[0]}") from None
 

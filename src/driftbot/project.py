@@ -16,12 +16,13 @@ def load(repo: Path, *, ssot_dir: Path | None = None, config_path: Path | None =
     if not repo.is_dir():
         raise DriftbotError(f"{repo}: not a directory")
     cfg = config.load(repo, config_path)
-    if ssot_dir is None:  # named by the repository: it must stay inside it (`--ssot` is the user's choice)
-        ssot_dir = repo / cfg.ssot
+    named = ssot_dir is None
+    ssot_dir = repo / cfg.ssot if ssot_dir is None else ssot_dir
+    if repofs.lexically_inside(ssot_dir, repo):  # in the repository: it must not lead out of it
         try:
-            repofs.locate(repo, cfg.ssot, cfg.ssot)
+            repofs.locate(repo, ssot_dir, cfg.ssot if named else None)
         except repofs.Refused as exc:
-            raise DriftbotError(f"invalid config: ssot: {exc}") from None
+            raise DriftbotError(f"invalid config: ssot: {exc}" if named else f"SSOT directory {exc}") from None
     ssot = loader.load(ssot_dir, repo)
     for spec in cfg.bindings:
         if ssot.by_key(spec.ssot) is None:

@@ -61,6 +61,12 @@ def inside(path: Path, root: Path) -> bool:
     return _realpath(path).is_relative_to(_realpath(root))
 
 
+def lexically_inside(path: Path, root: Path) -> bool:
+    """Whether `path` names a place inside `root` as written (`..` collapsed, links not followed): such
+    a path is the repository's to decide, so the policy applies even when the user gave it."""
+    return Path(os.path.abspath(path)).is_relative_to(os.path.abspath(root))
+
+
 def locate(root: Path, path: Path | str, shown: str | None = None) -> Path:
     """The resolved location of `path` (absolute, or relative to `root`), refused when it leaves
     `root` or lies under `.git/`. The path need not exist."""
@@ -106,6 +112,8 @@ def read_regular(path: Path, shown: str, *, max_bytes: int = MAX_FILE_BYTES) -> 
                 break
             chunks.append(chunk)
             left -= len(chunk)
+    except Refused:
+        raise
     except OSError as exc:
         _refuse(shown, f"cannot read: {exc.strerror or exc}")
     finally:

@@ -239,7 +239,7 @@ def test_a_ddl_file_symlinked_out_of_the_repository_is_refused(tmp_path: Path) -
     (repo / "schemas/a.sql").symlink_to(tmp_path / "secret.sql")
     with pytest.raises(DriftbotError) as exc:
         load_inventories(["ddl:schemas/*.sql"], repo, bigquery_endpoint=None)
-    assert exc.value.message == "schemas/a.sql:1:1: file resolves outside the repository"
+    assert exc.value.message == "schemas/a.sql:1:1: file resolves outside the repository (a symlink or '..')"
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -33,3 +34,21 @@ def test_deeply_nested_yaml_is_a_positioned_error(tmp_path: Path, name: str, tex
     kind = {".driftbot.yml": "config", ".driftbot-ignore.yml": "ignore file"}.get(name, "SSOT")
     assert run.code == 2
     assert run.err == f"driftbot: invalid {kind}: {name}:{where}: document nests deeper than 100 levels\n"
+
+
+def test_a_config_file_that_is_a_fifo_is_never_opened(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path)
+    os.mkfifo(repo / ".driftbot.yml")
+    run = driftbot("audit", str(repo), timeout=30)
+    assert (run.code, run.err) == (2, "driftbot: invalid config: .driftbot.yml:1:1: is not a regular file\n")
+
+
+def test_an_ignore_file_too_large_is_refused_before_reading(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path)
+    with (repo / ".driftbot-ignore.yml").open("wb") as handle:
+        handle.truncate(6_000_000)  # sparse: never read
+    run = driftbot("audit", str(repo))
+    assert (run.code, run.err) == (
+        2,
+        "driftbot: invalid ignore file: .driftbot-ignore.yml:1:1: is larger than 5000000 bytes\n",
+    )

@@ -203,3 +203,16 @@ def test_generate_into_a_symlinked_file_is_refused(tmp_path: Path) -> None:
     assert run.err == "driftbot: sql.generate_into: x.sql: is a symlink; driftbot does not write through links\n"
     assert stat.S_ISLNK((repo / "x.sql").lstat().st_mode)
     assert (repo / "real.sql").read_text() == "SELECT 1;\n"
+
+
+def test_config_and_ssot_given_as_paths_inside_the_repository_still_obey_the_policy(tmp_path: Path) -> None:
+    """The Action passes `tree / inputs.config`: the file is still the pull request's to replace."""
+    repo = make_repo(tmp_path)
+    (tmp_path / "evil.yml").write_text("exclude: ['**']\n")
+    (repo / "cfg.yml").symlink_to(tmp_path / "evil.yml")
+    run = audit(repo, "--config", str(repo / "cfg.yml"))
+    assert (run.code, run.err) == (2, f"driftbot: invalid config: cfg.yml:1:1: {OUTSIDE}\n")
+    shutil.copytree(repo / "ssot", tmp_path / "elsewhere")
+    (repo / "linked").symlink_to(tmp_path / "elsewhere")
+    run = audit(repo, "--ssot", str(repo / "linked"))
+    assert (run.code, run.err) == (2, f"driftbot: SSOT directory linked: {OUTSIDE}\n")

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from driftbot import paths, probe, project
+from driftbot import paths, probe, project, repofs
 from driftbot.commands import options
 from driftbot.errors import EXIT_OK, EXIT_UNREACHABLE, DriftbotError
 from driftbot.ftypes import Finding
@@ -147,7 +147,7 @@ class Checklist:
             raise DriftbotError(f"{ssot.root}/infrastructure: no infrastructure SSOT to check against")
         deployed, sources = load_deployed(repo, args.inventory or cfg.inventory)
         files = [f for f in paths.walk(repo, cfg.exclude, (".sh", ".bash", ".yaml", ".yml")) if is_deploy_script(f)]
-        commands, unparsable = deploy_commands(files, lambda rel: (repo / rel).read_bytes())
+        commands, unparsable = deploy_commands(files, lambda rel: repofs.read_bytes(repo, rel, shown=rel))
         today = dt.date.today()
         script_findings = [*unparsable, *check_scripts(infra, commands, deployed.urls, today)]
         results = probe.probe(infra, {**deployed.urls, **dict(args.service_url)}) if args.probe_http else None

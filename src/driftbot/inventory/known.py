@@ -40,6 +40,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from driftbot import repofs
 from driftbot.errors import DriftbotError
 from driftbot.inventory import ddl, files
 from driftbot.inventory.base import Inventory, TableInfo
@@ -167,7 +168,7 @@ def repo_ddl(repo: Path, sql_files: Sequence[str]) -> Inventory:
     tables: dict[tuple[str, str], TableInfo] = {}
     for rel in sql_files:
         try:
-            data = (repo / rel).read_bytes()
+            data = repofs.read_bytes(repo, rel, max_bytes=ddl.MAX_BYTES, shown=rel)
             if not _CREATE.search(data):
                 continue
             text = files.read_text(repo / rel, rel, repo=repo, max_bytes=ddl.MAX_BYTES)

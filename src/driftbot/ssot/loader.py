@@ -58,7 +58,7 @@ def check(ssot_dir: Path, repo: Path) -> tuple[Ssot | None, list[Problem]]:
 def confinement(ssot_dir: Path, repo: Path) -> Path:
     """What the SSOT's files must stay inside: the repository when the SSOT lives in it, else the
     SSOT directory the user named (`--ssot`)."""
-    return repo if repofs.inside(ssot_dir, repo) else ssot_dir
+    return repo if repofs.lexically_inside(ssot_dir, repo) else ssot_dir
 
 
 def load(ssot_dir: Path, repo: Path) -> Ssot:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from driftbot import config, paths
+from driftbot import config, paths, repofs
 from driftbot.commands import options
 from driftbot.commands.audit import ProgressBar
 from driftbot.commands.init import tables as known_tables
@@ -41,7 +41,7 @@ def sql_texts(repo: Path, sql_files: list[str]) -> list[str]:
     out: list[str] = []
     for rel in sql_files:
         try:
-            out.append((repo / rel).read_text(encoding="utf-8", errors="replace"))
+            out.append(repofs.read_bytes(repo, rel, shown=rel).decode("utf-8", "replace"))
         except OSError:
             continue
     return out
