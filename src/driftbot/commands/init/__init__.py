@@ -61,8 +61,8 @@ def propose(
     budget: float | None = DEFAULT_BUDGET,
     progress: Progress | None = None,
 ) -> Proposal:
-    py_files = paths.walk(repo, [], (".py",))
-    sql_files = paths.walk(repo, [], (".sql",))
+    py_files = repofs.screen(repo, paths.walk(repo, [], (".py",)))[0]  # `driftbot audit` reports refused files
+    sql_files = repofs.screen(repo, paths.walk(repo, [], (".sql",)))[0]
     known = known_tables.read(repo, sql_files, inventory_urls(repo, inventories))
     read = python_collections(repo, py_files, known.names(), budget=budget, progress=progress)
     ranked = rank(discover(read.collections), known, sql_texts(repo, sql_files))
