@@ -42,7 +42,7 @@ from pathlib import Path
 
 from driftbot import repofs
 from driftbot.errors import DriftbotError
-from driftbot.inventory import ddl, files
+from driftbot.inventory import ddl
 from driftbot.inventory.base import Inventory, TableInfo
 from driftbot.ssot.models import Ssot
 
@@ -171,9 +171,9 @@ def repo_ddl(repo: Path, sql_files: Sequence[str]) -> Inventory:
             data = repofs.read_bytes(repo, rel, max_bytes=ddl.MAX_BYTES, shown=rel)
             if not _CREATE.search(data):
                 continue
-            text = files.read_text(repo / rel, rel, repo=repo, max_bytes=ddl.MAX_BYTES)
+            text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
             found = ddl.declared_in(text, rel)
-        except (OSError, DriftbotError, ddl.DdlError):
+        except (OSError, DriftbotError, ddl.DdlError, UnicodeDecodeError):
             continue
         for info in found:
             tables.setdefault((info.dataset, info.table), info)
