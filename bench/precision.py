@@ -235,7 +235,10 @@ def scratch_copy(corpus: Path, into: Path) -> Path:
 
 def driftbot(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-m", "driftbot", *args], capture_output=True, text=True, env=env)
+    done = subprocess.run([sys.executable, "-m", "driftbot", *args], capture_output=True, text=True, env=env)
+    if "Traceback (most recent call last)" in done.stderr:  # a crash exits 1 too: never score it as edits
+        raise RuntimeError(f"driftbot {args[0]} crashed:\n{done.stderr.strip()}")
+    return done
 
 
 def run_audit(repo: Path) -> list[Found]:
