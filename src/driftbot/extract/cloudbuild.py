@@ -13,6 +13,7 @@ import posixpath
 
 import yaml
 
+from driftbot.extract.limits import MAX_SCRIPT_BYTES
 from driftbot.extract.shell import GcloudCommand, Mapper, Value, Word, command_in_words, expand_literal, parse_script
 from driftbot.ftypes import Location
 
@@ -33,6 +34,8 @@ def is_cloudbuild(path: str) -> bool:
 def parse_cloudbuild(text: str, path: str) -> list[GcloudCommand]:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise CloudBuildError(1, 1, "invalid YAML: too deeply nested") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise CloudBuildError(mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, "invalid YAML") from None
@@ -42,17 +45,33 @@ def parse_cloudbuild(text: str, path: str) -> list[GcloudCommand]:
     if not isinstance(steps, yaml.SequenceNode):
         return []
     out: list[GcloudCommand] = []
+    lines = text.splitlines()  # once: block scalars of every step map into it
+    work = 0
     for step in steps.value:
-        out.extend(_step(step, text, path))
+        work += _size(step)
+        if work > MAX_SCRIPT_BYTES:  # an anchor used many times (`- *step`) is counted at each use
+            where = step.start_mark
+            message = f"steps expand to more than the {MAX_SCRIPT_BYTES:,}-character limit (an anchor counts at each use)"
+            raise CloudBuildError(where.line + 1, where.column + 1, message)
+        out.extend(_step(step, lines, path))
     return out
 
 
-def _step(step: yaml.Node, text: str, path: str) -> list[GcloudCommand]:
+def _size(step: yaml.Node) -> int:
+    """Characters of the step's script and args: what `_step` reads."""
+    script, args = _get(step, "script"), _get(step, "args")
+    size = len(script.value) if isinstance(script, yaml.ScalarNode) else 0
+    if isinstance(args, yaml.SequenceNode):
+        size += sum(len(a.value) + 1 for a in args.value if isinstance(a, yaml.ScalarNode))
+    return size + 1
+
+
+def _step(step: yaml.Node, lines: list[str], path: str) -> list[GcloudCommand]:
     entrypoint, image = _scalar(_get(step, "entrypoint")), _scalar(_get(step, "name")) or ""
     script, args = _get(step, "script"), _get(step, "args")
     out: list[GcloudCommand] = []
     if isinstance(script, yaml.ScalarNode):
-        out.extend(parse_script(script.value, path, _mapper(script, text), dollar_dollar=True))
+        out.extend(parse_script(script.value, path, _mapper(script, lines), dollar_dollar=True))
     if not isinstance(args, yaml.SequenceNode):
         return out
     items = [a for a in args.value if isinstance(a, yaml.ScalarNode)]
@@ -60,7 +79,7 @@ def _step(step: yaml.Node, text: str, path: str) -> list[GcloudCommand]:
         flag = next((k for k, a in enumerate(items) if a.value.startswith("-") and "c" in a.value), None)
         if flag is not None and flag + 1 < len(items):
             body = items[flag + 1]
-            out.extend(parse_script(body.value, path, _mapper(body, text), dollar_dollar=True))
+            out.extend(parse_script(body.value, path, _mapper(body, lines), dollar_dollar=True))
     elif entrypoint == "gcloud" or (entrypoint is None and image.split(":")[0].endswith(("/gcloud", "/cloud-sdk"))):
         first = items[0] if items else args
         at = Location(path, first.start_mark.line + 1, first.start_mark.column + 1)
@@ -84,12 +103,12 @@ def _scalar(node: yaml.Node | None) -> str | None:
     return node.value if isinstance(node, yaml.ScalarNode) else None
 
 
-def _mapper(node: yaml.ScalarNode, text: str) -> Mapper:
-    """Map a position inside the scalar's value to the YAML file."""
+def _mapper(node: yaml.ScalarNode, lines: list[str]) -> Mapper:
+    """Map a position inside the scalar's value to the YAML file (`lines`: the file's lines)."""
     line0, col0 = node.start_mark.line, node.start_mark.column
     if node.style in ("|", ">"):
-        lines = text.splitlines()
-        indent = next((len(s) - len(s.lstrip(" ")) for s in lines[line0 + 1 :] if s.strip()), 0)
+        after = (lines[k] for k in range(line0 + 1, len(lines)))  # no slice: that copies the rest per step
+        indent = next((len(s) - len(s.lstrip(" ")) for s in after if s.strip()), 0)
         return lambda line, col: (line0 + 2 + line, indent + col + 1)
     shift = 1 if node.style in ("'", '"') else 0
     return lambda line, col: (line0 + 1 + line, col0 + shift + col + 1 if line == 0 else col + 1)

@@ -16,6 +16,7 @@ import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from driftbot.extract.limits import MAX_SCRIPT_COMMAND_WORDS, MAX_VALUE_CHARS, MAX_VALUE_PARTS
 from driftbot.extract.shell_lex import NAME, Expansion, RawWord, lex, read_word
 from driftbot.ftypes import Location
 
@@ -48,8 +49,26 @@ class Value:
         return "".join(p if isinstance(p, str) else p.label for p in self.parts)
 
     def matches(self, candidate: str) -> bool:
-        regex = "".join(re.escape(p) if isinstance(p, str) else ".*" for p in self.parts)
-        return re.fullmatch(regex, candidate, re.DOTALL) is not None
+        """Whether some text for the holes gives `candidate`. Linear: no regex, no backtracking."""
+        segments = [""]  # the literal text before, between and after the holes
+        for p in self.parts:
+            if isinstance(p, str):
+                segments[-1] += p
+            else:
+                segments.append("")
+        if len(segments) == 1:
+            return candidate == segments[0]
+        head, *middle, tail = segments
+        end = len(candidate) - len(tail)
+        if end < len(head) or not candidate.startswith(head) or not candidate.endswith(tail):
+            return False
+        pos = len(head)
+        for segment in middle:  # the leftmost place of each segment leaves the most room for the rest
+            found = candidate.find(segment, pos, end)
+            if found < 0:
+                return False
+            pos = found + len(segment)
+        return True
 
     def drop_prefix(self, count: int) -> Value:
         first = self.parts[0] if self.parts else ""
@@ -112,16 +131,26 @@ _DECLARERS = frozenset({"export", "readonly", "local", "declare", "typeset"})
 
 
 def _expand(word: RawWord, env: Env, depth: int = 0) -> Value:
-    parts: list[str | Hole] = []
-    for part in word.parts:
-        parts.extend([part] if isinstance(part, str) else _expand_one(part, env, depth).parts)
+    """The word's value; unknown (one hole) when it would exceed MAX_VALUE_CHARS or MAX_VALUE_PARTS.
+
+    The cap keeps `A="$A$A"` repeated from doubling a value forty times.
+    """
     merged: list[str | Hole] = []
-    for p in parts:
-        if isinstance(p, str) and merged and isinstance(merged[-1], str):
-            merged[-1] += p
-        elif p != "":
-            merged.append(p)
+    chars = 0
+    for part in word.parts:
+        for p in [part] if isinstance(part, str) else _expand_one(part, env, depth).parts:
+            chars += len(p) if isinstance(p, str) else 0
+            if chars > MAX_VALUE_CHARS or len(merged) >= MAX_VALUE_PARTS:
+                return Value((Hole(_short(word.raw)),))
+            if isinstance(p, str) and merged and isinstance(merged[-1], str):
+                merged[-1] += p
+            elif p != "":
+                merged.append(p)
     return Value(tuple(merged))
+
+
+def _short(raw: str) -> str:
+    return raw if len(raw) <= 60 else raw[:60] + "..."
 
 
 def _expand_one(exp: Expansion, env: Env, depth: int) -> Value:
@@ -193,6 +222,8 @@ _COMMANDS: Mapping[tuple[str, ...], tuple[str, int]] = {
 
 
 _SHORT_SWITCHES = {"q": "quiet", "h": "help"}
+# `${...}` is bounded so that many unclosed `${` cannot make the search quadratic.
+_LITERAL_PIECE = re.compile(r"\$\$|\$\{[^}]{0,256}\}|\$[A-Za-z_][A-Za-z0-9_]*|[^$]+|\$")
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
 
 
@@ -286,7 +317,7 @@ def command_in_words(words: list[Word]) -> GcloudCommand | None:
 def expand_literal(text: str, *, dollar_dollar: bool = False) -> Value:
     """One argument that no shell splits (a Cloud Build `args` item): only `$` expansions apply."""
     parts: list[str | Hole] = []
-    for m in re.finditer(r"\$\$|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|[^$]+|\$", text):
+    for m in _LITERAL_PIECE.finditer(text):
         token = m.group(0)
         if token == "$$" and dollar_dollar:
             parts.append("$")
@@ -345,7 +376,7 @@ def _run(
         depth += 1  # `function name {`: its body is still read
     body = raw[1:] if first in _DECLARERS else raw
     assignments = [w for w in body if not w.raw.startswith("-")]
-    if assignments and all(re.match(r"[A-Za-z_][A-Za-z0-9_]*\+?=", w.raw) for w in assignments):
+    if assignments and all(_ASSIGNMENT.match(w.raw) for w in assignments):
         for w in assignments:
             name, _, _ = w.raw.partition("=")
             value = _expand(RawWord(w.parts, w.line, w.col, w.raw), env)
@@ -356,7 +387,7 @@ def _run(
                 value = known if known == value else Value((Hole(f"${name}"),))
             env[name] = value
         return depth
-    words = [Word(_expand(w, env), Location(path, *where(w.line, w.col)), w.raw) for w in raw]
+    words = [Word(_expand(w, env), Location(path, *where(w.line, w.col)), w.raw) for w in raw[:MAX_SCRIPT_COMMAND_WORDS]]
     command = _command(words)
     if command is not None:
         out.append(command)

@@ -31,6 +31,8 @@ class RawWord:
 
 OPERATORS = ("&&", "||", ";;", "|&", ";", "|", "&", "(", ")", "\n")
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_REDIRECT = re.compile(r"&?[<>]+[&|-]?")
+_BRACED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])(?:(:?[-=+?])(.*))?", re.DOTALL)
 
 
 def lex(text: str, dollar_dollar: bool = False) -> Iterator[RawWord | str]:
@@ -55,8 +57,8 @@ def lex(text: str, dollar_dollar: bool = False) -> Iterator[RawWord | str]:
             end = text.find("\n", i)
             advance((end if end >= 0 else n) - i)
         elif ch in "<>" or text.startswith(("&>", ">&"), i):
-            redirect = re.match(r"&?[<>]+[&|-]?", text[i:])
-            length = redirect.end() if redirect else 1
+            redirect = _REDIRECT.match(text, i)  # at `i`: slicing `text[i:]` would copy the rest each time
+            length = redirect.end() - i if redirect else 1
             if text.startswith(("<<", "<<-"), i) and not text.startswith("<<<", i):
                 strip = text.startswith("<<-", i)
                 advance(3 if strip else 2)
@@ -168,7 +170,7 @@ def read_expansion(text: str, i: int, dollar_dollar: bool) -> tuple[Expansion | 
     if nxt == "{":
         end = closing(text, i + 1, "{", "}")
         body = text[i + 2 : end]
-        m = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])(?:(:?[-=+?])(.*))?", body, re.DOTALL)
+        m = _BRACED.fullmatch(body)
         if m is None:
             return Expansion("param", body, braced=True, op="?complex"), end + 1
         return Expansion("param", m.group(1), m.group(2) or "", m.group(3) or "", braced=True), end + 1

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 
 from driftbot.context import AuditContext
+from driftbot.extract.limits import MAX_SCRIPT_BYTES
 from driftbot.extract.cloudbuild import CloudBuildError, is_cloudbuild, parse_cloudbuild
 from driftbot.extract.shell import GcloudCommand, parse_script
 from driftbot.ftypes import Finding, Location
@@ -23,7 +24,6 @@ from driftbot.rules.infra_scripts import check_scripts
 from driftbot.ssot.infra import Infrastructure
 
 SCRIPT_SUFFIXES = (".sh", ".bash")
-MAX_SCRIPT_BYTES = 2_000_000
 
 
 def check(ctx: AuditContext) -> Iterator[Finding]:
