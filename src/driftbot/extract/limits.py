@@ -10,8 +10,8 @@ from __future__ import annotations
 MAX_PYTHON_BYTES = 1_000_000  # libcst parses ~0.8 MB/s and needs ~400 MB per MB of source
 MAX_PYTHON_DEPTH = 200  # syntax tree levels (CPython's own parser stops at 200 nested brackets)
 MAX_PYTHON_NODES = 250_000  # syntax tree nodes of the statements libcst parses
-MAX_SQL_BYTES = 2_000_000
-MAX_SQL_TOKENS = 200_000  # per file
+MAX_SQL_BYTES = 500_000
+MAX_SQL_TOKENS = 100_000  # per file (sqlglot parses ~10k tokens a second)
 MAX_SQL_STATEMENT_TOKENS = 20_000  # per statement: a larger one is reported, the others are still read
 MAX_SQL_DEPTH = 40  # nested parentheses in one statement (sqlglot recurses ~20 frames per level)
 MAX_SCRIPT_BYTES = 2_000_000  # a deploy script (`*.sh`, `*.bash`), a `cloudbuild*.yaml`, its expanded steps

@@ -22,10 +22,13 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ErrorLevel, ParseError, TokenError
 from sqlglot.tokenizer_core import Token, TokenType
 
+from driftbot.extract.limits import MAX_SQL_BYTES, MAX_SQL_DEPTH, MAX_SQL_STATEMENT_TOKENS, MAX_SQL_TOKENS, too_big
 from driftbot.ftypes import Location
 from driftbot.textpos import LineIndex
 
 DIALECT = Dialect.get_or_raise("bigquery")
+_OPENING = frozenset({TokenType.L_PAREN, TokenType.L_BRACKET, TokenType.L_BRACE})
+_CLOSING = frozenset({TokenType.R_PAREN, TokenType.R_BRACKET, TokenType.R_BRACE})
 IDENTIFIER_TOKENS = frozenset({TokenType.VAR, TokenType.IDENTIFIER})
 PLACEHOLDER = re.compile(r"\$?\{\{?\s*[A-Za-z0-9_.]*\s*\}\}?")
 Span = tuple[int, int]  # [start, end) character offsets
@@ -95,20 +98,35 @@ def extract(path: str, text: str) -> SqlFile:
     pos = Positions(path, text)
     original = text
     text, masked = mask_placeholders(text)
+    if len(text) > MAX_SQL_BYTES:
+        return _unread(path, pos.at(0), too_big(len(original.encode()), MAX_SQL_BYTES, "SQL files"))
+    tokenizer = DIALECT.tokenizer()
     try:
-        tokens = DIALECT.tokenize(text)
+        tokens = tokenizer.tokenize(text)
     except TokenError as exc:
-        first = str(exc).splitlines()[0] if str(exc) else "tokenizer error"
-        return SqlFile(path, (), (), frozenset(), (SqlProblem(pos.at(0), f"cannot read SQL: {first}"),))
+        # sqlglot's message quotes 100 characters around the error: never repeat them (they may be a secret).
+        core = getattr(tokenizer, "_core", tokenizer)  # sqlglot's scanner: where the bad token starts
+        start = getattr(core, "_start", 0)
+        where = pos.at(min(start, len(text)) if isinstance(start, int) else 0)
+        return _unread(path, where, f"cannot read SQL: {_token_error(exc)}")
+    if len(tokens) > MAX_SQL_TOKENS:
+        return _unread(path, pos.at(0), f"not parsed: more than the {MAX_SQL_TOKENS:,}-token limit for SQL files")
     comments = tuple(_comments(original, tokens, pos))
     tables: list[TableRef] = []
     problems: list[SqlProblem] = []
     for chunk in _statements(tokens):
+        too_much = _over_limits(chunk)
+        if too_much:
+            problems.append(SqlProblem(pos.at(chunk[0].start), f"statement not parsed: {too_much}"))
+            continue
         try:
             parsed = DIALECT.parser(error_level=ErrorLevel.RAISE).parse(chunk, text)
         except ParseError as exc:
             where, why = _reason(exc, pos.at(chunk[0].start))
             problems.append(SqlProblem(where, f"cannot parse SQL statement: {why}"))
+            continue
+        except RecursionError:  # nesting other than brackets (CASE in CASE, NOT NOT ...)
+            problems.append(SqlProblem(pos.at(chunk[0].start), "statement not parsed: nested too deeply"))
             continue
         for statement in parsed:
             if statement is not None:
@@ -136,16 +154,57 @@ def _statements(tokens: Sequence[Token]) -> Iterator[list[Token]]:
 def _reason(exc: ParseError, statement: Location) -> tuple[Location, str]:
     """Where and why sqlglot gave up (its `col` is the offending token's last column)."""
     if not exc.errors:
-        return statement, str(exc).splitlines()[0]
+        return statement, _printable(str(exc).splitlines()[0] if str(exc) else "syntax error")
     error = exc.errors[0]
     highlight = str(error.get("highlight") or "")
-    description = str(error.get("description") or "syntax error").split(" <Token")[0]
-    if highlight and "<Token" in str(error.get("description")):
-        description += f" {highlight!r}"
+    description = _printable(str(error.get("description") or "syntax error").split(" <Token")[0])
+    shown = _short_token(highlight)
+    if shown and "<Token" in str(error.get("description")):
+        description += f" {shown}"
     line, col = error.get("line"), error.get("col")
     if isinstance(line, int) and isinstance(col, int) and "\n" not in highlight and line >= statement.line:
         return Location(statement.path, line, max(1, col - len(highlight) + 1)), description
     return statement, description
+
+
+def _unread(path: str, where: Location, message: str) -> SqlFile:
+    return SqlFile(path, (), (), frozenset(), (SqlProblem(where, message),))
+
+
+def _over_limits(chunk: Sequence[Token]) -> str | None:
+    """Why sqlglot must not parse this statement: too many tokens or brackets nested too deeply."""
+    if len(chunk) > MAX_SQL_STATEMENT_TOKENS:
+        return f"more than the {MAX_SQL_STATEMENT_TOKENS:,}-token limit for one statement"
+    depth = 0
+    for t in chunk:
+        if t.token_type in _OPENING:
+            depth += 1
+            if depth > MAX_SQL_DEPTH:
+                return f"brackets nested more than {MAX_SQL_DEPTH} deep"
+        elif t.token_type in _CLOSING:
+            depth -= 1
+    return None
+
+
+def _token_error(exc: TokenError) -> str:
+    """sqlglot's reason without the text it quotes: the position is the finding's location."""
+    cause = str(exc.__cause__ or "")
+    if cause.startswith("Missing "):
+        delimiter = cause.removeprefix("Missing ").split(" from ")[0]
+        return f"unterminated: missing {_short_token(delimiter) or 'closing delimiter'}"
+    if cause.startswith("Numeric string"):
+        return "invalid number"
+    return "unexpected character"
+
+
+def _short_token(token: str) -> str | None:
+    """The token quoted, only when it is short and printable: a message never carries file content."""
+    return repr(token) if 0 < len(token) <= 20 and token.isprintable() else None
+
+
+def _printable(text: str, limit: int = 120) -> str:
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _tables(statement: exp.Expr, text: str, pos: Positions, masked: Sequence[Span]) -> Iterator[TableRef]:

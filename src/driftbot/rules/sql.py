@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from driftbot.context import AuditContext
 from driftbot.extract.sql import Comment, SqlFile, TableRef, extract
@@ -179,8 +180,9 @@ class Paragraph:
 
     parts: tuple[Comment, ...]
 
-    @property
+    @cached_property
     def words(self) -> frozenset[str]:
+        """Computed once: asked for each word of the paragraph, it would make a long comment quadratic."""
         return frozenset(w for c in self.parts for w in WORD.findall(c.text))
 
 
@@ -192,6 +194,7 @@ def stale_comment_names(sql: SqlFile, ssot: Ssot, tables: KnownTables) -> Iterat
     homes = {v: s.dataset for v, s in sources.items()}
     in_code = sql.identifiers - {t.table for t in sql.tables if t.dataset in ssot.datasets}
     in_code |= sql.strings
+    misses: dict[str, Rename | None] = {}  # a word repeated in many comments is compared with the SSOT once
     for para in paragraphs(sql.comments):
         mentioned = para.words & known
         if not mentioned:
@@ -201,7 +204,9 @@ def stale_comment_names(sql: SqlFile, ssot: Ssot, tables: KnownTables) -> Iterat
                 word = m.group()
                 if "_" not in word or len(word) < MIN_WORD or word in known or word in in_code:
                     continue
-                rename = near_miss(word, candidates, declared, tables, homes)
+                if word not in misses:
+                    misses[word] = near_miss(word, candidates, declared, tables, homes)
+                rename = misses[word]
                 if rename is None or rename.target in para.words:
                     continue
                 home = sources[rename.target]
