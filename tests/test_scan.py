@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -97,17 +96,17 @@ def test_parallel_and_serial_scans_are_identical(tmp_path: Path, monkeypatch: py
     monkeypatch.setattr(scan, "PARALLEL_MIN_CANDIDATES", 10)
     monkeypatch.setattr(scan, "PREFILTER_CHUNK", 16)
     pools: list[int] = []
+    real = scan.run_isolated
 
-    class CountedPool(ProcessPoolExecutor):  # the real pool, counted to prove the parallel path ran
-        def __init__(self, max_workers: int, **kwargs: Any) -> None:
-            pools.append(max_workers)
-            super().__init__(max_workers, **kwargs)
+    def counted(fn: Any, items: Any, workers: int, **kwargs: Any) -> Any:  # the real pool, counted
+        pools.append(workers)
+        return real(fn, items, workers, **kwargs)
 
-    monkeypatch.setattr(scan, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(scan, "run_isolated", counted)
     calls: list[tuple[int, int]] = []
     parallel = scan_python(tmp_path, paths, NAMES, workers=2, progress=lambda done, total: calls.append((done, total)))
     serial = scan_python(tmp_path, paths, NAMES, workers=1)
-    assert pools == [2]
+    assert pools == [2, 2, 1]  # prefilter and parse in parallel; the serial scan still parses in a worker
     assert parallel == serial
     assert (len(serial.collections), len(serial.unparsable), serial.files_parsed) == (270, 1, 91)
     assert serial.collections[:3] == tuple(sorted(serial.collections[:3], key=lambda c: c.symbol))

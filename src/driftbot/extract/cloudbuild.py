@@ -51,7 +51,9 @@ def parse_cloudbuild(text: str, path: str) -> list[GcloudCommand]:
         work += _size(step)
         if work > MAX_SCRIPT_BYTES:  # an anchor used many times (`- *step`) is counted at each use
             where = step.start_mark
-            message = f"steps expand to more than the {MAX_SCRIPT_BYTES:,}-character limit (an anchor counts at each use)"
+            message = (
+                f"steps expand to more than the {MAX_SCRIPT_BYTES:,}-character limit (an anchor counts at each use)"
+            )
             raise CloudBuildError(where.line + 1, where.column + 1, message)
         out.extend(_step(step, lines, path))
     return out

@@ -30,6 +30,7 @@ from typing import Literal
 import libcst as cst
 from libcst._nodes.internal import CodegenState  # libcst's own PositionProvider builds on it too
 
+from driftbot.extract.limits import MAX_PYTHON_DEPTH, MAX_PYTHON_NODES
 from driftbot.ftypes import Collection, Element, Location
 from driftbot.textpos import LineIndex, line_col
 
@@ -43,6 +44,8 @@ _WRAPPERS = frozenset({"frozenset", "set", "tuple", "list", "sorted"})  # keep t
 _FIELD_CALLS = frozenset({"field", "dataclasses.field", "Field", "pydantic.Field", "attr.ib", "attrs.field"})
 _FIELD_DEFAULTS = frozenset({"default", "default_factory", "factory"})
 _SKIPPED_FIELDS = frozenset({"lpar", "rpar", "annotation", "returns"})
+_TOO_DEEP = f"not parsed: nested more than the {MAX_PYTHON_DEPTH}-level limit for Python files"
+_CPYTHON_LIMITS = ("too many nested parentheses", "too complex", "too many statically nested blocks")
 
 
 class ParseFailure(Exception):
@@ -70,15 +73,61 @@ def extract(path: str, source: bytes, focus: frozenset[str] | None = None) -> li
 def _extract(path: str, text: str, focus: frozenset[str] | None) -> list[Collection]:
     try:
         if focus is not None:
-            spans = _focus_spans(text, focus)
+            spans = _focus_spans(path, text, focus)
             if spans is not None:
                 try:
                     return [c for first, last in spans for c in _extract_lines(path, text, first, last)]
                 except cst.ParserSyntaxError:
                     pass  # libcst disagrees with CPython on these lines: judge the whole file below
+        _check_whole(path, text)
         return _collect(path, text, _parse(path, text), line_offset=0)
     except RecursionError:
         raise ParseFailure(Location(path, 1, 1), "too deeply nested to analyse") from None
+
+
+def _check_whole(path: str, text: str) -> None:
+    """Refuse, before libcst sees it, a file libcst would crash or stall on (CPython's parser is the judge).
+
+    libcst's native parser overflows its stack (SIGSEGV) on a few thousand nested brackets or chained
+    operators, and slows down quadratically well before; CPython refuses the same input cleanly.
+    """
+    try:
+        tree = ast.parse(text)
+    except (RecursionError, MemoryError):
+        raise ParseFailure(Location(path, 1, 1), _TOO_DEEP) from None
+    except SyntaxError as exc:
+        if exc.msg.startswith(_CPYTHON_LIMITS):
+            raise ParseFailure(Location(path, exc.lineno or 1, max(exc.offset or 1, 1)), _TOO_DEEP) from None
+        return  # a plain syntax error (or newer syntax than this Python): libcst reports it
+    except ValueError:
+        return  # e.g. a NUL byte: libcst reports it
+    check_size(path, tree.body)
+
+
+def check_size(path: str, statements: Sequence[ast.stmt]) -> None:
+    """ParseFailure when the statements are nested deeper than MAX_PYTHON_DEPTH or hold over MAX_PYTHON_NODES."""
+    level: list[ast.AST] = list(statements)
+    depth = nodes = 0
+    while level:  # breadth first, one level at a time: no recursion, stops at the limit
+        depth += 1
+        nodes += len(level)
+        if depth > MAX_PYTHON_DEPTH:
+            where = level[0]
+            line, col = getattr(where, "lineno", 1), getattr(where, "col_offset", 0) + 1
+            raise ParseFailure(Location(path, line, col), _TOO_DEEP)
+        if nodes > MAX_PYTHON_NODES:
+            message = f"not parsed: more than the {MAX_PYTHON_NODES:,}-node limit for Python files"
+            raise ParseFailure(Location(path, statements[0].lineno, 1), message)
+        below: list[ast.AST] = []
+        for node in level:
+            for name in node._fields:
+                child = getattr(node, name, None)
+                if isinstance(child, ast.AST):
+                    if not isinstance(child, ast.expr_context):
+                        below.append(child)
+                elif isinstance(child, list):
+                    below.extend(c for c in child if isinstance(c, ast.AST))
+        level = below
 
 
 def delimited_offsets(text: str, name: str) -> Iterator[int]:
@@ -120,8 +169,11 @@ def _cpython_error(path: str, text: str) -> ParseFailure | None:
     return None
 
 
-def _focus_spans(text: str, focus: frozenset[str]) -> list[tuple[int, int]] | None:
-    """1-based line ranges of the top-level statements mentioning a focus name; None if CPython can't parse."""
+def _focus_spans(path: str, text: str, focus: frozenset[str]) -> list[tuple[int, int]] | None:
+    """1-based line ranges of the top-level statements mentioning a focus name; None if CPython can't parse.
+
+    ParseFailure when those statements are over `check_size`'s limits.
+    """
     starts = LineIndex(text).starts
     hits = sorted({bisect.bisect_right(starts, o) for name in focus for o in delimited_offsets(text, name)})
     if not hits:
@@ -133,6 +185,7 @@ def _focus_spans(text: str, focus: frozenset[str]) -> list[tuple[int, int]] | No
     if tree is None:
         return None  # newer syntax than this Python, or broken: libcst decides
     spans: list[tuple[int, int]] = []
+    chosen: list[ast.stmt] = []
     for stmt in tree.body:
         decorators: list[ast.expr] = getattr(stmt, "decorator_list", [])
         first = min([stmt.lineno, *(d.lineno for d in decorators)])
@@ -140,10 +193,13 @@ def _focus_spans(text: str, focus: frozenset[str]) -> list[tuple[int, int]] | No
         i = bisect.bisect_left(hits, first)
         if i == len(hits) or hits[i] > last:
             continue
+        chosen.append(stmt)
         if spans and spans[-1][1] >= first - 1:
             spans[-1] = (spans[-1][0], last)
         else:
             spans.append((first, last))
+    if chosen:
+        check_size(path, chosen)
     return spans
 
 

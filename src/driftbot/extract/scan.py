@@ -11,17 +11,15 @@ parse each run in a process pool when there is enough work for the pool's start-
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import sys
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
+from driftbot.extract.limits import FILE_SECONDS, MAX_PYTHON_BYTES, WORKER_MEMORY_BYTES, too_big
 from driftbot.extract.python import ParseFailure, extract
+from driftbot.extract.workers import Failed, Unchecked, run_isolated
 from driftbot.ftypes import Collection, Location
 
 # Measured on 2 cores: the prefilter reads ~40k files/s, a candidate parses in ~1.2 ms, and starting
@@ -41,6 +39,7 @@ class PythonScan:
     unparsable: tuple[Unparsable, ...]  # files that failed to parse (only candidates are parsed)
     files_scanned: int  # files read by the prefilter
     files_parsed: int
+    unchecked: tuple[str, ...] = ()  # files not (fully) read when the deadline passed
 
 
 @dataclass(frozen=True)
@@ -74,11 +73,14 @@ def scan_python(
     min_hits: int = 2,
     workers: int | None = None,
     progress: Progress | None = None,
+    deadline: float | None = None,
 ) -> PythonScan:
     """Collections of the `paths` (repo-relative POSIX .py files) that may copy an SSOT list.
 
     `progress(done, total)` counts prefiltered files, then parsed candidates on top (the total
-    grows once, by the number of candidates, when the prefilter is done).
+    grows once, by the number of candidates, when the prefilter is done). Parses run in worker
+    processes (`extract.workers`): a file that crashes or hangs its worker is `unparsable`, the
+    others are still read. Past `deadline` (`time.monotonic()`), what is left is `unchecked`.
     """
     root = str(repo)
     encoded = tuple(n.encode() for n in sorted(names) if n)
@@ -86,34 +88,71 @@ def scan_python(
         _Prefilter(root, tuple(paths[i : i + PREFILTER_CHUNK]), encoded, forced, min_hits)
         for i in range(0, len(paths), PREFILTER_CHUNK)
     ]
-    count = workers if workers is not None else _cpu_count()
+    count = max(1, workers if workers is not None else _cpu_count())
     if progress is not None:
         progress(0, len(paths))
-    with _LazyPool(count) as pool:
-        filtered: list[_Candidates] = []
-        prefiltered = 0
-        prefilter_in_pool = len(paths) >= PARALLEL_MIN_FILES
-        for job, result in zip(jobs, pool.map(_prefilter, jobs, parallel=prefilter_in_pool), strict=True):
-            filtered.append(result)
-            prefiltered += len(job.paths)
-            if progress is not None:
-                progress(prefiltered, len(paths))
-        tasks: list[_Parse] = [(root, p, names) for c in filtered for p in c.focused]
-        tasks += [(root, p, None) for c in filtered for p in c.whole]
-        tasks.sort(key=lambda t: t[1])
-        total = len(paths) + len(tasks)
-        collections: list[Collection] = []
-        unparsable = [u for c in filtered for u in c.unreadable]
-        parsed = pool.map(_parse, tasks, parallel=pool.started or len(tasks) >= PARALLEL_MIN_CANDIDATES)
-        for done, (found, failure) in enumerate(parsed, start=len(paths) + 1):
+    prefiltered = [0]
+
+    def prefilter_done(index: int) -> None:
+        prefiltered[0] += len(jobs[index].paths)
+        if progress is not None:
+            progress(prefiltered[0], len(paths))
+
+    if len(paths) >= PARALLEL_MIN_FILES and count > 1:
+        outcomes = run_isolated(_prefilter, jobs, count, deadline=deadline, done=prefilter_done)
+    else:
+        outcomes = []
+        for k, job in enumerate(jobs):
+            outcomes.append(Unchecked() if _past(deadline) else _prefilter(job))
+            prefilter_done(k)
+    filtered = [c for c in outcomes if isinstance(c, _Candidates)]
+    unchecked = [p for job, c in zip(jobs, outcomes, strict=True) if not isinstance(c, _Candidates) for p in job.paths]
+    tasks: list[_Parse] = [(root, p, names) for c in filtered for p in c.focused]
+    tasks += [(root, p, None) for c in filtered for p in c.whole]
+    tasks.sort(key=lambda t: t[1])
+    total = len(paths) + len(tasks)
+    parsed_count = [len(paths)]
+
+    def parse_done(index: int) -> None:
+        parsed_count[0] += 1
+        if progress is not None:
+            progress(parsed_count[0], total)
+
+    parse_workers = count if len(tasks) >= PARALLEL_MIN_CANDIDATES else 1  # one worker still isolates libcst
+    parsed = run_isolated(
+        _parse,
+        tasks,
+        parse_workers,
+        memory=WORKER_MEMORY_BYTES,
+        item_seconds=FILE_SECONDS,
+        deadline=deadline,
+        done=parse_done,
+    )
+    collections: list[Collection] = []
+    unparsable = [u for c in filtered for u in c.unreadable]
+    for (_, path, _), outcome in zip(tasks, parsed, strict=True):
+        if isinstance(outcome, Unchecked):
+            unchecked.append(path)
+        elif isinstance(outcome, Failed):
+            unparsable.append((Location(path, 1, 1), outcome.reason))
+        else:
+            found, failure = outcome
             collections.extend(found)
             if failure is not None:
                 unparsable.append(failure)
-            if progress is not None:
-                progress(done, total)
     collections.sort(key=lambda c: (c.path, c.location.line, c.location.column))  # stable: keeps [*][i] order
     unparsable.sort()
-    return PythonScan(tuple(collections), tuple(unparsable), sum(c.files_read for c in filtered), len(tasks))
+    return PythonScan(
+        tuple(collections),
+        tuple(unparsable),
+        sum(c.files_read for c in filtered),
+        len(tasks),
+        tuple(sorted(unchecked)),
+    )
+
+
+def _past(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() >= deadline
 
 
 def count_names(data: bytes, names: Sequence[bytes], enough: int) -> int:
@@ -145,7 +184,11 @@ def _prefilter(job: _Prefilter) -> _Candidates:
     for rel in job.paths:
         try:
             with open(os.path.join(job.root, rel), "rb") as fh:
-                data = fh.read()
+                size = os.fstat(fh.fileno()).st_size
+                if size > MAX_PYTHON_BYTES:  # not read: reported, since it may copy an SSOT list
+                    unreadable.append((Location(rel, 1, 1), too_big(size, MAX_PYTHON_BYTES, "Python files")))
+                    continue
+                data = fh.read(MAX_PYTHON_BYTES + 1)
         except OSError as exc:
             if rel in job.forced:  # otherwise we cannot tell it is a candidate: say nothing
                 unreadable.append((Location(rel, 1, 1), f"unreadable: {exc.strerror or exc}"))
@@ -169,59 +212,10 @@ def _parse(task: _Parse) -> _Parsed:
     except ParseFailure as exc:
         return [], (exc.location, exc.message)
     except Exception as exc:  # a libcst bug must cost one file, not the audit
-        return [], (Location(path, 1, 1), f"could not analyse: {type(exc).__name__}: {exc}")
-
-
-T = TypeVar("T")
-R = TypeVar("R")
-
-
-class _LazyPool:
-    """A process pool started on the first parallel `map`, shared by the prefilter and the parse."""
-
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
-        self.pool: ProcessPoolExecutor | None = None
-
-    @property
-    def started(self) -> bool:
-        return self.pool is not None
-
-    def __enter__(self) -> _LazyPool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
-
-    def map(self, fn: Callable[[T], R], items: Sequence[T], *, parallel: bool) -> Iterator[R]:
-        """Results in the order of `items`."""
-        if self.workers <= 1 or not parallel:
-            return map(fn, items)
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_pool_context())
-        return self.pool.map(fn, items, chunksize=max(1, len(items) // (self.workers * 8)))
+        return [], (Location(path, 1, 1), f"could not analyse: {type(exc).__name__}")  # its text may quote the file
 
 
 def _cpu_count() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
-
-
-def _pool_context() -> multiprocessing.context.BaseContext | None:
-    """fork when it is safe: workers start with driftbot and libcst already imported (~10x faster)."""
-    if sys.platform != "linux":
-        return None  # the platform default (spawn): fork is unsafe on macOS
-    if _thread_count() > 1:  # forking a threaded process can deadlock the child (e.g. grpc, logging locks)
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["driftbot.extract.python"])
-        return context
-    return multiprocessing.get_context("fork")
-
-
-def _thread_count() -> int:
-    try:
-        return len(os.listdir("/proc/self/task"))  # counts threads started by C extensions too
-    except OSError:
-        return threading.active_count()

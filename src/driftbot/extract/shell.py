@@ -387,7 +387,9 @@ def _run(
                 value = known if known == value else Value((Hole(f"${name}"),))
             env[name] = value
         return depth
-    words = [Word(_expand(w, env), Location(path, *where(w.line, w.col)), w.raw) for w in raw[:MAX_SCRIPT_COMMAND_WORDS]]
+    words = [
+        Word(_expand(w, env), Location(path, *where(w.line, w.col)), w.raw) for w in raw[:MAX_SCRIPT_COMMAND_WORDS]
+    ]
     command = _command(words)
     if command is not None:
         out.append(command)

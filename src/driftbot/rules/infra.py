@@ -11,8 +11,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 
 from driftbot.context import AuditContext
-from driftbot.extract.limits import MAX_SCRIPT_BYTES
 from driftbot.extract.cloudbuild import CloudBuildError, is_cloudbuild, parse_cloudbuild
+from driftbot.extract.limits import MAX_SCRIPT_BYTES
 from driftbot.extract.shell import GcloudCommand, parse_script
 from driftbot.ftypes import Finding, Location
 from driftbot.inventory.base import Inventory
