@@ -8,6 +8,8 @@ from pathlib import Path
 
 from driftbot import binding, config, paths, probe, project, repofs, suppress
 from driftbot.context import AuditContext
+from driftbot.extract.budget import Budget
+from driftbot.extract.limits import DEFAULT_TIME_BUDGET
 from driftbot.extract.scan import scan_python
 from driftbot.ftypes import Finding, Location, Report
 from driftbot.inventory.base import load_inventories
@@ -17,6 +19,7 @@ from driftbot.rules.infra import is_deploy_script
 
 SCANNED_SUFFIXES = (".py", ".sql", ".sh", ".yaml", ".yml", ".json")
 LIVE_SCHEMES = ("bigquery://",)
+MAX_LISTED = 5  # unchecked files named in the time-budget finding
 Progress = Callable[[int, int], None]
 
 
@@ -30,11 +33,14 @@ def build_context(
     inventories: Sequence[str] | None = None,
     bigquery_endpoint: str | None = None,
     offline: bool = False,
+    time_budget: float | None = None,
 ) -> tuple[AuditContext, list[Finding]]:
     """Everything the checkers need, plus the findings extraction itself produced (unparsable files).
 
     `inventories`: inventory URLs (None: `inventory:` of the config); unreadable ones land in `ctx.unreachable`.
+    `time_budget`: seconds from now until files are skipped (and listed in `ctx.budget`); None: no limit.
     """
+    budget = Budget.start(time_budget)
     cfg, ssot = project.load(repo, ssot_dir=ssot_dir, config_path=config_path)
     ignores, ignore_doc = config.load_ignores(repo, cfg)  # before the scan: a bad file fails fast
     urls = cfg.inventory if inventories is None else inventories
@@ -44,7 +50,8 @@ def build_context(
     files, refused = repofs.screen(repo, paths.walk(repo, cfg.exclude, SCANNED_SUFFIXES))
     py_files = [f for f in files if f.endswith(".py")]
     forced = frozenset(f for f in py_files if any(paths.matches(f, b.files) for b in cfg.bindings))
-    scan = scan_python(repo, py_files, ssot.all_names(), forced=forced, progress=progress)
+    scan = scan_python(repo, py_files, ssot.all_names(), forced=forced, progress=progress, deadline=budget.deadline)
+    budget.unchecked.extend(scan.unchecked)
     bindings = binding.bind(scan.collections, ssot, cfg.bindings, auto=cfg.auto_bind)
     ctx = AuditContext(
         repo=repo,
@@ -58,6 +65,7 @@ def build_context(
         unreachable=unreachable,
         ignores=tuple(ignores),
         ignore_doc=ignore_doc,
+        budget=budget,
     )
     unparsable = [finding("unparsable-file", loc, f"could not parse: {why}") for loc, why in scan.unparsable]
     skipped = [  # only files some rule reads: a huge package-lock.json is nobody's concern
@@ -78,12 +86,25 @@ def check(ctx: AuditContext, extra: Sequence[Finding] = ()) -> Report:
         found.extend(checker(ctx))
     inline = suppress.InlineIndex(ctx.repo, ctx.collections)
     kept = suppress.apply(found, inline, ctx.ignores, ctx.ignore_doc, ctx.today)
+    if ctx.budget.unchecked:  # after suppression: an ignore file cannot hide that the audit is incomplete
+        kept.append(_budget_finding(ctx.budget))
     kept.sort(key=lambda f: f.sort_key)
     return Report(
         findings=tuple(kept),
         files_scanned=len(ctx.files),
         bindings=ctx.bindings,
         phases=tuple(s.key for s in ctx.ssot.lists),
+    )
+
+
+def _budget_finding(budget: Budget) -> Finding:
+    files = sorted(set(budget.unchecked))
+    shown = ", ".join(files[:MAX_LISTED]) + (", ..." if len(files) > MAX_LISTED else "")
+    return finding(
+        "time-budget-exceeded",
+        Location(files[0], 1, 1),
+        f"the {budget.seconds or 0:.0f} s time budget ran out: {len(files)} files were not checked ({shown})",
+        confidence="certain",
     )
 
 
@@ -98,10 +119,12 @@ def run_audit(
     bigquery_endpoint: str | None = None,
     probe_urls: Mapping[str, str] | None = None,
     offline: bool = False,
+    time_budget: float | None = DEFAULT_TIME_BUDGET,
 ) -> Report:
     """`probe_urls` not None: also GET each service's health endpoint (--probe-http; NAME -> base URL).
 
     `offline`: read only local inventories (snapshot:, ddl:), never a live one such as bigquery://.
+    `time_budget`: seconds (None or 0: no limit); past it the rest is listed in `time-budget-exceeded`.
     """
     ctx, extra = build_context(
         repo,
@@ -112,6 +135,7 @@ def run_audit(
         inventories=inventories,
         bigquery_endpoint=bigquery_endpoint,
         offline=offline,
+        time_budget=time_budget,
     )
     if probe_urls is not None:
         extra = [*extra, *probe.check(ctx, probe_urls)]

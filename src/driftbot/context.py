@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from driftbot import repofs
 from driftbot.config import Config, IgnoreEntry
+from driftbot.extract.budget import Budget
 from driftbot.ftypes import Binding, Collection
 from driftbot.inventory.known import KnownTables, repo_ddl
 from driftbot.ssot.models import Ssot
@@ -32,6 +33,7 @@ class AuditContext:
     unreachable: tuple[InventoryUnreachable, ...] = ()  # sources that could not be read
     ignores: tuple[IgnoreEntry, ...] = ()  # entries of the ignore file
     ignore_doc: Positioned | None = None  # the ignore file itself, for positions
+    budget: Budget = field(default_factory=lambda: Budget(None))  # checkers skip (and note) files past it
 
     def read(self, rel_path: str) -> bytes:
         """The bytes of a repository file, through the path policy (`repofs.Refused` is an OSError)."""

@@ -13,9 +13,11 @@ from driftbot.audit import run_audit
 from driftbot.baseline import filter_new
 from driftbot.commands import options
 from driftbot.errors import EXIT_DRIFT, EXIT_OK, EXIT_UNREACHABLE, DriftbotError
+from driftbot.extract.limits import DEFAULT_TIME_BUDGET
 from driftbot.ftypes import Severity
 from driftbot.inventory.base import ENDPOINT_ENV
 from driftbot.report import RENDERERS
+from driftbot.rules.catalog import INCOMPLETE_RULES
 from driftbot.scope import only_files
 
 
@@ -85,6 +87,14 @@ class Audit:
             help="read only local inventories (snapshot:, ddl:), never bigquery:// (for pre-commit hooks)",
         )
         options.add_probe(parser)
+        parser.add_argument(
+            "--time-budget",
+            type=float,
+            default=DEFAULT_TIME_BUDGET,
+            metavar="SECONDS",
+            help=f"stop reading files after this long, list the rest and exit 3 (default: {DEFAULT_TIME_BUDGET:.0f}; "
+            "0: no limit)",
+        )
 
     def run(self, args: argparse.Namespace) -> int:
         bar = ProgressBar()
@@ -98,10 +108,11 @@ class Audit:
                 bigquery_endpoint=args.bigquery_endpoint,
                 probe_urls=dict(args.service_url) if args.probe_http else None,
                 offline=args.offline,
+                time_budget=args.time_budget,
             )
         finally:
             bar.close()
-        incomplete = any(f.rule == "inventory-unreachable" for f in report.findings)  # before any filtering
+        incomplete = any(f.rule in INCOMPLETE_RULES for f in report.findings)  # before any filtering
         if args.baseline is not None:
             report = filter_new(report, args.baseline)
         if args.only_files:

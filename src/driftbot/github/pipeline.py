@@ -17,6 +17,7 @@ from driftbot.ftypes import Finding, Report
 from driftbot.report import RENDERERS
 from driftbot.report.fingerprint import fingerprint as finding_fingerprint
 from driftbot.report.markdown import render_markdown
+from driftbot.rules.catalog import INCOMPLETE_RULES
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def fixed_findings(before: Report, after: Report) -> list[Finding]:
 
 def incomplete(report: Report) -> bool:
     """An inventory could not be read: the audit is incomplete, so the run exits 3 whatever `fail-on` says."""
-    return any(f.rule == UNREACHABLE_RULE for f in report.findings)
+    return any(f.rule in INCOMPLETE_RULES for f in report.findings)
 
 
 def fix(tree: Path, options: AuditOptions) -> None:

@@ -298,8 +298,16 @@ RULES: dict[str, Rule] = {
             Severity.HIGH,
             "An inventory could not be read (network, credentials, permission, timeout): exit 3, never 'no drift'.",
         ),
+        Rule(
+            "time-budget-exceeded",
+            Severity.HIGH,
+            "The run's time budget (`--time-budget`, default 300 s) ran out; lists what was not checked: exit 3.",
+        ),
     )
 }
+
+
+INCOMPLETE_RULES = frozenset({"inventory-unreachable", "time-budget-exceeded"})  # the audit exits 3
 
 
 def finding(rule_id: str, location: Location, message: str, **fields: object) -> Finding:

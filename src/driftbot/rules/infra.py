@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 
 from driftbot.context import AuditContext
+from driftbot.extract.budget import Budget
 from driftbot.extract.cloudbuild import CloudBuildError, is_cloudbuild, parse_cloudbuild
 from driftbot.extract.limits import MAX_SCRIPT_BYTES
 from driftbot.extract.shell import GcloudCommand, parse_script
@@ -30,7 +31,7 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
     infra = ctx.ssot.infrastructure
     if infra is None:
         return
-    yield from check_infrastructure(infra, ctx.files, ctx.read, deployed_in(ctx), ctx.today)
+    yield from check_infrastructure(infra, ctx.files, ctx.read, deployed_in(ctx), ctx.today, ctx.budget)
 
 
 def check_infrastructure(
@@ -39,8 +40,9 @@ def check_infrastructure(
     read: Callable[[str], bytes],
     deployed: Deployed,
     today: dt.date,
+    budget: Budget | None = None,
 ) -> Iterator[Finding]:
-    commands, unparsable = deploy_commands(files, read)
+    commands, unparsable = deploy_commands(files, read, budget)
     yield from unparsable
     yield from check_scripts(infra, commands, deployed.urls, today)
     yield from check_deployed(infra, deployed, today)
@@ -50,12 +52,20 @@ def is_deploy_script(path: str) -> bool:
     return path.endswith(SCRIPT_SUFFIXES) or is_cloudbuild(path)
 
 
-def deploy_commands(files: Iterable[str], read: Callable[[str], bytes]) -> tuple[list[GcloudCommand], list[Finding]]:
-    """Every checked gcloud command in the deploy scripts among `files`, plus unparsable-file findings."""
+def deploy_commands(
+    files: Iterable[str], read: Callable[[str], bytes], budget: Budget | None = None
+) -> tuple[list[GcloudCommand], list[Finding]]:
+    """Every checked gcloud command in the deploy scripts among `files`, plus unparsable-file findings.
+
+    Past the `budget`, scripts are not read but noted in it.
+    """
     commands: list[GcloudCommand] = []
     unparsable: list[Finding] = []
     for path in files:
         if not is_deploy_script(path):
+            continue
+        if budget is not None and budget.spent():
+            budget.skip(path)
             continue
         try:
             raw = read(path)
