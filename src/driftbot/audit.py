@@ -103,7 +103,7 @@ def _budget_finding(budget: Budget) -> Finding:
     return finding(
         "time-budget-exceeded",
         Location(files[0], 1, 1),
-        f"the {budget.seconds or 0:.0f} s time budget ran out: {len(files)} files were not checked ({shown})",
+        f"the {budget.seconds or 0:g} s time budget ran out: {len(files)} files were not checked ({shown})",
         confidence="certain",
     )
 

@@ -25,4 +25,4 @@ DEFAULT_TIME_BUDGET = 300.0  # seconds for one audit run; what is left unchecked
 
 def too_big(size: int, limit: int, what: str) -> str:
     """The message of a file skipped for its size."""
-    return f"not parsed: {size:,} bytes is over the {limit:,}-byte limit for {what}"
+    return f"{size:,} bytes is over the {limit:,}-byte limit for {what}"

@@ -44,7 +44,7 @@ _WRAPPERS = frozenset({"frozenset", "set", "tuple", "list", "sorted"})  # keep t
 _FIELD_CALLS = frozenset({"field", "dataclasses.field", "Field", "pydantic.Field", "attr.ib", "attrs.field"})
 _FIELD_DEFAULTS = frozenset({"default", "default_factory", "factory"})
 _SKIPPED_FIELDS = frozenset({"lpar", "rpar", "annotation", "returns"})
-_TOO_DEEP = f"not parsed: nested more than the {MAX_PYTHON_DEPTH}-level limit for Python files"
+_TOO_DEEP = f"nested more than the {MAX_PYTHON_DEPTH}-level limit for Python files"
 _CPYTHON_LIMITS = ("too many nested parentheses", "too complex", "too many statically nested blocks")
 
 
@@ -116,7 +116,7 @@ def check_size(path: str, statements: Sequence[ast.stmt]) -> None:
             line, col = getattr(where, "lineno", 1), getattr(where, "col_offset", 0) + 1
             raise ParseFailure(Location(path, line, col), _TOO_DEEP)
         if nodes > MAX_PYTHON_NODES:
-            message = f"not parsed: more than the {MAX_PYTHON_NODES:,}-node limit for Python files"
+            message = f"more than the {MAX_PYTHON_NODES:,}-node limit for Python files"
             raise ParseFailure(Location(path, statements[0].lineno, 1), message)
         below: list[ast.AST] = []
         for node in level:

@@ -99,7 +99,9 @@ def extract(path: str, text: str) -> SqlFile:
     original = text
     text, masked = mask_placeholders(text)
     if len(text) > MAX_SQL_BYTES:
-        return _unread(path, pos.at(0), too_big(len(original.encode()), MAX_SQL_BYTES, "SQL files"))
+        return _unread(
+            path, pos.at(0), "cannot read SQL: " + too_big(len(original.encode()), MAX_SQL_BYTES, "SQL files")
+        )
     tokenizer = DIALECT.tokenizer()
     try:
         tokens = tokenizer.tokenize(text)
@@ -110,7 +112,7 @@ def extract(path: str, text: str) -> SqlFile:
         where = pos.at(min(start, len(text)) if isinstance(start, int) else 0)
         return _unread(path, where, f"cannot read SQL: {_token_error(exc)}")
     if len(tokens) > MAX_SQL_TOKENS:
-        return _unread(path, pos.at(0), f"not parsed: more than the {MAX_SQL_TOKENS:,}-token limit for SQL files")
+        return _unread(path, pos.at(0), f"cannot read SQL: more than the {MAX_SQL_TOKENS:,}-token limit for SQL files")
     comments = tuple(_comments(original, tokens, pos))
     tables: list[TableRef] = []
     problems: list[SqlProblem] = []

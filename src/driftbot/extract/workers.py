@@ -10,6 +10,7 @@ item is `Unchecked`. Each worker may grow its address space by `memory` bytes (R
 
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing
 import os
 import resource
@@ -160,6 +161,7 @@ def _stop(w: _Worker[T]) -> None:
 def _serve(conn: Connection, fn: Callable[[T], R], memory: int | None) -> None:
     """The worker: batches in, one (index, ok, result or reason) per item out, until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the workers
+    faulthandler.disable()  # a crash is reported by the parent, without a traceback of the parent's frames
     if memory is not None:
         limit_memory(memory)
     while True:
