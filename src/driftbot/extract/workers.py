@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Generic, TypeAlias, TypeVar, Union
 
+STARTUP_SECONDS = 60.0  # for a worker to be ready (forkserver and spawn import driftbot first)
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -48,7 +49,8 @@ class _Worker(Generic[T]):
     process: multiprocessing.process.BaseProcess
     conn: Connection
     batch: deque[tuple[int, T]] = field(default_factory=deque)
-    since: float = 0.0  # when its current item started
+    since: float = 0.0  # when its current item started (or when it was started, until it is ready)
+    ready: bool = False  # it said so: a slow start (forkserver imports) does not count against an item
 
 
 def run_isolated(
@@ -85,7 +87,7 @@ def run_isolated(
                     w.conn.send(list(w.batch))
                     w.since = now
             busy = [w for w in pool if w.batch]
-            limits = [w.since + item_seconds for w in busy] if item_seconds is not None else []
+            limits = [w.since + _allowed(w, item_seconds) for w in busy] if item_seconds is not None else []
             if deadline is not None:
                 limits.append(deadline)
             timeout = max(0.0, min(limits) - now) if limits else None
@@ -94,8 +96,8 @@ def run_isolated(
                 if not w.batch:
                     continue
                 failure = _collect(w, ready, outcomes, done)
-                if failure is None and item_seconds is not None and time.monotonic() - w.since > item_seconds:
-                    failure = f"took longer than {item_seconds:.0f} s"
+                if failure is None and item_seconds is not None and time.monotonic() - w.since > _allowed(w, item_seconds):
+                    failure = f"took longer than {item_seconds:g} s" if w.ready else "the parser did not start"
                 if failure is not None:
                     index, _ = w.batch.popleft()
                     outcomes[index] = Failed(failure)
@@ -116,11 +118,15 @@ def _collect(
     """Take the results `w` has sent; when it died, how (it died on the first item of its batch)."""
     try:
         while w.batch and w.conn.poll():  # a dead worker's pipe polls ready, then raises EOFError
-            index, ok, value = w.conn.recv()
+            message = w.conn.recv()
+            w.since = time.monotonic()
+            if message is None:  # started: its first item's time starts now
+                w.ready = True
+                continue
+            index, ok, value = message
             expected, _ = w.batch.popleft()
             assert index == expected, "a worker answers its batch in order"
             outcomes[index] = value if ok else Failed(value)
-            w.since = time.monotonic()
             if done is not None:
                 done(index)
     except (EOFError, OSError):
@@ -128,6 +134,10 @@ def _collect(
     if w.batch and w.process.sentinel in ready:
         return _died(w)
     return None
+
+
+def _allowed(w: _Worker[T], item_seconds: float) -> float:
+    return item_seconds if w.ready else max(item_seconds, STARTUP_SECONDS)
 
 
 def _died(w: _Worker[T]) -> str:
@@ -164,6 +174,7 @@ def _serve(conn: Connection, fn: Callable[[T], R], memory: int | None) -> None:
     faulthandler.disable()  # a crash is reported by the parent, without a traceback of the parent's frames
     if memory is not None:
         limit_memory(memory)
+    conn.send(None)  # ready
     while True:
         try:
             batch = conn.recv()
