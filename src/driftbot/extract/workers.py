@@ -96,7 +96,8 @@ def run_isolated(
                 if not w.batch:
                     continue
                 failure = _collect(w, ready, outcomes, done)
-                if failure is None and item_seconds is not None and time.monotonic() - w.since > _allowed(w, item_seconds):
+                overran = item_seconds is not None and time.monotonic() - w.since > _allowed(w, item_seconds)
+                if failure is None and overran:
                     failure = f"took longer than {item_seconds:g} s" if w.ready else "the parser did not start"
                 if failure is not None:
                     index, _ = w.batch.popleft()
