@@ -1,14 +1,29 @@
-"""Repository paths: how they are shown, and which files an audit reads."""
+"""Repository paths: how they are shown, how globs match them, and which files an audit reads.
+
+Globs (bindings, mirrors, `exclude`, `sql.monitoring`, the ignore file) all go through `matches`:
+`*`, `?` and `[...]` stay within one directory, `**` spans any number of directories (none too),
+`{a,b}` alternates, and a pattern without `/` matches the file name at any depth, as in .gitignore.
+
+Files are those git sees (`git ls-files -co --exclude-standard`: tracked plus untracked-not-ignored)
+when the repository is a git work tree; elsewhere the .gitignore files are read with pathspec.
+"""
 
 from __future__ import annotations
 
-import fnmatch
+import functools
 import os
+import subprocess
+from collections.abc import Sequence
 from pathlib import Path
+
+from pathspec import GitIgnoreSpec
+from wcmatch import glob
 
 ALWAYS_SKIPPED = frozenset(
     {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
 )
+GLOB_FLAGS = glob.GLOBSTAR | glob.MATCHBASE | glob.DOTMATCH | glob.BRACE | glob.FORCEUNIX
+GIT_TIMEOUT_S = 60
 
 
 def display(path: Path, repo: Path) -> str:
@@ -20,27 +35,86 @@ def display(path: Path, repo: Path) -> str:
 
 
 def matches(rel_path: str, pattern: str) -> bool:
-    """Glob match on a repo-relative POSIX path; `**/` also matches zero directories."""
-    if fnmatch.fnmatchcase(rel_path, pattern):
-        return True
-    return pattern.startswith("**/") and fnmatch.fnmatchcase(rel_path, pattern[3:])
+    """Glob match on a repo-relative POSIX path (the module docstring has the syntax)."""
+    return _compiled(pattern).match(rel_path)
 
 
-def walk(repo: Path, exclude: list[str], suffixes: tuple[str, ...]) -> list[str]:
-    """Sorted repo-relative paths of files ending in one of `suffixes`, minus excluded ones."""
+@functools.lru_cache(maxsize=1024)
+def _compiled(pattern: str) -> glob.WcMatcher[str]:
+    return glob.compile(pattern, flags=GLOB_FLAGS)
+
+
+def walk(repo: Path, exclude: Sequence[str], suffixes: tuple[str, ...]) -> list[str]:
+    """Sorted repo-relative paths of files ending in one of `suffixes`, minus excluded and ignored ones."""
+    listed = git_files(repo)
+    found = _walk_files(repo, exclude) if listed is None else [f for f in listed if not _skipped(f)]
+    return sorted(f for f in found if f.endswith(suffixes) and not any(matches(f, p) for p in exclude))
+
+
+def git_files(repo: Path) -> list[str] | None:
+    """Tracked and untracked-but-not-ignored files below `repo`, or None when git cannot say.
+
+    Hardened: no system config, no fsmonitor hook, no inherited GIT_DIR/GIT_WORK_TREE; ls-files runs
+    no repository code.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env |= {"GIT_CONFIG_NOSYSTEM": "1", "GIT_TERMINAL_PROMPT": "0"}
+    cmd = ["git", "-c", "core.fsmonitor=false", "ls-files", "-co", "--exclude-standard", "-z", "--", "."]
+    try:
+        done = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, timeout=GIT_TIMEOUT_S, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode != 0:
+        return None
+    names = [os.fsdecode(n) for n in done.stdout.split(b"\0") if n]
+    # -c lists files deleted from the work tree but still in the index; a submodule is a directory.
+    return [n for n in dict.fromkeys(names) if (repo / n).is_file()]
+
+
+def _skipped(rel: str) -> bool:
+    return any(d in ALWAYS_SKIPPED for d in rel.split("/")[:-1])
+
+
+def _pruned_dirs(exclude: Sequence[str]) -> list[str]:
+    return [p[:-3] for p in exclude if p.endswith("/**")]  # `dir/**` excludes everything below dir
+
+
+def _walk_files(repo: Path, exclude: Sequence[str]) -> list[str]:
+    """Without git: os.walk, honouring every .gitignore on the way down (deeper files win, like git)."""
     out: list[str] = []
     root = str(repo)
-    skipped_dirs = [p[:-3] for p in exclude if p.endswith("/**")]  # `dir/**` excludes everything below dir
+    pruned = _pruned_dirs(exclude)
+    specs: dict[str, list[tuple[str, GitIgnoreSpec]]] = {}  # dir prefix -> ignore specs that apply there
     for dirpath, dirnames, filenames in os.walk(root):
         rel_dir = os.path.relpath(dirpath, root)
         prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
-        dirnames[:] = sorted(
-            d for d in dirnames if d not in ALWAYS_SKIPPED and not any(matches(prefix + d, p) for p in skipped_dirs)
-        )
-        for name in filenames:
-            if name.endswith(suffixes):
-                rel = prefix + name
-                if not any(matches(rel, pat) for pat in exclude):
-                    out.append(rel)
-    out.sort()
+        inherited = specs.pop(prefix, [])
+        here = inherited + _read_gitignore(dirpath, prefix)
+        kept_dirs = []
+        for d in sorted(dirnames):
+            rel = prefix + d
+            if d in ALWAYS_SKIPPED or any(matches(rel, p) for p in pruned) or _ignored(here, rel + "/"):
+                continue
+            kept_dirs.append(d)
+            specs[rel + "/"] = here
+        dirnames[:] = kept_dirs
+        out.extend(prefix + name for name in filenames if not _ignored(here, prefix + name))
     return out
+
+
+def _read_gitignore(dirpath: str, prefix: str) -> list[tuple[str, GitIgnoreSpec]]:
+    try:
+        with open(os.path.join(dirpath, ".gitignore"), encoding="utf-8", errors="replace") as fh:
+            return [(prefix, GitIgnoreSpec.from_lines(fh.read().splitlines()))]
+    except OSError:
+        return []
+
+
+def _ignored(specs: Sequence[tuple[str, GitIgnoreSpec]], rel: str) -> bool:
+    """The last .gitignore with a pattern that matches decides, as in git."""
+    verdict = False
+    for prefix, spec in specs:
+        result = spec.check_file(rel[len(prefix) :])
+        if result.include is not None:
+            verdict = result.include
+    return verdict
