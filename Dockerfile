@@ -17,12 +17,13 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends git \
     && rm -rf /var/lib/apt/lists/*
 
-# Every Python dependency pinned with hashes (docker/requirements.txt: pip-compile, the command is
-# in its header), installed before the source so that a code change reuses this layer.
-COPY docker/requirements.txt /opt/driftbot/requirements.txt
-RUN pip install --no-cache-dir --require-hashes --no-deps -r /opt/driftbot/requirements.txt
+# Every Python dependency pinned with hashes (requirements.lock: pip-compile, the command is in its
+# header; `make install` installs the same versions), installed before the source so that a code
+# change reuses this layer.
+COPY requirements.lock /opt/driftbot/requirements.lock
+RUN pip install --no-cache-dir --require-hashes --no-deps -r /opt/driftbot/requirements.lock
 
-COPY pyproject.toml README.md /opt/driftbot/
+COPY pyproject.toml README.md LICENSE /opt/driftbot/
 COPY src /opt/driftbot/src
 RUN pip install --no-cache-dir --no-deps --no-build-isolation /opt/driftbot \
     && pip check

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import re
 import tomllib
 from pathlib import Path
@@ -86,13 +87,29 @@ def test_the_example_workflow_covers_every_event_the_bot_handles(event: str, mod
     assert workflow["permissions"] == {}
 
 
-def test_the_image_lock_pins_every_runtime_dependency() -> None:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = {
-        re.split(r"[<>=!~\[ ;]", dep, maxsplit=1)[0].lower().replace("_", "-").replace(".", "-")
-        for dep in project["dependencies"]
-    }
-    lock = (ROOT / "docker" / "requirements.txt").read_text()
-    pinned = {m.lower().replace("_", "-").replace(".", "-") for m in re.findall(r"^([A-Za-z0-9_.-]+)==", lock, re.M)}
-    assert wanted - pinned == set(), "docker/requirements.txt is stale: re-run the pip-compile in its header"
+def normalized(name: str) -> str:
+    return re.split(r"[<>=!~\[ ;]", name, maxsplit=1)[0].lower().replace("_", "-").replace(".", "-")
+
+
+def locked() -> dict[str, str]:
+    lock = (ROOT / "requirements.lock").read_text()
     assert "--hash=sha256:" in lock
+    return {normalized(m[0]): m[1] for m in re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", lock, re.M)}
+
+
+def test_the_lock_pins_every_dependency_the_image_installs() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"]
+    wanted = {normalized(dep) for dep in [*project["dependencies"], *extras["bigquery"], *extras["github"]]}
+    assert wanted - locked().keys() == set(), "requirements.lock is stale: re-run the pip-compile in its header"
+
+
+def test_tests_run_the_locked_versions() -> None:
+    """`make install` installs with the lock as constraints: what the tests import is what the image ships."""
+    installed = {}
+    for name in locked():
+        try:
+            installed[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    assert {n: v for n, v in installed.items() if v != locked()[n]} == {}, "reinstall: make install"

@@ -5,7 +5,18 @@ from __future__ import annotations
 import argparse
 from typing import Protocol
 
-from driftbot.commands import action, audit, checklist, fix, generate, init, ssot_import, sync_queries, validate
+from driftbot.commands import (
+    action,
+    audit,
+    checklist,
+    fix,
+    generate,
+    init,
+    schema,
+    ssot_import,
+    sync_queries,
+    validate,
+)
 
 
 class Command(Protocol):
@@ -27,4 +38,5 @@ COMMANDS: dict[str, Command] = {
     "generate": generate.COMMAND,
     "sync-queries": sync_queries.COMMAND,
     "ssot": ssot_import.COMMAND,
+    "schema": schema.COMMAND,
 }

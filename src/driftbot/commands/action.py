@@ -22,8 +22,11 @@ class Action:
         pass  # everything comes from the Actions environment
 
     def run(self, args: argparse.Namespace) -> int:
-        from driftbot.github import runner  # PyGithub loads only for this command
-        from driftbot.github.env import emit, workflow_command
+        try:
+            from driftbot.github import runner  # PyGithub loads only for this command
+            from driftbot.github.env import emit, workflow_command
+        except ImportError as exc:  # the light install: no PyGithub
+            raise DriftbotError(f"action needs the github extra ({exc}): pip install 'driftbot[github]'") from exc
 
         try:
             return runner.run(os.environ)

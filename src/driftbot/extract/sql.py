@@ -13,14 +13,14 @@ found in the gaps between tokens, so a `--` inside a string literal is never tak
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlglot import exp
+from sqlglot import Token, TokenType, exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ErrorLevel, ParseError, TokenError
-from sqlglot.tokenizer_core import Token, TokenType
 
 from driftbot.extract.limits import MAX_SQL_BYTES, MAX_SQL_DEPTH, MAX_SQL_STATEMENT_TOKENS, MAX_SQL_TOKENS, too_big
 from driftbot.ftypes import Location
@@ -29,6 +29,9 @@ from driftbot.textpos import LineIndex
 DIALECT = Dialect.get_or_raise("bigquery")
 _OPENING = frozenset({TokenType.L_PAREN, TokenType.L_BRACKET, TokenType.L_BRACE})
 _CLOSING = frozenset({TokenType.R_PAREN, TokenType.R_BRACKET, TokenType.R_BRACE})
+# sqlglot logs "unsupported syntax, falling back to a Command" per statement; that becomes a finding below.
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
+OPAQUE = "statement read as an opaque command (syntax sqlglot does not support); its tables are not checked"
 IDENTIFIER_TOKENS = frozenset({TokenType.VAR, TokenType.IDENTIFIER})
 PLACEHOLDER = re.compile(r"\$?\{\{?\s*[A-Za-z0-9_.]*\s*\}\}?")
 Span = tuple[int, int]  # [start, end) character offsets
@@ -131,8 +134,12 @@ def extract(path: str, text: str) -> SqlFile:
             problems.append(SqlProblem(pos.at(chunk[0].start), "statement not parsed: nested too deeply"))
             continue
         for statement in parsed:
-            if statement is not None:
-                tables.extend(_tables(statement, text, pos, masked))
+            if statement is None:
+                continue
+            words = sum(t.token_type != TokenType.SEMICOLON for t in chunk)
+            if words > 1 and statement.find(exp.Command) is not None:  # a lone `END;` says nothing
+                problems.append(SqlProblem(pos.at(chunk[0].start), OPAQUE))
+            tables.extend(_tables(statement, text, pos, masked))
     identifiers = frozenset(
         part for t in tokens if t.token_type in IDENTIFIER_TOKENS for part in t.text.split(".") if part
     )

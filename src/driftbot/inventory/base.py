@@ -82,7 +82,10 @@ BackendFactory = Callable[[str, Path, "str | None"], Backend]  # (url, repo, big
 
 
 def _bigquery(url: str, repo: Path, endpoint: str | None) -> Backend:
-    from driftbot.inventory import bigquery
+    try:
+        from driftbot.inventory import bigquery
+    except ImportError as exc:  # the light install: no google-cloud-bigquery
+        raise DriftbotError(f"{url}: needs the bigquery extra ({exc}): pip install 'driftbot[bigquery]'") from exc
 
     return bigquery.from_url(url, endpoint=endpoint)
 
