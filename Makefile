@@ -51,8 +51,8 @@ test: $(TEST_TOOLS)
 	$(BIN)/pytest -n 2
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench .github/scripts
+	$(BIN)/ruff format --check src tests bench .github/scripts
 	$(BIN)/mypy
 	$(BIN)/actionlint .github/workflows/*.yml examples/workflows/*.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-actions action.yml

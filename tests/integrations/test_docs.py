@@ -1,5 +1,9 @@
 """Every walkthrough in docs/procedures/ runs, command by command, in a fresh copy of the example.
 
+Each starts with the same step, `cp -r examples/nba-props-platform /tmp/demo && cd /tmp/demo`: the
+test runs that copy from the checkout's root (into its own temporary directory instead of /tmp/demo)
+and the following steps in the copy.
+
 The format, written for people first: in a ```console block, a line `$ COMMAND` is run in the
 example's root with bash; the lines under it are its output (stdout and stderr together), shown
 exactly, except that a line `...` stands for any number of lines and a line ending in `...` for
@@ -25,6 +29,7 @@ from integrations.conftest import ROOT
 DOCS = sorted((ROOT / "docs" / "procedures").glob("*.md"))
 ALLOWED = frozenset({"driftbot", "sed", "cat"})
 FORBIDDEN_TOKENS = frozenset({"|", "||", "&&", ";", ">", ">>", "<", "&"})
+SETUP = "cp -r examples/nba-props-platform /tmp/demo && cd /tmp/demo"
 EXIT = re.compile(r"^\[exit (\d+)\]$")
 BLOCK = re.compile(r"^```console\n(.*?)^```", re.DOTALL | re.MULTILINE)
 
@@ -97,10 +102,15 @@ def test_every_procedure_has_steps() -> None:
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=[d.stem for d in DOCS])
-def test_procedure_runs_as_written(doc: Path, example: Path) -> None:
-    for step in steps(doc):
+def test_procedure_runs_as_written(doc: Path, tmp_path: Path) -> None:
+    setup, *rest = steps(doc)
+    assert (setup.command, setup.output, setup.exit_code) == (SETUP, (), 0), f"{doc.name}: start with `$ {SETUP}`"
+    scratch = tmp_path / "demo"
+    code, output = run(Step(setup.line, SETUP.replace("/tmp/demo", str(scratch)), (), 0), ROOT)
+    assert (code, output) == (0, [])
+    for step in rest:
         check_allowed(step)
-        code, output = run(step, example)
+        code, output = run(step, scratch)
         shown = "\n".join(output)
         where = f"{doc.name}:{step.line}: $ {step.command}"
         assert code == step.exit_code, f"{where}\nexit {code}, documented {step.exit_code}; output:\n{shown}"

@@ -12,7 +12,7 @@ from integrations.conftest import EXAMPLE, GENERATED_BINDING
 
 pytest_plugins = ["pytester"]
 
-# bqemulator's pytest plugin needs testcontainers, which the test extra does not install.
+# Only driftbot's plugin: bqemulator's (also in this venv) starts nothing these tests need.
 NO_OTHER_PLUGINS = ("-p", "no:bqemulator", "-p", "no:cacheprovider")
 CONFIG = "shared/config/orchestration_config.py::PhaseTransitionConfig"
 COPIES = (
@@ -102,6 +102,44 @@ def test_the_incident_fails_the_named_tests_with_the_findings(pytester: pytest.P
             f"FAILED driftbot::test_no_hardcoded_table_names[{SQL}]",
         ]
     )
+
+
+def test_audits_the_directory_pytest_runs_in_not_the_rootdir(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makeini("[pytest]\n")  # the rootdir: no SSOT here
+    platform = pytester.path / "platform"
+    shutil.copytree(EXAMPLE, platform, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.chdir(platform)
+    result = pytester.runpytest("--driftbot-only", *NO_OTHER_PLUGINS)
+    result.assert_outcomes(passed=23, failed=11)
+
+
+COUNTING_CONFTEST = """
+import os
+
+import driftbot.pytest_plugin as plugin
+
+real_audit = plugin.audit
+
+
+def counting_audit(config):
+    with open(os.environ["DRIFTBOT_AUDITS"], "a") as log:
+        log.write(f"{os.getpid()}\\n")
+    return real_audit(config)
+
+
+plugin.audit = counting_audit
+"""
+
+
+def test_xdist_workers_share_one_audit(pytester: pytest.Pytester, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    audits = pytester.path.parent / "audits.log"
+    monkeypatch.setenv("DRIFTBOT_AUDITS", str(audits))
+    pytester.makeconftest(COUNTING_CONFTEST)
+    result = pytester.runpytest_subprocess("--driftbot-only", "-n", "2", *NO_OTHER_PLUGINS)
+    result.assert_outcomes(passed=23, failed=11)
+    assert len(audits.read_text().splitlines()) == 1
 
 
 def test_fixed_repository_passes(pytester: pytest.Pytester, repo: Path) -> None:
