@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from driftbot import __version__
+import driftbot
 from driftbot.commands import COMMANDS
 from driftbot.errors import EXIT_ERROR, DriftbotError
 from driftbot.report.escape import terminal
@@ -17,7 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="driftbot", description="Keep copied configuration in sync with its Single Source of Truth."
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {driftbot.__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, command in COMMANDS.items():
         p = sub.add_parser(name, help=command.help, description=command.help)
