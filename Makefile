@@ -56,6 +56,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/actionlint .github/workflows/*.yml examples/workflows/*.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-actions action.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
 	$(BIN)/hadolint Dockerfile
 	$(BIN)/shellcheck .ci/run
 
