@@ -295,6 +295,20 @@ def test_lists_without_pipeline_evidence_are_counted_not_proposed() -> None:
     assert plan(ranked).phases == ()
 
 
+def test_a_symbol_naming_columns_or_options_is_no_pipeline_evidence() -> None:
+    found = discover(
+        [
+            *(coll(p, "TABLE_COLUMNS", ["game_id", "game_date"]) for p in ("a.py", "b.py", "c.py")),
+            *(coll(p, "PIPELINE_OPTIONS", ["fast_mode", "slow_mode"]) for p in ("a.py", "b.py")),
+        ]
+    )
+    ranked = rank(found, NO_TABLES, [])
+    assert [(r.symbol, r.qualifies, r.evidence[1]) for r in ranked] == [
+        ("TABLE_COLUMNS", False, "the symbol names columns, not a pipeline list"),
+        ("PIPELINE_OPTIONS", False, "the symbol names options, not a pipeline list"),
+    ]
+
+
 def test_top_cuts_the_proposal() -> None:
     found = discover(
         [coll(p, f"phase{i}_processors", [f"a{i}x", f"b{i}y"]) for i in (1, 2, 3) for p in ("a.py", "b.py")]

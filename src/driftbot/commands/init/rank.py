@@ -6,7 +6,8 @@ Evidence, each a short string shown to the user:
     `tables`, `pipeline` (strong); `expected`, `required`, `sources` and the like (weak);
   - inventory overlap: how many of its names are tables an inventory knows.
 A list *qualifies* for a proposal with a strong name or with at least half of its names in an
-inventory. Slack block keys, team dicts or option lists have neither, however often they are copied.
+inventory; a symbol naming columns, fields, keys or options is never a strong name. Slack block keys,
+team dicts or option lists have neither, however often they are copied.
 
 Correction: in a list holding tables of an inventory dataset, a name no inventory knows is replaced
 by the close table of that dataset (`br_roster` -> `br_rosters_current`), even when every copy carries
@@ -31,6 +32,11 @@ STRONG_WORDS = frozenset(
 )
 WEAK_WORDS = frozenset(
     {"expected", "required", "critical", "optional", "source", "sources", "stage", "stages", "jobs", "upstream"}
+)
+# A symbol naming parts of a table or of a command line (`TABLE_COLUMNS`, `PIPELINE_OPTIONS`) is no
+# pipeline list, whatever other word it holds: only inventory overlap can make such a list qualify.
+NOT_PIPELINE_WORDS = frozenset(
+    {"column", "columns", "field", "fields", "key", "keys", "header", "headers", "schema", "schemas", "options"}
 )
 MIN_OVERLAP = 0.5  # share of names an inventory must know for the list to count as a list of tables
 MAX_COPY_WEIGHT = 10
@@ -104,6 +110,10 @@ def assess(found: CopiedList, known: InitTables, sql_texts: Sequence[str]) -> Ra
     phase = phase_of(found.symbols)
     strong = sorted(said & STRONG_WORDS) + ([f"phase {phase}"] if phase is not None else [])
     weak = sorted(said & WEAK_WORDS)
+    parts = sorted(said & NOT_PIPELINE_WORDS)
+    if parts:
+        evidence.append(f"the symbol names {', '.join(parts)}, not a pipeline list")
+        strong, weak = [], []
     if strong or weak:
         evidence.append(f"the symbol names the pipeline: {', '.join(strong + weak)}")
     distinct = list(dict.fromkeys(found.values))
