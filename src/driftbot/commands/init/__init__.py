@@ -111,9 +111,7 @@ def describe(proposal: Proposal) -> list[str]:
         for i, p in enumerate(layout.phases, start=1):
             lines += describe_list(f"#{i} {p.key}", p.ranked)
     for r, why in layout.left_out:
-        lines.append(
-            f"Not proposed: {r.symbol} ({', '.join(r.values[:4])}{', ...' if len(r.values) > 4 else ''}): {why}"
-        )
+        lines.append(f"Not proposed: {r.symbol} ({brief(r.values)}): {why}")
     if layout.beyond_top:
         lines.append(f"Not proposed: {layout.beyond_top} more lists with pipeline evidence below the --top cut")
     if lines[-1] != "":
