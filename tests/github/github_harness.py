@@ -78,7 +78,15 @@ class ActionRun:
     remote: Remote
     api: RecordingProxy
 
-    def run(self, event: str, payload: Payload, *, repository: str | None = None, **inputs: str) -> int:
+    def run(
+        self,
+        event: str,
+        payload: Payload,
+        *,
+        repository: str | None = None,
+        server_url: str = "https://github.com",
+        **inputs: str,
+    ) -> int:
         event_path = self.tmp / "event.json"
         event_path.write_text(json.dumps(payload))
         for name in ("output", "summary"):
@@ -89,7 +97,7 @@ class ActionRun:
             "GITHUB_EVENT_PATH": str(event_path),
             "GITHUB_REPOSITORY": repo,
             "GITHUB_API_URL": self.api.url,
-            "GITHUB_SERVER_URL": "https://github.com",
+            "GITHUB_SERVER_URL": server_url,
             "GITHUB_WORKSPACE": str(self.remote.workspace),
             "GITHUB_OUTPUT": str(self.tmp / "output"),
             "GITHUB_STEP_SUMMARY": str(self.tmp / "summary"),

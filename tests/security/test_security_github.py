@@ -170,7 +170,7 @@ def test_the_token_reaches_git_only_through_the_push_environment(
 
     monkeypatch.setattr(pipeline, "fix", fix_and_look)
 
-    assert action.run("issue_comment", pr_comment("/driftbot fix")) == 0
+    assert action.run("issue_comment", pr_comment("/driftbot fix"), server_url=http_remote.url) == 0
 
     new = action.remote.head("refs/heads/changes")
     assert git(action.remote.bare, "rev-parse", f"{new}^") == sha  # fetched and pushed over HTTP
@@ -179,6 +179,18 @@ def test_the_token_reaches_git_only_through_the_push_environment(
     assert TOKEN not in (workspace / ".git" / "config").read_text()
     assert http_remote.seen
     assert all(auth == [basic(TOKEN)] for auth in http_remote.seen)  # one header each time: ours
+
+
+def test_a_remote_on_another_host_never_gets_the_token(action: ActionRun, http_remote: GitHttpServer) -> None:
+    # The checkout's remote points away from the GitHub server (a tampered .git/config, say).
+    sha = action.remote.push_commit("refs/heads/changes", {"README.md": "hello\n"}, message="docs")
+    git(action.remote.bare, "update-ref", "refs/pull/1/head", sha)
+    action.api.state.pulls[1] = {"number": 1, "head_ref": "changes", "head_sha": sha}
+
+    assert action.run("issue_comment", pr_comment("/driftbot audit"), server_url="https://github.com") == 2
+
+    assert http_remote.seen
+    assert all(auth == [] for auth in http_remote.seen)
 
 
 # -- 2. only the bot's own comment and dashboard are adopted ------------------------------------

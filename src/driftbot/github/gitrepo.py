@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
@@ -77,10 +78,14 @@ class CommitInfo:
 
 
 class Git:
-    def __init__(self, repo: Path, remote: str = "origin", token: SecretStr | None = None) -> None:
+    def __init__(
+        self, repo: Path, remote: str = "origin", token: SecretStr | None = None, server: str | None = None
+    ) -> None:
+        """`server`: the GitHub server's URL; the token goes only to a remote on its host."""
         self.repo = repo
         self.remote = remote
         self._token = token or SecretStr("")
+        self._server_host = urlsplit(server).hostname if server else None
         self._lockdown: list[str] | None = None
 
     def __repr__(self) -> str:
@@ -131,6 +136,8 @@ class Git:
         url = self.run("remote", "get-url", self.remote)
         if not url.startswith(("https://", "http://")):
             return {}
+        if self._server_host is not None and urlsplit(url).hostname != self._server_host:
+            return {}  # a remote elsewhere (a tampered .git/config?) never sees the token
         basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
         key = f"http.{url}.extraheader"
         # The empty value first clears any header for this URL from the config files.

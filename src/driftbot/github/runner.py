@@ -47,7 +47,7 @@ def run(environ: Mapping[str, str]) -> int:
         raise DriftbotError(NO_TOKEN.format(mode=mode))
     gh = GitHubApi(ApiSettings(env.api_url, env.inputs.token, env.tuning), env.repository)
     options = pipeline.AuditOptions(env.inputs.ssot, env.inputs.config, env.inputs.inventories)
-    ctx = RunContext(env, options, Git(env.workspace, token=env.inputs.token))
+    ctx = RunContext(env, options, Git(env.workspace, token=env.inputs.token, server=env.server_url))
     result = dispatch(mode, event, gh, ctx)
     if result.report is not None and pipeline.incomplete(result.report):
         # Like `driftbot audit`: an audit that could not read an inventory is never a pass.
