@@ -56,8 +56,14 @@ def test_example_reports_the_incident_and_nothing_else(example_repo: Path, capsy
         "expected": "br_rosters_current",
         "fixable": True,
         "fingerprint": first["fingerprint"],
-        "confidence": "likely",
-        "evidence": [],
+        "confidence": "certain",
+        "evidence": [
+            "9 copies of PhaseTransitionConfig.phase2_expected_processors",
+            "size 6 = SSOT phase 2 (6)",
+            "its name phase2_expected_processors says 'expected'",
+            "the only unknown name, and 'br_rosters_current' the only missing one",
+            "'br_roster' is a prefix of 'br_rosters_current'",
+        ],
     }
     fallback = next(f for f in findings if f["path"] == FALLBACK)
     assert fallback["symbol"] == "EXPECTED_PROCESSORS"
@@ -99,17 +105,29 @@ def listing(name: str, lines: list[str]) -> str:
 
 
 def test_missing_duplicate_count_rules(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    lines = [*PHASE2_LINES[:5], "    'nbac_schedule',"]
+    # A complete copy (its name says phase 2) lacking a required name, with a duplicate.
+    lines = [*PHASE2_LINES[1:], "    'nbac_schedule',"]
     repo = make_repo(tmp_path, {"jobs/cfg.py": "import os\n" + listing("PHASE2", lines)})
     code, findings = audit_json(repo, capsys)
     assert code == 1
     assert [(f["rule"], f["line"], f["column"], f["message"]) for f in findings] == [
-        ("missing-name", 2, 10, "'br_rosters_current' (phase 2 processor) is missing from PHASE2"),
+        ("missing-name", 2, 10, "'bdl_player_boxscores' (phase 2 processor) is missing from PHASE2"),
         ("duplicate-name", 8, 5, "'nbac_schedule' appears more than once in PHASE2"),
     ]
-    short = make_repo(tmp_path / "b", {"cfg.py": listing("PHASE2", PHASE2_LINES[:5])})
+    assert [(f["confidence"], f["evidence"]) for f in findings] == [
+        ("likely", ["its name PHASE2 says phase 2"]),
+        ("certain", ["'nbac_schedule' also at line 5"]),
+    ]
+    short = make_repo(tmp_path / "b", {"cfg.py": listing("PHASE2", PHASE2_LINES[1:])})
     code, findings = audit_json(short, capsys)
-    assert (code, [(f["rule"], f["line"]) for f in findings]) == (1, [("count-mismatch", 1), ("missing-name", 1)])
+    assert (code, [(f["rule"], f["line"], f["confidence"]) for f in findings]) == (
+        1,
+        [("count-mismatch", 1, "likely"), ("missing-name", 1, "likely")],
+    )
+    assert findings[0]["message"] == "PHASE2 lists 5 processors; the SSOT expects 6"
+    # Leaving out the optional processor (required: false) is allowed.
+    optional = make_repo(tmp_path / "c", {"cfg.py": listing("PHASE2", PHASE2_LINES[:5])})
+    assert audit_json(optional, capsys) == (0, [])
 
 
 def test_copy_divergence_between_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -188,6 +206,11 @@ def test_explicit_binding_in_config(tmp_path: Path, capsys: pytest.CaptureFixtur
         ("missing-name", None, "player_shot_zone_analysis"),
         ("missing-name", None, "team_defense_zone_analysis"),
         ("unknown-name", "ml_feature_store", "ml_feature_store_v2"),
+    ]
+    assert findings[-1]["confidence"] == "certain"
+    assert findings[-1]["evidence"] == [
+        "bound in .driftbot.yml",
+        "the SSOT's processor ml_feature_store writes the table ml_feature_store_v2",
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from driftbot.ftypes import Binding, Collection, Finding, Location, Report
 from driftbot.report import RENDERERS
@@ -41,7 +42,7 @@ def _section(text: str, heading: str) -> str:
 
 def _incident() -> Report:
     return _report(
-        _stale(CONFIG),
+        replace(_stale(CONFIG), confidence="certain", evidence=("7 copies of X", "size 6 = SSOT phase 2 (6)")),
         _stale("orchestration/shared/config/orchestration_config.py"),
         finding(
             "missing-name",
@@ -62,19 +63,21 @@ def test_markdown_title_summary_and_rule_tables() -> None:
     assert _section(text, f"### `unknown-name` (2 findings): {RULES['unknown-name'].summary}") == (
         f"### `unknown-name` (2 findings): {RULES['unknown-name'].summary}\n"
         "\n"
-        "| Location | Severity | Message | Fix |\n"
-        "| --- | --- | --- | --- |\n"
-        "| `orchestration/shared/config/orchestration_config.py:32` | high | 'br_roster' is not a phase 2 processor in "
-        "the SSOT; did you mean 'br_rosters_current'? | `'br_roster' -> 'br_rosters_current'` |\n"
-        "| `shared/config/orchestration_config.py:32` | high | 'br_roster' is not a phase 2 processor in "
-        "the SSOT; did you mean 'br_rosters_current'? | `'br_roster' -> 'br_rosters_current'` |"
+        "| Location | Severity | Confidence | Message | Fix |\n"
+        "| --- | --- | --- | --- | --- |\n"
+        "| `orchestration/shared/config/orchestration_config.py:32` | high | likely | 'br_roster' is not a phase 2 "
+        "processor in the SSOT; did you mean 'br_rosters_current'? | `'br_roster' -> 'br_rosters_current'` |\n"
+        "| `shared/config/orchestration_config.py:32` | high | certain | 'br_roster' is not a phase 2 processor in "
+        "the SSOT; did you mean 'br_rosters_current'?<br><sub>7 copies of X; size 6 = SSOT phase 2 (6)</sub> | "
+        "`'br_roster' -> 'br_rosters_current'` |"
     )
     # Pipes and angle brackets in a message must not break the table or inject HTML.
     assert _section(text, f"### `missing-name` (1 finding): {RULES['missing-name'].summary}").endswith(
-        "| `bin/monitor.py:5` | high | 'nbac_schedule' \\| from the SSOT is &lt;missing&gt; | `add 'nbac_schedule'` |"
+        "| `bin/monitor.py:5` | high | likely | 'nbac_schedule' \\| from the SSOT is &lt;missing&gt; | "
+        "`add 'nbac_schedule'` |"
     )
     assert _section(text, f"### `expired-suppression` (1 finding): {RULES['expired-suppression'].summary}").endswith(
-        "| `.driftbot-ignore.yml:4` | low | expired on 2024-01-31 |  |"
+        "| `.driftbot-ignore.yml:4` | low | likely | expired on 2024-01-31 |  |"
     )
     headings = re.findall(r"^### `([a-z-]+)`", text, flags=re.MULTILINE)
     assert headings == ["missing-name", "unknown-name", "expired-suppression"]  # most severe rule first

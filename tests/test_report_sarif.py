@@ -105,6 +105,8 @@ def test_sarif_result_is_exact() -> None:
                 "ssot": "ssot/processors/phase2_raw_processors.yaml",
                 "actual": "br_roster",
                 "expected": "br_rosters_current",
+                "confidence": "likely",
+                "evidence": [],
             },
         }
     ]
@@ -177,3 +179,13 @@ def test_rule_unknown_to_the_catalog_still_gets_a_descriptor(sarif_schema: dict[
     result = log["runs"][0]["results"][0]
     assert rules[result["ruleIndex"]]["id"] == "table-missing"
     assert rules[result["ruleIndex"]]["defaultConfiguration"] == {"level": "error"}
+
+
+def test_sarif_carries_confidence_and_evidence_and_a_possible_finding_is_a_note() -> None:
+    sure = replace(_stale(), confidence="certain", evidence=("7 copies of X", "size 6 = SSOT phase 2 (6)"))
+    maybe = replace(_stale("a.py"), confidence="possible")
+    results = _sarif(sure, maybe)["runs"][0]["results"]
+    assert [(r["level"], r["properties"]["confidence"], r["properties"]["evidence"]) for r in results] == [
+        ("note", "possible", []),
+        ("error", "certain", ["7 copies of X", "size 6 = SSOT phase 2 (6)"]),
+    ]

@@ -98,3 +98,26 @@ def test_registry_names_every_format() -> None:
     report = _incident()
     for render in RENDERERS.values():
         assert render(report, color=False).endswith("\n")
+
+
+def test_text_shows_confidence_and_evidence_and_counts_possible_ones() -> None:
+    sure = finding(
+        "unknown-name",
+        Location(CONFIG, 32, 9),
+        STALE,
+        actual="br_roster",
+        expected="br_rosters_current",
+        confidence="certain",
+        evidence=("7 copies of X", "size 6 = SSOT phase 2 (6)"),
+    )
+    maybe = finding("unknown-name", Location(CONFIG, 40, 9), "'x' is odd", confidence="possible")
+    assert render_text(Report((sure, maybe), files_scanned=3)) == (
+        f"{CONFIG}\n"
+        f"  32:9  high  unknown-name  {STALE}\n"
+        "    fix: 'br_roster' -> 'br_rosters_current'\n"
+        "    certain: 7 copies of X; size 6 = SSOT phase 2 (6)\n"
+        "  40:9  high  unknown-name  'x' is odd\n"
+        "    possible\n"
+        "\n"
+        "2 findings (2 high; 1 possible, counted as info) in 1 file; 3 files scanned, 0 bindings\n"
+    )

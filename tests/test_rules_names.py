@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from driftbot.ftypes import Binding, Collection, Element, Location, Severity
+from driftbot.inventory.base import Inventory, TableInfo
+from driftbot.inventory.known import KnownTables
 from driftbot.rules import names
 from driftbot.ssot import loader
 
@@ -37,18 +39,45 @@ def test_rename_suggestion_for_stale_name() -> None:
 
 
 def test_missing_duplicate_and_count() -> None:
-    values = [*PHASE2.names[:5], "bdl_player_boxscores"]
+    values = [*PHASE2.names[1:], "nbac_schedule"]
     found = [(f.rule, str(f.location), f.actual, f.expected) for f in names.check_binding(binding(values), PHASE2)]
     assert found == [
-        ("duplicate-name", "cfg.py:15:9", "bdl_player_boxscores", None),
-        ("missing-name", "cfg.py:9:5", None, "br_rosters_current"),
+        ("duplicate-name", "cfg.py:15:9", "nbac_schedule", None),
+        ("missing-name", "cfg.py:9:5", None, "bdl_player_boxscores"),
     ]
-    short = list(PHASE2.names[:5])
+    short = list(PHASE2.names[1:])
     found = [(f.rule, f.message) for f in names.check_binding(binding(short), PHASE2)]
     assert found == [
-        ("missing-name", "'br_rosters_current' (phase 2 processor) is missing from Cfg.phase2"),
+        ("missing-name", "'bdl_player_boxscores' (phase 2 processor) is missing from Cfg.phase2"),
         ("count-mismatch", "Cfg.phase2 lists 5 processors; the SSOT expects 6"),
     ]
+
+
+def test_an_optional_processor_may_be_left_out_of_a_complete_copy() -> None:
+    required = list(PHASE2.names[:5])  # br_rosters_current is `required: false`
+    assert list(names.check_binding(binding(required), PHASE2)) == []
+    found = [(f.rule, f.message) for f in names.check_binding(binding([*required[1:], "nbac_schedule"]), PHASE2)]
+    assert found == [
+        ("duplicate-name", "'nbac_schedule' appears more than once in Cfg.phase2"),
+        ("missing-name", "'bdl_player_boxscores' (phase 2 processor) is missing from Cfg.phase2"),
+    ]
+
+
+def test_a_reference_reports_only_near_misses_that_exist_nowhere() -> None:
+    ref = Binding(
+        binding(["nbac_schedule", "br_roster", "_completed_count"]).collection, "phase2", "name", "auto", False
+    )
+    (f,) = names.check_binding(ref, PHASE2, SSOT)
+    assert (f.rule, f.actual, f.expected, f.confidence) == ("unknown-name", "br_roster", "br_rosters_current", "likely")
+    assert f.message == (
+        "'br_roster' is neither a phase 2 name in the SSOT nor a table an inventory lists; "
+        "did you mean 'br_rosters_current'?"
+    )
+    assert f.evidence == ("'br_roster' is a prefix of 'br_rosters_current'",)
+    # An inventory that lists br_roster: a real table, nothing to report.
+    ddl = Inventory("ddl:schema.sql", (TableInfo("", "nba_raw", "br_roster", "TABLE"),), ("nba_raw",))
+    known = names.Known.of(KnownTables.build(SSOT, [ddl]))
+    assert list(names.check_binding(ref, PHASE2, SSOT, known)) == []
 
 
 def test_unknown_without_candidate_is_not_fixable() -> None:
@@ -79,7 +108,7 @@ def test_copy_divergence_tie_blames_the_copy_that_differs_from_the_ssot() -> Non
 
 
 def test_missing_name_is_fixable_only_where_fix_can_insert() -> None:
-    short = list(PHASE2.names[:5])
+    short = list(PHASE2.names[1:])
     elements = tuple(Element(v, Location("d.py", 2, 5 + 10 * i)) for i, v in enumerate(short))
     keys = Collection("d.py", "TIMEOUTS", "dict", Location("d.py", 1, 12), elements, 3)
     column = Collection("d.py", "PAIRS[*][0]", "list", Location("d.py", 1, 9), elements, 3)
@@ -87,4 +116,4 @@ def test_missing_name_is_fixable_only_where_fix_can_insert() -> None:
         missing = [
             f for f in names.check_binding(Binding(c, "phase2", "name", "auto"), PHASE2) if f.rule == "missing-name"
         ]
-        assert [(f.expected, f.fixable) for f in missing] == [("br_rosters_current", fixable)]
+        assert [(f.expected, f.fixable) for f in missing] == [("bdl_player_boxscores", fixable)]

@@ -74,18 +74,25 @@ class Collection:
         return tuple(e.value for e in self.elements)
 
 
+Confidence = Literal["certain", "likely", "possible"]
+CONFIDENCES: tuple[Confidence, ...] = ("certain", "likely", "possible")  # strongest first
+
+
 @dataclass(frozen=True)
 class Binding:
-    """A collection tied to one SSOT list. `field` is `name` or `target_table`: which one it copies."""
+    """A collection tied to one SSOT list. `field` is `name` or `target_table`: which one it copies.
+
+    `complete`: a complete copy of the list (every SSOT name belongs in it), else a reference (each of
+    its names must exist, nothing more); `evidence` says why, `confidence` how sure that is.
+    """
 
     collection: Collection
     ssot_list: str  # key of the SSOT list, e.g. "phase2"
     field: Literal["name", "target_table"]
     how: Literal["auto", "explicit", "generated"]
-
-
-Confidence = Literal["certain", "likely", "possible"]
-CONFIDENCES: tuple[Confidence, ...] = ("certain", "likely", "possible")  # strongest first
+    complete: bool = True
+    evidence: tuple[str, ...] = ()
+    confidence: Confidence = "certain"
 
 
 @dataclass(frozen=True)

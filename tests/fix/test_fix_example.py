@@ -1,4 +1,4 @@
-"""`driftbot fix` on the example monorepo: exactly the seed's 10 + 1 line fix, idempotent, audit clean."""
+"""`driftbot fix` on the example monorepo: exactly the seed's 10 + 1 line fix (all certain), idempotent, audit clean."""
 
 from __future__ import annotations
 
@@ -50,6 +50,13 @@ def test_fix_is_exactly_the_seed_hand_fix(example_repo: Path, tmp_path: Path) ->
         ("unknown-name", "br_rosters_current"),
     ]
     assert len(result.fixed) == 11
+    assert result.skipped == ()
+
+
+def test_default_fix_applies_certain_findings_and_they_are_the_seed_fix(example_repo: Path) -> None:
+    result = fix_repo(example_repo, dry_run=True)
+    assert changed_lines(result.diff) == [SQL_OLD, SQL_NEW] + [STALE, FIXED] * 10
+    assert {f.confidence for f in result.fixed} == {"certain"}
     assert result.skipped == ()
 
 

@@ -138,7 +138,7 @@ def test_fix_renames_inside_backticks_and_in_comments(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "ssot", tmp_path / "ssot")
     text = "-- fallback: nbac_gamebook instead of bdl_player_boxscores\nSELECT * FROM `p.nba_raw.nbac_gamebook` -- ok\n"
     (tmp_path / "q.sql").write_text(text)
-    result = fix_repo(tmp_path)
+    result = fix_repo(tmp_path, confidence="likely")
     assert sorted(f.rule for f in result.fixed) == ["stale-comment-name", "unknown-table"]
     assert (tmp_path / "q.sql").read_text() == text.replace("nbac_gamebook", "nbac_gamebook_player_stats")
-    assert fix_repo(tmp_path).changed == ()
+    assert fix_repo(tmp_path, confidence="likely").changed == ()

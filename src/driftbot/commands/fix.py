@@ -10,6 +10,7 @@ from driftbot.commands import options
 from driftbot.errors import EXIT_DRIFT, EXIT_OK
 from driftbot.fix import fix_repo
 from driftbot.fix.plan import FIXABLE
+from driftbot.ftypes import CONFIDENCES
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,12 @@ class Fix:
         )
         parser.add_argument("--dry-run", action="store_true", help="print the unified diff, write nothing")
         parser.add_argument("--prune", action="store_true", help="remove unknown names that have no rename candidate")
+        parser.add_argument(
+            "--confidence",
+            choices=CONFIDENCES,
+            default="certain",
+            help="apply findings at least this sure (default: certain; the others stay suggestions)",
+        )
 
     def run(self, args: argparse.Namespace) -> int:
         result = fix_repo(
@@ -36,6 +43,7 @@ class Fix:
             rules=args.rules,
             dry_run=args.dry_run,
             prune=args.prune,
+            confidence=args.confidence,
         )
         for s in result.skipped:
             where = str(s.finding.location) if s.finding is not None else s.path

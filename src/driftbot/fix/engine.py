@@ -7,12 +7,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from driftbot.audit import build_context, check
+from driftbot.audit import check
 from driftbot.errors import DriftbotError
 from driftbot.extract.python import ParseFailure, extract
-from driftbot.fix.plan import FixPlan, PyExpectation, Skip, make_plan
+from driftbot.fix.plan import FixPlan, PyExpectation, Skip, audit_context, make_plan
 from driftbot.fix.writer import Change, Transaction, recover
-from driftbot.ftypes import Finding, Report
+from driftbot.ftypes import Confidence, Finding, Report
 
 # Findings whose appearance after a fix is a legitimate consequence, not a wrong edit: a copy left
 # unfixed (skipped) now differs from its fixed siblings; a list given a missing name while keeping
@@ -38,10 +38,12 @@ def fix_repo(
     rules: Sequence[str] | None = None,
     dry_run: bool = False,
     prune: bool = False,
+    confidence: Confidence = "certain",
 ) -> FixResult:
-    """Apply every fixable finding of `repo` (or, with dry_run, only say what would change)."""
+    """Apply every fixable finding of `repo` at least as sure as `confidence` (or, with dry_run,
+    only say what would change). Less sure ones are returned in `skipped`, as suggestions."""
     recover(repo)  # a run killed while writing is rolled back before anything is planned
-    plan = make_plan(repo, ssot_dir=ssot_dir, config_path=config_path, rules=rules, prune=prune)
+    plan = make_plan(repo, ssot_dir=ssot_dir, config_path=config_path, rules=rules, prune=prune, confidence=confidence)
     return apply_plan(plan, dry_run=dry_run)
 
 
@@ -86,8 +88,7 @@ def verify(plan: FixPlan, changes: Sequence[Change]) -> str | None:
             problem = _check_python(c, expectation)
             if problem is not None:
                 return problem
-    # No inventory: nothing `fix` changes depends on one, and it must not wait on the network.
-    ctx, extra = build_context(plan.repo, ssot_dir=plan.ssot_dir, config_path=plan.config_path, offline=True)
+    ctx, extra = audit_context(plan.repo, plan.ssot_dir, plan.config_path)
     return _check_report(plan.report, check(ctx, extra), plan.fixed, plan.mirrored)
 
 
@@ -134,7 +135,13 @@ def _outside(c: Change, spans: Sequence[Span]) -> str | None:
     for tag, i1, i2, _, _ in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if tag == "equal":
             continue
-        first, last = (i1 + 1, i2) if i2 > i1 else (i1, i1 + 1)  # an insertion sits between two lines
-        if not any(lo <= first and last <= hi for lo, hi in spans):
-            return f"{c.shown}:{first}: changed outside the collections being fixed"
+        if i2 == i1:  # an insertion sits between two lines, both of one collection
+            if not any(lo <= i1 and i1 + 1 <= hi for lo, hi in spans):
+                return f"{c.shown}:{i1}: changed outside the collections being fixed"
+            continue
+        # One block may run over adjacent collections (`A = [...]` and `B = [...]` on consecutive
+        # lines): each of its lines must lie in one of them.
+        for line in range(i1 + 1, i2 + 1):
+            if not any(lo <= line <= hi for lo, hi in spans):
+                return f"{c.shown}:{line}: changed outside the collections being fixed"
     return None

@@ -13,7 +13,7 @@ from driftbot.errors import DriftbotError
 from driftbot.extract.python import ParseFailure, extract
 from driftbot.fix import codemod, source, textedit
 from driftbot.fix.writer import Change
-from driftbot.ftypes import Binding, Collection, Finding, Report
+from driftbot.ftypes import CONFIDENCES, Binding, Collection, Confidence, Finding, Report
 from driftbot.rules.catalog import RULES
 
 PY_RULES = ("unknown-name", "missing-name", "duplicate-name")
@@ -76,19 +76,25 @@ def make_plan(
     config_path: Path | None = None,
     rules: Sequence[str] | None = None,
     prune: bool = False,
+    confidence: Confidence = "certain",
 ) -> FixPlan:
+    """`confidence`: the least sure finding `fix` applies; the others are left as suggestions (skipped)."""
     wanted = selected_rules(rules)
-    # Local inventories only (snapshot:, ddl:): a table rename is certain only when one says so, and
-    # `fix` must not wait on the network.
-    ctx, extra = build_context(repo, ssot_dir=ssot_dir, config_path=config_path, offline=True)
+    ctx, extra = audit_context(repo, ssot_dir, config_path)
     report = check(ctx, extra)
     plan = FixPlan(repo, ssot_dir, config_path, report)
     plan.skipped.extend(Skip(f.location.path, f.message) for f in report.findings if f.rule == "unparsable-file")
-    chosen = [
+    candidates = [
         f
         for f in report.findings
         if f.rule in wanted and (f.fixable or (prune and f.rule == "unknown-name" and f.expected is None))
     ]
+    chosen = [f for f in candidates if sure_enough(f, confidence)]
+    plan.skipped.extend(
+        Skip(f.location.path, f"only {f.confidence}: a suggestion (--confidence {f.confidence} applies it)", f)
+        for f in candidates
+        if not sure_enough(f, confidence)
+    )
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for f in chosen:
         by_path[f.location.path].append(f)
@@ -104,6 +110,16 @@ def make_plan(
     for f in mirrors:
         _plan_mirror(plan, ctx, f)
     return plan
+
+
+def sure_enough(f: Finding, threshold: Confidence) -> bool:
+    return CONFIDENCES.index(f.confidence) <= CONFIDENCES.index(threshold)
+
+
+def audit_context(repo: Path, ssot_dir: Path | None, config_path: Path | None) -> tuple[AuditContext, list[Finding]]:
+    """The audit `fix` plans from and verifies against: local inventories only (a rename's confidence
+    depends on what exists), never a live one (`fix` must not wait on the network)."""
+    return build_context(repo, ssot_dir=ssot_dir, config_path=config_path, offline=True)
 
 
 class _BindingIndex:

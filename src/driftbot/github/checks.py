@@ -54,7 +54,7 @@ def annotation(finding: Finding, fail_on: Severity) -> dict[str, Any]:
         "path": finding.location.path,
         "start_line": finding.location.line,
         "end_line": finding.location.line,
-        "annotation_level": annotation_level(finding.severity, fail_on),
+        "annotation_level": annotation_level(finding.effective_severity, fail_on),
         "title": f"{finding.rule} ({finding.severity.label})",
         "message": strip_controls(finding.message),
     }

@@ -93,7 +93,7 @@ def annotate(report: Report, fail_on: Severity) -> None:
     """Workflow commands the runner turns into annotations (it shows a few per step; the summary has all)."""
     ranked = sorted(report.findings, key=lambda f: (-f.severity, f.sort_key))
     for finding in ranked[:MAX_WORKFLOW_ANNOTATIONS]:
-        level = WORKFLOW_LEVELS[checks.annotation_level(finding.severity, fail_on)]
+        level = WORKFLOW_LEVELS[checks.annotation_level(finding.effective_severity, fail_on)]
         loc = finding.location
         title = f"driftbot {finding.rule} ({finding.severity.label})"
         emit(workflow_command(level, finding.message, file=loc.path, line=loc.line, col=loc.column, title=title))

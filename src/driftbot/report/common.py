@@ -21,6 +21,18 @@ def fix_text(finding: Finding) -> str | None:
     return None
 
 
+def why_text(finding: Finding) -> str | None:
+    """Confidence and evidence in words (`certain: 7 copies of X; size 6 = SSOT phase 2 (6)`).
+
+    None for a finding at the default confidence with no evidence: there is nothing to add.
+    """
+    if not finding.evidence and finding.confidence == "likely":
+        return None
+    if not finding.evidence:
+        return finding.confidence
+    return f"{finding.confidence}: " + "; ".join(finding.evidence)
+
+
 def severity_counts(findings: tuple[Finding, ...] | list[Finding]) -> list[tuple[Severity, int]]:
     """Non-zero counts per severity, highest severity first."""
     counts = Counter(f.severity for f in findings)

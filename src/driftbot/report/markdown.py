@@ -28,7 +28,7 @@ def render_markdown(report: Report, *, limit: int | None = None, see: str = DEFA
     safe for both GitHub caps. `see` says where the findings that did not fit can be read.
     """
     # Most severe first, so that keeping a prefix keeps what matters most.
-    ranked = sorted(report.findings, key=lambda f: (-f.severity, f.sort_key))
+    ranked = sorted(report.findings, key=lambda f: (-f.effective_severity, -f.severity, f.sort_key))
     full = _render(report, ranked, kept=len(ranked), see=see, diagram=True)
     if limit is None or _size(full) <= limit:
         return full
@@ -111,13 +111,17 @@ def _rule_section(rule_id: str, findings: list[Finding]) -> str:
     lines = [
         f"### `{rule_id}` ({plural(len(findings), 'finding')}){about}",
         "",
-        "| Location | Severity | Message | Fix |",
-        "| --- | --- | --- | --- |",
+        "| Location | Severity | Confidence | Message | Fix |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for f in findings:
         fix = fix_text(f)
         where = _code(f"{f.location.path}:{f.location.line}")
-        lines.append(f"| {where} | {f.severity.label} | {_cell(f.message)} | {_code(fix) if fix else ''} |")
+        message = _cell(f.message)
+        if f.evidence:
+            message += "<br><sub>" + _cell("; ".join(f.evidence)) + "</sub>"
+        cells = (where, f.severity.label, f.confidence, message, _code(fix) if fix else "")
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

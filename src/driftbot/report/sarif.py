@@ -61,10 +61,12 @@ def result(finding: Finding, rule_index: int, occurrence: int) -> dict[str, Any]
         value = getattr(finding, key)
         if value is not None:
             properties[key] = strip_controls(value)
+    properties["confidence"] = finding.confidence
+    properties["evidence"] = [strip_controls(e) for e in finding.evidence]
     return {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
-        "level": LEVELS[finding.severity],
+        "level": LEVELS[finding.effective_severity],  # a `possible` finding is a note
         "message": {"text": strip_controls(finding.message)},
         "locations": [
             {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from driftbot.ftypes import Report, Severity
-from driftbot.report.common import fix_text, plural, severity_counts
+from driftbot.report.common import fix_text, plural, severity_counts, why_text
 from driftbot.report.escape import terminal
 
 RESET = "\033[0m"
@@ -39,6 +39,9 @@ def render_text(report: Report, *, color: bool = False) -> str:
             fix = fix_text(f)
             if fix is not None:
                 lines.append(f"    fix: {terminal(fix)}")
+            why = why_text(f)
+            if why is not None:
+                lines.append(f"    {terminal(why)}")
         lines.append("")
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
@@ -49,5 +52,8 @@ def summary_line(report: Report) -> str:
     if not report.findings:
         return f"No drift: {scanned}."
     by_severity = ", ".join(f"{n} {s.label}" for s, n in severity_counts(report.findings))
+    possible = sum(f.confidence == "possible" for f in report.findings)
+    if possible:
+        by_severity += f"; {possible} possible, counted as info"
     files = len({f.location.path for f in report.findings})
     return f"{plural(len(report.findings), 'finding')} ({by_severity}) in {plural(files, 'file')}; {scanned}"

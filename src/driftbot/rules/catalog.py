@@ -33,7 +33,18 @@ _P2_GOOD = (
     "    'br_rosters_current',\n]\n"
 )
 _P2_STALE = _P2_GOOD.replace("'br_rosters_current'", "'br_roster'")
-_P2_SHORT = _P2_GOOD.replace("    'br_rosters_current',\n", "")
+_P2_SHORT = _P2_GOOD.replace("    'nbac_schedule',\n", "")  # a complete copy (its name says `expected`)
+_P2_OPTIONAL_LEFT_OUT = _P2_GOOD.replace("    'br_rosters_current',\n", "")  # `required: false` may be left out
+# A reference: a backfill job's dependencies, 3 of the 5 phase-4 processors by design.
+_P4_SUBSET = (
+    "queries = {\n    'team_defense_zone_analysis': 'SELECT 1',\n    'player_shot_zone_analysis': 'SELECT 2',\n"
+    "    'player_composite_factors': 'SELECT 3',\n}\n"
+)
+_P4_SUBSET_STALE = _P4_SUBSET.replace("'player_shot_zone_analysis'", "'player_shot_zone'")
+_P3_PARTITION = (
+    "def trigger():\n    return (5, {'player_game_summary', 'upcoming_player_game_context'},\n"
+    "            {'team_defense_game_summary', 'team_offense_game_summary', 'upcoming_team_game_context'})\n"
+)
 _P2_TWICE = _P2_GOOD.replace("    'br_rosters_current',\n", "    'br_rosters_current',\n    'nbac_schedule',\n")
 _MIRROR = (".driftbot.yml", "mirrors:\n  - source: shared\n    copies: svc/*/shared\n")
 # Inventory rules: the project's SSOT tables declared as DDL, read through `inventory: [ddl:schema.sql]`.
@@ -71,35 +82,52 @@ RULES: dict[str, Rule] = {
         Rule(
             "unknown-name",
             Severity.HIGH,
-            "A bound collection holds a name that is not in its SSOT list (with a rename suggestion).",
+            "A complete copy holds a name not in its SSOT list, or a reference a near-miss of one that exists nowhere.",
             True,
-            (Example((("cfg.py", _P2_STALE),), ("cfg.py:7:5",)), Example((("cfg.py", _P2_GOOD),))),
+            (
+                Example((("cfg.py", _P2_STALE),), ("cfg.py:7:5",)),
+                Example((("cfg.py", _P2_GOOD),)),
+                Example((("job.py", _P4_SUBSET_STALE),), ("job.py:3:5",)),
+                Example(
+                    (("job.py", "status = {'_completed_count': 2, 'nbac_schedule': 1, 'bdl_player_boxscores': 1}\n"),)
+                ),
+            ),
         ),
         Rule(
             "missing-name",
             Severity.HIGH,
-            "An SSOT name is missing from a bound collection.",
+            "A required SSOT name is missing from a complete copy (a reference or a partition may hold a subset).",
             True,
-            (Example((("cfg.py", _P2_SHORT),), ("cfg.py:1:23",)), Example((("cfg.py", _P2_GOOD),))),
+            (
+                Example((("cfg.py", _P2_SHORT),), ("cfg.py:1:23",)),
+                Example((("cfg.py", _P2_GOOD),)),
+                Example((("cfg.py", _P2_OPTIONAL_LEFT_OUT),)),
+                Example((("job.py", _P4_SUBSET),)),
+                Example((("orchestrator.py", _P3_PARTITION),)),
+            ),
         ),
         Rule(
             "duplicate-name",
             Severity.MEDIUM,
-            "A bound collection holds the same name twice.",
+            "A complete copy holds the same name twice.",
             True,
             (Example((("cfg.py", _P2_TWICE),), ("cfg.py:8:5",)), Example((("cfg.py", _P2_GOOD),))),
         ),
         Rule(
             "count-mismatch",
             Severity.HIGH,
-            "A bound list of processor names has a size other than the SSOT `expected_count`.",
+            "A complete copy of processor names has a size other than `expected_count` (less optional ones left out).",
             False,
-            (Example((("cfg.py", _P2_SHORT),), ("cfg.py:1:23",)), Example((("cfg.py", _P2_GOOD),))),
+            (
+                Example((("cfg.py", _P2_SHORT),), ("cfg.py:1:23",)),
+                Example((("cfg.py", _P2_GOOD),)),
+                Example((("cfg.py", _P2_OPTIONAL_LEFT_OUT),)),
+            ),
         ),
         Rule(
             "copy-divergence",
             Severity.MEDIUM,
-            "Copies of the same symbol (same name, same SSOT list) differ between files.",
+            "Complete copies of the same symbol (same name, same SSOT list) differ between files.",
             False,
             (
                 Example((("a.py", _P2_GOOD), ("b.py", _P2_GOOD), ("c.py", _P2_STALE)), ("c.py:1:23",)),

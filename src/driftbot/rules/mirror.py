@@ -68,6 +68,8 @@ def confined_pairs(
 
 def compare(repo: Path, pair: MirrorPair) -> Finding | None:
     extra = (("source", pair.source),)
+    # A declared mirror: the copy must hold the source's bytes, whatever they are.
+    sure = {"confidence": "certain", "evidence": (f"mirrors: in .driftbot.yml declares a copy of {pair.source}",)}
     try:
         want = repofs.read_bytes(repo, pair.source, shown=pair.source)
     except OSError as exc:
@@ -75,9 +77,13 @@ def compare(repo: Path, pair: MirrorPair) -> Finding | None:
     try:
         have = repofs.read_bytes(repo, pair.copy, shown=pair.copy)
     except FileNotFoundError:
-        return finding("mirror-divergence", Location(pair.copy, 1, 1), f"missing: copy of {pair.source}", extra=extra)
+        return finding(
+            "mirror-divergence", Location(pair.copy, 1, 1), f"missing: copy of {pair.source}", extra=extra, **sure
+        )
     except OSError as exc:
-        return finding("mirror-divergence", Location(pair.copy, 1, 1), f"unreadable: {exc.strerror}", extra=extra)
+        return finding(
+            "mirror-divergence", Location(pair.copy, 1, 1), f"unreadable: {exc.strerror}", extra=extra, **sure
+        )
     if have == want:
         return None
     line, column = first_difference(want, have)
@@ -86,6 +92,7 @@ def compare(repo: Path, pair: MirrorPair) -> Finding | None:
         Location(pair.copy, line, column),
         f"differs from {pair.source} (mirror source) from line {line} on",
         extra=extra,
+        **sure,
     )
 
 
