@@ -68,7 +68,7 @@ def test_markdown_title_summary_and_rule_tables() -> None:
         "| `orchestration/shared/config/orchestration_config.py:32` | high | likely | 'br_roster' is not a phase 2 "
         "processor in the SSOT; did you mean 'br_rosters_current'? | `'br_roster' -> 'br_rosters_current'` |\n"
         "| `shared/config/orchestration_config.py:32` | high | certain | 'br_roster' is not a phase 2 processor in "
-        "the SSOT; did you mean 'br_rosters_current'?<br><sub>7 copies of X; size 6 = SSOT phase 2 (6)</sub> | "
+        "the SSOT; did you mean 'br_rosters_current'? <sub>(7 copies of X; size 6 = SSOT phase 2 (6))</sub> | "
         "`'br_roster' -> 'br_rosters_current'` |"
     )
     # Pipes and angle brackets in a message must not break the table or inject HTML.

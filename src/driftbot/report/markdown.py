@@ -119,7 +119,7 @@ def _rule_section(rule_id: str, findings: list[Finding]) -> str:
         where = _code(f"{f.location.path}:{f.location.line}")
         message = _cell(f.message)
         if f.evidence:
-            message += "<br><sub>" + _cell("; ".join(f.evidence)) + "</sub>"
+            message += " <sub>(" + _cell("; ".join(f.evidence)) + ")</sub>"
         cells = (where, f.severity.label, f.confidence, message, _code(fix) if fix else "")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
