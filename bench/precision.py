@@ -7,9 +7,10 @@ lists every finding driftbot should report (rule, path, line, value) and, for fi
 line `driftbot fix` must produce. Everything else driftbot reports is a false positive; every other
 line `fix` changes is a wrong edit.
 
-Usage: python bench/precision.py [--corpus DIR] [--strict]
+Usage: python bench/precision.py [--corpus DIR] [--strict] [--no-likely]
 (--strict: exit 1 when a goal is missed: high/critical precision >= 95%, incident recall 100%,
-`fix` completes with 0 wrong edits.)
+`fix` completes with 0 wrong edits. `fix --confidence likely`, the opt-in renames, is scored too
+unless --no-likely; it is reported, not a goal.)
 """
 
 from __future__ import annotations
@@ -193,6 +194,7 @@ class Result:
     shapes: list[Shape]
     audit: AuditScore
     fix: FixScore
+    fix_likely: FixScore | None = None  # `fix --confidence likely`: the opt-in renames, when measured
 
     def goals(self) -> dict[str, bool]:
         return {
@@ -355,14 +357,15 @@ def fix_matches(label: Label, edit: Edit) -> bool:
     return edit.old is None and edit.new == label.fix_insert
 
 
-def run_fix(corpus: Path, labels: list[Label], scratch: Path) -> FixScore:
+def run_fix(corpus: Path, labels: list[Label], scratch: Path, confidence: str | None = None) -> FixScore:
     """Run `driftbot fix` on a scratch copy; if it refuses to write, score its --dry-run plan."""
-    repo = scratch_copy(corpus, scratch / "fix")
-    done = driftbot("fix", str(repo))
+    repo = scratch_copy(corpus, scratch / f"fix-{confidence or 'default'}")
+    extra = ("--confidence", confidence) if confidence else ()
+    done = driftbot("fix", str(repo), *extra)
     aborted: str | None = None
     if done.returncode == 2:
         aborted = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "exit 2"
-        plan = driftbot("fix", str(repo), "--dry-run")
+        plan = driftbot("fix", str(repo), "--dry-run", *extra)
         files = apply_diff(plan.stdout, repo)
     elif done.returncode in (0, 1):
         files = {}
@@ -379,14 +382,16 @@ def run_fix(corpus: Path, labels: list[Label], scratch: Path) -> FixScore:
     return FixScore(done.returncode, aborted, right, wrong, missed)
 
 
-def measure(corpus: Path = CORPUS) -> Result:
+def measure(corpus: Path = CORPUS, *, likely: bool = False) -> Result:
+    """Score the audit and the default `fix`; with `likely`, also `fix --confidence likely`."""
     labels, shapes = load_labels(corpus)
     files = sum(1 for p in corpus.rglob("*") if p.is_file() and p.name != LABELS_FILE)
     with tempfile.TemporaryDirectory(prefix="driftbot-precision-") as tmp:
         scratch = Path(tmp)
         audit = score_audit(run_audit(scratch_copy(corpus, scratch / "audit")), labels)
         fix = run_fix(corpus, labels, scratch)
-    return Result(corpus, files, labels, shapes, audit, fix)
+        fix_likely = run_fix(corpus, labels, scratch, "likely") if likely else None
+    return Result(corpus, files, labels, shapes, audit, fix, fix_likely)
 
 
 # --- report -------------------------------------------------------------------------------------
@@ -426,6 +431,14 @@ def render(result: Result) -> str:
         f"fix edits: made {fix.made}, right {len(fix.right)}, wrong {len(fix.wrong)}, "
         f"missed {len(fix.missed)} (goal: 0 wrong)"
     )
+    if result.fix_likely is not None:
+        opt_in = result.fix_likely
+        state = f"refused to write ({opt_in.aborted})" if opt_in.aborted else f"exit {opt_in.exit_code}"
+        out.append(
+            f"fix --confidence likely: {state}; made {opt_in.made}, right {len(opt_in.right)}, "
+            f"wrong {len(opt_in.wrong)}, missed {len(opt_in.missed)}"
+        )
+        out += [f"  wrong: {edit.describe()}" for edit in opt_in.wrong]
     out += ["", "goals: " + ", ".join(f"{goal}: {'yes' if ok else 'NO'}" for goal, ok in result.goals().items())]
     if audit.false_positives:
         out += ["", "False positives:"]
@@ -443,7 +456,7 @@ def render(result: Result) -> str:
     if fix.wrong:
         out += ["", "Wrong fix edits:"] + [f"  {edit.describe()}" for edit in fix.wrong]
     if fix.missed:
-        out += ["", "Labelled fixes not made:"]
+        out += ["", "Labelled fixes the default fix did not make:"]
         out += [f"  {label.where()}  {label.rule}  {label.value}" for label in fix.missed]
     return "\n".join(out)
 
@@ -452,8 +465,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="corpus directory holding labels.yml")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
+    parser.add_argument(
+        "--no-likely", dest="likely", action="store_false", help="skip scoring `fix --confidence likely`"
+    )
     args = parser.parse_args(argv)
-    result = measure(args.corpus)
+    result = measure(args.corpus, likely=args.likely)
     print(render(result))
     return 1 if args.strict and not all(result.goals().values()) else 0
 

@@ -22,8 +22,6 @@ precision = importlib.util.module_from_spec(_spec)
 sys.modules["precision"] = precision  # dataclasses resolve their annotations through sys.modules
 _spec.loader.exec_module(precision)
 
-IN_PROGRESS = pytest.mark.xfail(reason="issue 11: completeness model and inventory-backed tables not landed yet")
-
 
 @pytest.fixture(scope="module")
 def result() -> precision.Result:
@@ -60,13 +58,11 @@ def test_every_labelled_drift_is_reported(result: precision.Result) -> None:
     assert [label.where() for label in result.audit.missed] == []
 
 
-@IN_PROGRESS
 @pytest.mark.slow
 def test_high_and_critical_findings_are_precise(result: precision.Result) -> None:
     assert result.audit.high_precision >= precision.GOAL_HIGH_PRECISION, precision.render(result)
 
 
-@IN_PROGRESS
 @pytest.mark.slow
 def test_fix_completes_without_a_wrong_edit(result: precision.Result) -> None:
     assert result.fix.aborted is None
