@@ -54,6 +54,9 @@ class SqlSpec(Section):
     generate_into: RepoPath | None = None  # SQL file whose marked region `sync-queries` owns
     freshness_hours: int = Field(default=36, ge=1)
     repo_ddl: bool = True  # the repository's own CREATE TABLE/VIEW statements count as existing tables
+    # `{name}` in SQL written in Python, YAML or shell -> its value (`raw_dataset: nba_raw`); a key is the
+    # field as written (`self.raw_dataset`) or its last name (`raw_dataset`). Unresolved ones are skipped.
+    placeholders: dict[str, str] = Field(default_factory=dict)
 
 
 class IgnoreEntry(Section):

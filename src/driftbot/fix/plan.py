@@ -190,7 +190,14 @@ def _plan_text(plan: FixPlan, ctx: AuditContext, path: str, found: list[Finding]
     if data is None:
         plan.skipped.extend(Skip(path, "cannot read it (or a symlink); left unchanged", e.finding) for e in edits)
         return
-    _record(plan, ctx, path, data, textedit.apply(data, edits))
+    pending = plan.changes.get(path)  # a Python file whose collections were fixed: its SQL strings on top
+    if pending is None or pending.before != data:
+        _record(plan, ctx, path, data, textedit.apply(data, edits))
+        return
+    outcome = textedit.apply(pending.after, edits)
+    plan.skipped.extend(Skip(path, why, f) for f, why in outcome.skipped)
+    plan.changes[path] = Change(ctx.repo / path, path, data, outcome.data)
+    plan.fixed.extend(outcome.applied)
 
 
 def _record(

@@ -57,6 +57,14 @@ _SSOT_TABLES = (
     *(f"nba_precompute.{t}" for t in ("player_composite_factors", "player_shot_zone_analysis")),
     *(f"nba_precompute.{t}" for t in ("team_defense_zone_analysis", "player_daily_cache", "ml_feature_store_v2")),
 )
+# unknown-table in SQL written inside Python (an f-string, the dataset from a static assignment), YAML and shell.
+_PY_SQL = (
+    "class Cleanup:\n    def __init__(self, project_id):\n        self.project_id = project_id\n"
+    "        self.raw_dataset = 'nba_raw'\n\n    def query(self):\n"
+    '        return f"SELECT * FROM `{{self.project_id}}.{{self.raw_dataset}}.{table}`"\n'
+)
+_YAML_SQL = "checks:\n  - name: schedule\n    query: |\n      SELECT COUNT(*) FROM `{{project_id}}.nba_raw.{table}`\n"
+_SH_SQL = "bq query --use_legacy_sql=false 'SELECT COUNT(*) FROM nba_raw.{table} WHERE game_date = CURRENT_DATE()'\n"
 _DDL_CONFIG = (".driftbot.yml", "inventory: ['ddl:schema.sql']\n")
 # Infrastructure rules: a deploy script checked against the project's ssot/infrastructure/.
 _JOB = "gcloud scheduler jobs update http prediction-coordinator-daily-${{ENVIRONMENT}} \\\n  --schedule='{}' \\\n"
@@ -145,7 +153,8 @@ RULES: dict[str, Rule] = {
         Rule(
             "unknown-table",
             Severity.MEDIUM,
-            "A query reads a table of an SSOT dataset that nothing knows: not in the SSOT, not created by the "
+            "A query (a .sql file, or SQL in a Python, YAML or shell string) reads a table of an SSOT dataset that "
+            "nothing knows: not in the SSOT, not created by the "
             "repository's DDL, or absent from an authoritative inventory (with a rename hint).",
             True,
             (
@@ -170,6 +179,20 @@ RULES: dict[str, Rule] = {
                     )
                 ),
                 Example((("q.sql", "SELECT COUNT(*) FROM `{project}.nba_raw.{table_name}`\n"),)),  # a placeholder
+                Example(
+                    (("jobs/cleanup.py", _PY_SQL.format(table="nbac_player_boxscore")),), ("jobs/cleanup.py:7:70",)
+                ),
+                Example((("jobs/cleanup.py", _PY_SQL.format(table="nbac_gamebook_player_stats")),)),  # f-string, known
+                Example(
+                    (("jobs/log.py", "msg = 'SELECT rows FROM nba_raw.nbac_gamebook, see the runbook'\n"),)
+                ),  # prose
+                Example(
+                    (("validation/checks.yaml", _YAML_SQL.format(table="game_schedule")),),
+                    ("validation/checks.yaml:4:50",),
+                ),
+                Example((("validation/checks.yaml", _YAML_SQL.format(table="nbac_schedule")),)),
+                Example((("bin/check.sh", _SH_SQL.format(table="bdl_active_players")),), ("bin/check.sh:1:63",)),
+                Example((("bin/check.sh", _SH_SQL.format(table="bdl_player_boxscores")),)),
             ),
         ),
         Rule(

@@ -1,5 +1,10 @@
 """SQL rules on monitoring queries: unknown-table, stale-comment-name, unparsable-sql.
 
+`unknown-table` also reads SQL written inside other files (extract/embedded_sql.py): Python string
+literals and f-strings, YAML string values, shell heredocs and quoted arguments. The same rule, the
+same question to `ctx.known_tables`; a table the same file's SQL creates is known there. Those files
+give only `unknown-table` (a Python string that does not parse is not SQL: it says nothing).
+
 `unknown-table` asks `ctx.known_tables` (inventory/known.py) whether a table exists: the SSOT, the
 inventories and the repository's own DDL answer, the SSOT alone never does. It checks references to
 the SSOT's datasets and to datasets an authoritative inventory lists; a `{placeholder}` dataset or
@@ -28,6 +33,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from driftbot.context import AuditContext
+from driftbot.extract import embedded_sql
 from driftbot.extract.sql import Comment, SqlFile, TableRef, extract
 from driftbot.ftypes import Confidence, Finding, Location
 from driftbot.inventory.known import KnownTables
@@ -66,8 +72,40 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
                 comments.append(f)
             else:
                 yield f
+    yield from embedded(ctx)
     used = values_in_repo(ctx, {f.actual for f in comments if f.actual}, {f.location.path for f in comments})
     yield from (f for f in comments if f.actual not in used)
+
+
+EMBEDDED_SUFFIXES = {".py": "python", ".yaml": "yaml", ".yml": "yaml", ".sh": "shell", ".bash": "shell"}
+_READS = re.compile(rb"(?i)\b(from|join|into|update)\b")
+_SNIPPETS = {
+    "python": embedded_sql.python_snippets,
+    "yaml": embedded_sql.yaml_snippets,
+    "shell": embedded_sql.shell_snippets,
+}
+
+
+def embedded(ctx: AuditContext) -> Iterator[Finding]:
+    """unknown-table over SQL inside Python, YAML and shell files (only files naming a checked dataset)."""
+    known = ctx.known_tables
+    datasets = set(ctx.ssot.datasets) | {t.dataset for inv in known.authorities for t in inv.tables}
+    needles = [d.encode() for d in sorted(datasets)]
+    placeholders = ctx.config.sql.placeholders
+    for path in ctx.files:
+        kind = next((k for suffix, k in EMBEDDED_SUFFIXES.items() if path.endswith(suffix)), None)
+        if kind is None or ctx.budget.spent():
+            continue
+        try:
+            data = ctx.read(path)
+            if not any(n in data for n in needles) or not _READS.search(data):
+                continue
+            text = data.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # not SQL's business: the Python scan reports unreadable Python files
+        found = embedded_sql.tables(path, text, _SNIPPETS[kind](text, placeholders))
+        refs = tuple(r for r in found.tables if ((r.dataset or ""), r.table) not in found.defined)
+        yield from unknown_tables(SqlFile(path, refs, (), frozenset(), ()), ctx.ssot, known)
 
 
 def values_in_repo(ctx: AuditContext, words: set[str], skip: set[str]) -> set[str]:

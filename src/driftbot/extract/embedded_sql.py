@@ -1,0 +1,424 @@
+"""SQL written inside other files: Python string literals and f-strings, YAML string values, shell
+heredocs and quoted shell arguments (`bq query "..."`), with each table name's exact file position.
+
+A snippet is the text of one literal (adjacent Python literals are joined, as Python joins them),
+built from *pieces*: runs copied verbatim from the file (their offsets map back exactly) and
+placeholders. A placeholder whose value is static is replaced by that value (`.driftbot.yml`
+`sql.placeholders`, then, for f-strings, a single string assigned to that name in the same file:
+`self.raw_dataset = 'nba_raw'`, `DATASETS = {'predictions': 'nba_predictions'}`); any other becomes
+`{___}` of the same length, which `extract.sql` masks like every placeholder (its name is not static).
+A table name that is not inside a verbatim run has no exact position and is dropped, never guessed.
+
+Only text that reads as a statement counts: it starts with a SQL keyword (`SELECT`, `WITH`, `INSERT`,
+...) and names a table after FROM/JOIN/INTO/UPDATE (sqlglot's table nodes). Prose in a docstring, a
+log message or a bare word never does. Escapes that change offsets (a backslash in a non-raw Python
+literal other than `\\n`/`\\t`, `''` in a YAML single-quoted scalar) make the literal skipped.
+Bounded: at most MAX_SNIPPETS per file, each at most MAX_SNIPPET_CHARS.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+
+import yaml
+
+from driftbot.extract import sql
+from driftbot.ftypes import Location
+from driftbot.textpos import LineIndex
+
+MAX_SNIPPETS = 200  # SQL-looking literals read per file
+MAX_SNIPPET_CHARS = 100_000
+STATEMENT = re.compile(r"\s*\(?\s*(SELECT|WITH|INSERT|UPDATE|DELETE|MERGE|CREATE|REPLACE|TRUNCATE)\b", re.IGNORECASE)
+READS = re.compile(r"\b(FROM|JOIN|INTO|UPDATE|TABLE)\b", re.IGNORECASE)
+_PY_PREFIX = re.compile(r"[rRbBuUfF]*")
+_HEREDOC = re.compile(r"<<(-?)\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\2")
+_SHELL_SPECIAL = re.compile(r"\\[`\"$\\\n]|\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[^}\n]*\})")
+_NOTHING = re.compile(r"(?!)")
+_ESCAPES = {"\\n": "  ", "\\t": "  "}  # same length, SQL whitespace either way
+
+
+@dataclass(frozen=True)
+class Piece:
+    start: int  # offset in the snippet
+    length: int
+    origin: int | None  # offset in the file of a verbatim run; None: a placeholder or its value
+
+
+@dataclass
+class _Builder:
+    parts: list[str]
+    pieces: list[Piece]
+    size: int = 0
+
+    def verbatim(self, text: str, origin: int) -> None:
+        self._add(text, origin)
+
+    def value(self, text: str) -> None:
+        self._add(text, None)
+
+    def _add(self, text: str, origin: int | None) -> None:
+        if text:
+            self.parts.append(text)
+            self.pieces.append(Piece(self.size, len(text), origin))
+            self.size += len(text)
+
+    def build(self) -> Snippet:
+        return Snippet("".join(self.parts), tuple(self.pieces))
+
+
+@dataclass(frozen=True)
+class Snippet:
+    text: str
+    pieces: tuple[Piece, ...]
+
+    def origin(self, offset: int, length: int) -> int | None:
+        """The file offset of `text[offset:offset+length]` when it lies in one verbatim run."""
+        for p in self.pieces:
+            if p.start <= offset and offset + length <= p.start + p.length:
+                return None if p.origin is None else p.origin + offset - p.start
+        return None
+
+
+def _new() -> _Builder:
+    return _Builder([], [])
+
+
+def is_statement(text: str) -> bool:
+    return bool(STATEMENT.match(text)) and bool(READS.search(text))
+
+
+@dataclass(frozen=True)
+class EmbeddedTables:
+    tables: tuple[sql.TableRef, ...]  # read tables with an exact file position of their name
+    defined: frozenset[tuple[str, str]]  # (dataset, table) the file's SQL creates
+
+
+def tables(path: str, text: str, snippets: list[Snippet]) -> EmbeddedTables:
+    """The table references of `snippets` (of file `path` holding `text`), placed in the file."""
+    index = LineIndex(text)
+    found: list[sql.TableRef] = []
+    defined: set[tuple[str, str]] = set()
+    for snippet in snippets[:MAX_SNIPPETS]:
+        if len(snippet.text) > MAX_SNIPPET_CHARS or not is_statement(snippet.text):
+            continue
+        parsed = sql.extract(path, snippet.text)
+        inner = LineIndex(snippet.text)
+        for ref in parsed.tables:
+            if ref.defined:
+                defined.add((ref.dataset or "", ref.table))
+                continue
+            if ref.name_at is None:
+                continue
+            at = inner.offset(ref.name_at.line, ref.name_at.column)
+            origin = None if at is None else snippet.origin(at, len(ref.table))
+            if origin is None or text[origin : origin + len(ref.table)] != ref.table:
+                continue
+            where = Location(path, *index.line_col(origin))
+            found.append(replace(ref, location=where, name_at=where))
+    found.sort(key=lambda t: (t.location.line, t.location.column))
+    return EmbeddedTables(tuple(found), frozenset(defined))
+
+
+# ---- Python -------------------------------------------------------------------------------------
+
+
+def python_snippets(text: str, placeholders: Mapping[str, str]) -> list[Snippet]:
+    """One snippet per string literal (adjacent literals joined) of a Python file."""
+    index = LineIndex(text)
+    statics: dict[str, str] | None = None
+    out: list[Snippet] = []
+    run: list[tuple[str, int]] = []  # (token text, file offset) of adjacent literals
+
+    def flush() -> None:
+        nonlocal statics
+        if run and any(STATEMENT.match(_body_guess(t)) for t, _ in run[:1]):
+            if statics is None and any(_prefix(t)[0].lower().count("f") for t, _ in run):
+                statics = _statics(text)
+            snippet = _python_run(run, placeholders, statics or {})
+            if snippet is not None:
+                out.append(snippet)
+        run.clear()
+
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.STRING:
+                offset = index.offset(tok.start[0], tok.start[1] + 1)
+                if offset is not None:
+                    run.append((tok.string, offset))
+            elif tok.type not in (tokenize.NL, tokenize.COMMENT):
+                flush()
+                if len(out) >= MAX_SNIPPETS:
+                    break
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        pass
+    flush()
+    return out
+
+
+def _prefix(token: str) -> tuple[str, str]:
+    prefix = _PY_PREFIX.match(token)
+    p = prefix.group() if prefix else ""
+    rest = token[len(p) :]
+    quote = rest[:3] if rest[:3] in ('"""', "'''") else rest[:1]
+    return p, quote
+
+
+def _body_guess(token: str) -> str:
+    p, q = _prefix(token)
+    return token[len(p) + len(q) :]
+
+
+def _python_run(
+    run: list[tuple[str, int]], placeholders: Mapping[str, str], statics: Mapping[str, str]
+) -> Snippet | None:
+    b = _new()
+    for token, offset in run:
+        p, q = _prefix(token)
+        if "b" in p.lower():
+            return None
+        start = offset + len(p) + len(q)
+        body = token[len(p) + len(q) : len(token) - len(q)]
+        raw, fmt = "r" in p.lower(), "f" in p.lower()
+        if not raw and "\\" in body:
+            for esc, blank in _ESCAPES.items():
+                body = body.replace(esc, blank)  # same length: offsets stay exact
+            if "\\" in body:
+                return None
+        if not _template(b, body, start, placeholders, statics if fmt else {}, braces=fmt):
+            return None
+    return b.build()
+
+
+def _template(
+    b: _Builder, body: str, start: int, placeholders: Mapping[str, str], statics: Mapping[str, str], *, braces: bool
+) -> bool:
+    """Add `body` (at file offset `start`) with its `{expr}` fields resolved or blanked; False: unreadable."""
+    i = last = 0
+    while i < len(body):
+        ch = body[i]
+        if ch in "{}" and body.startswith(ch * 2, i) and braces:
+            i += 2  # an f-string's escaped brace; two characters in the source and the snippet alike
+            continue
+        if ch != "{":
+            i += 1
+            continue
+        end = _closing_brace(body, i)
+        if end is None:
+            return not braces  # a lone `{` in a plain string is text; in an f-string the literal is broken
+        b.verbatim(body[last:i], start + last)
+        field = body[i + 1 : end]
+        value = _resolve(field, placeholders, statics)
+        if value is None:
+            b.value("{" + "_" * (end - i - 1) + "}")
+        else:
+            b.value(value)
+        i = last = end + 1
+    b.verbatim(body[last:], start + last)
+    return True
+
+
+def _closing_brace(body: str, i: int) -> int | None:
+    depth, quote = 0, ""
+    for k in range(i, min(len(body), i + 200)):
+        ch = body[k]
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "{[(":
+            depth += 1
+        elif ch in "}])":
+            depth -= 1
+            if depth == 0:
+                return k if ch == "}" else None
+        elif ch == "\n":
+            return None
+    return None
+
+
+def _resolve(field: str, placeholders: Mapping[str, str], statics: Mapping[str, str]) -> str | None:
+    expr = field.strip()
+    if expr in placeholders:
+        return placeholders[expr]
+    key = _static_key(expr)
+    if key is None:
+        return None
+    short = key.split("[")[0]
+    if key in placeholders:
+        return placeholders[key]
+    if "[" not in key and short in placeholders:
+        return placeholders[short]
+    return statics.get(key)
+
+
+def _static_key(expr: str) -> str | None:
+    """`self.raw_dataset` -> `raw_dataset`; `self.datasets['predictions']` -> `datasets[predictions]`."""
+    try:
+        node = ast.parse(expr, mode="eval").body
+    except SyntaxError:
+        return None
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        base = _name(node.value)
+        return None if base is None else f"{base}[{node.slice.value}]"
+    return _name(node)
+
+
+def _name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"):
+        return node.attr
+    return None
+
+
+def _statics(text: str) -> dict[str, str]:
+    """Names assigned exactly one string (or dict of strings) in the file; one assigned twice differently is not."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return {}
+    seen: dict[str, set[str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        for target in targets:
+            name = _name(target)
+            if name is None:
+                continue
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                seen.setdefault(name, set()).add(value.value)
+            elif isinstance(value, ast.Dict):
+                for k, v in zip(value.keys, value.values, strict=True):
+                    if isinstance(k, ast.Constant) and isinstance(k.value, str):
+                        one = v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else "\0"
+                        seen.setdefault(f"{name}[{k.value}]", set()).add(one)
+            else:
+                seen.setdefault(name, set()).add("\0")
+    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1 and "\0" not in v}
+
+
+# ---- YAML ---------------------------------------------------------------------------------------
+
+
+def yaml_snippets(text: str, placeholders: Mapping[str, str]) -> list[Snippet]:
+    """One snippet per scalar that reads as SQL; block scalars keep their lines (and indentation) verbatim."""
+    out: list[Snippet] = []
+    try:
+        for doc in yaml.compose_all(text, Loader=yaml.SafeLoader):
+            for node in _scalars(doc):
+                if len(out) >= MAX_SNIPPETS:
+                    return out
+                if not STATEMENT.match(node.value) or not READS.search(node.value):
+                    continue
+                snippet = _yaml_scalar(text, node, placeholders)
+                if snippet is not None:
+                    out.append(snippet)
+    except (yaml.YAMLError, RecursionError):
+        pass
+    return out
+
+
+def _scalars(node: yaml.Node | None) -> Iterator[yaml.ScalarNode]:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, yaml.ScalarNode):
+            yield n
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend(n.value)
+        elif isinstance(n, yaml.MappingNode):
+            stack.extend(v for _, v in n.value)
+
+
+def _yaml_scalar(text: str, node: yaml.ScalarNode, placeholders: Mapping[str, str]) -> Snippet | None:
+    start, end = node.start_mark.index, node.end_mark.index
+    source = text[start:end]
+    if node.style in ("|", ">"):
+        head = source.find("\n")
+        if head < 0:
+            return None
+        start, source = start + head + 1, source[head + 1 :]
+    elif node.style in ('"', "'"):
+        start, source = start + 1, source[1:-1]
+        if ("\\" in source and node.style == '"') or ("''" in source and node.style == "'"):
+            return None
+    b = _new()
+    _template(b, source, start, placeholders, {}, braces=False)
+    return b.build()
+
+
+# ---- shell --------------------------------------------------------------------------------------
+
+
+def shell_snippets(text: str, placeholders: Mapping[str, str]) -> list[Snippet]:
+    """Heredoc bodies and quoted words (`bq query "SELECT ..."`) that read as SQL; `$VAR` is a placeholder."""
+    out: list[Snippet] = []
+    for start, body, expands in _shell_literals(text):
+        if len(out) >= MAX_SNIPPETS:
+            break
+        if not STATEMENT.match(body) or not READS.search(body):
+            continue
+        b = _new()
+        last = 0
+        for m in (_SHELL_SPECIAL if expands else _NOTHING).finditer(body):
+            b.verbatim(body[last : m.start()], start + last)
+            token = m.group()
+            if token.startswith("\\"):  # `\`` `\"` `\$` `\\` stand for their character; `\<newline>` for nothing
+                b.value(token[1:].replace("\n", ""))
+            else:
+                value = placeholders.get(token.strip("${}"))
+                b.value(value if value is not None else "{" + "_" * (len(token) - 2) + "}")
+            last = m.end()
+        b.verbatim(body[last:], start + last)
+        out.append(b.build())
+    return out
+
+
+def _shell_literals(text: str) -> Iterator[tuple[int, str, bool]]:
+    """(file offset, text) of heredoc bodies and of single- or double-quoted words; comments skipped."""
+    i, n = 0, len(text)
+    pending: list[tuple[str, bool, str | None]] = []
+    while i < n:
+        ch = text[i]
+        if ch == "#" and (i == 0 or text[i - 1] in " \t\n;"):
+            i = _line_end(text, i)
+        elif ch == "\n":
+            i += 1
+            for delimiter, dash, quoted_delim in pending:
+                body_start = i
+                while i < n:
+                    end = _line_end(text, i)
+                    line = text[i:end]
+                    if (line.lstrip("\t") if dash else line) == delimiter:
+                        yield body_start, text[body_start:i], quoted_delim is None
+                        i = min(n, end + 1)
+                        break
+                    i = end + 1
+            pending = []
+        elif ch == "\\":
+            i += 2
+        elif ch == "<" and (m := _HEREDOC.match(text, i)):
+            pending.append((m.group(3), m.group(1) == "-", m.group(2) or None))
+            i = m.end()
+        elif ch in "'\"":
+            close = i + 1
+            while close < n and text[close] != ch:
+                close += 2 if ch == '"' and text[close] == "\\" else 1
+            yield i + 1, text[i + 1 : close], ch == '"'
+            i = close + 1
+        else:
+            i += 1
+
+
+def _line_end(text: str, i: int) -> int:
+    end = text.find("\n", i)
+    return len(text) if end < 0 else end
