@@ -212,6 +212,7 @@ def recover(root: Path) -> list[str]:
         raise DriftbotError(message) from None
     restored: list[str] = []
     kept: list[str] = []
+    temps: dict[Path, set[str]] = {}  # directory -> names whose temp files may be left over
     for e in entries:
         rel = str(e["path"])
         target = root / rel
@@ -222,7 +223,7 @@ def recover(root: Path) -> list[str]:
             continue
         before = None if e["before"] is None else base64.b64decode(e["before"])
         current = _current(target)
-        _remove_temps(target)
+        temps.setdefault(target.parent, set()).add(target.name)
         if current == before:
             continue
         if current is None or hashlib.sha256(current).hexdigest() != e["after_sha256"]:
@@ -230,6 +231,8 @@ def recover(root: Path) -> list[str]:
             continue
         _restore(target, before, current, stat.S_IMODE(target.stat().st_mode))
         restored.append(rel)
+    for directory, names in temps.items():
+        _remove_temps(directory, names)
     Journal(root).remove()
     if kept:
         raise DriftbotError(
@@ -345,11 +348,15 @@ def _install(temp: Path, path: Path) -> None:
     temp.unlink()
 
 
-def _remove_temps(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        for t in path.parent.glob(f".{path.name}.*{TEMP_SUFFIX}"):
-            with contextlib.suppress(OSError):
-                t.unlink()
+def _remove_temps(directory: Path, names: set[str]) -> None:
+    """Remove the temp files (`.NAME.XXXX.driftbot`) an interrupted run left for `names`."""
+    with contextlib.suppress(OSError), os.scandir(directory) as entries:
+        for entry in entries:
+            name = entry.name
+            stem = name[1 : -len(TEMP_SUFFIX)].rpartition(".")[0]  # `.NAME.XXXX.driftbot` -> NAME
+            if name.startswith(".") and name.endswith(TEMP_SUFFIX) and stem in names:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def _writable(path: Path) -> bool:
