@@ -79,6 +79,8 @@ def read_text(path: Path, display_path: str, max_bytes: int | None = MAX_BYTES, 
             raw = repofs.read_regular(path, display_path, max_bytes=cap)
     except repofs.Refused as exc:
         raise YamlProblems([Problem(display_path, 1, 1, exc.reason)]) from None
+    except OSError as exc:  # e.g. the file is missing
+        raise YamlProblems([Problem(display_path, 1, 1, f"cannot read file: {exc.strerror}")]) from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
