@@ -10,27 +10,45 @@ from collections.abc import Sequence
 import driftbot
 from driftbot.commands import COMMANDS
 from driftbot.errors import EXIT_ERROR, DriftbotError
-from driftbot.report.escape import terminal
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; only the command named in `argv` is imported and declares its arguments."""
+    chosen = _command_name(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(
         prog="driftbot", description="Keep copied configuration in sync with its Single Source of Truth."
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {driftbot.__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, command in COMMANDS.items():
-        p = sub.add_parser(name, help=command.help, description=command.help)
-        command.add_arguments(p)
-        p.set_defaults(run=command.run)
+    for name, entry in COMMANDS.items():
+        p = sub.add_parser(name, help=entry.help, description=entry.help)
+        if name == chosen:
+            command = entry.load()
+            command.add_arguments(p)
+            p.set_defaults(run=command.run)
     return parser
 
 
+class _Version(argparse.Action):
+    """argparse's version action, looking the version up only when asked for."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(f"{parser.prog} {driftbot.__version__}")
+        parser.exit()
+
+
+def _command_name(argv: Sequence[str]) -> str | None:
+    """The subcommand argparse will pick: the first argument that is not an option (the top level has no values)."""
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)  # usage errors exit 2, as documented
+    args = build_parser(argv).parse_args(argv)  # usage errors exit 2, as documented
     try:
         code: int = args.run(args)
     except DriftbotError as exc:
+        from driftbot.report.escape import terminal  # only on this path: `--help` imports no renderer
+
         print(f"driftbot: {terminal(exc.message)}", file=sys.stderr)  # may quote file names
         return exc.exit_code
     except KeyboardInterrupt:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from driftbot import probe
-
 
 def add_repo(parser: argparse.ArgumentParser, *, ssot_and_config: bool = True) -> None:
     """PATH (the repository root) and, unless told otherwise, --ssot and --config."""
@@ -37,8 +35,14 @@ def add_probe(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--service-url",
         action="append",
-        type=probe.service_url,
+        type=_service_url,
         default=[],
         metavar="NAME=URL",
         help="base URL of a service for --probe-http (default: from a Cloud Run inventory)",
     )
+
+
+def _service_url(text: str) -> tuple[str, str]:
+    from driftbot import probe  # on use: probe imports every rule, which `validate --help` does not need
+
+    return probe.service_url(text)
