@@ -174,6 +174,30 @@ def _focus_spans(path: str, text: str, focus: frozenset[str]) -> list[tuple[int,
 
     ParseFailure when those statements are over `check_size`'s limits.
     """
+    chosen = focus_statements(path, text, focus)
+    if chosen is None:
+        return None
+    spans: list[tuple[int, int]] = []
+    for stmt in chosen:
+        first, last = statement_lines(stmt)
+        if spans and spans[-1][1] >= first - 1:
+            spans[-1] = (spans[-1][0], last)
+        else:
+            spans.append((first, last))
+    return spans
+
+
+def statement_lines(stmt: ast.stmt) -> tuple[int, int]:
+    """First (decorators included) and last line of a statement."""
+    decorators: list[ast.expr] = getattr(stmt, "decorator_list", [])
+    return min([stmt.lineno, *(d.lineno for d in decorators)]), stmt.end_lineno or stmt.lineno
+
+
+def focus_statements(path: str, text: str, focus: frozenset[str]) -> list[ast.stmt] | None:
+    """The top-level statements mentioning a focus name (CPython's tree); None if CPython can't parse.
+
+    ParseFailure when those statements are over `check_size`'s limits.
+    """
     starts = LineIndex(text).starts
     hits = sorted({bisect.bisect_right(starts, o) for name in focus for o in delimited_offsets(text, name)})
     if not hits:
@@ -184,23 +208,16 @@ def _focus_spans(path: str, text: str, focus: frozenset[str]) -> list[tuple[int,
         tree = _cpython_tree(text)
     if tree is None:
         return None  # newer syntax than this Python, or broken: libcst decides
-    spans: list[tuple[int, int]] = []
     chosen: list[ast.stmt] = []
     for stmt in tree.body:
-        decorators: list[ast.expr] = getattr(stmt, "decorator_list", [])
-        first = min([stmt.lineno, *(d.lineno for d in decorators)])
-        last = stmt.end_lineno or stmt.lineno
+        first, last = statement_lines(stmt)
         i = bisect.bisect_left(hits, first)
         if i == len(hits) or hits[i] > last:
             continue
         chosen.append(stmt)
-        if spans and spans[-1][1] >= first - 1:
-            spans[-1] = (spans[-1][0], last)
-        else:
-            spans.append((first, last))
     if chosen:
         check_size(path, chosen)
-    return spans
+    return chosen
 
 
 def _next_statement(text: str, pos: int) -> int:

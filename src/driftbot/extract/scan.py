@@ -3,10 +3,11 @@
 Prefilter: each file is read as bytes and counted as a candidate when at least `min_hits` distinct
 SSOT names occur in it *delimited*, i.e. not preceded or followed by an ASCII letter, digit or `_`
 (so `'br_roster'` and `nba_raw.br_roster` hit, `br_roster_v2` and `legacy_br_roster` do not). A copy
-of an SSOT list names several entries, so files naming one or none are skipped unread by libcst.
-Candidates are parsed with `extract(..., focus=names)` (only statements that mention a name);
-`forced` files (matched by explicit bindings) are always parsed whole. The prefilter and the
-parse each run in a process pool when there is enough work for the pool's start-up to pay.
+of an SSOT list names several entries, so files naming one or none are never parsed.
+Candidates are read with `python_ast.extract(..., focus=names)` (CPython's ast, the fast read path;
+only statements that mention a name); `forced` files (matched by explicit bindings) are always read
+whole. The prefilter and the parse each run in a process pool when there is enough work for the
+pool's start-up to pay.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from driftbot.extract.limits import FILE_SECONDS, MAX_PYTHON_BYTES, WORKER_MEMORY_BYTES, too_big
-from driftbot.extract.python import ParseFailure, extract
+from driftbot.extract.python import ParseFailure
+from driftbot.extract.python_ast import extract
 from driftbot.extract.workers import Failed, Unchecked, run_isolated
 from driftbot.ftypes import Collection, Location
 

@@ -1,0 +1,447 @@
+"""The fast read path: the same collections as `extract.python`, read with CPython's `ast` (~6x cheaper).
+
+Detection reads with this module; every edit (fix, generate, their verification) parses with libcst
+in `extract.python`, which keeps formatting. Both must find exactly the same `Collection`s: symbols,
+kinds, positions (columns in characters, like libcst's), values and trailing comments. A
+differential test over large real corpora holds them together. Where `ast` cannot tell what libcst
+would see (a tuple whose parentheses are ambiguous, a collection inside an f-string, whose nested
+positions CPython 3.11 gets wrong, a file CPython refuses), the whole file goes to libcst instead.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import re
+import warnings
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from driftbot.extract import python
+from driftbot.extract.python import _FIELD_CALLS, _FIELD_DEFAULTS, _WRAPPERS, ParseFailure, check_size
+from driftbot.ftypes import Collection, Element, Location
+from driftbot.textpos import LineIndex
+
+VERSION = "ast-1"  # part of the cache key: change it whenever what this module extracts changes
+_Literal = ast.List | ast.Tuple | ast.Set | ast.Dict
+_KINDS: dict[type[ast.AST], python.Kind] = {ast.List: "list", ast.Tuple: "tuple", ast.Set: "set", ast.Dict: "dict"}
+_STRING_START = re.compile(r"[rRuUbBfF]{0,2}('''|\"\"\"|'|\")")
+_TOO_DEEP = python._TOO_DEEP
+_CPYTHON_LIMITS = python._CPYTHON_LIMITS
+
+
+class _Fallback(Exception):
+    """ast cannot match libcst exactly here: read the file with libcst."""
+
+
+def extract(path: str, source: bytes, focus: frozenset[str] | None = None) -> list[Collection]:
+    """What `extract.python.extract(path, source, focus)` returns, read with `ast` where it can be."""
+    text = python._decode(path, source)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # e.g. SyntaxWarning for invalid escapes: the scanned code's business
+        try:
+            return _extract(path, text, focus)
+        except _Fallback:
+            return python._extract(path, text, focus)
+        except RecursionError:
+            raise ParseFailure(Location(path, 1, 1), "too deeply nested to analyse") from None
+
+
+def _extract(path: str, text: str, focus: frozenset[str] | None) -> list[Collection]:
+    if focus is not None:
+        statements = python.focus_statements(path, text, focus)
+        if statements is None:
+            raise _Fallback
+    else:
+        statements = _whole(path, text)
+    source = _Text(text)
+    walker = _Walker(source)
+    for stmt in statements:
+        walker.statement(stmt, python._Scope())
+    return _collections(path, source, walker.found)
+
+
+def _whole(path: str, text: str) -> list[ast.stmt]:
+    try:
+        tree = ast.parse(text)
+    except (RecursionError, MemoryError):
+        raise ParseFailure(Location(path, 1, 1), _TOO_DEEP) from None
+    except SyntaxError as exc:
+        if exc.msg.startswith(_CPYTHON_LIMITS):
+            raise ParseFailure(Location(path, exc.lineno or 1, max(exc.offset or 1, 1)), _TOO_DEEP) from None
+        raise _Fallback from None  # libcst reports the error, as it always did
+    except ValueError:
+        raise _Fallback from None
+    check_size(path, tree.body)
+    return tree.body
+
+
+# --- finding collections: `extract.python._Walker`, node for node -----------------------------------
+
+
+@dataclass(frozen=True)
+class _Found:
+    symbol: str
+    kind: python.Kind
+    node: _Literal
+    strings: tuple[ast.Constant, ...]
+
+
+def _plain_string(node: ast.expr) -> ast.Constant | None:
+    """A str constant; whether it is one literal (not an implicit concatenation) is checked with the text."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node
+    return None
+
+
+def _dotted(node: ast.expr, text: _Text) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value, text)
+        return f"{base}.{node.attr}" if base else None
+    if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice):
+        base = _dotted(node.value, text)
+        if not base:
+            return None
+        index = node.slice
+        if isinstance(index, ast.Tuple) and not text.parenthesized(index):  # libcst: one element per item
+            if len(index.elts) != 1:
+                return None
+            index = _unstar(index.elts[0])
+        key = _key_text(index, text)
+        return f"{base}[{key}]" if key else None
+    return None
+
+
+def _key_text(node: ast.expr, text: _Text) -> str | None:
+    if isinstance(node, ast.Constant):
+        value = node.value
+        if isinstance(value, str):
+            return repr(value) if text.single_literal(node) else None
+        if value is None or isinstance(value, bool):
+            return repr(value)  # libcst: a Name
+        if isinstance(value, int):
+            return text.segment(node)  # libcst keeps the digits as written
+        return None
+    if isinstance(node, ast.Starred):
+        return None
+    return _dotted(node, text)
+
+
+class _Walker:
+    def __init__(self, text: _Text) -> None:
+        self.found: list[_Found] = []
+        self.text = text
+
+    def statement(self, node: ast.AST, scope: python._Scope) -> None:
+        if isinstance(node, ast.ClassDef):
+            for d in node.decorator_list:
+                self.expr(d, scope, scope.anonymous)
+            for value in (*node.bases, *(k.value for k in node.keywords)):
+                self.expr(value, scope, scope.anonymous)
+            inner = scope.join(node.name)
+            for stmt in node.body:
+                self.statement(stmt, python._Scope(inner, class_path=inner))
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            self._function(node, scope)
+        elif isinstance(node, ast.Assign):
+            self.expr(node.value, scope, self.target(node.targets[0], scope))
+        elif isinstance(node, ast.AnnAssign | ast.AugAssign):
+            if node.value is not None:
+                self.expr(node.value, scope, self.target(node.target, scope))
+        elif isinstance(node, ast.Return):
+            if node.value is not None:
+                self.expr(node.value, scope, f"{scope.path}()" if scope.path else scope.anonymous)
+        elif isinstance(node, ast.expr):
+            self.expr(node, scope, scope.anonymous)
+        elif isinstance(node, ast.Match | ast.TryStar):
+            raise _Fallback  # rare; not worth matching libcst's tree shape node for node
+        else:
+            for child in ast.iter_child_nodes(node):
+                self.statement(child, scope)
+
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: python._Scope) -> None:
+        for d in node.decorator_list:
+            self.expr(d, scope, scope.anonymous)
+        name = scope.join(node.name)
+        a = node.args
+        positional = [*a.posonlyargs, *a.args]
+        defaults: list[ast.expr | None] = [None] * (len(positional) - len(a.defaults)) + list(a.defaults)
+        for param, default in (*zip(positional, defaults, strict=True), *zip(a.kwonlyargs, a.kw_defaults, strict=True)):
+            if default is not None:
+                self.expr(default, scope, f"{name}({param.arg})")
+        every = [*positional, *a.kwonlyargs]
+        if scope.class_path is not None and scope.self_name is None:  # a method: its first parameter is `self`
+            inner = python._Scope(name, class_path=scope.class_path, self_name=every[0].arg if every else None)
+        else:
+            inner = python._Scope(name, class_path=scope.class_path, self_name=scope.self_name)
+        for stmt in node.body:
+            self.statement(stmt, inner)
+
+    def target(self, node: ast.expr, scope: python._Scope) -> str:
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == scope.self_name
+            and scope.class_path is not None
+        ):
+            return f"{scope.class_path}.{node.attr}"
+        dotted = _dotted(node, self.text)
+        return scope.join(dotted) if dotted else scope.anonymous
+
+    def expr(self, node: ast.AST, scope: python._Scope, symbol: str) -> None:
+        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+            self._sequence(node, scope, symbol)
+        elif isinstance(node, ast.Dict):
+            self._dict(node, scope, symbol)
+        elif isinstance(node, ast.Call):
+            self._call(node, scope, symbol)
+        elif isinstance(node, ast.Lambda):
+            self.expr(node.body, scope, symbol)
+        elif isinstance(node, ast.JoinedStr):
+            before = len(self.found)
+            for child in ast.iter_child_nodes(node):
+                self.expr(child, scope, symbol)
+            if len(self.found) > before:
+                raise _Fallback  # positions inside f-strings are unreliable before CPython 3.12
+        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Tuple):
+            self.expr(node.value, scope, symbol)
+            if self.text.parenthesized(node.slice):
+                self.expr(node.slice, scope, symbol)
+            else:  # libcst: one subscript element per item, no tuple
+                for child in node.slice.elts:
+                    self.expr(child, scope, symbol)
+        elif not isinstance(node, ast.Constant | ast.Name | ast.expr_context):
+            for child in ast.iter_child_nodes(node):
+                self.expr(child, scope, symbol)
+
+    def _add(self, symbol: str, node: _Literal, strings: list[ast.Constant]) -> None:
+        if strings:
+            self.found.append(_Found(symbol, _KINDS[type(node)], node, tuple(strings)))
+
+    def _strings(self, values: Sequence[ast.expr]) -> list[ast.Constant]:
+        return [s for v in values if (s := _plain_string(v)) is not None and self.text.single_literal(s)]
+
+    def _sequence(self, node: ast.List | ast.Tuple | ast.Set, scope: python._Scope, symbol: str) -> None:
+        values = [e.value if isinstance(e, ast.Starred) else e for e in node.elts]
+        rows = [v for v in values if isinstance(v, ast.Tuple)]
+        if rows and len(rows) == len(values):  # a table: one collection per tuple position
+            for i in range(max(len(r.elts) for r in rows)):
+                column = [_unstar(r.elts[i]) for r in rows if i < len(r.elts)]
+                self._add(f"{symbol}[*][{i}]", node, self._strings(column))
+                for v in column:
+                    self.expr(v, scope, f"{symbol}[*][{i}]")
+            return
+        self._add(symbol, node, self._strings(values))
+        for i, v in enumerate(values):
+            nested = isinstance(v, _Literal)
+            self.expr(v, scope, f"{symbol}[{i}]" if nested else symbol)
+
+    def _dict(self, node: ast.Dict, scope: python._Scope, symbol: str) -> None:
+        keys: list[ast.Constant] = []
+        for key, value in zip(node.keys, node.values, strict=True):
+            if key is None:  # `**other`
+                self.expr(value, scope, symbol)
+                continue
+            string = _plain_string(key)
+            if string is not None and self.text.single_literal(string):
+                keys.append(string)
+            else:
+                self.expr(key, scope, symbol)
+            self.expr(value, scope, f"{symbol}[{_key_text(key, self.text) or '*'}]")
+        self._add(symbol, node, keys)
+
+    def _call(self, node: ast.Call, scope: python._Scope, symbol: str) -> None:
+        callee = _dotted(node.func, self.text)
+        if callee is None:
+            self.expr(node.func, scope, symbol)
+            callee = "<call>"
+        args: list[tuple[str | None, ast.expr, tuple[int, int]]] = [(None, _unstar(a), _position(a)) for a in node.args]
+        args += [(k.arg, k.value, _position(k)) for k in node.keywords]
+        args.sort(key=lambda a: a[2])  # libcst keeps positional, keyword and ** arguments in source order
+        for i, (kw, value, _) in enumerate(args):
+            if (kw is None and callee in _WRAPPERS) or (callee in _FIELD_CALLS and kw in _FIELD_DEFAULTS):
+                self.expr(value, scope, symbol)
+            else:
+                self.expr(value, scope, scope.join(f"{callee}({kw if kw is not None else i})"))
+
+
+def _unstar(node: ast.expr) -> ast.expr:
+    return node.value if isinstance(node, ast.Starred) else node
+
+
+def _position(node: ast.expr | ast.keyword) -> tuple[int, int]:
+    return node.lineno, node.col_offset
+
+
+# --- positions -------------------------------------------------------------------------------------
+
+
+class _Text:
+    """The source, by line, for the questions `ast` leaves open; columns converted from UTF-8 bytes."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = LineIndex(text).starts
+        self._lines: dict[int, tuple[str, bool]] = {}
+
+    def line(self, number: int) -> tuple[str, bool]:
+        """The line's text (with its line break) and whether it is ASCII (bytes are characters)."""
+        cached = self._lines.get(number)
+        if cached is None:
+            end = self.starts[number] if number < len(self.starts) else len(self.text)
+            line = self.text[self.starts[number - 1] : end]
+            cached = self._lines[number] = (line, line.isascii())
+        return cached
+
+    def offset(self, line: int, byte_col: int) -> int:
+        """Character offset in the text of (1-based line, UTF-8 byte column)."""
+        text, ascii_only = self.line(line)
+        col = byte_col if ascii_only else len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
+        return self.starts[line - 1] + col
+
+    def start(self, node: ast.expr) -> int:
+        return self.offset(node.lineno, node.col_offset)
+
+    def end(self, node: ast.expr) -> int:
+        assert node.end_lineno is not None
+        assert node.end_col_offset is not None
+        return self.offset(node.end_lineno, node.end_col_offset)
+
+    def segment(self, node: ast.expr) -> str:
+        return self.text[self.start(node) : self.end(node)]
+
+    def literal_end(self, start: int) -> int:
+        """Offset just past the one string literal that starts at `start`."""
+        m = _STRING_START.match(self.text, start)
+        if m is None:
+            raise _Fallback
+        quote = m.group(1)
+        i = m.end()
+        while True:
+            j = self.text.find(quote, i)
+            k = self.text.find("\\", i, j)
+            if j == -1:
+                raise _Fallback
+            if k == -1:
+                return j + len(quote)
+            i = k + 2  # a backslash escapes the next character, in raw strings too
+
+    def single_literal(self, node: ast.Constant) -> bool:
+        """Not an implicit concatenation (`'a' 'b'`), which libcst does not count as a plain string."""
+        return self.literal_end(self.start(node)) == self.end(node)
+
+    def _skip_space(self, i: int) -> int:
+        """Past whitespace, comments and backslash continuations."""
+        text = self.text
+        while i < len(text):
+            c = text[i]
+            if c in " \t\f\r\n\\":
+                i += 1
+            elif c == "#":
+                j = text.find("\n", i)
+                i = len(text) if j == -1 else j
+            else:
+                break
+        return i
+
+    def parenthesized(self, node: ast.Tuple) -> bool:
+        """Whether the tuple has parentheses of its own (ast's tuple position includes them, or a first item's)."""
+        start = self.start(node)
+        if self.text[start] != "(":
+            return False
+        if not node.elts:
+            return True
+        first = self.start(node.elts[0])
+        between = self.text[start:first]
+        opens = sum(1 for c in _code(between) if c == "(")
+        if opens != 1:
+            raise _Fallback  # `((a), b)` or `((a)), b`: ambiguous without a tokenizer
+        after = self._skip_space(self.end(node.elts[0]))
+        if after < len(self.text) and self.text[after] == ",":
+            return True  # `(a, b)`: the parenthesis is the tuple's
+        if after < len(self.text) and self.text[after] == ")":
+            return False  # `(a), b`: the parenthesis is the first item's
+        raise _Fallback
+
+    def comment(self, after: int) -> str | None:
+        """The comment ending the line, if any, scanning from `after` (a position outside any string)."""
+        text = self.text
+        i = after
+        while i < len(text):
+            c = text[i]
+            if c in "\r\n":
+                return None
+            if c == "#":
+                j = i
+                while j < len(text) and text[j] not in "\r\n":
+                    j += 1
+                return text[i + 1 : j].strip()
+            if c in "'\"":
+                quote = text[i : i + 3] if text[i : i + 3] in ("'''", '"""') else c
+                j = i + len(quote)
+                while True:
+                    k = text.find(quote, j)
+                    b = text.find("\\", j, k)
+                    nl = _first_newline(text, j, k if k != -1 else len(text))
+                    if len(quote) == 1 and nl != -1 and (b == -1 or b > nl):
+                        return None  # an unterminated string: not a line we read comments from
+                    if k == -1:
+                        return None
+                    if b == -1:
+                        i = k + len(quote)
+                        break
+                    j = b + 2
+                if _line_of_index(self.starts, i) != _line_of_index(self.starts, after):
+                    return None  # the string ran on to another line
+                continue
+            i += 1
+        return None
+
+
+def _first_newline(text: str, start: int, end: int) -> int:
+    for c in "\r\n":
+        k = text.find(c, start, end)
+        if k != -1:
+            return k
+    return -1
+
+
+def _line_of_index(starts: list[int], offset: int) -> int:
+    return bisect.bisect_right(starts, offset)
+
+
+def _code(between: str) -> Iterator[str]:
+    """The characters of a stretch between tokens, without its comments."""
+    in_comment = False
+    for c in between:
+        if c == "#":
+            in_comment = True
+        elif c in "\r\n":
+            in_comment = False
+        elif not in_comment:
+            yield c
+
+
+def _collections(path: str, t: _Text, found: list[_Found]) -> list[Collection]:
+    """Locations as libcst's codegen counts them: a collection at its opening bracket (a bare tuple: its first
+    item, parentheses included, which is where ast starts it too), an element at its quote."""
+    out: list[Collection] = []
+    for f in found:
+        elements = []
+        for s in f.strings:
+            assert isinstance(s.value, str)
+            line, column = _line_col(t.starts, t.start(s))
+            comment = t.comment(t.end(s)) if s.end_lineno == s.lineno else None
+            elements.append(Element(s.value, Location(path, line, column), comment))
+        line, column = _line_col(t.starts, t.start(f.node))
+        end_line = f.node.end_lineno or f.node.lineno  # the closing bracket (a tuple's innermost parenthesis)
+        out.append(Collection(path, f.symbol, f.kind, Location(path, line, column), tuple(elements), end_line))
+    out.sort(key=lambda c: (c.location.line, c.location.column))
+    return out
+
+
+def _line_col(starts: list[int], offset: int) -> tuple[int, int]:
+    line = _line_of_index(starts, offset)
+    return line, offset - starts[line - 1] + 1
