@@ -110,3 +110,22 @@ def test_the_wheel_builds_without_warnings_and_ships_license_and_schemas(tmp_pat
     assert "/licenses/LICENSE" in names
     for kind in ("config", "ssot", "ignore", "report"):
         assert f"driftbot/schemas/{kind}.schema.json" in names
+
+
+def test_make_demo_commands_work_with_relative_paths_from_the_checkout() -> None:
+    """`make demo` runs these from the repository root with relative paths."""
+    example = "examples/nba-props-platform"
+    for args, code in (
+        (["validate", "--ssot", f"{example}/ssot"], 0),
+        (["audit", example], 1),
+        (["fix", "--dry-run", example], 1),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "driftbot", *args],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=300,
+            check=False,
+        )
+        assert (done.returncode, done.stderr.count("cannot read")) == (code, 0), done.stdout + done.stderr

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
+
+
+def absolute(text: str) -> Path:
+    """A path argument made absolute (not resolved): the path policy joins repository-relative names
+    onto the repository root, so a relative root (`driftbot audit examples/x`) would be joined twice."""
+    return Path(os.path.abspath(text))
 
 
 def add_repo(parser: argparse.ArgumentParser, *, ssot_and_config: bool = True) -> None:
     """PATH (the repository root) and, unless told otherwise, --ssot and --config."""
-    parser.add_argument("path", nargs="?", type=Path, default=Path("."), help="repository root (default: .)")
+    parser.add_argument("path", nargs="?", type=absolute, default=".", help="repository root (default: .)")
     if ssot_and_config:
-        parser.add_argument("--ssot", type=Path, help="SSOT directory (default: PATH/ssot or `ssot:` in config)")
-        parser.add_argument("--config", type=Path, help="config file (default: PATH/.driftbot.yml)")
+        parser.add_argument("--ssot", type=absolute, help="SSOT directory (default: PATH/ssot or `ssot:` in config)")
+        parser.add_argument("--config", type=absolute, help="config file (default: PATH/.driftbot.yml)")
 
 
 def add_inventory(parser: argparse.ArgumentParser) -> None:
