@@ -359,3 +359,15 @@ def test_excluded_directories_are_not_entered(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr(paths.os, "walk", recording_walk)
     assert paths.walk(repo, ["vendor/**", "**/vendor/**"], (".py",)) == ["a.py"]
     assert sorted(entered) == [".", "src", "ssot", os.path.join("ssot", "processors")]
+
+
+def test_a_relative_repository_path_works(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`make demo` runs `driftbot audit examples/nba-props-platform` from the checkout's root."""
+    make_repo(tmp_path, {"cfg.py": listing("PHASE2", PHASE2_LINES), ".driftbot.yml": "version: 1\n"})
+    monkeypatch.chdir(tmp_path)
+    assert main(["audit", "repo"]) == 0
+    assert main(["fix", "repo", "--dry-run"]) == 0
+    assert main(["validate", "--ssot", "repo/ssot"]) == 0
+    capsys.readouterr()
