@@ -117,7 +117,7 @@ def test_audits_the_directory_pytest_runs_in_not_the_rootdir(
     shutil.copytree(EXAMPLE, platform, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.chdir(platform)
     result = pytester.runpytest("--driftbot-only", *NO_OTHER_PLUGINS)
-    result.assert_outcomes(passed=23, failed=11)
+    result.assert_outcomes(passed=24, failed=11)
 
 
 COUNTING_CONFTEST = """
@@ -143,7 +143,7 @@ def test_xdist_workers_share_one_audit(pytester: pytest.Pytester, repo: Path, mo
     monkeypatch.setenv("DRIFTBOT_AUDITS", str(audits))
     pytester.makeconftest(COUNTING_CONFTEST)
     result = pytester.runpytest_subprocess("--driftbot-only", "-n", "2", *NO_OTHER_PLUGINS)
-    result.assert_outcomes(passed=23, failed=11)
+    result.assert_outcomes(passed=24, failed=11)
     assert len(audits.read_text().splitlines()) == 1
 
 
