@@ -8,6 +8,7 @@ from pathlib import Path
 
 from driftbot import binding, config, paths, probe, project, repofs, suppress
 from driftbot.context import AuditContext
+from driftbot.extract import cache as result_cache
 from driftbot.extract.budget import Budget
 from driftbot.extract.limits import DEFAULT_TIME_BUDGET
 from driftbot.extract.scan import scan_python
@@ -34,11 +35,13 @@ def build_context(
     bigquery_endpoint: str | None = None,
     offline: bool = False,
     time_budget: float | None = None,
+    cache_dir: Path | None = None,
 ) -> tuple[AuditContext, list[Finding]]:
     """Everything the checkers need, plus the findings extraction itself produced (unparsable files).
 
     `inventories`: inventory URLs (None: `inventory:` of the config); unreadable ones land in `ctx.unreachable`.
     `time_budget`: seconds from now until files are skipped (and listed in `ctx.budget`); None: no limit.
+    `cache_dir`: where per-file extraction results are cached (`extract.cache`); None: no cache.
     """
     budget = Budget.start(time_budget)
     cfg, ssot = project.load(repo, ssot_dir=ssot_dir, config_path=config_path)
@@ -50,7 +53,12 @@ def build_context(
     files, refused = repofs.screen(repo, paths.walk(repo, cfg.exclude, SCANNED_SUFFIXES))
     py_files = [f for f in files if f.endswith(".py")]
     forced = frozenset(f for f in py_files if any(paths.matches(f, b.files) for b in cfg.bindings))
-    scan = scan_python(repo, py_files, ssot.all_names(), forced=forced, progress=progress, deadline=budget.deadline)
+    cache = result_cache.Cache(cache_dir) if cache_dir is not None else None
+    scan = scan_python(
+        repo, py_files, ssot.all_names(), forced=forced, progress=progress, deadline=budget.deadline, cache=cache
+    )
+    if cache is not None:
+        cache.save()
     budget.unchecked.extend(scan.unchecked)
     bindings = binding.bind(scan.collections, ssot, cfg.bindings, auto=cfg.auto_bind)
     ctx = AuditContext(
@@ -120,6 +128,7 @@ def run_audit(
     probe_urls: Mapping[str, str] | None = None,
     offline: bool = False,
     time_budget: float | None = DEFAULT_TIME_BUDGET,
+    cache_dir: Path | None = None,
 ) -> Report:
     """`probe_urls` not None: also GET each service's health endpoint (--probe-http; NAME -> base URL).
 
@@ -136,6 +145,7 @@ def run_audit(
         bigquery_endpoint=bigquery_endpoint,
         offline=offline,
         time_budget=time_budget,
+        cache_dir=cache_dir,
     )
     if probe_urls is not None:
         extra = [*extra, *probe.check(ctx, probe_urls)]

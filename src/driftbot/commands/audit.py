@@ -13,6 +13,7 @@ from driftbot.audit import run_audit
 from driftbot.baseline import filter_new
 from driftbot.commands import options
 from driftbot.errors import EXIT_DRIFT, EXIT_OK, EXIT_UNREACHABLE, DriftbotError
+from driftbot.extract import cache as result_cache
 from driftbot.extract.limits import DEFAULT_TIME_BUDGET
 from driftbot.ftypes import Severity
 from driftbot.inventory.base import ENDPOINT_ENV
@@ -96,8 +97,17 @@ class Audit:
             "0: no limit)",
         )
 
+        parser.add_argument(
+            "--cache-dir",
+            type=Path,
+            metavar="DIR",
+            help="cache per-file results here (default: .git/driftbot/cache, outside git $XDG_CACHE_HOME/driftbot)",
+        )
+        parser.add_argument("--no-cache", action="store_true", help="read every file afresh; write no cache")
+
     def run(self, args: argparse.Namespace) -> int:
         bar = ProgressBar()
+        cache_dir = None if args.no_cache else args.cache_dir or result_cache.default_dir(args.path)
         try:
             report = run_audit(
                 args.path,
@@ -109,6 +119,7 @@ class Audit:
                 probe_urls=dict(args.service_url) if args.probe_http else None,
                 offline=args.offline,
                 time_budget=args.time_budget,
+                cache_dir=cache_dir,
             )
         finally:
             bar.close()

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from driftbot.extract import cache as result_cache
 from driftbot.extract.limits import FILE_SECONDS, MAX_PYTHON_BYTES, WORKER_MEMORY_BYTES, too_big
 from driftbot.extract.python import ParseFailure
 from driftbot.extract.python_ast import extract
@@ -53,18 +54,19 @@ class _Prefilter:
     names: tuple[bytes, ...]
     forced: frozenset[str]
     min_hits: int
+    keyed: tuple[str, str] | None  # the names digests (focused, whole) when a cache is used
 
 
 @dataclass(frozen=True)
 class _Candidates:
     files_read: int
-    focused: tuple[str, ...]  # parse the statements that mention a name
-    whole: tuple[str, ...]  # forced: parse the whole file
+    focused: tuple[tuple[str, str], ...]  # (path, cache key or ""): parse the statements that mention a name
+    whole: tuple[tuple[str, str], ...]  # forced: parse the whole file
     unreadable: tuple[Unparsable, ...]
 
 
-_Parse = tuple[str, str, frozenset[str] | None]  # root, path, focus names (None: the whole file)
-_Parsed = tuple[list[Collection], Unparsable | None]
+_Parse = tuple[str, str, frozenset[str] | None, str | None]  # root, path, focus (None: whole), names digest
+_Parsed = tuple[list[Collection], Unparsable | None, str | None]  # ..., the cache key of the bytes read
 
 
 def scan_python(
@@ -76,6 +78,7 @@ def scan_python(
     workers: int | None = None,
     progress: Progress | None = None,
     deadline: float | None = None,
+    cache: result_cache.Cache | None = None,
 ) -> PythonScan:
     """Collections of the `paths` (repo-relative POSIX .py files) that may copy an SSOT list.
 
@@ -83,11 +86,14 @@ def scan_python(
     grows once, by the number of candidates, when the prefilter is done). Parses run in worker
     processes (`extract.workers`): a file that crashes or hangs its worker is `unparsable`, the
     others are still read. Past `deadline` (`time.monotonic()`), what is left is `unchecked`.
+    With a `cache`, a candidate whose bytes were read the same way before is not parsed again.
     """
     root = str(repo)
     encoded = tuple(n.encode() for n in sorted(names) if n)
+    digests = (result_cache.names_digest(names), result_cache.names_digest(None))
+    keyed = digests if cache is not None else None
     jobs = [
-        _Prefilter(root, tuple(paths[i : i + PREFILTER_CHUNK]), encoded, forced, min_hits)
+        _Prefilter(root, tuple(paths[i : i + PREFILTER_CHUNK]), encoded, forced, min_hits, keyed)
         for i in range(0, len(paths), PREFILTER_CHUNK)
     ]
     count = max(1, workers if workers is not None else _cpu_count())
@@ -109,9 +115,20 @@ def scan_python(
             prefilter_done(k)
     filtered = [c for c in outcomes if isinstance(c, _Candidates)]
     unchecked = [p for job, c in zip(jobs, outcomes, strict=True) if not isinstance(c, _Candidates) for p in job.paths]
-    tasks: list[_Parse] = [(root, p, names) for c in filtered for p in c.focused]
-    tasks += [(root, p, None) for c in filtered for p in c.whole]
-    tasks.sort(key=lambda t: t[1])
+    collections: list[Collection] = []
+    unparsable = [u for c in filtered for u in c.unreadable]
+    wanted: list[tuple[str, str, frozenset[str] | None, str]]
+    wanted = [(p, k, names, digests[0]) for c in filtered for p, k in c.focused]
+    wanted += [(p, k, None, digests[1]) for c in filtered for p, k in c.whole]
+    tasks: list[_Parse] = []
+    for path, cache_key, focus, digest in sorted(wanted, key=lambda w: w[0]):
+        hit = cache.get(path, cache_key) if cache is not None and cache_key else None
+        if hit is None:
+            tasks.append((root, path, focus, digest if cache is not None else None))
+        else:
+            collections.extend(hit[0])
+            if hit[1] is not None:
+                unparsable.append(hit[1])
     total = len(paths) + len(tasks)
     parsed_count = [len(paths)]
 
@@ -130,25 +147,25 @@ def scan_python(
         deadline=deadline,
         done=parse_done,
     )
-    collections: list[Collection] = []
-    unparsable = [u for c in filtered for u in c.unreadable]
-    for (_, path, _), outcome in zip(tasks, parsed, strict=True):
+    for (_, path, _, _), outcome in zip(tasks, parsed, strict=True):
         if isinstance(outcome, Unchecked):
             unchecked.append(path)
         elif isinstance(outcome, Failed):
             unparsable.append((Location(path, 1, 1), outcome.reason))
         else:
-            found, failure = outcome
+            found, failure, parsed_key = outcome
             collections.extend(found)
             if failure is not None:
                 unparsable.append(failure)
+            if cache is not None and parsed_key is not None:
+                cache.put(parsed_key, (found, failure))
     collections.sort(key=lambda c: (c.path, c.location.line, c.location.column))  # stable: keeps [*][i] order
     unparsable.sort()
     return PythonScan(
         tuple(collections),
         tuple(unparsable),
         sum(c.files_read for c in filtered),
-        len(tasks),
+        len(wanted),
         tuple(sorted(unchecked)),
     )
 
@@ -180,8 +197,8 @@ def _delimited(data: bytes, name: bytes) -> bool:
 
 def _prefilter(job: _Prefilter) -> _Candidates:
     read = 0
-    focused: list[str] = []
-    whole: list[str] = []
+    focused: list[tuple[str, str]] = []
+    whole: list[tuple[str, str]] = []
     unreadable: list[Unparsable] = []
     for rel in job.paths:
         try:
@@ -197,24 +214,30 @@ def _prefilter(job: _Prefilter) -> _Candidates:
             continue
         read += 1
         if rel in job.forced:
-            whole.append(rel)
+            whole.append((rel, result_cache.key(data, job.keyed[1]) if job.keyed else ""))
         elif count_names(data, job.names, job.min_hits) >= job.min_hits:
-            focused.append(rel)
+            focused.append((rel, result_cache.key(data, job.keyed[0]) if job.keyed else ""))
     return _Candidates(read, tuple(focused), tuple(whole), tuple(unreadable))
 
 
 def _parse(task: _Parse) -> _Parsed:
-    root, path, focus = task
+    root, path, focus, digest = task
     try:
         with open(os.path.join(root, path), "rb") as fh:
             data = fh.read()
-        return extract(path, data, focus), None
     except OSError as exc:
-        return [], (Location(path, 1, 1), f"unreadable: {exc.strerror or exc}")
+        return [], (Location(path, 1, 1), f"unreadable: {exc.strerror or exc}"), None
+    cache_key = result_cache.key(data, digest) if digest is not None else None
+    try:
+        return extract(path, data, focus), None, cache_key
     except ParseFailure as exc:
-        return [], (exc.location, exc.message)
-    except Exception as exc:  # a libcst bug must cost one file, not the audit
-        return [], (Location(path, 1, 1), f"could not analyse: {type(exc).__name__}")  # its text may quote the file
+        return [], (exc.location, exc.message), cache_key
+    except Exception as exc:  # a parser bug must cost one file, not the audit (not cached: it may be transient)
+        return (
+            [],
+            (Location(path, 1, 1), f"could not analyse: {type(exc).__name__}"),
+            None,
+        )  # its text may quote the file
 
 
 def _cpu_count() -> int:

@@ -1,0 +1,141 @@
+"""extract/cache.py: a warm scan reuses per-file results; keys, location, bounds, corruption, atomic writes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from driftbot.cli import main
+from driftbot.extract import cache as result_cache
+from driftbot.extract.cache import Cache, default_dir
+from driftbot.extract.scan import scan_python
+
+NAMES = frozenset({"alpha_table", "beta_table", "gamma_table"})
+GOOD = b"TABLES = ['alpha_table', 'beta_table']  # the two\n"
+BROKEN = b"X = ['alpha_table', 'beta_table'\n"
+
+
+def repo_with(tmp_path: Path, files: dict[str, bytes]) -> Path:
+    for rel, data in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(data)
+    return tmp_path
+
+
+def scan(repo: Path, cache: Cache | None, names: frozenset[str] = NAMES) -> tuple[object, object]:
+    result = scan_python(repo, sorted(p.name for p in repo.glob("*.py")), names, cache=cache)
+    return result.collections, result.unparsable
+
+
+def entries(directory: Path) -> dict[str, object]:
+    data = json.loads((directory / result_cache.FILE_NAME).read_text())
+    assert data["format"] == result_cache.FORMAT
+    found: dict[str, object] = data["entries"]
+    return found
+
+
+def test_warm_scan_equals_cold_and_reads_the_cache(tmp_path: Path) -> None:
+    repo = repo_with(tmp_path / "r", {"a.py": GOOD, "b.py": BROKEN})
+    where = tmp_path / "cache"
+    cold = scan(repo, None)
+    first = Cache(where)
+    assert scan(repo, first) == cold
+    first.save()
+    assert len(entries(where)) == 2  # the failure is cached too
+    assert scan(repo, Cache(where)) == cold
+    # prove the warm run used the cache: doctor the cached symbol
+    doctored = {k: json.loads(json.dumps(v).replace('"TABLES"', '"FROM_CACHE"')) for k, v in entries(where).items()}
+    (where / result_cache.FILE_NAME).write_text(json.dumps({"format": 1, "entries": doctored}))
+    collections, _ = scan(repo, Cache(where))
+    assert [c.symbol for c in collections] == ["FROM_CACHE"]  # type: ignore[attr-defined]
+
+
+def test_changed_bytes_or_names_miss(tmp_path: Path) -> None:
+    repo = repo_with(tmp_path / "r", {"a.py": GOOD})
+    where = tmp_path / "cache"
+    c = Cache(where)
+    scan(repo, c)
+    c.save()
+    (repo / "a.py").write_bytes(GOOD.replace(b"TABLES", b"RENAMED"))
+    collections, _ = scan(repo, Cache(where))
+    assert [x.symbol for x in collections] == ["RENAMED"]  # type: ignore[attr-defined]
+    k1 = result_cache.key(GOOD, result_cache.names_digest(NAMES))
+    k2 = result_cache.key(GOOD, result_cache.names_digest(NAMES | {"delta_table"}))
+    assert k1 != k2
+    assert k1 != result_cache.key(GOOD, result_cache.names_digest(None))
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"not json", b"[]", b'{"format": 99, "entries": {}}', b"\xff\xfe", None],
+    ids=["garbage", "list", "other-format", "binary", "malformed-entry"],
+)
+def test_a_corrupt_cache_is_ignored_and_replaced(tmp_path: Path, content: bytes | None) -> None:
+    repo = repo_with(tmp_path / "r", {"a.py": GOOD})
+    where = tmp_path / "cache"
+    where.mkdir()
+    cold = scan(repo, None)
+    if content is None:  # a well-formed file whose entry for a.py is nonsense
+        k = result_cache.key(GOOD, result_cache.names_digest(NAMES))
+        content = json.dumps({"format": 1, "entries": {k: {"c": [["X", "weird", "a"]]}}}).encode()
+    (where / result_cache.FILE_NAME).write_bytes(content)
+    c = Cache(where)
+    assert scan(repo, c) == cold
+    c.save()
+    assert len(entries(where)) == 1
+    assert scan(repo, Cache(where)) == cold
+
+
+def test_a_cache_that_is_not_a_regular_file_is_ignored(tmp_path: Path) -> None:
+    repo = repo_with(tmp_path / "r", {"a.py": GOOD})
+    where = tmp_path / "cache"
+    where.mkdir()
+    (where / result_cache.FILE_NAME).symlink_to("/dev/zero")
+    assert scan(repo, Cache(where)) == scan(repo, None)
+
+
+def test_save_is_atomic_bounded_and_quiet_on_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {f"m{i}.py": GOOD.replace(b"TABLES", f"T{i}".encode()) for i in range(5)}
+    repo = repo_with(tmp_path / "r", files)
+    where = tmp_path / "cache"
+    monkeypatch.setattr(result_cache, "MAX_ENTRIES", 3)
+    c = Cache(where)
+    scan(repo, c)
+    c.save()
+    assert len(entries(where)) == 3
+    assert sorted(p.name for p in where.iterdir()) == [result_cache.FILE_NAME]  # no temporary file left
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    c2 = Cache(blocked / "sub")  # cannot be created: the run goes on without a cache
+    scan(repo, c2)
+    c2.save()
+
+
+def test_default_dir_is_in_the_git_dir_else_xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert default_dir(plain) == tmp_path / "xdg" / "driftbot"
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    assert default_dir(repo) == repo / ".git" / "driftbot" / "cache"
+    worktree = tmp_path / "wt"
+    worktree.mkdir()
+    (worktree / ".git").write_text(f"gitdir: {repo / '.git' / 'worktrees' / 'wt'}\n")
+    (repo / ".git" / "worktrees" / "wt").mkdir(parents=True)
+    assert default_dir(worktree) == repo / ".git" / "worktrees" / "wt" / "driftbot" / "cache"
+
+
+def test_audit_cli_is_the_same_warm_and_without_cache(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], example_repo: Path
+) -> None:
+    where = tmp_path / "cache"
+    runs = []
+    for extra in (["--cache-dir", str(where)], ["--cache-dir", str(where)], ["--no-cache"]):
+        code = main(["audit", str(example_repo), "--format", "json", "--offline", *extra])
+        runs.append((code, capsys.readouterr().out))
+    assert runs[0] == runs[1] == runs[2]
+    assert entries(where)
