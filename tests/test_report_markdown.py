@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import replace
-
 from driftbot.ftypes import Binding, Collection, Finding, Location, Report
 from driftbot.report import RENDERERS
-from driftbot.report.markdown import findings_per_phase, render_markdown
-from driftbot.rules.catalog import RULES, finding
+from driftbot.report.markdown import SourceLinks, findings_per_phase, render_markdown
+from driftbot.rules.catalog import finding
 
 CONFIG = "shared/config/orchestration_config.py"
 SYMBOL = "PhaseTransitionConfig.phase2_expected_processors"
@@ -25,6 +22,8 @@ def _stale(path: str, line: int = 32) -> Finding:
         ssot=PHASE2,
         actual="br_roster",
         expected="br_rosters_current",
+        confidence="certain",
+        evidence=("7 copies of X", "size 6 = SSOT phase 2 (6)"),
     )
 
 
@@ -42,7 +41,7 @@ def _section(text: str, heading: str) -> str:
 
 def _incident() -> Report:
     return _report(
-        replace(_stale(CONFIG), confidence="certain", evidence=("7 copies of X", "size 6 = SSOT phase 2 (6)")),
+        _stale(CONFIG),
         _stale("orchestration/shared/config/orchestration_config.py"),
         finding(
             "missing-name",
@@ -56,31 +55,40 @@ def _incident() -> Report:
     )
 
 
-def test_markdown_title_summary_and_rule_tables() -> None:
+FIX_STEP = "- {what} can be fixed automatically: run `driftbot fix` (`driftbot fix --dry-run` shows the diff first).\n"
+
+
+def test_markdown_one_row_per_drift_most_severe_first_then_next_steps() -> None:
     text = render_markdown(_incident())
-    assert text.startswith("## driftbot: 4 findings in 4 files\n\n120 files scanned, 0 bindings.\n\n")
-    assert "| Severity | Findings |\n| --- | ---: |\n| high | 3 |\n| low | 1 |\n" in text
-    assert _section(text, f"### `unknown-name` (2 findings): {RULES['unknown-name'].summary}") == (
-        f"### `unknown-name` (2 findings): {RULES['unknown-name'].summary}\n"
-        "\n"
-        "| Location | Severity | Confidence | Message | Fix |\n"
+    assert text.startswith("## driftbot: 4 findings in 4 files\n\n3 high, 1 low; 120 files scanned, 0 bindings.\n\n")
+    table = text[text.index("| Severity |") :]
+    assert table == (
+        "| Severity | Confidence | Rule | Drift | Where |\n"
         "| --- | --- | --- | --- | --- |\n"
-        "| `orchestration/shared/config/orchestration_config.py:32` | high | likely | 'br_roster' is not a phase 2 "
-        "processor in the SSOT; did you mean 'br_rosters_current'? | `'br_roster' -> 'br_rosters_current'` |\n"
-        "| `shared/config/orchestration_config.py:32` | high | certain | 'br_roster' is not a phase 2 processor in "
-        "the SSOT; did you mean 'br_rosters_current'? <sub>(7 copies of X; size 6 = SSOT phase 2 (6))</sub> | "
-        "`'br_roster' -> 'br_rosters_current'` |"
+        "| high | certain | `unknown-name` | `'br_roster'` -> `'br_rosters_current'` in 2 copies "
+        "<sub>(7 copies of X; size 6 = SSOT phase 2 (6))</sub> | <details><summary>2 files"
+        "</summary>`orchestration/shared/config/orchestration_config.py:32`<br>`shared/config/orchestration_config.py:32`"
+        "</details> |\n"
+        "| high | likely | `missing-name` | add `'nbac_schedule'` | `bin/monitor.py:5` |\n"
+        "| low | likely | `expired-suppression` | expired on 2024-01-31 | `.driftbot-ignore.yml:4` |\n"
+        "\n"
+        "**Next steps**\n"
+        "\n"
+        + FIX_STEP.format(what="2 findings")
+        + "- 1 finding has a planned fix driftbot is not certain of: review it with "
+        "`driftbot fix --confidence likely --dry-run`, then apply it without `--dry-run`.\n"
+        + "- 1 finding needs a change by hand: each rule is explained in docs/rules.md.\n"
     )
-    # Pipes and angle brackets in a message must not break the table or inject HTML.
-    assert _section(text, f"### `missing-name` (1 finding): {RULES['missing-name'].summary}").endswith(
-        "| `bin/monitor.py:5` | high | likely | 'nbac_schedule' \\| from the SSOT is &lt;missing&gt; | "
-        "`add 'nbac_schedule'` |"
-    )
-    assert _section(text, f"### `expired-suppression` (1 finding): {RULES['expired-suppression'].summary}").endswith(
-        "| `.driftbot-ignore.yml:4` | low | likely | expired on 2024-01-31 |  |"
-    )
-    headings = re.findall(r"^### `([a-z-]+)`", text, flags=re.MULTILINE)
-    assert headings == ["missing-name", "unknown-name", "expired-suppression"]  # most severe rule first
+
+
+def test_markdown_cells_are_inert_and_locations_link_to_the_commit() -> None:
+    hostile = finding("copy-divergence", Location("a|b.py", 3, 1), "'x' | <img src=y> @team")
+    links = SourceLinks("https://github.com", "o/r", "abc123")
+    text = render_markdown(_report(hostile), links=links)
+    assert (
+        "| medium | likely | `copy-divergence` | 'x' \\| &lt;img src=y&gt; @\u2060team | "
+        "[a\\|b.py:3](https://github.com/o/r/blob/abc123/a%7Cb.py#L3) |\n"
+    ) in text
 
 
 def test_mermaid_diagram_marks_drifted_phases_red() -> None:
@@ -148,38 +156,34 @@ def test_limit_drops_lowest_severity_first_and_says_so() -> None:
     limit = len(full) - 1500
     text = render_markdown(report, limit=limit)
     assert len(text.encode()) <= limit
-    assert text.count("| `copies/") == 5  # every high finding kept
+    assert "`'br_roster'` -> `'br_rosters_current'` in 5 copies" in text  # the high drift is kept
     kept_lows = text.count("| `.driftbot-ignore.yml:")
     assert 0 < kept_lows < 40
-    assert text.endswith(f"\n\n… {40 - kept_lows} more low findings not shown; see the job summary / JSON report\n")
-    # The summary still counts everything, not only what fits.
-    assert "| high | 5 |\n| low | 40 |" in text
+    assert f"\n\n… {40 - kept_lows} more low findings not shown; see the job summary / JSON report\n\n" in text
+    # The title still counts everything, not only what fits; the next steps too.
+    assert "5 high, 40 low; 120 files scanned" in text
+    assert text.endswith("- 40 findings need a change by hand: each rule is explained in docs/rules.md.\n")
 
 
 def test_limit_names_every_severity_it_cut_and_custom_pointer() -> None:
-    text = render_markdown(_many(), limit=700, see="see the job summary")
-    assert len(text.encode()) <= 700
+    text = render_markdown(_many(), limit=800, see="see the job summary")
+    assert len(text.encode()) <= 800
     assert "| `" not in text
     assert "```mermaid" in text
-    assert text.endswith("\n\n… 45 more findings (5 high, 40 low) not shown; see the job summary\n")
+    assert "\n\n… 45 more findings (5 high, 40 low) not shown; see the job summary\n\n**Next steps**" in text
 
 
 def test_limit_drops_the_diagram_before_truncating() -> None:
-    text = render_markdown(_many(), limit=500)
+    text = render_markdown(_many(), limit=600)
     assert "```" not in text
-    assert text.endswith(
-        "| low | 40 |\n\n… 45 more findings (5 high, 40 low) not shown; see the job summary / JSON report\n"
-    )
+    assert "0 bindings.\n\n… 45 more findings (5 high, 40 low) not shown; see the job summary / JSON report\n" in text
 
 
 def test_limit_smaller_than_the_frame_truncates_at_a_line_break() -> None:
     assert render_markdown(_many(), limit=200) == (
         "## driftbot: 45 findings in 6 files\n\n"
-        "120 files scanned, 0 bindings.\n\n"
-        "| Severity | Findings |\n"
-        "| --- | ---: |\n"
-        "| high | 5 |\n"
-        "| low | 40 |\n\n"
+        "5 high, 40 low; 120 files scanned, 0 bindings.\n\n"
+        "| Severity | Confidence | Rule | Drift | Where |\n\n"
         "… truncated; see the job summary / JSON report\n"
     )
     assert render_markdown(_many(), limit=10) == "… trunca"  # the ellipsis is 3 bytes

@@ -15,6 +15,8 @@ from driftbot.github import checks, comment, runner
 REPO = "/repos/Codertocat/Hello-World"
 HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"  # the example payload's head sha
 RENAME = "'br_roster' is not a phase 2 processor in the SSOT; did you mean 'br_rosters_current'?"
+RENAME_DRIFT = "| high | `unknown-name` | `'br_roster'` -> `'br_rosters_current'` | "
+BLOB = f"https://github.com/Codertocat/Hello-World/blob/{HEAD}/{CONFIG}#L32"
 
 
 def test_drifted_pr_gets_a_failing_check_and_one_comment(action: ActionRun) -> None:
@@ -50,7 +52,8 @@ def test_drifted_pr_gets_a_failing_check_and_one_comment(action: ActionRun) -> N
         }
     ]
     assert posted.body["body"].startswith(f"{comment.MARKER}\n<sub>driftbot audited {HEAD[:7]}</sub>\n\n")
-    assert RENAME in posted.body["body"]
+    assert f"{RENAME_DRIFT}[{CONFIG}:32]({BLOB}) |\n" in posted.body["body"]
+    assert "comment `/driftbot fix` on this pull request" in posted.body["body"]
     assert action.outputs() == {
         "findings": "1",
         "drift": "true",
@@ -63,7 +66,7 @@ def test_drifted_pr_gets_a_failing_check_and_one_comment(action: ActionRun) -> N
     summary = action.summary()
     assert summary.startswith("## driftbot\n")
     assert "```mermaid" in summary
-    assert RENAME in summary
+    assert f"{RENAME_DRIFT}[{CONFIG}:32]({BLOB}) |\n" in summary
 
 
 def test_rerunning_the_same_event_writes_nothing(action: ActionRun) -> None:
@@ -164,7 +167,7 @@ def test_fork_pr_uses_workflow_annotations_and_makes_no_call(
     out = capsys.readouterr().out
     assert f"::error file={CONFIG},line=32,col=9,title=driftbot unknown-name (high)::{RENAME}" in out.splitlines()
     assert "the pull request comes from a fork, and its GITHUB_TOKEN is read-only" in action.summary()
-    assert RENAME in action.summary()
+    assert RENAME_DRIFT in action.summary()
 
 
 def test_read_only_token_falls_back_instead_of_failing(action: ActionRun, capsys: pytest.CaptureFixture[str]) -> None:
@@ -203,7 +206,7 @@ def test_other_events_only_annotate_and_summarize(action: ActionRun, capsys: pyt
     assert action.api.calls == []
     assert f"::error file={CONFIG},line=32,col=9" in capsys.readouterr().out
     assert action.outputs()["findings"] == "1"
-    assert RENAME in action.summary()
+    assert RENAME_DRIFT in action.summary()
 
 
 def test_a_mode_that_does_not_fit_the_event_is_an_error(action: ActionRun, capsys: pytest.CaptureFixture[str]) -> None:

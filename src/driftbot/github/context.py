@@ -42,3 +42,4 @@ class Result:
     pull_request_number: int | None = None
     pull_request_operation: PullOperation = "none"
     exit_code: int = 0
+    sha: str | None = None  # the audited commit, when it is not GITHUB_SHA (a PR head)

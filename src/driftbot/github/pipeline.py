@@ -16,7 +16,7 @@ from driftbot.fix import fix_repo
 from driftbot.ftypes import Finding, Report
 from driftbot.report import RENDERERS
 from driftbot.report.fingerprint import fingerprint as finding_fingerprint
-from driftbot.report.markdown import render_markdown
+from driftbot.report.markdown import SourceLinks, render_markdown
 from driftbot.rules.catalog import INCOMPLETE_RULES
 
 
@@ -50,9 +50,19 @@ def audit(tree: Path, options: AuditOptions) -> Report:
     )
 
 
-def markdown(report: Report, *, limit: int, see: str) -> str:
-    """The report as markdown (with its mermaid diagram) in at most `limit` UTF-8 bytes."""
-    return render_markdown(report, limit=limit, see=see)
+def markdown(
+    report: Report, *, limit: int, see: str, links: SourceLinks | None = None, pull_request: bool = False
+) -> str:
+    """The report as markdown (with its mermaid diagram) in at most `limit` UTF-8 bytes.
+
+    `links`: locations link to the audited commit; `pull_request`: next steps offer `/driftbot fix`.
+    """
+    return render_markdown(report, limit=limit, see=see, links=links, pull_request=pull_request)
+
+
+def source_links(server_url: str, repository: str, sha: str | None) -> SourceLinks | None:
+    """Blob links at `sha`, or None (plain locations) when the audited commit is unknown."""
+    return SourceLinks(server_url, repository, sha) if sha and repository else None
 
 
 def json_text(report: Report) -> str:

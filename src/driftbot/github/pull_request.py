@@ -46,6 +46,7 @@ def handle(event: PullRequestEvent, gh: GitHubApi, ctx: RunContext) -> Result:
         sections=notes + ([outcome.note] if outcome.note else []),
         pull_request_number=pull.number,
         exit_code=EXIT_DRIFT if outcome.conclusion == "failure" else EXIT_OK,
+        sha=sha,
     )
 
 

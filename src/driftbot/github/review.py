@@ -70,19 +70,24 @@ def _publish(
     gh: GitHubApi, ctx: RunContext, *, number: int, sha: str, report: Report, notes: Sequence[str]
 ) -> ReviewOutcome:
     see = see_also(ctx)
+    links = pipeline.source_links(ctx.env.server_url, ctx.env.repository, sha)
     lead = "".join(n + "\n" for n in notes)
     check = checks.publish(
         gh,
         sha=sha,
         report=report,
         fail_on=ctx.fail_on,
-        summary=lead + pipeline.markdown(report, limit=checks.SUMMARY_LIMIT - len(lead.encode()), see=see),
+        summary=lead
+        + pipeline.markdown(
+            report, limit=checks.SUMMARY_LIMIT - len(lead.encode()), see=see, links=links, pull_request=True
+        ),
         details_url=ctx.env.run_url,
     )
     body = None
     if report.findings or notes:  # a note (the PR's settings were not used) is worth a comment on its own
         top = comment.header(sha) + lead
-        body = top + pipeline.markdown(report, limit=comment.COMMENT_LIMIT - len(top.encode()), see=see)
+        room = comment.COMMENT_LIMIT - len(top.encode())
+        body = top + pipeline.markdown(report, limit=room, see=see, links=links, pull_request=True)
     outcome = comment.sync(gh, number, body)
     written = "written" if check.written else "unchanged"
     print(LOG.format(id=check.check_run_id, conclusion=check.conclusion, written=written, comment=outcome.operation))

@@ -119,5 +119,9 @@ def finish(ctx: RunContext, result: Result) -> None:
     body = ""
     if report is not None:
         room = SUMMARY_LIMIT - len(head.encode()) - 1
-        body = "\n" + pipeline.markdown(report, limit=room, see=f"see the JSON report (`{outputs['report']}`)")
+        links = pipeline.source_links(env.server_url, env.repository, result.sha or env.sha)
+        see = f"see the JSON report (`{outputs['report']}`)"
+        body = "\n" + pipeline.markdown(
+            report, limit=room, see=see, links=links, pull_request=result.pull_request_number is not None
+        )
     append_summary(env.summary_file, head + body)

@@ -11,7 +11,7 @@ from driftbot.ftypes import Report
 from driftbot.report.json_report import render_json
 from driftbot.report.markdown import render_markdown, render_markdown_full
 from driftbot.report.sarif import render_sarif
-from driftbot.report.text import render_text
+from driftbot.report.text import render_concise, render_text
 
 
 class Renderer(Protocol):
@@ -20,6 +20,7 @@ class Renderer(Protocol):
 
 RENDERERS: dict[str, Renderer] = {
     "text": render_text,
+    "concise": render_concise,
     "json": render_json,
     "markdown": render_markdown_full,
     "sarif": render_sarif,

@@ -1,19 +1,23 @@
-"""Markdown for PR comments and job summaries: summary table, findings by rule, a phase diagram.
+"""Markdown for PR comments and job summaries: one row per drift, a phase diagram, the next steps.
 
 GitHub caps a comment at 65,536 characters and a job summary at 1 MiB, so `render_markdown`
-can shrink to a limit: it drops the least severe findings first and says what it left out.
+can shrink to a limit: it drops the least severe drift rows first and says what it left out.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from itertools import groupby, pairwise
+from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import PurePosixPath
+from urllib.parse import quote
 
-from driftbot.ftypes import Finding, Report, Severity
+from driftbot.ftypes import Finding, Report
 from driftbot.report import escape
-from driftbot.report.common import fix_text, plural, severity_counts
+from driftbot.report.common import plural, severity_counts
+from driftbot.report.group import Group, group_findings
+from driftbot.report.next_steps import next_steps
 from driftbot.rules.catalog import RULES
 
 DEFAULT_SEE = "see the job summary / JSON report"
@@ -21,31 +25,53 @@ DRIFTED_STYLE = "fill:#ffebe9,stroke:#cf222e,color:#82071e"
 CLEAN_STYLE = "fill:#dafbe1,stroke:#1a7f37,color:#044f1e"
 
 
-def render_markdown(report: Report, *, limit: int | None = None, see: str = DEFAULT_SEE) -> str:
+@dataclass(frozen=True)
+class SourceLinks:
+    """Where a location's blob lives: `{server}/{repository}/blob/{sha}/{path}#L{line}`."""
+
+    server_url: str
+    repository: str
+    sha: str
+
+    def url(self, path: str, line: int) -> str:
+        anchor = f"#L{line}" if line > 0 else ""
+        return f"{self.server_url.rstrip('/')}/{self.repository}/blob/{self.sha}/{quote(path, safe='/')}{anchor}"
+
+
+def render_markdown(
+    report: Report,
+    *,
+    limit: int | None = None,
+    see: str = DEFAULT_SEE,
+    links: SourceLinks | None = None,
+    pull_request: bool = False,
+) -> str:
     """The report as GitHub-flavoured markdown, at most `limit` UTF-8 bytes when a limit is given.
 
     Bytes, not characters: a byte count is never below the character count, so one limit is
     safe for both GitHub caps. `see` says where the findings that did not fit can be read.
+    `links`: locations link to the audited commit (plain text without). `pull_request`: the next
+    steps offer the `/driftbot fix` comment.
     """
     # Most severe first, so that keeping a prefix keeps what matters most.
-    ranked = sorted(report.findings, key=lambda f: (-f.effective_severity, -f.severity, f.sort_key))
-    full = _render(report, ranked, kept=len(ranked), see=see, diagram=True)
+    view = _View(report, group_findings(report.findings), see, links, pull_request)
+    full = view.render(kept=len(view.groups), diagram=True)
     if limit is None or _size(full) <= limit:
         return full
     # The diagram goes only when not even the frame fits with it.
     for diagram in (True, False):
-        fitted = _largest_fit(report, ranked, limit, see, diagram)
+        fitted = _largest_fit(view, limit, diagram)
         if fitted is not None:
             return fitted
-    return _truncate(_render(report, ranked, kept=len(ranked), see=see, diagram=False), limit, see)
+    return _truncate(view.render(kept=len(view.groups), diagram=False), limit, see)
 
 
-def _largest_fit(report: Report, ranked: list[Finding], limit: int, see: str, diagram: bool) -> str | None:
-    """The rendering of the longest prefix of `ranked` that fits; binary search keeps big reports fast."""
-    low, high, best = 0, len(ranked) - 1, None
+def _largest_fit(view: _View, limit: int, diagram: bool) -> str | None:
+    """The rendering of the longest prefix of the groups that fits; binary search keeps big reports fast."""
+    low, high, best = 0, len(view.groups) - 1, None
     while low <= high:
         mid = (low + high) // 2
-        text = _render(report, ranked, kept=mid, see=see, diagram=diagram)
+        text = view.render(kept=mid, diagram=diagram)
         if _size(text) <= limit:
             best, low = text, mid + 1
         else:
@@ -72,14 +98,21 @@ def _truncate(text: str, limit: int, see: str) -> str:
     return head[: head.rfind("\n") + 1].rstrip("\n") + note
 
 
-def _render(report: Report, ranked: list[Finding], *, kept: int, see: str, diagram: bool) -> str:
-    shown = sorted(ranked[:kept], key=lambda f: f.sort_key)
-    dropped = ranked[kept:]
-    parts = [_title(report), _summary_table(report), _phase_diagram(report) if diagram else ""]
-    parts.extend(_rule_section(rule, list(items)) for rule, items in groupby(_by_rule(shown), key=lambda f: f.rule))
-    if dropped:
-        parts.append(_omitted_note(dropped, see))
-    return "\n\n".join(p for p in parts if p) + "\n"
+@dataclass(frozen=True)
+class _View:
+    report: Report
+    groups: list[Group]
+    see: str
+    links: SourceLinks | None
+    pull_request: bool
+
+    def render(self, *, kept: int, diagram: bool) -> str:
+        shown, dropped = self.groups[:kept], self.groups[kept:]
+        parts = [_title(self.report), _phase_diagram(self.report) if diagram else "", _drift_table(shown, self.links)]
+        if dropped:
+            parts.append(_omitted_note([f for g in dropped for f in g.findings], self.see))
+        parts.append(_next_steps(self.report, self.pull_request))
+        return "\n\n".join(p for p in parts if p) + "\n"
 
 
 def _title(report: Report) -> str:
@@ -87,42 +120,64 @@ def _title(report: Report) -> str:
     if not report.findings:
         return f"## driftbot: no drift\n\n{scanned}."
     files = len({f.location.path for f in report.findings})
-    return f"## driftbot: {plural(len(report.findings), 'finding')} in {plural(files, 'file')}\n\n{scanned}."
+    by_severity = ", ".join(f"{n} {s.label}" for s, n in severity_counts(report.findings))
+    head = f"## driftbot: {plural(len(report.findings), 'finding')} in {plural(files, 'file')}"
+    return f"{head}\n\n{by_severity}; {scanned}."
 
 
-def _summary_table(report: Report) -> str:
-    if not report.findings:
+def _drift_table(groups: list[Group], links: SourceLinks | None) -> str:
+    """One row per drift, most severe first; several locations fold under `<details>`."""
+    if not groups:
         return ""
-    rows = [f"| {s.label} | {n} |" for s, n in severity_counts(report.findings)]
-    return "\n".join(["| Severity | Findings |", "| --- | ---: |", *rows])
+    rows = ["| Severity | Confidence | Rule | Drift | Where |", "| --- | --- | --- | --- | --- |"]
+    for g in groups:
+        cells = (g.severity.label, g.confidence, _code(g.rule), _drift_cell(g), _where_cell(g, links))
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
 
 
-def _by_rule(findings: list[Finding]) -> list[Finding]:
-    """Sections ordered by the rule's most severe finding, then rule id; rows by file and line."""
-    worst: dict[str, Severity] = {}
-    for f in findings:
-        worst[f.rule] = max(worst.get(f.rule, f.severity), f.severity)
-    return sorted(findings, key=lambda f: (-worst[f.rule], f.rule, f.sort_key))
+def _drift_cell(group: Group) -> str:
+    first = group.first
+    if group.same_values and group.fix is not None:
+        if first.actual is not None and first.expected is not None:
+            what = f"{_code(repr(first.actual))} -> {_code(repr(first.expected))}"
+        elif first.expected is not None:
+            what = f"add {_code(repr(first.expected))}"
+        else:
+            what = f"remove {_code(repr(first.actual))}"
+    elif group.count == 1 or len({f.message for f in group.findings}) == 1:
+        what = _cell(first.message)
+    else:
+        rule = RULES.get(group.rule)
+        what = _cell(rule.summary if rule else first.message)
+    what += f" in {group.count} copies" if group.count > 1 and group.same_values else ""
+    if group.evidence:  # what most copies share; the JSON report has each copy's own
+        what += " <sub>(" + _cell("; ".join(group.evidence)) + ")</sub>"
+    return what
 
 
-def _rule_section(rule_id: str, findings: list[Finding]) -> str:
-    rule = RULES.get(rule_id)
-    about = f": {rule.summary}" if rule else ""
-    lines = [
-        f"### `{rule_id}` ({plural(len(findings), 'finding')}){about}",
-        "",
-        "| Location | Severity | Confidence | Message | Fix |",
-        "| --- | --- | --- | --- | --- |",
-    ]
-    for f in findings:
-        fix = fix_text(f)
-        where = _code(f"{f.location.path}:{f.location.line}")
-        message = _cell(f.message)
-        if f.evidence:
-            message += " <sub>(" + _cell("; ".join(f.evidence)) + ")</sub>"
-        cells = (where, f.severity.label, f.confidence, message, _code(fix) if fix else "")
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+def _where_cell(group: Group, links: SourceLinks | None) -> str:
+    values = not group.same_values  # a folded info group: say which value each location holds
+    items = [_location(f, links) + (f" {_code(f.actual)}" if values and f.actual else "") for f in group.findings]
+    if len(items) == 1:
+        return items[0]
+    noun = plural(group.files, "file") if group.files == group.count else plural(group.count, "location")
+    return f"<details><summary>{noun}</summary>{'<br>'.join(items)}</details>"
+
+
+def _location(finding: Finding, links: SourceLinks | None) -> str:
+    loc = finding.location
+    text = f"{loc.path}:{loc.line}"
+    if links is None:
+        return _code(text)
+    return f"[{_cell(text)}]({links.url(loc.path, loc.line)})"
+
+
+def _next_steps(report: Report, pull_request: bool) -> str:
+    steps = next_steps(report.findings, pull_request=pull_request)
+    if not steps:
+        return ""
+    return "**Next steps**\n\n" + "\n".join(f"- {step}" for step in steps)
 
 
 def _omitted_note(dropped: list[Finding], see: str) -> str:
