@@ -96,18 +96,22 @@ def test_try_repo_audit_reports_drift_in_the_given_files(user_repo: Path, hooks_
         "- hook id: driftbot-audit",
         "- exit code: 1",
         "",
-        CONFIG,
-        "  32:9  high  unknown-name  'br_roster' is not a phase 2 processor in the SSOT;"
-        " did you mean 'br_rosters_current'?",
-        "    fix: 'br_roster' -> 'br_rosters_current'",
-        "    certain: 9 copies of PhaseTransitionConfig.phase2_expected_processors; size 6 = SSOT phase 2 (6);"
+        "high  unknown-name  'br_roster' is not a phase 2 processor in the SSOT; did you mean 'br_rosters_current'?",
+        "  fix: 'br_roster' -> 'br_rosters_current'",
+        "  certain: 9 copies of PhaseTransitionConfig.phase2_expected_processors; size 6 = SSOT phase 2 (6);"
         " its name phase2_expected_processors says 'expected'; the only unknown name, and 'br_rosters_current'"
         " the only missing one; 'br_roster' is a prefix of 'br_rosters_current'",
+        f"  {CONFIG}:32:9",
         "",
     ]
     # The whole repository was read (its file count changes as the example grows), one file reported.
     assert re.fullmatch(r"1 finding \(1 high\) in 1 file; \d+ files scanned, \d+ bindings", lines[9])
-    assert lines[10:] == [""]
+    assert lines[10:] == [
+        "",
+        "Next steps",
+        "  - 1 finding can be fixed automatically: run `driftbot fix` (`driftbot fix --dry-run` shows the diff first).",
+        "",
+    ]
 
 
 def test_audit_passes_when_the_changed_files_hold_no_drift(
