@@ -17,7 +17,7 @@ from driftbot.paths import matches
 NAME_RULES = frozenset({"unknown-name", "missing-name", "duplicate-name", "copy-divergence"})
 COUNT_RULES = frozenset({"count-mismatch"})
 # Rules about table names written by hand in SQL or code (the SQL area's rules).
-TABLE_NAME_RULES = frozenset({"unknown-table", "stale-comment-name", "unparsable-sql"})
+TABLE_NAME_RULES = frozenset({"unknown-table", "deprecated-table", "stale-comment-name", "unparsable-sql"})
 MISSING_TABLE_RULES = frozenset({"table-missing"})  # an SSOT (or bound) table is not in an inventory
 UNREACHABLE_RULES = frozenset({"inventory-unreachable"})
 

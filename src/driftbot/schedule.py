@@ -119,7 +119,12 @@ def _parse_field(part: str, index: int, text: str) -> set[int]:
         else:
             start = _number(body, _NAMES[index], label, text)
             end = high if step_text else start
-        if not (low <= start <= high and low <= end <= high) or start > end:
+        if low <= start <= high and low <= end <= high and start > end:
+            raise ScheduleError(
+                f"schedule {text!r}: {item!r} in the {label} field wraps around, which cron does not do;"
+                f" write it as {body.partition('-')[0]}-{high},{low}-{body.partition('-')[2]}"
+            )
+        if not (low <= start <= high and low <= end <= high):
             raise ScheduleError(f"schedule {text!r}: {item!r} is outside the {label} range {low}-{high}")
         out.update(range(start, end + 1, step))
     return out

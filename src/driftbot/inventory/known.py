@@ -70,7 +70,7 @@ class KnownTables:
         return any(inv.covers(dataset) for inv in self.authorities)
 
     def complete(self, dataset: str) -> bool:
-        return any(s.complete for s in self.ssot.lists if s.dataset == dataset)
+        return any(s.complete for s in self.ssot.lists if dataset in s.datasets)
 
     def knows(self, table: str, dataset: str | None = None) -> str | None:
         if dataset is None:
@@ -124,7 +124,7 @@ class KnownTables:
         return None
 
     def _datasets(self) -> list[str]:
-        seen = {s.dataset for s in self.ssot.lists}
+        seen = set(self.ssot.datasets)
         for inv in (*self.authorities, *self.declared_in):
             seen.update(t.dataset for t in inv.tables)
         return sorted(seen)
@@ -145,9 +145,8 @@ class KnownTables:
                 for t in inv.tables_in(dataset):
                     index.setdefault(t.table, _declared_evidence(inv, t))
         for s in self.ssot.lists:
-            if s.dataset == dataset:
-                for table in s.tables:
-                    index.setdefault(table, f"target table of {s.label} in the SSOT")
+            for table in s.tables_in(dataset):
+                index.setdefault(table, f"target table of {s.label} in the SSOT")
         self._by_dataset[dataset] = index
         return index
 

@@ -65,6 +65,13 @@ _PY_SQL = (
 )
 _YAML_SQL = "checks:\n  - name: schedule\n    query: |\n      SELECT COUNT(*) FROM `{{project_id}}.nba_raw.{table}`\n"
 _SH_SQL = "bq query --use_legacy_sql=false 'SELECT COUNT(*) FROM nba_raw.{table} WHERE game_date = CURRENT_DATE()'\n"
+# A phase whose old table is deprecated in favour of another (deprecated-table).
+_PHASE5 = (
+    "ssot/processors/phase5_predictions.yaml",
+    'version: "1.0"\nphase: 5\nphase_name: predictions\ndataset: nba_predictions\ncritical_processors:\n'
+    "  - name: prediction_accuracy\n  - name: prediction_grades\n    required: false\n    deprecated: true\n"
+    "    replaced_by: prediction_accuracy\n",
+)
 _DDL_CONFIG = (".driftbot.yml", "inventory: ['ddl:schema.sql']\n")
 # Infrastructure rules: a deploy script checked against the project's ssot/infrastructure/.
 _JOB = "gcloud scheduler jobs update http prediction-coordinator-daily-${{ENVIRONMENT}} \\\n  --schedule='{}' \\\n"
@@ -193,6 +200,20 @@ RULES: dict[str, Rule] = {
                 Example((("validation/checks.yaml", _YAML_SQL.format(table="nbac_schedule")),)),
                 Example((("bin/check.sh", _SH_SQL.format(table="bdl_active_players")),), ("bin/check.sh:1:63",)),
                 Example((("bin/check.sh", _SH_SQL.format(table="bdl_player_boxscores")),)),
+            ),
+        ),
+        Rule(
+            "deprecated-table",
+            Severity.MEDIUM,
+            "SQL (in any file) reads a table the SSOT marks `deprecated: true` (fix: its `replaced_by`).",
+            True,
+            (
+                Example((_PHASE5, ("q.sql", "SELECT * FROM nba_predictions.prediction_grades\n")), ("q.sql:1:31",)),
+                Example((_PHASE5, ("q.sql", "SELECT * FROM nba_predictions.prediction_accuracy\n"))),
+                Example(
+                    (_PHASE5, ("job.py", "Q = f'SELECT * FROM {P}.nba_predictions.prediction_grades'\n")),
+                    ("job.py:1:41",),
+                ),
             ),
         ),
         Rule(

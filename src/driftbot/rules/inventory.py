@@ -125,7 +125,7 @@ def _absence(
 
 
 def _unmanaged(ctx: AuditContext, inv: Inventory, managed: set[tuple[str, str]]) -> Iterator[Finding]:
-    for dataset in sorted(ctx.ssot.datasets):
+    for dataset in sorted({s.dataset for s in ctx.ssot.lists}):  # a phase's own; a processor's `dataset` is shared
         if not inv.covers(dataset) or dataset not in inv.datasets:
             continue
         first = next(s for s in ctx.ssot.lists if s.dataset == dataset)
@@ -169,7 +169,7 @@ def _targets(ctx: AuditContext) -> list[Target]:
                 key = ("critical_processors", i, "name")  # the table is named after the processor
             line, col = doc.where(key) if doc else (1, 1)
             where = Location(s.path, line, col)
-            out.append(Target(s.dataset, p.target_table, p.name, s.path, where, tuple(p.renamed_from)))
+            out.append(Target(s.dataset_of(p), p.target_table, p.name, s.path, where, tuple(p.renamed_from)))
     return out
 
 

@@ -40,7 +40,7 @@ from driftbot.inventory.known import KnownTables
 from driftbot.paths import matches
 from driftbot.rules.catalog import finding
 from driftbot.rules.hints import Rename, decide_rename
-from driftbot.ssot.models import Ssot
+from driftbot.ssot.models import Processor, Ssot, SsotList
 
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 MIN_WORD = 5
@@ -164,10 +164,14 @@ def check_file(sql: SqlFile, ssot: Ssot, known: KnownTables) -> Iterator[Finding
 
 
 def unknown_tables(sql: SqlFile, ssot: Ssot, known: KnownTables) -> Iterator[Finding]:
-    ssot_paths = {s.dataset: s.path for s in reversed(ssot.lists)}
+    ssot_paths = {d: s.path for s in reversed(ssot.lists) for d in reversed(s.datasets)}
     declared = ssot.renamed("target_table")
+    deprecated = {key: (s, p) for s in ssot.lists for key, p in s.deprecated().items()}
     for ref in sql.tables:
         dataset = ref.dataset or ""
+        if not ref.defined and (dataset, ref.table) in deprecated:
+            yield _deprecated(ref, *deprecated[(dataset, ref.table)])
+            continue
         if not _checked(ref, dataset, ssot_paths, known) or known.knows(ref.table, dataset) is not None:
             continue
         absent = known.absence(ref.table, dataset)
@@ -197,6 +201,27 @@ def unknown_tables(sql: SqlFile, ssot: Ssot, known: KnownTables) -> Iterator[Fin
             confidence=_table_confidence(known, dataset, rename if fixable else None),
             evidence=(absent, *([created] if created else []), *(rename.evidence if rename else ())),
         )
+
+
+def _deprecated(ref: TableRef, s: SsotList, p: Processor) -> Finding:
+    message = f"'{s.dataset_of(p)}.{ref.table}' is deprecated in the SSOT"
+    target = None
+    if p.replaced_by:
+        target = next(
+            (q.target_table for q in s.processors if p.replaced_by in (q.name, q.target_table)), p.replaced_by
+        )
+        message += f", use '{target}'"
+    return finding(
+        "deprecated-table",
+        ref.name_at or ref.location,
+        message,
+        ssot=s.path,
+        actual=ref.table,
+        expected=target,
+        fixable=target is not None and ref.name_at is not None,
+        confidence="certain",
+        evidence=(f"deprecated: true on {p.name} in {s.path}",),
+    )
 
 
 def _checked(ref: TableRef, dataset: str, ssot_paths: dict[str, str], known: KnownTables) -> bool:

@@ -17,8 +17,8 @@ def check(ssot_dir: Path, repo: Path) -> tuple[Ssot | None, list[Problem]]:
     if not ssot_dir.is_dir():
         raise DriftbotError(f"{ssot_dir.as_posix()}: SSOT directory not found")
     files = sorted((ssot_dir / "processors").glob("*.yaml")) + sorted((ssot_dir / "processors").glob("*.yml"))
-    if not files:
-        raise DriftbotError(f"{ssot_dir.as_posix()}: no SSOT files (expected processors/*.yaml)")
+    if not files and not (ssot_dir / "infrastructure").is_dir():  # an SSOT of infrastructure only is one
+        raise DriftbotError(f"{ssot_dir.as_posix()}: no SSOT files (expected processors/*.yaml or infrastructure/)")
     problems: list[Problem] = []
     loaded: list[tuple[PhaseFile, Positioned]] = []
     root = confinement(ssot_dir, repo)
@@ -51,7 +51,8 @@ def check(ssot_dir: Path, repo: Path) -> tuple[Ssot | None, list[Problem]]:
         infrastructure, infra_problems = infra.check(ssot_dir / "infrastructure", repo, root=root)
         problems.extend(infra_problems)
     problems.sort(key=lambda p: (p.path, p.line, p.column, p.message))
-    ssot = Ssot(root=display(ssot_dir, repo), lists=lists, infrastructure=infrastructure) if lists else None
+    usable = lists or (infrastructure is not None and not files)
+    ssot = Ssot(root=display(ssot_dir, repo), lists=lists, infrastructure=infrastructure) if usable else None
     return ssot, problems
 
 
@@ -116,6 +117,16 @@ def _check_across(loaded: list[tuple[PhaseFile, Positioned]]) -> list[Problem]:
                 )
             else:
                 first_seen[p.name] = (doc.display_path, line, col)
+    classes: dict[str, str] = {}
+    for model, doc in loaded:
+        for i, p in enumerate(model.critical_processors):
+            for j, cls in enumerate(p.class_names):
+                owner = classes.setdefault(cls, p.name)
+                if owner != p.name:
+                    at: yamlpos.Key = ("critical_processors", i, "classes", j - (1 if p.class_name else 0))
+                    if p.class_name == cls:
+                        at = ("critical_processors", i, "class")
+                    out.append(doc.problem(at, f"class {cls!r} is also a class of processor {owner!r}"))
     current = {v for model, _ in loaded for p in model.critical_processors for v in (p.name, p.target_table)}
     for model, doc in loaded:
         for i, p in enumerate(model.critical_processors):

@@ -20,6 +20,8 @@ class Strict(BaseModel):
 class Processor(Strict):
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_\-]+$")
     class_name: str | None = Field(default=None, alias="class")
+    classes: list[str] = Field(default_factory=list)  # further class names of this processor (aliases)
+    dataset: str | None = Field(default=None, min_length=1)  # its table's dataset, when not the phase's
     target_table: str = ""  # defaults to `name`
     schedule: str | None = None
     required: bool = True
@@ -28,11 +30,20 @@ class Processor(Strict):
     # Former names of this processor (and of its target table): a copy still holding one is renamed
     # with certainty by `fix`.
     renamed_from: list[str] = Field(default_factory=list)
+    # A processor (and table) kept for the record: a reference to it is drift ("deprecated, use X").
+    deprecated: bool = False
+    replaced_by: str | None = Field(default=None, min_length=1)
+
+    @property
+    def class_names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys([*([self.class_name] if self.class_name else []), *self.classes]))
 
     @model_validator(mode="after")
     def _default_table(self) -> Processor:
         if not self.target_table:
             self.target_table = self.name
+        if self.replaced_by is not None and not self.deprecated:
+            raise ValueError("replaced_by needs deprecated: true")
         return self
 
 
@@ -78,6 +89,22 @@ class SsotList:
     def tables(self) -> tuple[str, ...]:
         return tuple(p.target_table for p in self.processors)
 
+    def dataset_of(self, p: Processor) -> str:
+        """Where the processor's table lives: its own `dataset`, else the phase's."""
+        return p.dataset or self.dataset
+
+    @property
+    def datasets(self) -> tuple[str, ...]:
+        """The phase's dataset first, then every processor's own."""
+        return tuple(dict.fromkeys([self.dataset, *(p.dataset for p in self.processors if p.dataset)]))
+
+    def tables_in(self, dataset: str) -> tuple[str, ...]:
+        return tuple(p.target_table for p in self.processors if self.dataset_of(p) == dataset)
+
+    def deprecated(self) -> dict[tuple[str, str], Processor]:
+        """(dataset, target table) -> the deprecated processor writing it."""
+        return {(self.dataset_of(p), p.target_table): p for p in self.processors if p.deprecated}
+
     def values(self, field: Literal["name", "target_table"]) -> tuple[str, ...]:
         return self.names if field == "name" else self.tables
 
@@ -97,7 +124,7 @@ class Ssot:
 
     @property
     def datasets(self) -> frozenset[str]:
-        return frozenset(s.dataset for s in self.lists)
+        return frozenset(d for s in self.lists for d in s.datasets)
 
     def renamed(self, field: Literal["name", "target_table"]) -> dict[str, str]:
         """Every declared rename of every phase, old -> current name (or target table)."""
