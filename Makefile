@@ -63,6 +63,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_audit.py
 	$(BIN)/python bench/precision.py
+	$(BIN)/python bench/replay.py
 
 # Regenerate requirements.lock: resolve every extra together (so the test tools' own pins, such as
 # bqemulator's sqlglot range, are honoured), then lock the image's set (runtime + bigquery + github)
