@@ -293,8 +293,11 @@ def test_only_files_keeps_findings_in_those_files_or_their_ssot(
     monkeypatch.chdir(repo)  # pre-commit passes paths relative to the repository root
     code, findings = audit_json(repo, capsys, "--only-files", "b.py")
     assert (code, [(f["rule"], f["path"]) for f in findings]) == (1, [("unknown-name", "b.py")])
+    (repo / "c.py").write_text("X = 1\n")
     code, findings = audit_json(repo, capsys, "--only-files", "c.py")
     assert (code, findings) == (0, [])
+    assert main(["audit", str(repo), "--only-files", "gone.py"]) == 2  # a typo must not pass as "no drift"
+    assert capsys.readouterr().err == "driftbot: --only-files: gone.py: no such file\n"
     code, findings = audit_json(repo, capsys, "--only-files", P2)  # an SSOT edit shows what it causes
     assert (code, [f["path"] for f in findings]) == (1, ["a.py", "b.py"])
 

@@ -3,21 +3,69 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
+import re
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 import driftbot
 from driftbot.commands import COMMANDS
 from driftbot.errors import EXIT_ERROR, DriftbotError
 
+UNRECOGNIZED = re.compile(r"^unrecognized arguments: (?P<words>.+)$")
+INVALID_CHOICE = re.compile(r"invalid choice: '(?P<word>[^']*)' \(choose from (?P<choices>.+)\)$")
+
+
+def did_you_mean(word: str, candidates: Sequence[str]) -> str | None:
+    """The one candidate close to `word` (a typo), or None."""
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with "did you mean" for mistyped commands, choices and flags.
+
+    Python 3.11 has no `suggest_on_error`, so the one error path adds the suggestion. Subcommand
+    parsers are made of this class too (argparse's default), and the top parser remembers which
+    command was chosen, because it is the one that reports arguments no parser recognized.
+    """
+
+    chosen: argparse.ArgumentParser | None = None
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        command = getattr(parsed, "command", None)
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+                self.chosen = action.choices[command]
+        return parsed, extras
+
+    def error(self, message: str) -> NoReturn:
+        super().error(message + self.suggestion(message))
+
+    def suggestion(self, message: str) -> str:
+        if m := INVALID_CHOICE.search(message):
+            match = did_you_mean(m.group("word"), re.findall(r"'([^']*)'", m.group("choices")))
+            return f"; did you mean '{match}'?" if match else ""
+        if m := UNRECOGNIZED.match(message):
+            flags = [s for a in (self.chosen or self)._actions for s in a.option_strings]
+            hints = []
+            for word in m.group("words").split():
+                match = did_you_mean(word.split("=", 1)[0], flags) if word.startswith("-") else None
+                if match:
+                    hints.append(match)
+            return f"; did you mean {', '.join(hints)}?" if hints else ""
+        return ""
+
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The parser; only the command named in `argv` is imported and declares its arguments."""
     chosen = _command_name(sys.argv[1:] if argv is None else argv)
-    parser = argparse.ArgumentParser(
-        prog="driftbot", description="Keep copied configuration in sync with its Single Source of Truth."
-    )
+    parser = Parser(prog="driftbot", description="Keep copied configuration in sync with its Single Source of Truth.")
     parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, entry in COMMANDS.items():

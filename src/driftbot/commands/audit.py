@@ -23,21 +23,37 @@ from driftbot.scope import only_files
 
 
 class ProgressBar:
-    """A one-line bar on stderr, drawn only on a TTY and only once scanning takes over half a second."""
+    """A one-line bar on stderr, drawn only on a TTY and only once scanning takes over half a second.
+
+    The scan reports `(done, total)` over the files it reads, then over the candidates it parses on
+    top (the total grows once, by the number of candidates). The bar shows the two phases apart, so
+    each file is counted once: `reading 20000/20000`, then `parsing 1/616`.
+    """
+
+    WIDTH = 30
 
     def __init__(self) -> None:
         self.start = time.monotonic()
         self.enabled = sys.stderr.isatty()
         self.drawn = False
+        self.files: int | None = None  # the first total: how many files are read
 
     def __call__(self, done: int, total: int) -> None:
+        if self.files is None:
+            self.files = total
         if not self.enabled or total == 0 or time.monotonic() - self.start < 0.5:
             return
-        width = 30
-        filled = width * done // total
-        sys.stderr.write(f"\rscanning [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        sys.stderr.write("\r" + self.line(done, total))
         sys.stderr.flush()
         self.drawn = True
+
+    def line(self, done: int, total: int) -> str:
+        files = self.files if self.files is not None else total
+        phase = "reading"
+        if total > files:
+            phase, done, total = "parsing", done - files, total - files
+        filled = self.WIDTH * done // total if total else self.WIDTH
+        return f"{phase} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}"
 
     def close(self) -> None:
         if self.drawn:
@@ -106,6 +122,9 @@ class Audit:
         parser.add_argument("--no-cache", action="store_true", help="read every file afresh; write no cache")
 
     def run(self, args: argparse.Namespace) -> int:
+        for path in args.only_files or ():
+            if not (path.exists() or (args.path / path).exists()):
+                raise DriftbotError(f"--only-files: {path}: no such file")
         bar = ProgressBar()
         cache_dir = None if args.no_cache else args.cache_dir or result_cache.default_dir(args.path)
         try:
@@ -128,7 +147,7 @@ class Audit:
             report = filter_new(report, args.baseline)
         if args.only_files:
             report = only_files(report, args.only_files, args.path)
-        color = args.format == "text" and args.output is None and sys.stdout.isatty()
+        color = args.format in ("text", "concise") and args.output is None and options.color_wanted(sys.stdout)
         text = RENDERERS[args.format](report, color=color)
         if args.output is not None:
             try:

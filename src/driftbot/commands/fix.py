@@ -54,7 +54,12 @@ class Fix:
             print(f"driftbot: nothing to fix{left}", file=sys.stderr)
             return EXIT_OK
         if args.dry_run:
-            sys.stdout.write(result.diff)
+            if options.color_wanted(sys.stdout):
+                from driftbot.report.text import color_diff  # on use: a plain run needs no renderer
+
+                sys.stdout.write(color_diff(result.diff))
+            else:
+                sys.stdout.write(result.diff)
             verb = "would change"
         else:
             verb = "changed"

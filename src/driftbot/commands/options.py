@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import TextIO
 
 
 def absolute(text: str) -> Path:
@@ -53,3 +54,16 @@ def _service_url(text: str) -> tuple[str, str]:
     from driftbot import probe  # on use: probe imports every rule, which `validate --help` does not need
 
     return probe.service_url(text)
+
+
+def color_wanted(stream: TextIO) -> bool:
+    """Colour on `stream`? `NO_COLOR` (any value) says no, `FORCE_COLOR` (not `0`/`false`) says yes, else a TTY.
+
+    See no-color.org and force-color.org; NO_COLOR wins when both are set.
+    """
+    if os.environ.get("NO_COLOR"):
+        return False
+    force = os.environ.get("FORCE_COLOR", "")
+    if force and force.lower() not in ("0", "false"):
+        return True
+    return stream.isatty()

@@ -90,3 +90,20 @@ def render_concise(report: Report, *, color: bool = False) -> str:
             severity = f"{SEVERITY_COLORS[f.severity]}{severity}{RESET}"
         lines.append(f"{terminal(one_line(str(f.location)))}: {severity} {f.rule} {terminal(one_line(f.message))}")
     return "".join(line + "\n" for line in lines)
+
+
+DIFF_COLORS = (("+++", BOLD), ("---", BOLD), ("@@", "\033[36m"), ("+", "\033[32m"), ("-", "\033[31m"))
+
+
+def color_diff(diff: str) -> str:
+    """A unified diff for a terminal: headers bold, hunks cyan, additions green, removals red.
+
+    Lines are made inert (`escape.terminal`) first: a file's content must not drive the terminal.
+    """
+    out = []
+    for line in diff.splitlines(keepends=True):
+        body = terminal(line.rstrip("\n"))
+        style = next((c for prefix, c in DIFF_COLORS if body.startswith(prefix)), None)
+        end = "\n" if line.endswith("\n") else ""
+        out.append(f"{style}{body}{RESET}{end}" if style else body + end)
+    return "".join(out)

@@ -1,0 +1,84 @@
+"""The terminal side: "did you mean", NO_COLOR / FORCE_COLOR, the progress bar, coloured diffs."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from driftbot.cli import main
+from driftbot.commands.audit import ProgressBar
+from driftbot.commands.options import color_wanted
+from driftbot.report.text import color_diff
+
+
+@pytest.mark.parametrize(
+    ("argv", "hint"),
+    [
+        (["audt"], "invalid choice: 'audt' (choose from "),
+        (["audit", "--fial-on", "high"], "unrecognized arguments: --fial-on; did you mean --fail-on?"),
+        (["audit", "--format", "concis"], "invalid choice: 'concis' (choose from "),
+    ],
+)
+def test_mistyped_commands_flags_and_choices_get_a_suggestion(
+    argv: list[str], hint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert hint in last
+    assert last.endswith(("did you mean 'audit'?", "did you mean --fail-on?", "did you mean 'concise'?"))
+
+
+def test_no_suggestion_when_nothing_is_close(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["audit", "--zzzzzz"])
+    assert capsys.readouterr().err.splitlines()[-1] == "driftbot: error: unrecognized arguments: --zzzzzz"
+
+
+class Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("env", "tty", "wanted"),
+    [
+        ({}, True, True),
+        ({}, False, False),
+        ({"NO_COLOR": "1"}, True, False),
+        ({"FORCE_COLOR": "1"}, False, True),
+        ({"FORCE_COLOR": "0"}, False, False),
+        ({"NO_COLOR": "1", "FORCE_COLOR": "1"}, True, False),  # NO_COLOR wins
+    ],
+)
+def test_color_follows_no_color_force_color_then_the_tty(
+    env: dict[str, str], tty: bool, wanted: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert color_wanted(Tty() if tty else io.StringIO()) is wanted
+
+
+def test_the_progress_bar_counts_each_file_once() -> None:
+    bar = ProgressBar()
+    bar(0, 20000)  # the scan starts: 20000 files to read
+    assert bar.line(20000, 20000) == "reading [" + "#" * 30 + "] 20000/20000"
+    # then it parses 616 candidates on top: a phase of its own, not 20001/20616
+    assert bar.line(20001, 20616) == "parsing [" + "." * 30 + "] 1/616"
+    assert bar.line(20616, 20616) == "parsing [" + "#" * 30 + "] 616/616"
+
+
+def test_diffs_are_coloured_and_inert() -> None:
+    diff = "--- a/x.py\n+++ b/x.py\n@@ -1 +1 @@\n-'br_roster'\n+'br_rosters_current'\n \x1b[2J\n"
+    assert color_diff(diff) == (
+        "\033[1m--- a/x.py\033[0m\n"
+        "\033[1m+++ b/x.py\033[0m\n"
+        "\033[36m@@ -1 +1 @@\033[0m\n"
+        "\033[31m-'br_roster'\033[0m\n"
+        "\033[32m+'br_rosters_current'\033[0m\n"
+        " [2J\n"
+    )
