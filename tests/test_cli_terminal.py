@@ -82,3 +82,16 @@ def test_diffs_are_coloured_and_inert() -> None:
         "\033[32m+'br_rosters_current'\033[0m\n"
         " [2J\n"
     )
+
+
+def test_workflow_annotations_stop_at_10_per_level_and_say_so_first(capsys: pytest.CaptureFixture[str]) -> None:
+    from driftbot.ftypes import Location, Report, Severity
+    from driftbot.github.review import annotate
+    from driftbot.rules.catalog import finding
+
+    highs = [finding("copy-divergence", Location(f"h{i:02}.py", 1, 1), "d", severity=Severity.HIGH) for i in range(12)]
+    infos = [finding("unparsable-file", Location(f"i{i:02}.py", 1, 1), "p") for i in range(3)]
+    annotate(Report(tuple(highs + infos), files_scanned=15), Severity.LOW)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "::notice::2 more finding(s) in the job summary"
+    assert [line.split(" ", 1)[0] for line in lines[1:]] == ["::error"] * 10 + ["::notice"] * 3

@@ -15,7 +15,7 @@ from driftbot.github import checks, comment, runner
 REPO = "/repos/Codertocat/Hello-World"
 HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"  # the example payload's head sha
 RENAME = "'br_roster' is not a phase 2 processor in the SSOT; did you mean 'br_rosters_current'?"
-RENAME_DRIFT = "| high | `unknown-name` | `'br_roster'` -> `'br_rosters_current'` | "
+RENAME_DRIFT = "| `unknown-name` | `'br_roster'` -> `'br_rosters_current'`"
 BLOB = f"https://github.com/Codertocat/Hello-World/blob/{HEAD}/{CONFIG}#L32"
 
 
@@ -52,7 +52,8 @@ def test_drifted_pr_gets_a_failing_check_and_one_comment(action: ActionRun) -> N
         }
     ]
     assert posted.body["body"].startswith(f"{comment.MARKER}\n<sub>driftbot audited {HEAD[:7]}</sub>\n\n")
-    assert f"{RENAME_DRIFT}[{CONFIG}:32]({BLOB}) |\n" in posted.body["body"]
+    assert RENAME_DRIFT in posted.body["body"]
+    assert f"[{CONFIG}:32]({BLOB}) |\n" in posted.body["body"]
     assert "comment `/driftbot fix` on this pull request" in posted.body["body"]
     assert action.outputs() == {
         "findings": "1",
@@ -66,7 +67,8 @@ def test_drifted_pr_gets_a_failing_check_and_one_comment(action: ActionRun) -> N
     summary = action.summary()
     assert summary.startswith("## driftbot\n")
     assert "```mermaid" in summary
-    assert f"{RENAME_DRIFT}[{CONFIG}:32]({BLOB}) |\n" in summary
+    assert RENAME_DRIFT in summary
+    assert f"[{CONFIG}:32]({BLOB}) |\n" in summary
 
 
 def test_rerunning_the_same_event_writes_nothing(action: ActionRun) -> None:

@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from driftbot.ftypes import Report, Severity
+from driftbot.ftypes import Finding, Report, Severity
 from driftbot.github import checks, comment, pipeline
 from driftbot.github.client import ApiError, GitHubApi
 from driftbot.github.comment import CommentOutcome
 from driftbot.github.context import RunContext
 from driftbot.github.env import Level, emit, workflow_command
 
-MAX_WORKFLOW_ANNOTATIONS = 50
+PER_LEVEL = 10  # the runner shows at most 10 annotations of each level per step
 READ_ONLY_NOTE = (
     "> [!NOTE]\n> driftbot did not write to this repository ({reason}), so it shows its findings as "
     "workflow annotations and in this summary instead of a check run and a PR comment.\n"
@@ -95,12 +95,22 @@ def _publish(
 
 
 def annotate(report: Report, fail_on: Severity) -> None:
-    """Workflow commands the runner turns into annotations (it shows a few per step; the summary has all)."""
-    ranked = sorted(report.findings, key=lambda f: (-f.severity, f.sort_key))
-    for finding in ranked[:MAX_WORKFLOW_ANNOTATIONS]:
-        level = WORKFLOW_LEVELS[checks.annotation_level(finding.effective_severity, fail_on)]
-        loc = finding.location
-        title = f"driftbot {finding.rule} ({finding.severity.label})"
-        emit(workflow_command(level, finding.message, file=loc.path, line=loc.line, col=loc.column, title=title))
-    if len(ranked) > MAX_WORKFLOW_ANNOTATIONS:
-        emit(workflow_command("notice", MORE_ANNOTATIONS.format(count=len(ranked) - MAX_WORKFLOW_ANNOTATIONS)))
+    """Workflow commands the runner turns into annotations: at most 10 per level, as it shows no more.
+
+    When some do not fit, a notice saying so comes first (it takes one of the notices' 10).
+    """
+    ranked = sorted(report.findings, key=lambda f: (-f.effective_severity, -f.severity, f.sort_key))
+    by_level: dict[Level, list[Finding]] = {"error": [], "warning": [], "notice": []}
+    for finding in ranked:
+        by_level[WORKFLOW_LEVELS[checks.annotation_level(finding.effective_severity, fail_on)]].append(finding)
+    room = {"error": PER_LEVEL, "warning": PER_LEVEL, "notice": PER_LEVEL}
+    hidden = sum(max(0, len(found) - PER_LEVEL) for found in by_level.values())
+    if hidden:
+        room["notice"] -= 1
+        hidden = sum(max(0, len(found) - room[level]) for level, found in by_level.items())
+        emit(workflow_command("notice", MORE_ANNOTATIONS.format(count=hidden)))
+    for level, found in by_level.items():
+        for finding in found[: room[level]]:
+            loc = finding.location
+            title = f"driftbot {finding.rule} ({finding.severity.label})"
+            emit(workflow_command(level, finding.message, file=loc.path, line=loc.line, col=loc.column, title=title))
