@@ -73,7 +73,7 @@ def test_shell_time_grows_linearly(unit: str) -> None:
 @given(st.lists(st.sampled_from(SQL_PIECES), min_size=20, max_size=40).map("".join))
 def test_sql_time_grows_linearly(unit: str) -> None:
     small, large = _seconds(extract, unit * 10), _seconds(extract, unit * 80)
-    assert large < 0.1 + 30 * small, (small, large)
+    assert large < 0.5 + 30 * small, (small, large)  # linear: 8x input; quadratic would be 64x
 
 
 def _seconds(read: object, text: str) -> float:
