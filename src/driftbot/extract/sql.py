@@ -33,7 +33,7 @@ _CLOSING = frozenset({TokenType.R_PAREN, TokenType.R_BRACKET, TokenType.R_BRACE}
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 OPAQUE = "statement read as an opaque command (syntax sqlglot does not support); its tables are not checked"
 IDENTIFIER_TOKENS = frozenset({TokenType.VAR, TokenType.IDENTIFIER})
-PLACEHOLDER = re.compile(r"\$?\{\{?\s*[A-Za-z0-9_.]*\s*\}\}?")
+PLACEHOLDER = re.compile(r"\$?\{\{?\s*+[A-Za-z0-9_.]*+\s*+\}\}?")  # possessive: `{` + spaces is not quadratic
 Span = tuple[int, int]  # [start, end) character offsets
 
 
