@@ -207,7 +207,7 @@ def _prefilter(job: _Prefilter) -> _Candidates:
                 if size > MAX_PYTHON_BYTES:  # not read: reported, since it may copy an SSOT list
                     unreadable.append((Location(rel, 1, 1), too_big(size, MAX_PYTHON_BYTES, "Python files")))
                     continue
-                data = fh.read(MAX_PYTHON_BYTES + 1)
+                data = fh.read(size + 1)  # not MAX_PYTHON_BYTES: a 1 MB buffer per file costs more than the read
         except OSError as exc:
             if rel in job.forced:  # otherwise we cannot tell it is a candidate: say nothing
                 unreadable.append((Location(rel, 1, 1), f"unreadable: {exc.strerror or exc}"))
