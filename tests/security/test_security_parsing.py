@@ -26,7 +26,6 @@ from driftbot.extract.limits import MAX_VALUE_PARTS
 from driftbot.extract.shell import Hole, parse_script
 from driftbot.extract.sql import extract
 from driftbot.extract.workers import Failed, run_isolated
-from driftbot.inventory.ddl import declared_in
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 60  # seconds for one CLI run: each case takes a few
@@ -233,12 +232,10 @@ def test_statement_token_and_depth_limits() -> None:
 
 
 def test_regexes_over_sql_do_not_backtrack() -> None:
-    """The placeholder mask and the DDL lexer: each was quadratic (`{` + spaces: 3 s for 20 KB)."""
+    """The placeholder mask was quadratic (`{` + spaces: 3 s for 20 KB)."""
     with time_limit(20):
         [problem] = extract("q.sql", "SELECT 1 FROM nba_raw.nbac_schedule {" + " " * 400_000).problems
         assert (str(problem.location), problem.message) == ("q.sql:1:37", "cannot parse SQL statement: Expected }")
-        assert declared_in("/*a" * 100_000, "schema.sql") == []  # was 33 s for 60 KB
-        assert declared_in("'''a" * 100_000, "schema.sql") == []
 
 
 @pytest.mark.parametrize(

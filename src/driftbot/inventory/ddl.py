@@ -36,13 +36,10 @@ _NAME_TOKENS = frozenset({TokenType.VAR, TokenType.IDENTIFIER, TokenType.DOT, To
 MAX_BYTES = 20_000_000
 Spans = tuple[tuple[int, int], ...]
 HEAD_MAX = 1_000  # characters of a statement head read after its CREATE
-# Comments and literals are consumed whole, so only a CREATE in code captures group 1. An unclosed
-# block comment or triple-quoted string runs to the end (as in SQL): a lazy `.*?` that fails would be
-# retried from every later opener, quadratic in the file (`/*a` repeated).
+# Comments and literals are consumed whole, so only a CREATE in code captures group 1.
 _LEX = re.compile(
-    r"'''(?:[^']|'(?!''))*+(?:'''|\Z)" + r'|"""(?:[^"]|"(?!""))*+(?:"""|\Z)'
-    r"""|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`[^`\n]*`"""
-    r"|--[^\n]*|\#[^\n]*|/\*(?:[^*]|\*(?!/))*+(?:\*/|\Z)|\b(create)\b",
+    r"'''.*?'''" + r'|""".*?"""' + r"""|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`[^`\n]*`"""
+    r"|--[^\n]*|\#[^\n]*|/\*.*?\*/|\b(create)\b",
     re.S | re.I,
 )
 _HEAD_END = re.compile(r"""[(;'"]""")
