@@ -26,6 +26,7 @@ from driftbot.extract.limits import MAX_VALUE_PARTS
 from driftbot.extract.shell import Hole, parse_script
 from driftbot.extract.sql import extract
 from driftbot.extract.workers import Failed, run_isolated
+from driftbot.inventory.ddl import declared_in
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 60  # seconds for one CLI run: each case takes a few
@@ -279,3 +280,10 @@ def test_budget_lists_what_was_not_checked_and_exits_3(tmp_path: Path) -> None:
 def test_no_budget_finding_within_the_budget(tmp_path: Path) -> None:
     code, found = audit(repo_with(tmp_path, {"m.py": GOOD_PY}), "--time-budget", "300")
     assert (code, found) == (0, [])
+
+
+@pytest.mark.parametrize("opener", ["/*a", "'''a", '"""a'])
+def test_unclosed_comments_in_repository_ddl_are_read_in_linear_time(opener: str) -> None:
+    text = "CREATE TABLE nba_raw.kept (x INT64);\n" + opener * 200_000  # 600 KB; `/*a` took 10 s at 60 KB
+    with time_limit(5):
+        assert [t.table for t in declared_in(text, "schema.sql")] == ["kept"]

@@ -36,10 +36,11 @@ _NAME_TOKENS = frozenset({TokenType.VAR, TokenType.IDENTIFIER, TokenType.DOT, To
 MAX_BYTES = 20_000_000
 Spans = tuple[tuple[int, int], ...]
 HEAD_MAX = 1_000  # characters of a statement head read after its CREATE
-# Comments and literals are consumed whole, so only a CREATE in code captures group 1.
+# Comments and literals are consumed whole, so only a CREATE in code captures group 1; an unclosed one
+# runs to the end of the file (as in SQL), which keeps the scan linear: `/*` repeated never rescans.
 _LEX = re.compile(
-    r"'''.*?'''" + r'|""".*?"""' + r"""|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`[^`\n]*`"""
-    r"|--[^\n]*|\#[^\n]*|/\*.*?\*/|\b(create)\b",
+    r"'''.*?(?:'''|\Z)" + r'|""".*?(?:"""|\Z)' + r"""|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`[^`\n]*`"""
+    r"|--[^\n]*|\#[^\n]*|/\*.*?(?:\*/|\Z)|\b(create)\b",
     re.S | re.I,
 )
 _HEAD_END = re.compile(r"""[(;'"]""")
