@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from driftbot.audit import run_audit
+from driftbot.commands.init.discover import guess_dataset
 from driftbot.extract.cloudbuild import CloudBuildError, parse_cloudbuild
 from driftbot.extract.limits import MAX_VALUE_PARTS
 from driftbot.extract.shell import Hole, parse_script
@@ -287,3 +288,9 @@ def test_unclosed_comments_in_repository_ddl_are_read_in_linear_time(opener: str
     text = "CREATE TABLE nba_raw.kept (x INT64);\n" + opener * 200_000  # 600 KB; `/*a` took 10 s at 60 KB
     with time_limit(5):
         assert [t.table for t in declared_in(text, "schema.sql")] == ["kept"]
+
+
+def test_init_dataset_guess_reads_a_long_identifier_in_linear_time() -> None:
+    text = "SELECT * FROM nba_raw.bdl_player_boxscores WHERE " + "a" * 500_000  # was quadratic: ~minutes
+    with time_limit(5):
+        assert guess_dataset(["bdl_player_boxscores"], [text]) == "nba_raw"

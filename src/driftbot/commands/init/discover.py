@@ -100,7 +100,8 @@ def merge_identical(groups: Sequence[list[Collection]]) -> list[list[Collection]
 
 
 # `dataset.table`, also inside `project.dataset.table` (the lookahead lets matches overlap).
-SQL_TABLE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)`?\.`?(?=([A-Za-z_][A-Za-z0-9_]*))")
+# A match starts at a word start only, so a long identifier is read once (linear, not quadratic).
+SQL_TABLE = re.compile(r"(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)`?\.`?(?=([A-Za-z_][A-Za-z0-9_]*))")
 
 
 def guess_dataset(values: Sequence[str], sql_texts: Iterable[str]) -> str | None:
