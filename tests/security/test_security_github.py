@@ -62,14 +62,17 @@ def live(markdown: str) -> str:
     return CODE_SPAN.sub(" ", markdown)
 
 
+OWN_LINK = re.compile(r"\[[^\]\n]*\]\(https://github\.com/[\w.-]+/[\w.-]+/blob/[0-9a-f]{40}/[^)\s]*#L\d+\)")
+
+
 def pings(markdown: str) -> list[str]:
     """Mentions, references, links, autolinks and raw HTML that `markdown` would render live."""
-    text = live(markdown)
+    text = OWN_LINK.sub("", live(markdown))  # driftbot's own links to the audited commit's lines
     found = re.findall(r"(?:^|[^\w`])(@[A-Za-z0-9][\w-]*(?:/[\w-]+)?)", text)
     found += re.findall(r"(?:^|[^\w&])(#\d+)", text)
     found += re.findall(r"(?<!\\)\[[^\]\n]*(?<!\\)\]\(", text)
     found += re.findall(r"(?i)\b(?:https?://|www\.)\S+", text)
-    found += re.findall(r"<(?!!--|/?sub>)[A-Za-z/][^>]*>", text)  # driftbot's own <sub> aside
+    found += re.findall(r"<(?!!--|/?(?:sub|details|summary)>)[A-Za-z/][^>]*>", text)  # driftbot's own tags aside
     return found
 
 
