@@ -91,6 +91,14 @@ def _check_whole(path: str, text: str) -> None:
     libcst's native parser overflows its stack (SIGSEGV) on a few thousand nested brackets or chained
     operators, and slows down quadratically well before; CPython refuses the same input cleanly.
     """
+    guarded_parse(path, text)
+
+
+def guarded_parse(path: str, text: str) -> list[ast.stmt] | None:
+    """The module's statements by CPython, size-checked; None for a plain syntax error (libcst reports it).
+
+    ParseFailure when the file is nested deeper or is larger than the limits (see `check_size`).
+    """
     try:
         tree = ast.parse(text)
     except (RecursionError, MemoryError):
@@ -98,10 +106,11 @@ def _check_whole(path: str, text: str) -> None:
     except SyntaxError as exc:
         if exc.msg.startswith(_CPYTHON_LIMITS):
             raise ParseFailure(Location(path, exc.lineno or 1, max(exc.offset or 1, 1)), _TOO_DEEP) from None
-        return  # a plain syntax error (or newer syntax than this Python): libcst reports it
+        return None  # a plain syntax error (or newer syntax than this Python)
     except ValueError:
-        return  # e.g. a NUL byte: libcst reports it
+        return None  # e.g. a NUL byte
     check_size(path, tree.body)
+    return tree.body
 
 
 def check_size(path: str, statements: Sequence[ast.stmt]) -> None:

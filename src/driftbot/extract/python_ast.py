@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from driftbot.extract import python
-from driftbot.extract.python import _FIELD_CALLS, _FIELD_DEFAULTS, _WRAPPERS, ParseFailure, check_size
+from driftbot.extract.python import _FIELD_CALLS, _FIELD_DEFAULTS, _WRAPPERS, ParseFailure
 from driftbot.ftypes import Collection, Element, Location
 from driftbot.textpos import LineIndex
 
@@ -26,8 +26,6 @@ VERSION = "ast-1"  # part of the cache key: change it whenever what this module 
 _Literal = ast.List | ast.Tuple | ast.Set | ast.Dict
 _KINDS: dict[type[ast.AST], python.Kind] = {ast.List: "list", ast.Tuple: "tuple", ast.Set: "set", ast.Dict: "dict"}
 _STRING_START = re.compile(r"[rRuUbBfF]{0,2}('''|\"\"\"|'|\")")
-_TOO_DEEP = python._TOO_DEEP
-_CPYTHON_LIMITS = python._CPYTHON_LIMITS
 
 
 class _Fallback(Exception):
@@ -62,18 +60,10 @@ def _extract(path: str, text: str, focus: frozenset[str] | None) -> list[Collect
 
 
 def _whole(path: str, text: str) -> list[ast.stmt]:
-    try:
-        tree = ast.parse(text)
-    except (RecursionError, MemoryError):
-        raise ParseFailure(Location(path, 1, 1), _TOO_DEEP) from None
-    except SyntaxError as exc:
-        if exc.msg.startswith(_CPYTHON_LIMITS):
-            raise ParseFailure(Location(path, exc.lineno or 1, max(exc.offset or 1, 1)), _TOO_DEEP) from None
-        raise _Fallback from None  # libcst reports the error, as it always did
-    except ValueError:
-        raise _Fallback from None
-    check_size(path, tree.body)
-    return tree.body
+    statements = python.guarded_parse(path, text)
+    if statements is None:
+        raise _Fallback  # libcst reports the error, as it always did
+    return statements
 
 
 # --- finding collections: `extract.python._Walker`, node for node -----------------------------------

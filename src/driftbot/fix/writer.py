@@ -349,11 +349,11 @@ def _install(temp: Path, path: Path) -> None:
 
 
 def _remove_temps(directory: Path, names: set[str]) -> None:
-    """Remove the temp files (`.NAME.XXXX.driftbot`) an interrupted run left for `names`."""
+    """Remove the temp files (`.NAME.<random>.driftbot`) an interrupted run left for `names`."""
     with contextlib.suppress(OSError), os.scandir(directory) as entries:
         for entry in entries:
             name = entry.name
-            stem = name[1 : -len(TEMP_SUFFIX)].rpartition(".")[0]  # `.NAME.XXXX.driftbot` -> NAME
+            stem = name[1 : -len(TEMP_SUFFIX)].rpartition(".")[0]  # `.NAME.<random>.driftbot` -> NAME
             if name.startswith(".") and name.endswith(TEMP_SUFFIX) and stem in names:
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
