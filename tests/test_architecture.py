@@ -20,7 +20,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("rules", "suppress", "probe"),
     ("audit", "report", "baseline", "scope"),
     ("fix", "consistency"),
-    ("github", "pytest_plugin"),
+    ("github", "notify", "pytest_plugin"),
     ("commands", "cli", "__main__"),
 ]
 RANK = {name: i for i, layer in enumerate(LAYERS) for name in layer}

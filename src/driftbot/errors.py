@@ -6,6 +6,7 @@ EXIT_OK = 0
 EXIT_DRIFT = 1  # drift found, SSOT invalid (validate), or files changed (fix --dry-run / generate --check)
 EXIT_ERROR = 2  # usage error, unreadable input, bad SSOT or config given to a command that needs it
 EXIT_UNREACHABLE = 3  # an inventory could not be read: the audit is incomplete, not clean
+EXIT_NOTIFY = 4  # `audit --notify` could not post its message (the report itself was written)
 
 
 class DriftbotError(Exception):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 import time
@@ -20,6 +21,9 @@ from driftbot.inventory.base import ENDPOINT_ENV
 from driftbot.report import RENDERERS
 from driftbot.rules.catalog import INCOMPLETE_RULES
 from driftbot.scope import only_files
+
+NOTIFY_ENV = "DRIFTBOT_NOTIFY_URL"
+NO_STATE = "--notify needs --notify-state PATH: the file that remembers which drift was already announced"
 
 
 class ProgressBar:
@@ -120,8 +124,35 @@ class Audit:
             help="cache per-file results here (default: .git/driftbot/cache, outside git $XDG_CACHE_HOME/driftbot)",
         )
         parser.add_argument("--no-cache", action="store_true", help="read every file afresh; write no cache")
+        parser.add_argument(
+            "--notify",
+            metavar="URL",
+            default=os.environ.get(NOTIFY_ENV) or None,
+            help="post one Slack-compatible JSON message to this http(s) URL when new drift appears (a secret: "
+            f"never printed; default: ${NOTIFY_ENV}); needs --notify-state",
+        )
+        parser.add_argument(
+            "--notify-on",
+            type=severity,
+            default=Severity.HIGH,
+            metavar="SEVERITY",
+            help="lowest severity of new drift that posts (default: high)",
+        )
+        parser.add_argument(
+            "--notify-state",
+            type=Path,
+            metavar="PATH",
+            help="JSON file keeping each finding's first-seen date between runs (created when missing)",
+        )
 
     def run(self, args: argparse.Namespace) -> int:
+        webhook = None
+        if args.notify:
+            from driftbot.notify.webhook import Webhook  # on use: urllib is not needed otherwise
+
+            webhook = Webhook.parse(args.notify)
+            if args.notify_state is None:
+                raise DriftbotError(NO_STATE)
         for path in args.only_files or ():
             if not (path.exists() or (args.path / path).exists()):
                 raise DriftbotError(f"--only-files: {path}: no such file")
@@ -156,6 +187,19 @@ class Audit:
                 raise DriftbotError(f"{args.output}: cannot write report: {exc.strerror}") from None
         else:
             sys.stdout.write(text)
+        if webhook is not None:
+            from driftbot.notify import notify
+
+            outcome = notify(
+                report,
+                webhook=webhook,
+                state_path=args.notify_state,
+                level=args.notify_on,
+                where=args.path.name,
+                today=dt.date.today(),
+                incomplete=incomplete,
+            )
+            print(outcome.line, file=sys.stderr)
         if incomplete:
             return EXIT_UNREACHABLE
         return EXIT_DRIFT if report.at_or_above(args.fail_on) else EXIT_OK

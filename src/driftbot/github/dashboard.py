@@ -2,8 +2,8 @@
 
 It lists the default branch's open drift by severity with the date each finding was first seen,
 the auto-fix pull request, and the ignore-file entries that have expired: the seed's monthly review
-(Task 3.7), always up to date. There is no database: the first-seen dates live in a hidden marker
-at the end of the issue body (fingerprint -> date), read back on the next run. A finding keeps its
+(Task 3.7), always up to date. There is no database: the first-seen dates (`report.seen`) live in a
+hidden marker at the end of the issue body (fingerprint -> date), read back on the next run. A finding keeps its
 date while its fingerprint (rule, file, symbol, values; not the line) stays the same; once fixed it
 leaves the state, so drift that comes back starts a new date.
 Only an issue the bot itself opened counts (`client.Identity`): an issue of anyone else with the
@@ -16,7 +16,6 @@ created before the label) does a search look for an unlabelled one, which then g
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Mapping
 from itertools import groupby
@@ -24,7 +23,7 @@ from itertools import groupby
 from driftbot.ftypes import Finding, Report, Severity
 from driftbot.github import pipeline
 from driftbot.github.client import GitHubApi, IssueInfo
-from driftbot.report import escape
+from driftbot.report import escape, seen
 
 TITLE = "driftbot dashboard"
 LABEL = "driftbot-dashboard"  # put on the issue at creation; the issues list finds it by this label
@@ -50,21 +49,13 @@ def read_state(body: str) -> dict[str, dt.date]:
     if m is None:
         return {}
     try:
-        raw = json.loads(m.group(1))
-        return {str(k): dt.date.fromisoformat(v) for k, v in raw.get("since", {}).items()}
-    except (ValueError, TypeError, AttributeError):
+        return seen.decode(m.group(1))
+    except ValueError:
         return {}
 
 
-def first_seen(report: Report, previous: Mapping[str, dt.date], today: dt.date) -> dict[str, dt.date]:
-    """Every open finding's first-seen date: carried over when seen before, else today."""
-    return {fp: previous.get(fp, today) for fp in (pipeline.fingerprint(f) for f in report.findings)}
-
-
 def state_marker(since: Mapping[str, dt.date]) -> str:
-    oldest = sorted(since.items(), key=lambda kv: (kv[1], kv[0]))[:MAX_STATE]
-    data = {"v": 1, "since": {fp: d.isoformat() for fp, d in sorted(oldest)}}
-    return STATE_OPEN + json.dumps(data, separators=(",", ":")) + STATE_CLOSE
+    return STATE_OPEN + seen.encode(since, keep=MAX_STATE) + STATE_CLOSE
 
 
 def _cell(text: str) -> str:
@@ -137,7 +128,7 @@ def update_dashboard(gh: GitHubApi, report: Report, autofix_pr: int | None, toda
     """Create or refresh the dashboard issue; returns its number and what happened (created/updated/none)."""
     issue, labelled = find_dashboard(gh)
     previous = read_state(issue.body) if issue is not None else {}
-    since = first_seen(report, previous, today)
+    since = seen.first_seen(report, previous, today)
     body = render(report, since, autofix_pr, today)
     if issue is None:
         return gh.create_issue(title=TITLE, body=body, labels=[LABEL]).number, "created"
