@@ -6,6 +6,8 @@ The schema is the OASIS `sarif-schema-2.1.0.json` as shipped inside the PyPI pac
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 from dataclasses import replace
 from importlib import metadata, resources
@@ -15,8 +17,9 @@ import jsonschema
 import pytest
 
 from driftbot.ftypes import Finding, Location, Report, Severity
-from driftbot.report.sarif import render_sarif
+from driftbot.report.sarif import MAX_RESULTS, render_sarif, rules_doc_url, sarif_dict
 from driftbot.rules.catalog import RULES, finding
+from example_helpers import ROOT
 
 SCHEMA_URL = "https://json.schemastore.org/sarif-2.1.0.json"
 OFFICIAL_ID = "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json"
@@ -51,9 +54,12 @@ def _stale(path: str = "shared/config/orchestration_config.py", line: int = 32) 
     )
 
 
-def _sarif(*findings: Finding) -> dict[str, Any]:
+DOCS = "https://github.com/your-org/driftbot/blob/v0.1.0/docs/rules.md"
+
+
+def _sarif(*findings: Finding, **limits: int) -> dict[str, Any]:
     report = Report(tuple(sorted(findings, key=lambda f: f.sort_key)), files_scanned=10)
-    log: dict[str, Any] = json.loads(render_sarif(report))
+    log: dict[str, Any] = json.loads(json.dumps(sarif_dict(report, rules_doc=DOCS, **limits)))
     return log
 
 
@@ -129,6 +135,7 @@ def test_sarif_driver_lists_every_catalog_rule_with_help_and_level() -> None:
             "text": f"{summary}\n\nDefault severity: high. driftbot fix corrects it in place.",
             "markdown": f"**unknown-name** (high): {summary}\n\n`driftbot fix` corrects it in place.",
         },
+        "helpUri": f"{DOCS}#unknown-name",
         "defaultConfiguration": {"level": "error"},
         "properties": {"tags": ["configuration-drift"], "severity": "high"},
     }
@@ -189,3 +196,75 @@ def test_sarif_carries_confidence_and_evidence_and_a_possible_finding_is_a_note(
         ("note", "possible", []),
         ("error", "certain", ["7 copies of X", "size 6 = SSOT phase 2 (6)"]),
     ]
+
+
+def test_help_uri_is_the_rule_docs_anchor_at_the_release_tag() -> None:
+    urls = ["Homepage, https://example.org", "Repository, https://github.com/your-org/driftbot/"]
+    assert rules_doc_url(urls, "0.1.0") == DOCS
+    assert rules_doc_url(urls, "0.2.0.dev3+g1234") == "https://github.com/your-org/driftbot/blob/main/docs/rules.md"
+    assert rules_doc_url(["Repository, git@github.com:your-org/driftbot.git"], "0.1.0") is None
+    assert rules_doc_url([], "0.1.0") is None
+    descriptors = _sarif()["runs"][0]["tool"]["driver"]["rules"]
+    assert all(r["helpUri"] == f"{DOCS}#{r['id']}" for r in descriptors)
+    headings = {line[3:] for line in (ROOT / "docs" / "rules.md").read_text().splitlines() if line.startswith("## ")}
+    assert {r["id"] for r in descriptors} <= headings  # each anchor exists
+    plain = json.loads(render_sarif(Report((), files_scanned=0)))["runs"][0]["tool"]["driver"]["rules"]
+    assert all(r.get("helpUri", f"#{r['id']}").endswith(f"#{r['id']}") for r in plain)  # from the installed package
+
+
+def test_an_unreadable_inventory_makes_the_execution_unsuccessful(sarif_schema: dict[str, Any]) -> None:
+    assert _sarif(_stale())["runs"][0]["invocations"] == [{"executionSuccessful": True}]
+    down = finding("inventory-unreachable", Location("bigquery://proj", 0, 0), "bigquery://proj: timed out after 30 s")
+    log = _sarif(_stale(), down)
+    _validate(sarif_schema, log)
+    assert log["runs"][0]["invocations"] == [
+        {
+            "executionSuccessful": False,
+            "toolExecutionNotifications": [
+                {
+                    "level": "error",
+                    "message": {"text": "inventory-unreachable: bigquery://proj: timed out after 30 s"},
+                    "associatedRule": {
+                        "id": "inventory-unreachable",
+                        "index": list(RULES).index("inventory-unreachable"),
+                    },
+                }
+            ],
+        }
+    ]
+    assert len(log["runs"][0]["results"]) == 2  # the finding is a result too
+
+
+def test_results_are_capped_most_severe_first_and_the_cut_is_stated(sarif_schema: dict[str, Any]) -> None:
+    low = [replace(_stale(f"low{i}.py"), severity=Severity.LOW) for i in range(3)]
+    high = [_stale(f"z{i}.py") for i in range(2)]
+    log = _sarif(*low, *high, max_results=3)
+    _validate(sarif_schema, log)
+    run = log["runs"][0]
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]]
+    assert uris == ["low0.py", "z0.py", "z1.py"]  # both highs, then the first low; by file as ever
+    cut = (
+        "Only the 3 most severe of 5 findings are in this SARIF file (GitHub code scanning's limits); "
+        "`driftbot audit --format json` lists every finding."
+    )
+    assert run["properties"] == {"resultsTotal": 5, "resultsIncluded": 3, "cut": cut}
+    assert run["invocations"] == [
+        {"executionSuccessful": True, "toolExecutionNotifications": [{"level": "warning", "message": {"text": cut}}]}
+    ]
+
+
+def test_github_limits_hold_for_a_huge_report() -> None:
+    many = [_stale(f"f{i:05}.py", line=i + 1) for i in range(MAX_RESULTS + 7)]
+    run = _sarif(*many)["runs"][0]
+    assert len(run["results"]) == MAX_RESULTS < 25_000
+    assert run["properties"]["resultsTotal"] == MAX_RESULTS + 7
+    assert {len(r["locations"]) for r in run["results"]} == {1}  # far below 1,000 locations per result
+    # A file over the gzipped limit drops its least severe results until it fits.
+    noise = [hashlib.sha256(str(i).encode()).hexdigest() * 30 for i in range(40)]  # gzip cannot shrink it
+    noisy = [replace(_stale(f"n{i:04}.py"), message=text) for i, text in enumerate(noise)]
+    empty = len(gzip.compress(json.dumps(_sarif(), indent=2).encode()))
+    full = len(gzip.compress(json.dumps(_sarif(*noisy), indent=2).encode()))
+    limit = (empty + full) // 2
+    log = _sarif(*noisy, max_gzipped=limit)
+    assert len(gzip.compress((json.dumps(log, indent=2, ensure_ascii=False) + "\n").encode())) <= limit
+    assert 0 < log["runs"][0]["properties"]["resultsIncluded"] < 40
