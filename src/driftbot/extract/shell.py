@@ -1,12 +1,13 @@
 """Find the `gcloud` commands of deploy scripts, statically. A script is never executed.
 
-`extract.shell_lex` splits a script into positioned words (shlex's rules, plus the positions and
-quoting that shlex drops); here they become simple commands. Simple assignments at
-the top level (`VAR=...`, `export VAR=...`) are tracked in order; `$VAR`, `${VAR}` and
-`${VAR:-default}` expand from them. Whatever cannot be known statically (caller's environment,
-positional parameters, command substitutions, assignments inside `if`/`case`/loops) becomes a
-`Hole`, which matches any text. `$(gcloud run services describe NAME ...)` becomes a hole that
-remembers it is the URL of Cloud Run service NAME.
+`extract.shell_tree` reads a script with tree-sitter-bash into assignments and simple commands with
+positioned words; here they are expanded and the gcloud commands picked out with their flags.
+Assignments that surely run (`VAR=...`, `export VAR=...` at the top level) are tracked in order;
+`$VAR`, `${VAR}` and `${VAR:-default}` expand from them. Whatever cannot be known statically
+(caller's environment, positional parameters, command substitutions, `${N//_/-}`, assignments inside
+`if`/`case`/loops/functions or after `&&`) becomes a `Hole`, which matches any text.
+`$(gcloud run services describe NAME ...)` becomes a hole that remembers it is the URL of Cloud Run
+service NAME. Elements of arrays (`declare -A JOBS=(["job"]="0 7 * * *|UTC|...")`) are kept too.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from driftbot.extract.limits import MAX_SCRIPT_COMMAND_WORDS, MAX_VALUE_CHARS, MAX_VALUE_PARTS
-from driftbot.extract.shell_lex import NAME, Expansion, RawWord, lex, read_word
+from driftbot.extract.limits import MAX_VALUE_CHARS, MAX_VALUE_PARTS
+from driftbot.extract.shell_tree import Assign, Expansion, Loop, RawWord, steps
 from driftbot.ftypes import Location
 
 Mapper = Callable[[int, int], tuple[int, int]]  # 0-based (line, col) in the script -> 1-based in the file
@@ -114,10 +115,6 @@ class GcloudCommand:
 # ---------------------------------------------------------------- expansion
 
 Env = dict[str, Value]
-_OPENERS = frozenset({"case", "for", "select"})  # no command follows them on their line
-_CONDITIONS = frozenset({"if", "while", "until", "{"})  # open a block; a command may follow on the line
-_CLOSERS = frozenset({"fi", "esac", "done", "}"})
-_PREFIXES = frozenset({"then", "do", "else", "elif", "!"})
 # Commands that run the command after them; value: their options that take an argument.
 _WRAPPERS: Mapping[str, frozenset[str]] = {
     "sudo": frozenset({"-u", "-g", "-p", "-C", "-D", "-h", "-r", "-t", "-T", "-U"}),
@@ -127,7 +124,7 @@ _WRAPPERS: Mapping[str, frozenset[str]] = {
     "command": frozenset(),
     "nohup": frozenset(),
 }
-_DECLARERS = frozenset({"export", "readonly", "local", "declare", "typeset"})
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _expand(word: RawWord, env: Env, depth: int = 0) -> Value:
@@ -155,42 +152,41 @@ def _short(raw: str) -> str:
 
 def _expand_one(exp: Expansion, env: Env, depth: int) -> Value:
     if exp.kind == "subst":
-        shown = " ".join(exp.name.replace("\\\n", " ").split())
+        inner = exp.label[2:-1] if exp.label.startswith("$(") else exp.label[1:-1]
+        shown = " ".join(inner.replace("\\\n", " ").split())
         label = f"$({shown[:60]}...)" if len(shown) > 60 else f"$({shown})"
-        return Value((Hole(label, _described_service(exp.name, env, depth)),))
-    label = f"${{{exp.name}{exp.op}{exp.arg}}}" if exp.braced else f"${exp.name}"
-    known = env.get(exp.name)
-    if exp.op == "?complex" or not NAME.fullmatch(exp.name):
+        return Value((Hole(label, _described_service(exp.command, env, depth)),))
+    label = _short(exp.label)
+    if exp.kind != "param" or not _NAME.fullmatch(exp.name):
         return Value((Hole(label),))
+    known = env.get(exp.name)
     fallback = Value((Hole(label),))
     if known is not None and len(known.parts) == 1 and isinstance(known.parts[0], Hole):
         # Show the variable, not what it was assigned from; keep what is known about it.
         known = Value((Hole(label, known.parts[0].service),))
+    default = RawWord(exp.arg, 0, 0, exp.label)
     if exp.op in (":-", "-", ":=", "="):
         if known is None:
-            return _expand_text(exp.arg, env, depth) if depth < 5 else fallback
+            return _expand(default, env, depth + 1) if depth < 5 else fallback
         if known.text == "" and exp.op.startswith(":"):
-            return _expand_text(exp.arg, env, depth) if depth < 5 else fallback
+            return _expand(default, env, depth + 1) if depth < 5 else fallback
         return known if known.text is not None else fallback
     if exp.op in (":+", "+"):
-        return fallback if known is None or known.text is None else _expand_text(exp.arg, env, depth)
+        return fallback if known is None or known.text is None or depth >= 5 else _expand(default, env, depth + 1)
     return known if known is not None and exp.op in ("", ":?", "?") else fallback
 
 
-def _expand_text(text: str, env: Env, depth: int) -> Value:
-    word, _ = read_word(text, 0, False, whole=True)
-    return _expand(word, env, depth + 1)
-
-
-def _described_service(command: str, env: Env, depth: int) -> str | None:
+def _described_service(command: list[RawWord], env: Env, depth: int) -> str | None:
     """NAME when the substitution is `gcloud run services describe NAME ...`."""
     if depth > 3:
         return None
-    words = [_expand(w, env, depth + 1) for w in lex(command) if isinstance(w, RawWord)]
-    texts = [w.text for w in words]
-    if texts[:4] == ["gcloud", "run", "services", "describe"] and len(words) > 4:
+    texts = [_expand(w, env, depth + 1).text for w in command[:MAX_DESCRIBE_WORDS]]
+    if texts[:4] == ["gcloud", "run", "services", "describe"] and len(texts) > 4:
         return next((t for t in texts[4:] if t and not t.startswith("-")), None)
     return None
+
+
+MAX_DESCRIBE_WORDS = 64
 
 
 # ---------------------------------------------------------------- commands
@@ -334,66 +330,85 @@ def expand_literal(text: str, *, dollar_dollar: bool = False) -> Value:
     return Value(tuple(merged))
 
 
+@dataclass(frozen=True)
+class ArrayElement:
+    """`NAME[key]=value`, or `[key]=value` inside `NAME=(...)`, with both sides expanded."""
+
+    array: str
+    key: Word
+    value: Word
+
+
+@dataclass(frozen=True)
+class Script:
+    commands: tuple[GcloudCommand, ...]
+    elements: tuple[ArrayElement, ...]
+
+
 def parse_script(
     text: str, path: str, mapper: Mapper | None = None, *, dollar_dollar: bool = False
 ) -> list[GcloudCommand]:
     """Every checked gcloud command of a shell script, with statically expanded arguments."""
+    return list(read_script(text, path, mapper, dollar_dollar=dollar_dollar).commands)
+
+
+def read_script(text: str, path: str, mapper: Mapper | None = None, *, dollar_dollar: bool = False) -> Script:
+    """The gcloud commands and array elements of a shell script. `dollar_dollar`: Cloud Build's `$$` is `$`."""
     where = mapper or (lambda line, col: (line + 1, col + 1))
+    if dollar_dollar and "$$" in text:
+        text, unshift = _undollar(text)
+        outer = where
+        where = lambda line, col: outer(line, unshift(line, col))  # noqa: E731
     env: Env = {}
-    out: list[GcloudCommand] = []
-    current: list[RawWord] = []
-    depth, before = 0, "\n"
-    for token in [*lex(text, dollar_dollar), "\n"]:
-        if isinstance(token, RawWord):
-            current.append(token)
-            continue
-        if current:
-            # A command after `&&` / `||` may not run: its assignments are conditional.
-            conditional = before in ("&&", "||")
-            depth = _run(current, env, depth, conditional, path, where, out)
-        current, before = [], token
-    return out
+    commands: list[GcloudCommand] = []
+    elements: list[ArrayElement] = []
+
+    def word(raw: RawWord) -> Word:
+        return Word(_expand(raw, env), Location(path, *where(raw.line, raw.col)), raw.raw)
+
+    for step in steps(text):
+        if isinstance(step, Loop):
+            env[step.name] = Value((Hole(f"${step.name}"),))  # a loop variable takes many values
+        elif isinstance(step, Assign):
+            elements.extend(ArrayElement(step.name, word(k), word(v)) for k, v in step.elements)
+            _assign(step, env)
+        else:
+            command = _command([word(w) for w in step.words])
+            if command is not None:
+                commands.append(command)
+    return Script(tuple(commands), tuple(elements))
 
 
-def _run(
-    raw: list[RawWord], env: Env, depth: int, conditional: bool, path: str, where: Mapper, out: list[GcloudCommand]
-) -> int:
-    """Apply one simple command to `env`; collect it when it is a gcloud command. Returns the new depth."""
-    if raw[0].raw in _CLOSERS:
-        return max(0, depth - 1)
-    while raw and raw[0].raw in _PREFIXES | _CONDITIONS:
-        # `if ! gcloud ...`, `{ gcloud ...; }`: the block opens, and its first command is still read.
-        depth += 1 if raw[0].raw in _CONDITIONS else 0
-        raw = raw[1:]
-    if not raw:
-        return depth
-    first = raw[0].raw
-    if first in _OPENERS:
-        if first in ("for", "select") and len(raw) > 1:
-            env[raw[1].raw] = Value((Hole(f"${raw[1].raw}"),))  # a loop variable takes many values
-        return depth + 1
-    if raw[-1].raw == "{":
-        depth += 1  # `function name {`: its body is still read
-    body = raw[1:] if first in _DECLARERS else raw
-    assignments = [w for w in body if not w.raw.startswith("-")]
-    if assignments and all(_ASSIGNMENT.match(w.raw) for w in assignments):
-        for w in assignments:
-            name, _, _ = w.raw.partition("=")
-            value = _expand(RawWord(w.parts, w.line, w.col, w.raw), env)
-            value = value.drop_prefix(len(name) + 1) if value.parts and isinstance(value.parts[0], str) else value
-            known = env.get(name)
-            if depth > 0 or conditional or name.endswith("+"):  # conditional or appending: no single static value
-                name = name.rstrip("+")
-                value = known if known == value else Value((Hole(f"${name}"),))
-            env[name] = value
-        return depth
-    words = [
-        Word(_expand(w, env), Location(path, *where(w.line, w.col)), w.raw) for w in raw[:MAX_SCRIPT_COMMAND_WORDS]
-    ]
-    command = _command(words)
-    if command is not None:
-        out.append(command)
-    return depth
+def _assign(step: Assign, env: Env) -> None:
+    if step.value is None:  # an array: its elements are kept apart, `$NAME` is unknown
+        env[step.name] = Value((Hole(f"${step.name}"),))
+        return
+    value = _expand(step.value, env)
+    known = env.get(step.name)
+    if not step.surely or step.append:  # conditional or appending: no single static value
+        value = known if known == value and not step.append else Value((Hole(f"${step.name}"),))
+    env[step.name] = value
+
+
+def _undollar(text: str) -> tuple[str, Callable[[int, int], int]]:
+    """`$$` -> `$`, and a map from a (line, column) of the result back to the column in `text`."""
+    removed: list[list[int]] = []  # per line: columns of the result from which one `$` was dropped
+    out: list[str] = []
+    for line in text.split("\n"):
+        pieces = line.split("$$")
+        cols: list[int] = []
+        at = 0
+        for piece in pieces[:-1]:
+            at += len(piece) + 1
+            cols.append(at)
+        removed.append(cols)
+        out.append("$".join(pieces))
+
+    def unshift(line: int, col: int) -> int:
+        cols = removed[line] if line < len(removed) else []
+        return col + sum(1 for c in cols if c <= col)
+
+    return "\n".join(out), unshift
 
 
 def quote(value: str) -> str:
