@@ -7,8 +7,8 @@ import io
 import pytest
 
 from driftbot.cli import main
-from driftbot.commands.audit import ProgressBar
 from driftbot.commands.options import color_wanted
+from driftbot.commands.progress import ProgressBar
 from driftbot.report.text import color_diff
 
 
@@ -95,3 +95,90 @@ def test_workflow_annotations_stop_at_10_per_level_and_say_so_first(capsys: pyte
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "::notice::2 more finding(s) in the job summary"
     assert [line.split(" ", 1)[0] for line in lines[1:]] == ["::error"] * 10 + ["::notice"] * 3
+
+
+def bar_lines(err: str) -> list[str]:
+    """The bar's redraws in what went to stderr, each without its `\\r\\033[K` prefix."""
+    return [part for part in err.split("\r\033[K") if part and not part.startswith("driftbot:")]
+
+
+def counts(lines: list[str], phase: str) -> list[tuple[int, int]]:
+    out = []
+    for line in lines:
+        if line.startswith(phase + " ["):
+            done, total = line.rsplit(" ", 1)[1].strip().split("/")
+            out.append((int(done), int(total)))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("env", "tty", "drawn"),
+    [
+        ({}, True, True),
+        ({}, False, False),
+        ({"DRIFTBOT_PROGRESS": "1"}, False, True),
+        ({"DRIFTBOT_PROGRESS": "0"}, True, False),
+    ],
+)
+def test_the_bar_is_drawn_on_a_terminal_or_when_forced(
+    env: dict[str, str], tty: bool, drawn: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DRIFTBOT_PROGRESS", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    stream = Tty() if tty else io.StringIO()
+    bar = ProgressBar(stream)
+    bar(0, 10)
+    bar(5, 10)
+    assert stream.getvalue() == ""  # nothing in the first half second
+    bar.start -= ProgressBar.DELAY
+    bar(10, 10)
+    bar.close()
+    assert stream.getvalue() == ("\r\033[Kreading [" + "#" * 30 + "] 10/10\r\033[K" if drawn else "")
+
+
+def test_a_second_round_of_reading_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DRIFTBOT_PROGRESS", "1")
+    monkeypatch.setattr(ProgressBar, "DELAY", 0.0)
+    stream = io.StringIO()
+    bar = ProgressBar(stream, rounds=("", "verifying: "))
+    for done, total in [(0, 4), (4, 4), (5, 6), (6, 6), (0, 4), (4, 4), (6, 6)]:
+        bar(done, total)
+    assert [line.split(" [")[0] + " " + line.rsplit(" ", 1)[1] for line in bar_lines(stream.getvalue())] == [
+        "reading 0/4",
+        "reading 4/4",
+        "parsing 1/2",
+        "parsing 2/2",
+        "verifying: reading 0/4",
+        "verifying: reading 4/4",
+        "verifying: parsing 2/2",
+    ]
+
+
+def test_fix_and_init_draw_the_bar_counting_each_file_once(
+    example_repo: object, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DRIFTBOT_PROGRESS", "1")
+    monkeypatch.setattr(ProgressBar, "DELAY", 0.0)
+    repo = str(example_repo)
+    assert main(["fix", repo]) == 1
+    err = capsys.readouterr().err
+    assert err.endswith("\r\033[Kdriftbot: changed 11 file(s), fixing 11 finding(s)\n")  # the bar is cleared
+    lines = bar_lines(err)
+    for prefix in ("", "verifying: "):
+        reading = counts(lines, prefix + "reading")
+        parsing = counts(lines, prefix + "parsing")
+        files = reading[0][1]
+        assert reading[0] == (0, files)
+        assert reading[-1] == (files, files)  # every file once, never more
+        assert all(total == files and done <= files for done, total in reading)
+        assert parsing[-1][0] == parsing[-1][1]
+        assert all(done <= total for done, total in parsing)
+    assert counts(lines, "reading")[-1] == counts(lines, "verifying: reading")[-1]
+
+    assert main(["init", repo]) == 0
+    lines = bar_lines(capsys.readouterr().err)
+    reading, parsing = counts(lines, "reading"), counts(lines, "parsing")
+    assert reading[-1][0] == reading[-1][1]
+    assert all(total == reading[-1][1] for _, total in reading)
+    assert parsing[-1][0] == parsing[-1][1] > 0

@@ -6,13 +6,13 @@ import argparse
 import datetime as dt
 import os
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from driftbot.audit import run_audit
 from driftbot.baseline import filter_new
 from driftbot.commands import options
+from driftbot.commands.progress import ProgressBar
 from driftbot.errors import EXIT_DRIFT, EXIT_OK, EXIT_UNREACHABLE, DriftbotError
 from driftbot.extract import cache as result_cache
 from driftbot.extract.limits import DEFAULT_TIME_BUDGET
@@ -24,45 +24,6 @@ from driftbot.scope import only_files
 
 NOTIFY_ENV = "DRIFTBOT_NOTIFY_URL"
 NO_STATE = "--notify needs --notify-state PATH: the file that remembers which drift was already announced"
-
-
-class ProgressBar:
-    """A one-line bar on stderr, drawn only on a TTY and only once scanning takes over half a second.
-
-    The scan reports `(done, total)` over the files it reads, then over the candidates it parses on
-    top (the total grows once, by the number of candidates). The bar shows the two phases apart, so
-    each file is counted once: `reading 20000/20000`, then `parsing 1/616`.
-    """
-
-    WIDTH = 30
-
-    def __init__(self) -> None:
-        self.start = time.monotonic()
-        self.enabled = sys.stderr.isatty()
-        self.drawn = False
-        self.files: int | None = None  # the first total: how many files are read
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.files is None:
-            self.files = total
-        if not self.enabled or total == 0 or time.monotonic() - self.start < 0.5:
-            return
-        sys.stderr.write("\r" + self.line(done, total))
-        sys.stderr.flush()
-        self.drawn = True
-
-    def line(self, done: int, total: int) -> str:
-        files = self.files if self.files is not None else total
-        phase = "reading"
-        if total > files:
-            phase, done, total = "parsing", done - files, total - files
-        filled = self.WIDTH * done // total if total else self.WIDTH
-        return f"{phase} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}"
-
-    def close(self) -> None:
-        if self.drawn:
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()
 
 
 def severity(text: str) -> Severity:

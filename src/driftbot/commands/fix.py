@@ -7,6 +7,7 @@ import sys
 from dataclasses import dataclass
 
 from driftbot.commands import options
+from driftbot.commands.progress import ProgressBar
 from driftbot.errors import EXIT_DRIFT, EXIT_OK
 from driftbot.fix import fix_repo
 from driftbot.fix.plan import FIXABLE
@@ -36,15 +37,20 @@ class Fix:
         )
 
     def run(self, args: argparse.Namespace) -> int:
-        result = fix_repo(
-            args.path,
-            ssot_dir=args.ssot,
-            config_path=args.config,
-            rules=args.rules,
-            dry_run=args.dry_run,
-            prune=args.prune,
-            confidence=args.confidence,
-        )
+        bar = ProgressBar(rounds=("", "verifying: "))  # the fix is checked by reading the repository again
+        try:
+            result = fix_repo(
+                args.path,
+                ssot_dir=args.ssot,
+                config_path=args.config,
+                rules=args.rules,
+                dry_run=args.dry_run,
+                prune=args.prune,
+                confidence=args.confidence,
+                progress=bar,
+            )
+        finally:
+            bar.close()
         for s in result.skipped:
             where = str(s.finding.location) if s.finding is not None else s.path
             rule = f" [{s.finding.rule}]" if s.finding is not None else ""

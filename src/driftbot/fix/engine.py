@@ -10,7 +10,7 @@ from pathlib import Path
 from driftbot.audit import check
 from driftbot.errors import DriftbotError
 from driftbot.extract.python import ParseFailure, extract
-from driftbot.fix.plan import FixPlan, PyExpectation, Skip, audit_context, make_plan
+from driftbot.fix.plan import FixPlan, Progress, PyExpectation, Skip, audit_context, make_plan
 from driftbot.fix.writer import Change, Transaction, recover
 from driftbot.ftypes import Confidence, Finding, Report
 
@@ -39,11 +39,21 @@ def fix_repo(
     dry_run: bool = False,
     prune: bool = False,
     confidence: Confidence = "certain",
+    progress: Progress | None = None,
 ) -> FixResult:
     """Apply every fixable finding of `repo` at least as sure as `confidence` (or, with dry_run,
-    only say what would change). Less sure ones are returned in `skipped`, as suggestions."""
+    only say what would change). Less sure ones are returned in `skipped`, as suggestions.
+    `progress`: told how the reading goes, for the plan's audit and then for the verifying one."""
     recover(repo)  # a run killed while writing is rolled back before anything is planned
-    plan = make_plan(repo, ssot_dir=ssot_dir, config_path=config_path, rules=rules, prune=prune, confidence=confidence)
+    plan = make_plan(
+        repo,
+        ssot_dir=ssot_dir,
+        config_path=config_path,
+        rules=rules,
+        prune=prune,
+        confidence=confidence,
+        progress=progress,
+    )
     return apply_plan(plan, dry_run=dry_run)
 
 
@@ -88,7 +98,7 @@ def verify(plan: FixPlan, changes: Sequence[Change]) -> str | None:
             problem = _check_python(c, expectation)
             if problem is not None:
                 return problem
-    ctx, extra = audit_context(plan.repo, plan.ssot_dir, plan.config_path)
+    ctx, extra = audit_context(plan.repo, plan.ssot_dir, plan.config_path, plan.progress)
     return _check_report(plan.report, check(ctx, extra), plan.fixed, plan.mirrored)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +21,7 @@ TEXT_RULES = ("unknown-table", "deprecated-table", "stale-comment-name")
 FIXABLE = (*PY_RULES, *TEXT_RULES, "mirror-divergence")
 
 Position = tuple[int, int]
+Progress = Callable[[int, int], None]  # (files done, total): the audit's reading, for a progress bar
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class FixPlan:
     skipped: list[Skip] = field(default_factory=list)
     python: dict[str, PyExpectation] = field(default_factory=dict)
     mirrored: dict[str, str] = field(default_factory=dict)  # copy -> its mirror source
+    progress: Progress | None = None  # told about the reading of the plan's audit, then the verifying one
 
 
 def selected_rules(rules: Sequence[str] | None) -> tuple[str, ...]:
@@ -77,12 +79,13 @@ def make_plan(
     rules: Sequence[str] | None = None,
     prune: bool = False,
     confidence: Confidence = "certain",
+    progress: Progress | None = None,
 ) -> FixPlan:
     """`confidence`: the least sure finding `fix` applies; the others are left as suggestions (skipped)."""
     wanted = selected_rules(rules)
-    ctx, extra = audit_context(repo, ssot_dir, config_path)
+    ctx, extra = audit_context(repo, ssot_dir, config_path, progress)
     report = check(ctx, extra)
-    plan = FixPlan(repo, ssot_dir, config_path, report)
+    plan = FixPlan(repo, ssot_dir, config_path, report, progress=progress)
     plan.skipped.extend(Skip(f.location.path, f.message) for f in report.findings if f.rule == "unparsable-file")
     candidates = [
         f
@@ -116,10 +119,12 @@ def sure_enough(f: Finding, threshold: Confidence) -> bool:
     return CONFIDENCES.index(f.confidence) <= CONFIDENCES.index(threshold)
 
 
-def audit_context(repo: Path, ssot_dir: Path | None, config_path: Path | None) -> tuple[AuditContext, list[Finding]]:
+def audit_context(
+    repo: Path, ssot_dir: Path | None, config_path: Path | None, progress: Progress | None = None
+) -> tuple[AuditContext, list[Finding]]:
     """The audit `fix` plans from and verifies against: local inventories only (a rename's confidence
     depends on what exists), never a live one (`fix` must not wait on the network)."""
-    return build_context(repo, ssot_dir=ssot_dir, config_path=config_path, offline=True)
+    return build_context(repo, ssot_dir=ssot_dir, config_path=config_path, offline=True, progress=progress)
 
 
 class _BindingIndex:

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from driftbot import config, paths, repofs
 from driftbot.commands import options
-from driftbot.commands.audit import ProgressBar
 from driftbot.commands.init import tables as known_tables
 from driftbot.commands.init.check import validate
 from driftbot.commands.init.discover import discover
@@ -23,6 +22,7 @@ from driftbot.commands.init.files import ProposedFile, config_file, ssot_file, w
 from driftbot.commands.init.layout import DEFAULT_TOP, Layout, plan
 from driftbot.commands.init.rank import Ranked, rank
 from driftbot.commands.init.read import Progress, python_collections
+from driftbot.commands.progress import ProgressBar
 from driftbot.errors import EXIT_OK, DriftbotError
 
 SSOT_DIR = "ssot"
