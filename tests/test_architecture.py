@@ -18,7 +18,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("binding", "inventory", "project"),
     ("context",),
     ("rules", "suppress", "probe"),
-    ("audit", "report", "baseline", "scope"),
+    ("audit", "report", "baseline"),
     ("fix", "consistency"),
     ("github", "notify", "pytest_plugin"),
     ("commands", "cli", "__main__"),

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -21,6 +19,7 @@ from driftbot import yamlpos
 from driftbot.errors import DriftbotError
 from driftbot.ftypes import Report
 from driftbot.report.fingerprint import fingerprint
+from driftbot.report.scope import new_findings
 from driftbot.yamlpos import Problem, YamlProblems
 
 BASELINE_VERSION: Literal[1] = 1
@@ -87,15 +86,7 @@ def read_baseline(path: Path) -> BaselineFile:
 
 def filter_new(report: Report, baseline_path: Path) -> Report:
     """`report` without the findings recorded in the baseline at `baseline_path`."""
-    budget = Counter(e.fingerprint for e in read_baseline(baseline_path).findings)
-    new = []
-    for f in report.findings:
-        fp = fingerprint(f)
-        if budget[fp] > 0:
-            budget[fp] -= 1
-        else:
-            new.append(f)
-    return replace(report, findings=tuple(new))
+    return new_findings(report, (e.fingerprint for e in read_baseline(baseline_path).findings))
 
 
 def _locate(text: str, shown: str, exc: ValidationError) -> Problem:

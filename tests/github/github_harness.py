@@ -69,6 +69,26 @@ def clean_config() -> str:
     return drifted_config().replace("'br_roster'," + " " * 9, "'br_rosters_current',")
 
 
+def parse_outputs(text: str) -> dict[str, str]:
+    outputs: dict[str, str] = {}
+    lines = iter(text.split("\n"))
+    for line in lines:
+        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
+            name, delimiter = line.split("<<", 1)
+            value = []
+            for inner in lines:
+                if inner == delimiter:
+                    break
+                value.append(inner)
+            else:
+                raise AssertionError(f"output {name}: delimiter {delimiter} never closes")
+            outputs[name] = "\n".join(value)
+        elif line:
+            name, value_ = line.split("=", 1)
+            outputs[name] = value_
+    return outputs
+
+
 @dataclass
 class ActionRun:
     """The Actions environment for one `driftbot action` run, and what the run wrote."""
@@ -85,8 +105,14 @@ class ActionRun:
         *,
         repository: str | None = None,
         server_url: str = "https://github.com",
+        filter: str | None = "all",
         **inputs: str,
     ) -> int:
+        """One run; `inputs` by their names with `_` for `-`.
+
+        `filter` is `all` unless given: most tests are about what the bot writes, not about a PR's
+        scope, so their checkout counts in full. None leaves the input unset (the event's default).
+        """
         event_path = self.tmp / "event.json"
         event_path.write_text(json.dumps(payload))
         for name in ("output", "summary"):
@@ -110,13 +136,17 @@ class ActionRun:
             "DRIFTBOT_API_SECONDARY_RATE_WAIT": "0",
         }
         env |= {f"INPUT_{name.upper().replace('_', '-')}": value for name, value in inputs.items()}
+        if filter is not None:
+            env["INPUT_FILTER"] = filter
+        else:
+            self.monkeypatch.delenv("INPUT_FILTER", raising=False)
         for key, value in env.items():
             self.monkeypatch.setenv(key, value)
         return main(["action"])
 
     def outputs(self) -> dict[str, str]:
-        lines = (self.tmp / "output").read_text().splitlines()
-        return dict(line.split("=", 1) for line in lines)  # type: ignore[misc]
+        """GITHUB_OUTPUT read as the runner reads it: `name=value` lines and `name<<DELIMITER` heredocs."""
+        return parse_outputs((self.tmp / "output").read_text())
 
     def summary(self) -> str:
         return (self.tmp / "summary").read_text()

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
+from driftbot.errors import DriftbotError
 from driftbot.ftypes import Severity
-from driftbot.github.env import DEFAULT_AUTOFIX_BRANCH, ActionsEnv
+from driftbot.github.env import DEFAULT_AUTOFIX_BRANCH, ActionsEnv, write_outputs
 from driftbot.github.runner import AUTO_MODES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,12 +32,20 @@ def test_action_runs_the_dockerfile_whose_entrypoint_is_driftbot_action() -> Non
 def test_every_input_reaches_the_code_and_defaults_agree() -> None:
     inputs = ACTION["inputs"]
     assert sorted(inputs) == sorted(
-        ["github-token", "mode", "ssot", "config", "inventory", "fail-on", "autofix-branch", "dry-run", "dashboard"]
+        [
+            *("github-token", "mode", "ssot", "config", "inventory", "fail-on", "autofix-branch", "dry-run"),
+            *("dashboard", "working-directory", "name", "filter", "baseline"),
+        ]
     )
     defaults = ActionsEnv.from_environ(BASE).inputs
     assert (inputs["mode"]["default"], defaults.mode) == ("auto", "auto")
     assert Severity.parse(inputs["fail-on"]["default"]) == defaults.fail_on
-    assert inputs["autofix-branch"]["default"] == DEFAULT_AUTOFIX_BRANCH == defaults.autofix_branch
+    # Empty, so that an instance with another name gets a branch of its own (driftbot/autofix-<name>).
+    assert (inputs["autofix-branch"]["default"], defaults.autofix_branch) == ("", DEFAULT_AUTOFIX_BRANCH)
+    assert (inputs["name"]["default"], defaults.instance.name) == ("driftbot", "driftbot")
+    assert (inputs["filter"]["default"], defaults.filter) == ("", None)  # changed-lines on PRs, else all
+    assert (inputs["baseline"]["default"], defaults.baseline) == ("", None)
+    assert (inputs["working-directory"]["default"], defaults.working_directory) == ("", "")
     assert inputs["dry-run"]["default"] == "false"
     assert defaults.dry_run is False
     assert inputs["github-token"]["default"] == "${{ github.token }}"
@@ -51,6 +60,10 @@ def test_every_input_reaches_the_code_and_defaults_agree() -> None:
         "INPUT_AUTOFIX-BRANCH": "bots/drift",
         "INPUT_DRY-RUN": "true",
         "INPUT_DASHBOARD": "true",
+        "INPUT_NAME": "ssot b",
+        "INPUT_FILTER": "changed-files",
+        "INPUT_BASELINE": "./baselines//b.json",
+        "INPUT_WORKING-DIRECTORY": "services/b/",
     }
     parsed = ActionsEnv.from_environ(BASE | given).inputs
     assert parsed.token.get_secret_value() == "t0ken"
@@ -62,6 +75,49 @@ def test_every_input_reaches_the_code_and_defaults_agree() -> None:
     )
     assert parsed.inventories == ("snapshot:a.json", "snapshot:b.json", "snapshot:c.json")
     assert (parsed.autofix_branch, parsed.dry_run, parsed.dashboard) == ("bots/drift", True, True)
+    assert (parsed.instance.name, parsed.filter, parsed.baseline, parsed.working_directory) == (
+        "ssot b",
+        "changed-files",
+        "baselines/b.json",
+        "services/b",
+    )
+    named = ActionsEnv.from_environ(BASE | {"INPUT_NAME": "ssot b"}).inputs
+    assert named.autofix_branch == "driftbot/autofix-ssot-b"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "error"),
+    [
+        ("FILTER", "added", "input filter: unknown filter 'added' (choose from changed-lines, changed-files, all)"),
+        (
+            "WORKING-DIRECTORY",
+            "../elsewhere",
+            "input working-directory: '../elsewhere' must be a path inside the repository",
+        ),
+        ("BASELINE", "/etc/passwd", "input baseline: '/etc/passwd' must be a path inside the repository"),
+        (
+            "NAME",
+            "-->",
+            "input name: '-->' is not a name "
+            "(letters, digits, space, '.', '_', '-'; a letter or digit first; at most 50)",
+        ),
+    ],
+)
+def test_bad_inputs_are_one_line_errors(name: str, value: str, error: str) -> None:
+    with pytest.raises(DriftbotError) as caught:
+        ActionsEnv.from_environ(BASE | {f"INPUT_{name}": value})
+    assert str(caught.value) == error
+
+
+def test_a_multiline_output_is_a_heredoc_whose_delimiter_the_value_cannot_end(tmp_path: Path) -> None:
+    from github_harness import parse_outputs
+
+    out = tmp_path / "out"
+    hostile = "a\nghadelimiter_x\nfindings=999"
+    write_outputs(out, {"plain": "x=y", "multi": hostile})
+    text = out.read_text()
+    assert text.startswith("plain=x=y\nmulti<<ghadelimiter_")
+    assert parse_outputs(text) == {"plain": "x=y", "multi": hostile}
 
 
 def test_outputs_are_the_ones_the_runner_writes(tmp_path: Path) -> None:

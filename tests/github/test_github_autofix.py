@@ -51,6 +51,9 @@ def test_dispatch_opens_one_fix_pr(action: ActionRun) -> None:
         "report": ".git/driftbot-report.json",
         "pull-request-number": "101",
         "pull-request-operation": "created",
+        "max-severity": "high",
+        "new-findings": "1",  # no dashboard: every finding is new
+        "sarif-file": ".git/driftbot.sarif",
     }
     assert "```diff\n" in action.summary()
 

@@ -61,6 +61,9 @@ def test_drifted_pr_gets_a_failing_check_and_one_comment(action: ActionRun) -> N
         "report": ".git/driftbot-report.json",
         "pull-request-number": "2",
         "pull-request-operation": "none",
+        "max-severity": "high",
+        "new-findings": "1",
+        "sarif-file": ".git/driftbot.sarif",
     }
     report = json.loads((action.remote.workspace / ".git/driftbot-report.json").read_text())
     assert [(f["rule"], f["path"], f["line"]) for f in report["findings"]] == [("unknown-name", CONFIG, 32)]

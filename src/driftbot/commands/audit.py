@@ -19,8 +19,8 @@ from driftbot.extract.limits import DEFAULT_TIME_BUDGET
 from driftbot.ftypes import Severity
 from driftbot.inventory.base import ENDPOINT_ENV
 from driftbot.report import RENDERERS
+from driftbot.report.scope import only_files
 from driftbot.rules.catalog import INCOMPLETE_RULES
-from driftbot.scope import only_files
 
 NOTIFY_ENV = "DRIFTBOT_NOTIFY_URL"
 NO_STATE = "--notify needs --notify-state PATH: the file that remembers which drift was already announced"

@@ -79,12 +79,19 @@ class CheckOutcome:
 
 
 def publish(
-    gh: GitHubApi, *, sha: str, report: Report, fail_on: Severity, summary: str, details_url: str | None
+    gh: GitHubApi,
+    *,
+    sha: str,
+    report: Report,
+    fail_on: Severity,
+    summary: str,
+    details_url: str | None,
+    name: str = CHECK_NAME,
 ) -> CheckOutcome:
-    """Create the check run on `sha` (1 call per 50 annotations), unless an identical one exists (1 read)."""
+    """Create the check run `name` on `sha` (1 call per 50 annotations), unless an identical one exists (1 read)."""
     verdict = conclusion(report, fail_on)
     external_id = result_id(report, fail_on)
-    for existing in gh.find_check_runs(sha, CHECK_NAME):
+    for existing in gh.find_check_runs(sha, name):
         if existing.external_id == external_id and existing.status == "completed":
             return CheckOutcome(existing.id, verdict, written=False)
     notes = sorted(report.findings, key=lambda f: (-f.severity, f.sort_key))[:MAX_ANNOTATIONS]
@@ -99,7 +106,7 @@ def publish(
     # Until the last batch is in, the run stays in_progress: a run cut short is visibly unfinished
     # and has no `completed` twin, so the next run creates a fresh one.
     run_id = gh.create_check_run(
-        name=CHECK_NAME,
+        name=name,
         head_sha=sha,
         external_id=external_id,
         output={**output, "annotations": first} if first else output,

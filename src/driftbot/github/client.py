@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from github import Auth, Github, GithubException, GithubRetry
+from github.File import File
 from github.Issue import Issue
+from github.PaginatedList import PaginatedList
 from github.PullRequest import PullRequest
 from github.Repository import Repository
 from pydantic import SecretStr
@@ -28,6 +30,7 @@ from driftbot.github.env import ApiTuning
 T = TypeVar("T")
 WRITE_ROLES = frozenset({"admin", "maintain", "write"})
 INSTALLATION_TOKEN_PREFIX = "ghs_"  # GITHUB_TOKEN and every GitHub App installation token
+PER_PAGE = 100  # the API's largest page
 
 
 class ApiError(DriftbotError):
@@ -87,6 +90,15 @@ class PullInfo:
     body: str
     merged: bool
     state: str = "open"  # or "closed" (merged pull requests are closed too)
+
+
+@dataclass(frozen=True)
+class ChangedFile:
+    """One file of a pull request's diff. `patch` is None when GitHub sends none (large or binary)."""
+
+    path: str
+    status: str  # added, removed, modified, renamed, copied, changed, unchanged
+    patch: str | None
 
 
 @dataclass(frozen=True)
@@ -213,6 +225,16 @@ class GitHubApi:
 
     def get_pull(self, number: int) -> PullInfo:
         return self._do(f"read pull request #{number}", lambda: _pull_info(self._repo.get_pull(number)))
+
+    def pull_files(self, number: int) -> list[ChangedFile]:
+        """The files pull request `number` changes against its merge base, 100 a page (GitHub lists at most 3,000)."""
+
+        def fetch() -> list[ChangedFile]:
+            pull = self._repo.get_pull(number)  # lazy: no request of its own
+            pages = PaginatedList(File, pull.requester, f"{pull.url}/files", {"per_page": PER_PAGE})
+            return [ChangedFile(f.filename, f.status, f.patch) for f in pages]
+
+        return self._do(f"list files of pull request #{number}", fetch)
 
     def find_open_pulls(self, branch: str) -> list[PullInfo]:
         return self._find_pulls(branch, "open")

@@ -17,9 +17,10 @@ from driftbot.github.client import GitHubApi
 
 MARKER = "<!-- driftbot:report -->"
 COMMENT_LIMIT = 65_536  # GitHub's cap on a comment body, in characters
-RESOLVED = (
-    f"{MARKER}\n### driftbot: no drift left\n\nEvery finding reported earlier on this pull request is resolved. ✅\n"
+RESOLVED_TEXT = (
+    "{marker}\n### {name}: no drift left\n\nEvery finding reported earlier on this pull request is resolved. ✅\n"
 )
+RESOLVED = RESOLVED_TEXT.format(marker=MARKER, name="driftbot")
 HEADER = "{marker}\n<sub>driftbot audited {sha}</sub>\n\n"
 
 Operation = Literal["created", "updated", "resolved", "unchanged", "none"]
@@ -31,15 +32,24 @@ class CommentOutcome:
     comment_id: int | None
 
 
-def header(sha: str) -> str:
-    return HEADER.format(marker=MARKER, sha=sha[:7])
+def header(sha: str, marker: str = MARKER) -> str:
+    return HEADER.format(marker=marker, sha=sha[:7])
 
 
-def sync(gh: GitHubApi, number: int, body: str | None) -> CommentOutcome:
-    """Make the PR's driftbot comment say `body`; `None` means no drift (resolve, or stay silent)."""
+def resolved(marker: str = MARKER, name: str = "driftbot") -> str:
+    return RESOLVED_TEXT.format(marker=marker, name=name)
+
+
+def sync(
+    gh: GitHubApi, number: int, body: str | None, *, marker: str = MARKER, name: str = "driftbot"
+) -> CommentOutcome:
+    """Make the PR's comment with `marker` say `body`; `None` means no drift (resolve, or stay silent).
+
+    `marker` and `name` are the instance's (input `name`): each instance keeps its own comment.
+    """
     me = gh.identity()
     mine = [
-        c for c in gh.list_issue_comments(number) if c.body.startswith(MARKER) and me.wrote(c.author, c.author_type)
+        c for c in gh.list_issue_comments(number) if c.body.startswith(marker) and me.wrote(c.author, c.author_type)
     ]
     for duplicate in mine[1:]:
         gh.delete_issue_comment(number, duplicate.id)
@@ -47,9 +57,10 @@ def sync(gh: GitHubApi, number: int, body: str | None) -> CommentOutcome:
     if body is None:
         if current is None:
             return CommentOutcome("none", None)
-        if current.body == RESOLVED:
+        done = resolved(marker, name)
+        if current.body == done:
             return CommentOutcome("unchanged", current.id)
-        gh.edit_issue_comment(number, current.id, RESOLVED)
+        gh.edit_issue_comment(number, current.id, done)
         return CommentOutcome("resolved", current.id)
     if len(body) > COMMENT_LIMIT:
         raise ValueError(f"comment body of {len(body)} characters exceeds GitHub's {COMMENT_LIMIT}")

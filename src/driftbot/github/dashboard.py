@@ -22,12 +22,14 @@ from itertools import groupby
 
 from driftbot.ftypes import Finding, Report, Severity
 from driftbot.github import pipeline
-from driftbot.github.client import GitHubApi, IssueInfo
+from driftbot.github.client import ApiError, GitHubApi, IssueInfo
+from driftbot.github.env import Instance
 from driftbot.report import escape, seen
 
-TITLE = "driftbot dashboard"
-LABEL = "driftbot-dashboard"  # put on the issue at creation; the issues list finds it by this label
-MARKER = "<!-- driftbot:dashboard -->"
+DEFAULT = Instance()
+TITLE = DEFAULT.dashboard_title  # "driftbot dashboard"; another instance's is "<name> dashboard"
+LABEL = DEFAULT.dashboard_label  # put on the issue at creation; the issues list finds it by this label
+MARKER = DEFAULT.marker("dashboard")
 STATE_OPEN = "<!-- driftbot:dashboard-state "
 STATE_CLOSE = " -->"
 STATE_PATTERN = re.compile(re.escape(STATE_OPEN) + r"(\{.*?\})" + re.escape(STATE_CLOSE), re.DOTALL)
@@ -35,7 +37,7 @@ BODY_LIMIT = 65_536  # GitHub's cap on an issue body, in characters
 MAX_ROWS = 150  # per severity; the state keeps every finding, the table shows the oldest
 MAX_STATE = 600  # dates kept (~48 characters each), oldest first; newer findings restart their date
 EXPIRED_RULE = "expired-suppression"
-HEADER = "{marker}\n# driftbot dashboard\n\n<sub>Kept up to date by driftbot's scheduled run; edits are lost.</sub>\n\n"
+HEADER = "{marker}\n# {title}\n\n<sub>Kept up to date by driftbot's scheduled run; edits are lost.</sub>\n\n"
 CLEAN = "No open drift on the default branch. ✅\n"
 FOOTER = (
     "\n---\n<sub>“Since” is the first scheduled run that saw the finding. Fix drift with the auto-fix pull "
@@ -52,6 +54,11 @@ def read_state(body: str) -> dict[str, dt.date]:
         return seen.decode(m.group(1))
     except ValueError:
         return {}
+
+
+def known(issue: IssueInfo | None) -> frozenset[str]:
+    """The fingerprints the dashboard has seen (none without a dashboard): what `new-findings` compares to."""
+    return frozenset(read_state(issue.body)) if issue is not None else frozenset()
 
 
 def state_marker(since: Mapping[str, dt.date]) -> str:
@@ -76,7 +83,13 @@ def _table(rows: list[tuple[Finding, dt.date]], today: dt.date) -> list[str]:
     return lines
 
 
-def render(report: Report, since: Mapping[str, dt.date], autofix_pr: int | None, today: dt.date) -> str:
+def render(
+    report: Report,
+    since: Mapping[str, dt.date],
+    autofix_pr: int | None,
+    today: dt.date,
+    instance: Instance = DEFAULT,
+) -> str:
     dated = [(f, since.get(pipeline.fingerprint(f), today)) for f in report.findings]
     drift = [(f, d) for f, d in dated if f.rule != EXPIRED_RULE]
     expired = [(f, d) for f, d in dated if f.rule == EXPIRED_RULE]
@@ -98,41 +111,72 @@ def render(report: Report, since: Mapping[str, dt.date], autofix_pr: int | None,
     if expired:
         lines += ["", f"## Expired suppressions ({len(expired)})", ""]
         lines += [f"- {_where(f)}: {_cell(f.message)}" for f, _ in expired]
-    text = HEADER.format(marker=MARKER) + "\n".join(lines) + "\n" + FOOTER
+    text = HEADER.format(marker=instance.marker("dashboard"), title=instance.dashboard_title)
+    text += "\n".join(lines) + "\n" + FOOTER
     marker = "\n" + state_marker(since) + "\n"
     room = BODY_LIMIT - len(marker)
     return (text if len(text) <= room else text[: room - 2] + "…\n") + marker
 
 
-def _ours(gh: GitHubApi, issues: list[IssueInfo]) -> IssueInfo | None:
+def _ours(gh: GitHubApi, issues: list[IssueInfo], instance: Instance) -> IssueInfo | None:
     """The bot's issue: its own, with the exact title and the marker (anyone else's is left alone); the oldest wins."""
     me = gh.identity()
-    found = [i for i in issues if i.title == TITLE and i.body.startswith(MARKER) and me.wrote(i.author, i.author_type)]
+    title, marker = instance.dashboard_title, instance.marker("dashboard")
+    found = [i for i in issues if i.title == title and i.body.startswith(marker) and me.wrote(i.author, i.author_type)]
     return min(found, key=lambda i: i.number) if found else None
 
 
-def find_dashboard(gh: GitHubApi) -> tuple[IssueInfo | None, bool]:
+def find_dashboard(gh: GitHubApi, instance: Instance = DEFAULT) -> tuple[IssueInfo | None, bool]:
     """The dashboard issue and whether it carries LABEL.
 
     The labelled issues list is consistent, so a run right after the one that created the issue
     finds it. Only when no labelled dashboard exists does the (eventually consistent) search look
     for one from before the label, which the next edit then labels.
     """
-    labelled = _ours(gh, gh.list_open_issues(LABEL))
+    labelled = _ours(gh, gh.list_open_issues(instance.dashboard_label), instance)
     if labelled is not None:
         return labelled, True
-    return _ours(gh, gh.search_open_issues(TITLE)), False
+    return _ours(gh, gh.search_open_issues(instance.dashboard_title), instance), False
 
 
-def update_dashboard(gh: GitHubApi, report: Report, autofix_pr: int | None, today: dt.date) -> tuple[int, str]:
+def read_dashboard(gh: GitHubApi, instance: Instance = DEFAULT) -> IssueInfo | None:
+    """The labelled dashboard for runs that only read it (a PR's "see the dashboard", `new-findings`).
+
+    One issues list, no search; a token that may not read issues means no dashboard, not a failure.
+    """
+    try:
+        return _ours(gh, gh.list_open_issues(instance.dashboard_label), instance)
+    except ApiError as exc:
+        if exc.status in (403, 404):
+            return None
+        raise
+
+
+def update_dashboard(
+    gh: GitHubApi, report: Report, autofix_pr: int | None, today: dt.date, instance: Instance = DEFAULT
+) -> tuple[int, str]:
     """Create or refresh the dashboard issue; returns its number and what happened (created/updated/none)."""
-    issue, labelled = find_dashboard(gh)
+    issue, labelled = find_dashboard(gh, instance)
+    return refresh(gh, issue, labelled, report, autofix_pr, today, instance)
+
+
+def refresh(
+    gh: GitHubApi,
+    issue: IssueInfo | None,
+    labelled: bool,
+    report: Report,
+    autofix_pr: int | None,
+    today: dt.date,
+    instance: Instance = DEFAULT,
+) -> tuple[int, str]:
+    """Write `issue` (None: create it) from `report`, keeping the first-seen dates its body holds."""
     previous = read_state(issue.body) if issue is not None else {}
     since = seen.first_seen(report, previous, today)
-    body = render(report, since, autofix_pr, today)
+    body = render(report, since, autofix_pr, today, instance)
+    label = instance.dashboard_label
     if issue is None:
-        return gh.create_issue(title=TITLE, body=body, labels=[LABEL]).number, "created"
+        return gh.create_issue(title=instance.dashboard_title, body=body, labels=[label]).number, "created"
     if labelled and issue.body == body:
         return issue.number, "none"
-    gh.update_issue(issue.number, body=body, labels=None if labelled else [LABEL])
+    gh.update_issue(issue.number, body=body, labels=None if labelled else [label])
     return issue.number, "updated"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,13 +20,56 @@ from pydantic import SecretStr
 from driftbot.errors import DriftbotError
 from driftbot.ftypes import Severity
 from driftbot.report.escape import terminal
+from driftbot.report.scope import FILTERS, Filter
 
 Mode = Literal["auto", "pull-request", "comment", "autofix", "audit"]
 MODES: tuple[Mode, ...] = ("auto", "pull-request", "comment", "autofix", "audit")
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_AUTOFIX_BRANCH = "driftbot/autofix"
-REPORT_NAME = "driftbot-report.json"
 BRANCH_RE = re.compile(r"^(?!/)(?!.*(?:\.\.|//|@\{|\.lock$|/$))[A-Za-z0-9._/-]+$")
+DEFAULT_NAME = "driftbot"
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,49}$")
+BASELINE_AUTO = "auto"
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One driftbot of several in a repository (input `name`): what it calls its check run, comment and dashboard.
+
+    The default name keeps the names driftbot always had, so an existing comment or dashboard is
+    still found. Another name gets its own marker, label and files, so two instances never touch
+    each other's.
+    """
+
+    name: str = DEFAULT_NAME
+
+    @property
+    def default(self) -> bool:
+        return self.name == DEFAULT_NAME
+
+    @property
+    def slug(self) -> str:
+        return re.sub(r"[^a-z0-9._-]+", "-", self.name.lower()).strip("-")
+
+    def marker(self, kind: str) -> str:
+        """The hidden marker of this instance's `kind` of text (report, dashboard)."""
+        return f"<!-- driftbot:{kind} -->" if self.default else f"<!-- driftbot:{kind}:{self.slug} -->"
+
+    @property
+    def dashboard_title(self) -> str:
+        return f"{self.name} dashboard"
+
+    @property
+    def dashboard_label(self) -> str:
+        return f"{self.slug}-dashboard"
+
+    def file_name(self, stem: str, suffix: str) -> str:
+        """`driftbot-report.json` for the default instance, `driftbot-report-<slug>.json` for others."""
+        return f"{stem}{suffix}" if self.default else f"{stem}-{self.slug}{suffix}"
+
+    @property
+    def autofix_branch(self) -> str:
+        return DEFAULT_AUTOFIX_BRANCH if self.default else f"{DEFAULT_AUTOFIX_BRANCH}-{self.slug}"
 
 
 @dataclass(frozen=True)
@@ -38,7 +82,11 @@ class Inputs:
     fail_on: Severity = Severity.LOW
     autofix_branch: str = DEFAULT_AUTOFIX_BRANCH
     dry_run: bool = False
-    dashboard: bool = False  # autofix mode also keeps the "driftbot dashboard" issue current
+    dashboard: bool = False  # autofix mode keeps the dashboard issue current; other modes read it
+    filter: Filter | None = None  # None: changed-lines on pull requests, all elsewhere
+    baseline: str | None = None  # "auto" (the PR base's audit) or a repo-relative path
+    instance: Instance = field(default_factory=Instance)
+    working_directory: str = ""  # repo-relative POSIX path of the audited sub-directory; "" is the root
 
 
 @dataclass(frozen=True)
@@ -119,7 +167,12 @@ def _inputs(environ: Mapping[str, str]) -> Inputs:
         fail_on = Severity.parse(_input(environ, "fail-on") or "low")
     except ValueError as exc:
         raise DriftbotError(f"input fail-on: {exc}") from None
-    branch = _input(environ, "autofix-branch") or DEFAULT_AUTOFIX_BRANCH
+    name = _input(environ, "name") or DEFAULT_NAME
+    if not NAME_RE.match(name):
+        rule = "letters, digits, space, '.', '_', '-'; a letter or digit first; at most 50"
+        raise DriftbotError(f"input name: {name!r} is not a name ({rule})")
+    instance = Instance(name)
+    branch = _input(environ, "autofix-branch") or instance.autofix_branch
     if not BRANCH_RE.match(branch):
         raise DriftbotError(f"input autofix-branch: {branch!r} is not a valid branch name")
     dry_run = (_input(environ, "dry-run") or "false").lower()
@@ -129,6 +182,9 @@ def _inputs(environ: Mapping[str, str]) -> Inputs:
     if dashboard not in ("true", "false"):
         raise DriftbotError(f"input dashboard: expected true or false, got {dashboard!r}")
     inventories = re.split(r"[\s,]+", _input(environ, "inventory") or "")
+    how = _input(environ, "filter")
+    if how is not None and how not in FILTERS:
+        raise DriftbotError(f"input filter: unknown filter {how!r} (choose from {', '.join(FILTERS)})")
     return Inputs(
         token=SecretStr(token),
         mode=mode,  # checked against MODES above
@@ -139,7 +195,21 @@ def _inputs(environ: Mapping[str, str]) -> Inputs:
         autofix_branch=branch,
         dry_run=dry_run == "true",
         dashboard=dashboard == "true",
+        filter=how,  # checked against FILTERS above
+        baseline=_relative(_input(environ, "baseline"), "baseline", keep=BASELINE_AUTO),
+        instance=instance,
+        working_directory=_relative(_input(environ, "working-directory"), "working-directory") or "",
     )
+
+
+def _relative(value: str | None, name: str, keep: str | None = None) -> str | None:
+    """A path inside the repository, as POSIX without `./` ("" for the root); `keep` passes as it is."""
+    if value is None or value == keep:
+        return value
+    parts = [p for p in value.replace("\\", "/").split("/") if p not in ("", ".")]
+    if value.startswith(("/", "\\")) or ".." in parts:
+        raise DriftbotError(f"input {name}: {value!r} must be a path inside the repository")
+    return "/".join(parts)
 
 
 def _tuning(environ: Mapping[str, str]) -> ApiTuning:
@@ -164,12 +234,25 @@ def _tuning(environ: Mapping[str, str]) -> ApiTuning:
 
 
 def write_outputs(path: Path | None, outputs: Mapping[str, str]) -> None:
-    """Append `name=value` lines to GITHUB_OUTPUT (values here never hold a newline)."""
+    """Append the outputs to GITHUB_OUTPUT: `name=value`, or a heredoc for a value with a line break.
+
+    The heredoc's delimiter is random and checked against the value, so no value (a path, a
+    branch name) can end it early and set other outputs: GitHub's own toolkit does the same.
+    """
     if path is None:
         return
     with path.open("a", encoding="utf-8") as out:
         for name, value in outputs.items():
-            out.write(f"{name}={value.replace(chr(10), ' ')}\n")
+            out.write(output_line(name, value))
+
+
+def output_line(name: str, value: str) -> str:
+    if "\n" not in value and "\r" not in value:
+        return f"{name}={value}\n"
+    delimiter = f"ghadelimiter_{uuid.uuid4()}"
+    while delimiter in value:  # never with a fresh uuid4, but the guarantee costs nothing
+        delimiter = f"ghadelimiter_{uuid.uuid4()}"
+    return f"{name}<<{delimiter}\n{value}\n{delimiter}\n"
 
 
 def append_summary(path: Path | None, markdown: str) -> None:

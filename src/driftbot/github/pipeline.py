@@ -12,9 +12,11 @@ from pathlib import Path
 
 from driftbot import config
 from driftbot.audit import run_audit
+from driftbot.baseline import read_baseline
+from driftbot.errors import DriftbotError
 from driftbot.fix import fix_repo
 from driftbot.ftypes import Finding, Report
-from driftbot.report import RENDERERS
+from driftbot.report import RENDERERS, scope
 from driftbot.report.fingerprint import fingerprint as finding_fingerprint
 from driftbot.report.markdown import SourceLinks, render_markdown
 from driftbot.rules.catalog import INCOMPLETE_RULES
@@ -22,32 +24,48 @@ from driftbot.rules.catalog import INCOMPLETE_RULES
 
 @dataclass(frozen=True)
 class AuditOptions:
-    ssot: str | None = None  # repo-relative
-    config: str | None = None  # repo-relative
+    ssot: str | None = None  # relative to working_directory
+    config: str | None = None  # relative to working_directory
     inventories: tuple[str, ...] = ()
+    working_directory: str = ""  # the audited sub-directory, repo-relative ("": the repository root)
 
 
 UNREACHABLE_RULE = "inventory-unreachable"
 CONFIG_NAME = config.CONFIG_NAME
 
 
+def _in_root(options: AuditOptions, rel: str) -> str:
+    return f"{options.working_directory}/{rel}" if options.working_directory else rel
+
+
+def root(tree: Path, options: AuditOptions) -> Path:
+    """The directory of `tree` that is audited and fixed: the repository, or the `working-directory`."""
+    return tree / options.working_directory if options.working_directory else tree
+
+
 def config_file(options: AuditOptions) -> str:
-    """The config file's repo-relative path: the `config` input, else `.driftbot.yml`."""
-    return options.config or CONFIG_NAME
+    """The config file's repo-relative path: the `config` input, else `.driftbot.yml` (in the working directory)."""
+    return _in_root(options, options.config or CONFIG_NAME)
 
 
 def ignore_file(tree: Path, options: AuditOptions) -> str:
     """The repo-relative ignore file that `tree`'s config names."""
-    return config.load(tree, tree / options.config if options.config else None).ignore_file
+    base = root(tree, options)
+    return _in_root(options, config.load(base, base / options.config if options.config else None).ignore_file)
 
 
 def audit(tree: Path, options: AuditOptions) -> Report:
-    return run_audit(
-        tree,
-        ssot_dir=tree / options.ssot if options.ssot else None,
-        config_path=tree / options.config if options.config else None,
+    """Audit `tree` (its working directory); locations are repository-relative whatever the directory."""
+    base = root(tree, options)
+    if not base.is_dir():
+        raise DriftbotError(f"input working-directory: {options.working_directory}: no such directory")
+    report = run_audit(
+        base,
+        ssot_dir=base / options.ssot if options.ssot else None,
+        config_path=base / options.config if options.config else None,
         inventories=list(options.inventories) or None,  # None: the inventories in .driftbot.yml
     )
+    return scope.reroot(report, options.working_directory)
 
 
 def markdown(
@@ -67,6 +85,15 @@ def source_links(server_url: str, repository: str, sha: str | None) -> SourceLin
 
 def json_text(report: Report) -> str:
     return RENDERERS["json"](report)
+
+
+def sarif_text(report: Report) -> str:
+    return RENDERERS["sarif"](report)
+
+
+def baseline_fingerprints(path: Path) -> list[str]:
+    """The fingerprints a baseline file (or saved JSON report) holds, once per recorded finding."""
+    return [entry.fingerprint for entry in read_baseline(path).findings]
 
 
 def fingerprint(finding: Finding) -> str:
@@ -94,8 +121,9 @@ def incomplete(report: Report) -> bool:
 
 def fix(tree: Path, options: AuditOptions) -> None:
     """Apply every fixable finding in `tree` (the caller commits whatever changed)."""
+    base = root(tree, options)
     fix_repo(
-        tree,
-        ssot_dir=tree / options.ssot if options.ssot else None,
-        config_path=tree / options.config if options.config else None,
+        base,
+        ssot_dir=base / options.ssot if options.ssot else None,
+        config_path=base / options.config if options.config else None,
     )

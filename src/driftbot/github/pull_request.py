@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from driftbot.errors import EXIT_DRIFT, EXIT_OK
 from driftbot.ftypes import Report
-from driftbot.github import pipeline, trust
+from driftbot.github import dashboard, pipeline, prscope, trust
 from driftbot.github.client import GitHubApi
 from driftbot.github.context import Result, RunContext
 from driftbot.github.events import PullRequestEvent
@@ -40,13 +40,26 @@ def handle(event: PullRequestEvent, gh: GitHubApi, ctx: RunContext) -> Result:
     elif ctx.env.event_name == "pull_request" and event.is_fork():
         reason = FORK_READ_ONLY  # pull_request_target runs with a write token and may publish
     notes = [note] if note else []
-    outcome = review(gh, ctx, number=pull.number, sha=sha, report=report, read_only_reason=reason, notes=notes)
+    board = dashboard.read_dashboard(gh, ctx.instance) if ctx.env.inputs.dashboard else None
+    scoped = prscope.judge(gh, ctx, number=pull.number, base_sha=pull.base.sha, report=report, dashboard=board)
+    outcome = review(
+        gh,
+        ctx,
+        number=pull.number,
+        sha=sha,
+        report=scoped.report,
+        read_only_reason=reason,
+        notes=notes,
+        scope=scoped.note,
+    )
     return Result(
         report=report,
-        sections=notes + ([outcome.note] if outcome.note else []),
+        scoped=scoped.report,
+        sections=notes + ([scoped.note] if scoped.note else []) + ([outcome.note] if outcome.note else []),
         pull_request_number=pull.number,
         exit_code=EXIT_DRIFT if outcome.conclusion == "failure" else EXIT_OK,
         sha=sha,
+        known=dashboard.known(board) if ctx.env.inputs.dashboard else None,
     )
 
 

@@ -52,12 +52,17 @@ def review(
     report: Report,
     read_only_reason: str | None = None,
     notes: Sequence[str] = (),
+    scope: str | None = None,
 ) -> ReviewOutcome:
-    """`notes`: markdown paragraphs shown above the report (in the check run and the comment)."""
+    """`notes`: markdown paragraphs shown above the report (in the check run and the comment).
+
+    `scope`: what the PR is judged on and how much drift is elsewhere; shown like a note, but
+    unlike one it never makes a comment by itself (a PR clean in its scope gets none).
+    """
     verdict = checks.conclusion(report, ctx.fail_on)
     if read_only_reason is None:
         try:
-            return _publish(gh, ctx, number=number, sha=sha, report=report, notes=notes)
+            return _publish(gh, ctx, number=number, sha=sha, report=report, notes=notes, scope=scope)
         except ApiError as exc:
             if not exc.read_only:
                 raise
@@ -67,11 +72,19 @@ def review(
 
 
 def _publish(
-    gh: GitHubApi, ctx: RunContext, *, number: int, sha: str, report: Report, notes: Sequence[str]
+    gh: GitHubApi,
+    ctx: RunContext,
+    *,
+    number: int,
+    sha: str,
+    report: Report,
+    notes: Sequence[str],
+    scope: str | None,
 ) -> ReviewOutcome:
     see = see_also(ctx)
     links = pipeline.source_links(ctx.env.server_url, ctx.env.repository, sha)
-    lead = "".join(n + "\n" for n in notes)
+    lead = "".join(n + "\n" for n in [*notes, *([scope] if scope else [])])
+    instance = ctx.instance
     check = checks.publish(
         gh,
         sha=sha,
@@ -82,13 +95,14 @@ def _publish(
             report, limit=checks.SUMMARY_LIMIT - len(lead.encode()), see=see, links=links, pull_request=True
         ),
         details_url=ctx.env.run_url,
+        name=instance.name,
     )
     body = None
     if report.findings or notes:  # a note (the PR's settings were not used) is worth a comment on its own
-        top = comment.header(sha) + lead
+        top = comment.header(sha, instance.marker("report")) + lead
         room = comment.COMMENT_LIMIT - len(top.encode())
         body = top + pipeline.markdown(report, limit=room, see=see, links=links, pull_request=True)
-    outcome = comment.sync(gh, number, body)
+    outcome = comment.sync(gh, number, body, marker=instance.marker("report"), name=instance.name)
     written = "written" if check.written else "unchanged"
     print(LOG.format(id=check.check_run_id, conclusion=check.conclusion, written=written, comment=outcome.operation))
     return ReviewOutcome(check.conclusion, check.check_run_id, outcome)

@@ -14,10 +14,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from driftbot.errors import EXIT_DRIFT, EXIT_OK, EXIT_UNREACHABLE, DriftbotError
+from driftbot.ftypes import Report
 from driftbot.github import autofix, commands, dashboard, events, pipeline, pull_request
 from driftbot.github.client import ApiSettings, GitHubApi
 from driftbot.github.context import Result, RunContext
-from driftbot.github.env import REPORT_NAME, ActionsEnv, Mode, append_summary, write_outputs
+from driftbot.github.env import ActionsEnv, Instance, Mode, append_summary, write_outputs
 from driftbot.github.gitrepo import Git
 from driftbot.github.review import annotate
 
@@ -29,7 +30,9 @@ AUTO_MODES: dict[str, Mode] = {
     "workflow_dispatch": "autofix",
 }
 SUMMARY_LIMIT = 1024 * 1024  # GitHub's cap on one step's job summary, in bytes
-SUMMARY_TITLE = "## driftbot\n\n"
+SUMMARY_TITLE = "## {name}\n\n"
+REPORT_STEM = "driftbot-report"
+DEFAULT_INSTANCE = Instance()
 WRONG_EVENT = "mode {mode} needs a {needed} event, but this run was triggered by {event}"
 INCOMPLETE = "driftbot: an inventory could not be read, so the audit is incomplete (exit 3)"
 NO_TOKEN = "input github-token is empty (mode {mode} writes to GitHub)"
@@ -46,7 +49,9 @@ def run(environ: Mapping[str, str]) -> int:
     if mode != "audit" and not env.inputs.dry_run and not env.inputs.token.get_secret_value():
         raise DriftbotError(NO_TOKEN.format(mode=mode))
     gh = GitHubApi(ApiSettings(env.api_url, env.inputs.token, env.tuning), env.repository)
-    options = pipeline.AuditOptions(env.inputs.ssot, env.inputs.config, env.inputs.inventories)
+    options = pipeline.AuditOptions(
+        env.inputs.ssot, env.inputs.config, env.inputs.inventories, env.inputs.working_directory
+    )
     ctx = RunContext(env, options, Git(env.workspace, token=env.inputs.token, server=env.server_url))
     result = dispatch(mode, event, gh, ctx)
     if result.report is not None and pipeline.incomplete(result.report):
@@ -74,47 +79,83 @@ def dispatch(mode: Mode, event: events.Event, gh: GitHubApi, ctx: RunContext) ->
         return with_dashboard(autofix.handle(event, gh, ctx), gh, ctx)
     report = pipeline.audit(ctx.workspace, ctx.options)
     annotate(report, ctx.fail_on)
-    return Result(report=report, exit_code=EXIT_DRIFT if report.at_or_above(ctx.fail_on) else EXIT_OK)
+    # With `dashboard: true` the dashboard is read (one call) for `new-findings`; else no API call.
+    known = dashboard.known(dashboard.read_dashboard(gh, ctx.instance)) if ctx.env.inputs.dashboard else None
+    return Result(report=report, exit_code=EXIT_DRIFT if report.at_or_above(ctx.fail_on) else EXIT_OK, known=known)
 
 
 def with_dashboard(result: Result, gh: GitHubApi, ctx: RunContext) -> Result:
-    """After the scheduled auto-fix: refresh the "driftbot dashboard" issue from the same audit."""
-    if not ctx.env.inputs.dashboard or ctx.dry_run or result.report is None:
+    """After the scheduled auto-fix: refresh the dashboard issue from the same audit."""
+    if not ctx.env.inputs.dashboard or result.report is None:
         return result
+    if ctx.dry_run:  # read it for `new-findings`, write nothing
+        result.known = dashboard.known(dashboard.read_dashboard(gh, ctx.instance))
+        return result
+    issue, labelled = dashboard.find_dashboard(gh, ctx.instance)
+    result.known = dashboard.known(issue)
     pull = result.pull_request_number if result.pull_request_operation != "closed" else None
-    number, operation = dashboard.update_dashboard(gh, result.report, pull, dt.date.today())
-    result.sections.append(f"driftbot dashboard: #{number} ({operation})\n")
+    number, operation = dashboard.refresh(gh, issue, labelled, result.report, pull, dt.date.today(), ctx.instance)
+    result.sections.append(f"{ctx.instance.dashboard_title}: #{number} ({operation})\n")
     return result
 
 
-def report_path(workspace: Path) -> str:
-    """Where the JSON report goes, relative to the workspace (the path later steps see too).
+def output_path(workspace: Path, name: str) -> str:
+    """Where a file for later steps goes (the JSON report, SARIF), relative to the workspace.
 
     Inside `.git/` when there is one: never audited by a later run, never committed, never in
     `git status`. (A Docker action cannot use RUNNER_TEMP: it is not mounted in the container.)
     """
-    return f".git/{REPORT_NAME}" if (workspace / ".git").is_dir() else REPORT_NAME
+    return f".git/{name}" if (workspace / ".git").is_dir() else name
+
+
+def report_path(workspace: Path, instance: Instance = DEFAULT_INSTANCE) -> str:
+    return output_path(workspace, instance.file_name(REPORT_STEM, ".json"))
+
+
+def max_severity(report: Report | None) -> str:
+    """The highest severity that counts (a `possible` finding counts as info), or `none`."""
+    if report is None or not report.findings:
+        return "none"
+    return max(f.effective_severity for f in report.findings).label
+
+
+def new_findings(report: Report | None, known: frozenset[str] | None) -> int:
+    """Findings whose fingerprint the dashboard's first-seen state lacks (every one without a dashboard)."""
+    if report is None:
+        return 0
+    return sum(1 for f in report.findings if pipeline.fingerprint(f) not in (known or frozenset()))
 
 
 def finish(ctx: RunContext, result: Result) -> None:
-    """Write the JSON report, the step outputs and the job summary."""
-    env, report = ctx.env, result.report
+    """Write the JSON report, the SARIF file, the step outputs and the job summary.
+
+    The counts and the JSON report are what the run judged (a PR's scope); the SARIF file holds the
+    whole audit, since code scanning closes any alert a later upload leaves out.
+    """
+    env, report, instance = ctx.env, result.judged, ctx.instance
     outputs = {
         "findings": str(len(report.findings)) if report else "0",
         "drift": "true" if report and report.findings else "false",
         "report": "",
         "pull-request-number": str(result.pull_request_number or ""),
         "pull-request-operation": result.pull_request_operation,
+        "max-severity": max_severity(report),
+        "new-findings": str(new_findings(report, result.known)),
+        "sarif-file": "",
     }
     if report is not None:
-        outputs["report"] = report_path(env.workspace)
+        outputs["report"] = report_path(env.workspace, instance)
         (env.workspace / outputs["report"]).write_text(pipeline.json_text(report), encoding="utf-8")
+    if result.report is not None:
+        outputs["sarif-file"] = output_path(env.workspace, instance.file_name("driftbot", ".sarif"))
+        (env.workspace / outputs["sarif-file"]).write_text(pipeline.sarif_text(result.report), encoding="utf-8")
     write_outputs(env.output_file, outputs)
     if result.pull_request_operation != "none":
         print(f"driftbot: pull request #{result.pull_request_number} {result.pull_request_operation}")
     if env.summary_file is None or (report is None and not result.sections):
         return
-    head = SUMMARY_TITLE + "".join(s if s.endswith("\n") else s + "\n" for s in result.sections)
+    sections = "".join(s if s.endswith("\n") else s + "\n" for s in result.sections)
+    head = SUMMARY_TITLE.format(name=instance.name) + sections
     head = head.encode()[: SUMMARY_LIMIT // 2].decode(errors="ignore")  # a huge diff must leave room for the report
     body = ""
     if report is not None:

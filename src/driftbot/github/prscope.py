@@ -1,0 +1,112 @@
+"""A pull request is judged on the drift it adds or touches: the inputs `filter` and `baseline`.
+
+`filter` says which findings the PR touches: those on the lines it changes (`changed-lines`, the
+default on pull requests), in the files it changes (`changed-files`), or every one (`all`). A
+finding checked against an SSOT file the PR changes counts as touched wherever it is: the edit
+causes it. The changed lines come from the pull request files API (one call per 100 files), not
+from a local `git diff`: the API diffs against the merge base whatever the checkout holds (the
+default shallow, single-commit checkout has no merge base to diff against) and it is the diff
+reviewers see, the only lines GitHub shows annotations on. A file without a patch (large or
+binary) counts as changed on every line; past the API's 3,000 files the PR is judged in full.
+
+`baseline` adds the drift the PR *adds* anywhere: `auto` audits the PR's base commit in a
+detached worktree (hooks off, like every git call of the bot) and a finding whose fingerprint
+the base does not have is new; a path names a baseline file or JSON report in the checkout (for
+`pull_request_target`, the trusted base checkout, so a PR cannot choose what hides its drift).
+Filter and baseline add up: touched or new. With `filter: all` a baseline leaves only the new drift.
+
+The findings left out are still counted, so the comment says how much drift exists elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from driftbot.ftypes import Finding, Report
+from driftbot.github import pipeline
+from driftbot.github.client import GitHubApi, IssueInfo
+from driftbot.github.context import RunContext
+from driftbot.github.env import BASELINE_AUTO
+from driftbot.report import escape, scope
+from driftbot.report.common import plural
+
+MAX_FILES = 3000  # the pull request files API lists no more
+WHAT = {
+    "changed-lines": "the lines this pull request changes",
+    "changed-files": "the files this pull request changes",
+    "all": "the whole repository",
+}
+NOTE = "**Scope:** {what} (`filter: {how}`){new}{elsewhere}.\n"
+NEW_AUTO = " and drift new since its base {sha} (`baseline: auto`)"
+NEW_FILE = " and drift not in {path} (`baseline`)"
+ELSEWHERE_DASHBOARD = " — and {count} elsewhere, see the [dashboard]({url})"
+ELSEWHERE = " — and {count} elsewhere (`driftbot audit` lists every finding)"
+TOO_MANY = "the whole repository: this pull request changes {count}+ files, more than GitHub lists"
+
+
+@dataclass(frozen=True)
+class Scope:
+    report: Report  # the findings the pull request is judged on
+    note: str | None  # says what that is, and how much drift is elsewhere; None when nothing is scoped
+    elsewhere: int
+
+
+def judge(
+    gh: GitHubApi,
+    ctx: RunContext,
+    *,
+    number: int,
+    base_sha: str,
+    report: Report,
+    dashboard: IssueInfo | None,
+) -> Scope:
+    """Limit `report` (the PR head's whole audit) to what the pull request adds or touches."""
+    inputs = ctx.env.inputs
+    how = inputs.filter or "changed-lines"
+    if how == "all" and inputs.baseline is None:
+        return Scope(report, None, 0)
+    what = WHAT[how]
+    touched = report
+    if how != "all":
+        files = gh.pull_files(number)
+        if len(files) >= MAX_FILES:
+            how, what = "all", TOO_MANY.format(count=MAX_FILES)
+        else:
+            changed = {f.path: scope.added_lines(f.patch) if f.patch is not None else None for f in files}
+            touched = scope.scoped(report, how, changed)
+    new_text = ""
+    judged = touched
+    if inputs.baseline is not None:
+        known, key, new_text = _baseline(ctx, inputs.baseline, base_sha)
+        new = scope.new_findings(report, known, key)
+        judged = new if how == "all" else scope.union(report, touched, new)
+    elsewhere = len(report.findings) - len(judged.findings)
+    rest = ""
+    if elsewhere:
+        count = plural(elsewhere, "finding")
+        rest = (
+            ELSEWHERE_DASHBOARD.format(count=count, url=dashboard_url(ctx, dashboard))
+            if dashboard is not None
+            else ELSEWHERE.format(count=count)
+        )
+    return Scope(judged, NOTE.format(what=what, how=how, new=new_text, elsewhere=rest), elsewhere)
+
+
+def dashboard_url(ctx: RunContext, issue: IssueInfo) -> str:
+    return f"{ctx.env.server_url}/{ctx.env.repository}/issues/{issue.number}"
+
+
+def _baseline(ctx: RunContext, baseline: str, base_sha: str) -> tuple[list[str], Callable[[Finding], str], str]:
+    """The known fingerprints, how to fingerprint a head finding to compare, and the note's words."""
+    if baseline == BASELINE_AUTO:
+        git = ctx.git
+        if not git.has_commit(base_sha):
+            git.fetch(base_sha)
+        with git.worktree(base_sha) as tree:
+            base = pipeline.audit(tree, ctx.options)
+        return [pipeline.fingerprint(f) for f in base.findings], pipeline.fingerprint, NEW_AUTO.format(sha=base_sha[:7])
+    # A baseline file is written by `driftbot audit` run in the working directory: paths relative to it.
+    wd = ctx.options.working_directory
+    known = pipeline.baseline_fingerprints(ctx.workspace / baseline)
+    return known, lambda f: pipeline.fingerprint(scope.unrooted(f, wd)), NEW_FILE.format(path=escape.code(baseline))
