@@ -81,6 +81,14 @@ _STATUS = "gcloud scheduler jobs update http phase5-status-check"
 _TOPICS = "gcloud pubsub topics create nba-phase4-precompute-complete"
 _SUB = "gcloud pubsub subscriptions update nba-phase5-trigger-sub"
 _URL = "URL=$(gcloud run services describe prediction-coordinator --format='value(status.url)')\n"
+# Where infrastructure names really live: bash arrays, multi-document YAML, Python defaults and constants.
+_ARRAY = 'declare -A JOBS=(\n  ["phase5-retry-1"]="{}|America/Los_Angeles"\n)\n'
+_ZONES = "declare -A JOBS=(\n  [phase5-status-check]='0 4 * * *|{}'\n)\n"
+_UTC_HOURS = 'JOBS["prediction-coordinator-daily-prod"]="{}|America/Los_Angeles"\n'
+_DOCS = "name: phase5-retry-1\nschedule: '15 3 * * *'\n---\nname: phase5-retry-2\nschedule: '{}'\n"
+_ENV_TOPIC = "import os\nTOPIC = os.environ.get('PHASE4_TOPIC', '{}')\n"
+_URL_CONST = "COORDINATOR_URL = 'https://prediction-coordinator-abc-uw.a.run.app/{}'\n"
+_BACKTICKS = "STAMP=`echo \\`date\\``\ngcloud scheduler jobs update http {} --schedule='45 3 * * *'\n"
 
 
 def _sh(text: str) -> tuple[tuple[str, str], ...]:
@@ -266,36 +274,50 @@ RULES: dict[str, Rule] = {
             (
                 Example(_sh(_JOB.format("0 6 * * *")), ("deploy.sh:2:3",)),
                 Example(_sh(_JOB.format("0 3 * * *"))),
+                Example((("deploy/jobs.sh", _UTC_HOURS.format("0 11 * * *")),), ("deploy/jobs.sh:1:44",)),
+                Example((("deploy/jobs.sh", _UTC_HOURS.format("0 3 * * *")),)),
             ),
         ),
         Rule(
             "schedule-mismatch",
             Severity.HIGH,
-            "A scheduler job's schedule differs from the SSOT.",
+            "A scheduler job's schedule (gcloud flag, bash array element, YAML job definition) differs from the SSOT.",
             False,
             (
                 Example(_sh(f"{_RETRY1} --schedule='15 3 * * 1-5'\n"), ("deploy.sh:1:50",)),
                 Example(_sh(f"{_RETRY1} --schedule='15 3 * * *'\n")),
+                Example((("deploy/jobs.sh", _ARRAY.format("15 3 * 4-10 *")),), ("deploy/jobs.sh:2:23",)),
+                Example((("deploy/jobs.sh", _ARRAY.format("15 3 * * *")),)),
+                Example((("scheduler/jobs.yaml", _DOCS.format("30 3 * 4-10 *")),), ("scheduler/jobs.yaml:5:11",)),
+                Example((("scheduler/jobs.yaml", _DOCS.format("30 3 * * *")),)),
             ),
         ),
         Rule(
             "time-zone-mismatch",
             Severity.HIGH,
-            "A scheduler job's time zone differs from the SSOT.",
+            "A scheduler job's time zone (gcloud flag, bash array element, YAML job definition) differs from the SSOT.",
             False,
             (
                 Example(_sh(f"{_RETRY1} --time-zone=America/New_York\n"), ("deploy.sh:1:50",)),
                 Example(_sh(f"{_RETRY1} --time-zone=America/Los_Angeles\n")),
+                Example((("deploy/jobs.sh", _ZONES.format("America/New_York")),), ("deploy/jobs.sh:2:36",)),
+                Example((("deploy/jobs.sh", _ZONES.format("America/Los_Angeles")),)),
             ),
         ),
         Rule(
             "topic-missing",
             Severity.HIGH,
-            "An SSOT topic is not created (scripts) or not deployed (inventory), or a topic is not in the SSOT.",
+            "An SSOT topic is not created (scripts) or not deployed (inventory), or a topic is not in the SSOT "
+            "(a script creates it, or code names a near miss of an SSOT topic: `x` for `x-prod`, a typo).",
             False,
             (
                 Example(_sh(f"{_TOPICS}\n"), ("ssot/infrastructure/pubsub_topics.yaml:7:11",)),
                 Example(_sh(f"{_TOPICS} nba-phase5-trigger-dlq\n")),
+                Example((("cf/main.py", _ENV_TOPIC.format("nba-phase4-precompute-completed")),), ("cf/main.py:2:40",)),
+                Example((("cf/main.py", _ENV_TOPIC.format("nba-phase4-precompute-complete")),)),
+                Example((("tests/test_main.py", _ENV_TOPIC.format("nba-phase4-precompute-completed")),)),
+                Example((("cf/pubsub.yaml", "topic: nba-phase5-trigger-dq\n"),), ("cf/pubsub.yaml:1:8",)),
+                Example((("cf/pubsub.yaml", "topic: nba-phase5-trigger-dlq\n"),)),
             ),
         ),
         Rule(
@@ -329,16 +351,21 @@ RULES: dict[str, Rule] = {
                     ("deploy.sh:1:35",),
                 ),
                 Example(_sh("gcloud scheduler jobs update http phase5-retry-2 --schedule='30 3 * * *'\n")),
+                Example(_sh(_BACKTICKS.format("phase5-retry-3")), ("deploy.sh:2:35",)),
+                Example(_sh("# " + _BACKTICKS.format("phase5-retry-3").replace("\n", "\n# ", 1))),
             ),
         ),
         Rule(
             "endpoint-missing",
             Severity.HIGH,
-            "A job calls another endpoint than its SSOT target, or a service is missing or in another region.",
+            "A job calls another endpoint than its SSOT target, a service is missing or in another region, "
+            "or a URL in code names a path its service does not serve.",
             False,
             (
                 Example(_sh(f'{_STATUS} --uri="$URL/start" --http-method=GET\n'), ("deploy.sh:1:55",)),
                 Example(_sh(f'{_STATUS} --uri="$URL/status" --http-method=GET\n')),
+                Example((("cf/config.py", _URL_CONST.format("strat")),), ("cf/config.py:1:19",)),
+                Example((("cf/config.py", _URL_CONST.format("start")),)),
             ),
         ),
         Rule("service-unreachable", Severity.HIGH, "A service's health endpoint did not answer 2xx (`--probe-http`)."),

@@ -2,7 +2,9 @@
 
 Rules: sla-breach, schedule-mismatch, time-zone-mismatch, topic-missing, subscription-endpoint-mismatch,
 dead-letter-missing, scheduler-job-missing, endpoint-missing (service-unreachable lives in
-`driftbot.probe`, opt-in). Deploy scripts are `*.sh` / `*.bash` files and `cloudbuild*.yaml` configs.
+`driftbot.probe`, opt-in). Deploy scripts are `*.sh` / `*.bash` files and `cloudbuild*.yaml` configs;
+topics, service URLs and job definitions written elsewhere (Python, YAML, bash arrays) are checked by
+`rules.infra_refs`.
 """
 
 from __future__ import annotations
@@ -13,14 +15,16 @@ from collections.abc import Callable, Iterable, Iterator
 from driftbot.context import AuditContext
 from driftbot.extract.budget import Budget
 from driftbot.extract.cloudbuild import CloudBuildError, is_cloudbuild, parse_cloudbuild
+from driftbot.extract.infra_refs import JobRecord, Ref, array_records, is_test_file, python_refs, yaml_refs
 from driftbot.extract.limits import MAX_SCRIPT_BYTES
-from driftbot.extract.shell import GcloudCommand, parse_script
+from driftbot.extract.shell import GcloudCommand, read_script
 from driftbot.ftypes import Finding, Location
 from driftbot.inventory.base import Inventory
 from driftbot.inventory.gcloud import GcloudListing
 from driftbot.rules.catalog import finding
 from driftbot.rules.infra_common import Deployed
 from driftbot.rules.infra_deployed import check_deployed
+from driftbot.rules.infra_refs import check_records, check_refs
 from driftbot.rules.infra_scripts import check_scripts
 from driftbot.ssot.infra import Infrastructure
 
@@ -31,7 +35,11 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
     infra = ctx.ssot.infrastructure
     if infra is None:
         return
-    yield from check_infrastructure(infra, ctx.files, ctx.read, deployed_in(ctx), ctx.today, ctx.budget)
+    deployed = deployed_in(ctx)
+    yield from check_infrastructure(infra, ctx.files, ctx.read, deployed, ctx.today, ctx.budget)
+    refs, records = written_refs(infra, ctx.ssot.root, ctx.files, ctx.read, ctx.budget)
+    yield from check_refs(infra, refs, deployed.urls)
+    yield from check_records(infra, records, deployed.urls, ctx.today)
 
 
 def check_infrastructure(
@@ -42,9 +50,10 @@ def check_infrastructure(
     today: dt.date,
     budget: Budget | None = None,
 ) -> Iterator[Finding]:
-    commands, unparsable = deploy_commands(files, read, budget)
+    commands, records, unparsable = deploy_scripts(files, read, budget)
     yield from unparsable
     yield from check_scripts(infra, commands, deployed.urls, today)
+    yield from check_records(infra, records, deployed.urls, today)
     yield from check_deployed(infra, deployed, today)
 
 
@@ -55,11 +64,20 @@ def is_deploy_script(path: str) -> bool:
 def deploy_commands(
     files: Iterable[str], read: Callable[[str], bytes], budget: Budget | None = None
 ) -> tuple[list[GcloudCommand], list[Finding]]:
-    """Every checked gcloud command in the deploy scripts among `files`, plus unparsable-file findings.
+    """Every checked gcloud command in the deploy scripts among `files`, plus unparsable-file findings."""
+    commands, _, unparsable = deploy_scripts(files, read, budget)
+    return commands, unparsable
+
+
+def deploy_scripts(
+    files: Iterable[str], read: Callable[[str], bytes], budget: Budget | None = None
+) -> tuple[list[GcloudCommand], list[JobRecord], list[Finding]]:
+    """The gcloud commands and job definitions (bash arrays) of the deploy scripts among `files`.
 
     Past the `budget`, scripts are not read but noted in it.
     """
     commands: list[GcloudCommand] = []
+    records: list[JobRecord] = []
     unparsable: list[Finding] = []
     for path in files:
         if not is_deploy_script(path):
@@ -76,7 +94,7 @@ def deploy_commands(
             reason = f"skipped: is larger than {MAX_SCRIPT_BYTES} bytes"
             unparsable.append(finding("unparsable-file", Location(path, 1, 1), reason))
             continue
-        if b"gcloud" not in raw:
+        if b"gcloud" not in raw and b"]=" not in raw:  # no command, no array element
             continue
         try:
             text = raw.decode("utf-8")
@@ -91,8 +109,44 @@ def deploy_commands(
                 where = Location(path, exc.line, exc.column)
                 unparsable.append(finding("unparsable-file", where, f"could not parse: {exc}"))
         else:
-            commands.extend(parse_script(text, path))
-    return commands, unparsable
+            script = read_script(text, path)
+            commands.extend(script.commands)
+            records.extend(array_records(script.elements))
+    return commands, records, unparsable
+
+
+_PYTHON_NEEDLES = (b"topic", b"TOPIC", b"Topic", b".run.app")
+
+
+def written_refs(
+    infra: Infrastructure, ssot_root: str, files: Iterable[str], read: Callable[[str], bytes], budget: Budget
+) -> tuple[list[Ref], list[JobRecord]]:
+    """Topics and URLs in Python and YAML, and job definitions in YAML (not the SSOT's, not tests')."""
+    job_needles = [j.name.encode() for j in infra.jobs]
+    refs: list[Ref] = []
+    records: list[JobRecord] = []
+    inside = ssot_root.rstrip("/") + "/"
+    for path in files:
+        python = path.endswith(".py")
+        if not (python or path.endswith((".yaml", ".yml"))) or path.startswith(inside) or is_test_file(path):
+            continue
+        if is_cloudbuild(path) or budget.spent():
+            continue  # a Cloud Build config is a deploy script; past the budget the others have noted it
+        try:
+            data = read(path)
+            needles = _PYTHON_NEEDLES if python else (*_PYTHON_NEEDLES, *job_needles)
+            if not any(n in data for n in needles):
+                continue
+            text = data.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # the Python scan reports unreadable Python files; YAML is not ours to report
+        if python:
+            refs.extend(python_refs(path, text))
+        else:
+            found, jobs = yaml_refs(path, text)
+            refs.extend(found)
+            records.extend(jobs)
+    return refs, records
 
 
 def deployed_in(ctx: AuditContext) -> Deployed:

@@ -28,7 +28,10 @@ def check_scripts(
     for cmd in commands:
         if cmd.group == "scheduler jobs":
             yield from _for_candidates(
-                cmd, infra.jobs, partial(_job, cmd, infra=infra, urls=urls, today=today), "scheduler-job-missing"
+                cmd,
+                infra.jobs,
+                partial(job_findings, cmd, infra=infra, urls=urls, today=today),
+                "scheduler-job-missing",
             )
         elif cmd.group == "pubsub subscriptions":
             yield from _for_candidates(
@@ -74,7 +77,7 @@ def _for_candidates(
     yield from (f for f in per[0] if f.rule in common)
 
 
-def _job(
+def job_findings(
     cmd: GcloudCommand, job: SchedulerJob, label: str, infra: Infrastructure, urls: Mapping[str, str], today: dt.date
 ) -> Iterator[Finding]:
     ssot = infra.loc("job", job.name).path
@@ -92,6 +95,8 @@ def _job(
         else:
             schedule_differs = not deployed_cron.same_as(expected_cron)
             if schedule_differs:
+                tz_written = _text(tz_flag) if tz_flag is not None else None
+                hint = utc_hint(deployed_cron, expected_cron, job.time_zone, tz_written or job.time_zone, today)
                 yield finding(
                     "schedule-mismatch",
                     sched_flag.location,
@@ -100,6 +105,7 @@ def _job(
                     symbol=job.name,
                     actual=sched_text,
                     expected=f"--schedule={quote(job.schedule)}",
+                    evidence=(hint,) if hint else (),
                 )
     tz_text = _text(tz_flag) if tz_flag is not None else ("Etc/UTC" if creating else job.time_zone)
     tz_where = tz_flag.location if tz_flag is not None else cmd.location
@@ -120,6 +126,25 @@ def _job(
         where = sched_flag.location if schedule_differs and sched_flag is not None else tz_where
         yield from _sla(label, job.sla, cron, tz_text, where, infra, today, ssot, job.name)
     yield from _job_target(cmd, job, label, ssot, infra, urls)
+
+
+def utc_hint(
+    deployed: schedule.Cron, expected: schedule.Cron, zone: str, written_zone: str, today: dt.date
+) -> str | None:
+    """Why a wrong schedule looks like the SSOT's wall time converted to UTC (and then labelled `zone`)."""
+    if not same_zone(written_zone, zone) or same_zone(zone, "UTC") or deployed.minutes != expected.minutes:
+        return None
+    try:
+        tz = schedule.zone(zone)
+    except schedule.ScheduleError:
+        return None
+    for month in (1, 7):  # standard and summer time
+        day = dt.date(today.year, month, 15)
+        utc = {dt.datetime.combine(day, dt.time(h), tz).astimezone(dt.UTC).hour for h in expected.hours}
+        if tuple(sorted(utc)) == deployed.hours:
+            shown = ", ".join(f"{h:02d}" for h in deployed.hours)
+            return f"hour {shown} is the SSOT's hour in UTC ({'January' if month == 1 else 'July'}), not in {zone}"
+    return None
 
 
 def _sla(

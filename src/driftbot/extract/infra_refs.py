@@ -1,0 +1,260 @@
+"""Topics, service URLs and scheduler job definitions written outside gcloud commands.
+
+Where they live in a real platform: Python string constants (`PHASE4_TOPIC = '...'`), defaults of
+`os.environ.get('X_TOPIC', '...')` / `os.getenv`, keyword arguments (`topic=`, `topic_name=`),
+`publisher.topic_path(project, '...')`, dict entries (`'topic': '...'`); YAML values under a `topic`
+key and scheduler job definitions (a mapping with `name` and `schedule`, or keyed by the job's name,
+in any document of a multi-document file); and bash arrays `["job"]="cron|TZ|target"`.
+Only literal text is kept: an f-string or a `$VAR` is not a name. Each reference says how it was
+found (its evidence). Test files hold fixtures, not configuration: they are not read.
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import yaml
+
+from driftbot.extract.python import ParseFailure, guarded_parse
+from driftbot.extract.shell import ArrayElement, Value, Word
+from driftbot.ftypes import Location
+
+MAX_YAML_NODES = 100_000  # nodes visited per file: an alias is visited at each use, so this bounds them
+_TOPIC_KEY = re.compile(r"(?i)topic")
+_URL_KEY = re.compile(r"(?i)(url|endpoint|uri)$")
+_NOT_TOPIC_KEY = re.compile(r"(?i)subscription|_sub$|prefix|suffix|pattern|regex|template")
+_ENV_GETTERS = ("environ.get", "getenv", "environ.setdefault")
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.~+%-]{2,254}$")
+_ZONE = re.compile(r"^(?:[A-Za-z_]+(?:/[A-Za-z0-9_+-]+)+|UTC|GMT|Z)$")
+_JOB_KEYS = ("name", "job_name", "jobName", "job", "id")
+_ZONE_KEYS = ("time_zone", "timeZone", "timezone", "tz", "time-zone")
+_TARGET_KEYS = ("uri", "url", "target", "endpoint")
+
+
+@dataclass(frozen=True)
+class Ref:
+    kind: str  # "topic" | "url"
+    value: str
+    location: Location  # of the literal (its opening quote)
+    how: str  # evidence: where and how it was found
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    """A scheduler job as a file defines it: its name and the fields it states."""
+
+    name: Word
+    schedule: Word | None
+    time_zone: Word | None
+    target: Word | None
+    how: str
+
+
+def is_test_file(path: str) -> bool:
+    parts = path.split("/")
+    name = parts[-1]
+    return (
+        any(p in ("tests", "test", "testing", "fixtures") for p in parts[:-1])
+        or name.startswith("test_")
+        or name.endswith(("_test.py", "_test.sh"))
+        or name == "conftest.py"
+    )
+
+
+# ---- Python
+
+
+def python_refs(path: str, text: str) -> list[Ref]:
+    try:
+        body = guarded_parse(path, text)
+    except ParseFailure:
+        return []  # the Python scan reports it
+    if body is None:
+        return []
+    lines = text.splitlines()
+    out: list[Ref] = []
+
+    def add(key: str, node: ast.expr, how: str) -> None:
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            return
+        if _TOPIC_KEY.search(key) and not _NOT_TOPIC_KEY.search(key):
+            kind = "topic"
+        elif _URL_KEY.search(key):
+            kind = "url"
+        else:
+            return
+        line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
+        col = len(line.encode("utf-8")[: node.col_offset].decode("utf-8", "replace")) + 1
+        out.append(Ref(kind, node.value, Location(path, node.lineno, col), how))
+
+    for node in ast.walk(ast.Module(body=body, type_ignores=[])):
+        if isinstance(node, ast.Call):
+            func = _dotted(node.func)
+            first = node.args[0] if node.args else None
+            if func.endswith(_ENV_GETTERS) and len(node.args) >= 2 and isinstance(first, ast.Constant):
+                key = str(first.value)
+                add(key, node.args[1], f"default of {func}({key!r})")
+            if func.endswith("topic_path") and len(node.args) >= 2:
+                add("topic", node.args[1], f"argument of {func}()")
+            for kw in node.keywords:
+                if kw.arg is not None:
+                    add(kw.arg, kw.value, f"{kw.arg}= argument of {func or 'a call'}()")
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                name = target.id if isinstance(target, ast.Name) else getattr(target, "attr", None)
+                if isinstance(name, str) and node.value is not None:
+                    add(name, node.value, f"constant {name}")
+        elif isinstance(node, ast.Dict):
+            for entry, value in zip(node.keys, node.values, strict=True):
+                if isinstance(entry, ast.Constant) and isinstance(entry.value, str):
+                    add(entry.value, value, f"dict entry {entry.value!r}")
+        elif isinstance(node, ast.arguments):
+            positional = [*node.posonlyargs, *node.args]
+            for arg, default in zip(positional[len(positional) - len(node.defaults) :], node.defaults, strict=True):
+                add(arg.arg, default, f"default of parameter {arg.arg}")
+            for arg, kw_default in zip(node.kwonlyargs, node.kw_defaults, strict=True):
+                if kw_default is not None:
+                    add(arg.arg, kw_default, f"default of parameter {arg.arg}")
+    return out
+
+
+def _dotted(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        head = _dotted(node.value)
+        return f"{head}.{node.attr}" if head else node.attr
+    return ""
+
+
+# ---- YAML
+
+
+def yaml_refs(path: str, text: str) -> tuple[list[Ref], list[JobRecord]]:
+    refs: list[Ref] = []
+    jobs: list[JobRecord] = []
+    try:
+        for number, doc in enumerate(yaml.compose_all(text, Loader=yaml.SafeLoader), start=1):
+            where = f"YAML document {number}" if number > 1 or "\n---" in text else "YAML"
+            for mapping, parent_key in _mappings(doc):
+                _yaml_mapping(path, mapping, parent_key, where, refs, jobs)
+    except (yaml.YAMLError, RecursionError, _TooLarge):
+        pass  # what was read before stays; an unreadable file is not infrastructure's business
+    return refs, jobs
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _mappings(root: yaml.Node | None) -> Iterator[tuple[yaml.MappingNode, str | None]]:
+    stack: list[tuple[yaml.Node | None, str | None]] = [(root, None)]
+    seen = 0
+    while stack:
+        node, key = stack.pop()
+        seen += 1
+        if seen > MAX_YAML_NODES:
+            raise _TooLarge
+        if isinstance(node, yaml.MappingNode):
+            yield node, key
+            stack.extend((v, k.value if isinstance(k, yaml.ScalarNode) else None) for k, v in reversed(node.value))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((v, None) for v in reversed(node.value))
+
+
+def _yaml_mapping(
+    path: str, node: yaml.MappingNode, parent_key: str | None, where: str, refs: list[Ref], jobs: list[JobRecord]
+) -> None:
+    fields: dict[str, yaml.ScalarNode] = {}
+    for k, v in node.value:
+        if not (isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode) and isinstance(v.value, str)):
+            continue
+        fields[k.value] = v
+        if not v.tag.endswith(":str") or (not _NAME.match(topic_name(v.value)) and not _URL_KEY.search(k.value)):
+            continue
+        if _TOPIC_KEY.search(k.value) and not _NOT_TOPIC_KEY.search(k.value):
+            refs.append(Ref("topic", v.value, _at(path, v), f"{where}, key {k.value!r}"))
+        elif _URL_KEY.search(k.value):
+            refs.append(Ref("url", v.value, _at(path, v), f"{where}, key {k.value!r}"))
+    schedule = fields.get("schedule")
+    if schedule is None:
+        return
+    name_node = next((fields[k] for k in _JOB_KEYS if k in fields), None)
+    if name_node is not None:
+        name = _word(path, name_node, name_node.value.rsplit("/", 1)[-1])  # projects/p/locations/l/jobs/NAME
+    elif parent_key is not None:
+        name = Word(Value((parent_key,)), _at(path, node), parent_key)
+    else:
+        return
+    zone = next((fields[k] for k in _ZONE_KEYS if k in fields), None)
+    target = next((fields[k] for k in _TARGET_KEYS if k in fields), None)
+    jobs.append(
+        JobRecord(
+            name,
+            _word(path, schedule, schedule.value),
+            _word(path, zone, zone.value) if zone is not None else None,
+            _word(path, target, target.value) if target is not None else None,
+            f"{where} of {path}",
+        )
+    )
+
+
+def _at(path: str, node: yaml.Node) -> Location:
+    return Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _word(path: str, node: yaml.ScalarNode, value: str) -> Word:
+    return Word(Value((value,)), _at(path, node), value)
+
+
+# ---- bash arrays
+
+
+def array_records(elements: tuple[ArrayElement, ...] | list[ArrayElement]) -> list[JobRecord]:
+    """`["job"]="cron|TZ|target"` (fields in any order, separated by `|`; a lone cron counts too)."""
+    out: list[JobRecord] = []
+    for element in elements:
+        text = element.value.value.text
+        if text is None or element.key.value.text is None:
+            continue
+        schedule = zone = target = None
+        for piece, offset in _fields(text):
+            stripped = piece.strip()
+            if schedule is None and len(stripped.split()) == 5:
+                schedule = _piece(element.value, stripped, offset + piece.find(stripped))
+            elif zone is None and _ZONE.match(stripped):
+                zone = _piece(element.value, stripped, offset + piece.find(stripped))
+            elif target is None and stripped.startswith(("http://", "https://")):
+                target = _piece(element.value, stripped, offset + piece.find(stripped))
+        if schedule is not None:
+            how = f"bash array {element.array}[{element.key.value.text}]"
+            out.append(JobRecord(element.key, schedule, zone, target, how))
+    return out
+
+
+def _fields(text: str) -> Iterator[tuple[str, int]]:
+    offset = 0
+    for piece in text.split("|"):
+        yield piece, offset
+        offset += len(piece) + 1
+
+
+def _piece(word: Word, text: str, offset: int) -> Word:
+    """The part of `word` at character `offset` of its value; placed exactly when the source shows it plainly."""
+    raw = word.raw
+    quoted = raw[:1] in ("'", '"') and raw[-1:] == raw[:1]
+    inner = raw[1:-1] if quoted else raw
+    where = word.location
+    if "\n" not in inner and inner == word.value.text:
+        where = Location(where.path, where.line, where.column + offset + (1 if quoted else 0))
+    return Word(Value((text,)), where, text)
+
+
+def topic_name(value: str) -> str:
+    """`projects/P/topics/NAME` -> NAME."""
+    return posixpath.basename(value) if value.startswith("projects/") and "/topics/" in value else value

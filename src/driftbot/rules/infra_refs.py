@@ -1,0 +1,134 @@
+"""Topics, service URLs and job schedules written in code and config, against the infrastructure SSOT.
+
+Precision first: a topic is reported only when the SSOT names a topic it nearly is (`x` for
+`x-prod`, a typo), a URL only when its host is an SSOT service's and its path is not one of that
+service's endpoints, a job definition only when the SSOT names the job. Everything else (another
+team's topic, a test fixture, a job the SSOT does not know) stays silent.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+
+from driftbot.extract.infra_refs import JobRecord, Ref, topic_name
+from driftbot.extract.shell import Flag, GcloudCommand, Value
+from driftbot.ftypes import Finding
+from driftbot.rules.catalog import finding
+from driftbot.rules.infra_common import endpoint_of
+from driftbot.rules.infra_scripts import job_findings
+from driftbot.ssot.infra import Infrastructure
+
+PRODUCTION_SUFFIXES = ("prod", "production", "prd")
+OTHER_ENVIRONMENTS = frozenset({"dev", "develop", "staging", "stage", "test", "qa", "local", "sandbox", "uat"})
+
+
+def check_refs(infra: Infrastructure, refs: Iterable[Ref], urls: Mapping[str, str]) -> Iterator[Finding]:
+    for ref in refs:
+        if ref.kind == "topic":
+            yield from _topic(infra, ref)
+        else:
+            yield from _url(infra, ref, urls)
+
+
+def _topic(infra: Infrastructure, ref: Ref) -> Iterator[Finding]:
+    name = topic_name(ref.value)
+    if infra.topic(name) is not None or not infra.topics:
+        return
+    near = near_topic(name, [t.name for t in infra.topics])
+    if near is None:
+        return
+    declared, why = near
+    where = infra.loc("topic", declared)
+    yield finding(
+        "topic-missing",
+        ref.location,
+        f"topic {name!r} ({ref.how}) is not in the SSOT; it declares {declared!r}",
+        ssot=where.path,
+        symbol=declared,
+        actual=name,
+        expected=declared,
+        evidence=(ref.how, f"the SSOT declares {declared!r} at {where}", why),
+    )
+
+
+def near_topic(name: str, declared: list[str]) -> tuple[str, str] | None:
+    """The one SSOT topic `name` is a near miss of, and why; None when there is none or no single one."""
+    for suffix in PRODUCTION_SUFFIXES:
+        if f"{name}-{suffix}" in declared:
+            return f"{name}-{suffix}", f"the name lacks the -{suffix} suffix"
+    base, _, env = name.rpartition("-")
+    if env in OTHER_ENVIRONMENTS and base:
+        return None  # another environment's topic, on purpose
+    if len(name) < 6:
+        return None
+    scored = sorted((_distance(name, d, 2), d) for d in declared)
+    best = [d for score, d in scored if score <= 2 and score == scored[0][0]]
+    if len(best) != 1:
+        return None
+    return best[0], f"{_distance(name, best[0], 2)} character(s) from it"
+
+
+def _distance(a: str, b: str, cap: int) -> int:
+    """Levenshtein distance, or cap + 1 once it is larger than `cap` (banded: linear in the length)."""
+    if abs(len(a) - len(b)) > cap:
+        return cap + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [cap + 1] * len(b)
+        for j in range(max(1, i - cap), min(len(b), i + cap) + 1):
+            cost = 0 if ca == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+        previous = current
+    return min(previous[len(b)], cap + 1)
+
+
+def _url(infra: Infrastructure, ref: Ref, urls: Mapping[str, str]) -> Iterator[Finding]:
+    if not ref.value.startswith(("https://", "http://")):
+        return
+    target = endpoint_of(Value((ref.value,)), infra, urls)
+    service = infra.service(target.service) if target.service else None
+    path = target.path.text
+    if service is None or path is None or path in ("", "/") or path == service.health_path:
+        return
+    if service.endpoint(path) is not None:
+        return
+    known = ", ".join(e.path for e in service.endpoints)
+    where = infra.loc("service", service.name)
+    yield finding(
+        "endpoint-missing",
+        ref.location,
+        f"{ref.value} ({ref.how}) calls path {path} of service {service.name!r}, which serves {known}",
+        ssot=where.path,
+        symbol=service.name,
+        actual=path,
+        expected=known,
+        evidence=(ref.how, f"the host is service {service.name!r}'s ({where})"),
+    )
+
+
+def check_records(
+    infra: Infrastructure, records: Iterable[JobRecord], urls: Mapping[str, str], today: dt.date
+) -> Iterator[Finding]:
+    """A job definition (bash array element, YAML document) read like `gcloud scheduler jobs update`."""
+    for record in records:
+        name = record.name.value.text
+        job = infra.job(name) if name else None
+        if job is None or record.schedule is None:
+            continue
+        flags = [Flag("schedule", record.schedule, record.schedule.location)]
+        if record.time_zone is not None:
+            flags.append(Flag("time-zone", record.time_zone, record.time_zone.location))
+        kind = None
+        if record.target is not None and job.target is not None:
+            flags.append(Flag("uri", record.target, record.target.location))
+            kind = "http"
+        command = GcloudCommand("scheduler jobs", "update", kind, (record.name,), tuple(flags), record.name.location)
+        label = f"scheduler job {job.name!r} ({record.how})"
+        where = infra.loc("job", job.name)
+        for f in job_findings(command, job, label, infra=infra, urls=urls, today=today):
+            if f.rule == "endpoint-missing" and f.location == command.location:
+                continue  # the kind of target is gcloud's business, not a definition's
+            evidence = (record.how, f"the SSOT defines {job.name!r} at {where}", *f.evidence)
+            yield dataclasses.replace(f, evidence=evidence)

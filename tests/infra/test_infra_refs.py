@@ -1,0 +1,192 @@
+"""Topics, service URLs and job schedules where they really live: Python, YAML, bash arrays."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from driftbot.audit import run_audit
+from driftbot.extract.infra_refs import python_refs, yaml_refs
+from driftbot.ftypes import Finding
+
+ROOT = Path(__file__).resolve().parents[2]
+TODAY = dt.date(2026, 1, 5)
+PUBSUB = "ssot/infrastructure/pubsub_topics.yaml"
+JOBS = "ssot/infrastructure/cloud_scheduler_jobs.yaml"
+# The SSOT of the incidents: a -prod topic, and jobs that run March to October, 07:00 Eastern.
+PROD_TOPICS = """version: "1.0"
+topics:
+  - name: nba-phase2-raw-complete-prod
+  - name: nba-phase4-precompute-complete
+"""
+SEASON_JOBS = """version: "1.0"
+slas:
+  - {name: morning, deadline: "08:00", time_zone: America/New_York}
+scheduler_jobs:
+  - name: odds-morning
+    schedule: "0 7 * 3-10 *"
+    time_zone: America/New_York
+    topic: nba-phase4-precompute-complete
+    sla: morning
+  - name: odds-evening
+    schedule: "0 19 * 3-10 *"
+    time_zone: America/New_York
+    topic: nba-phase4-precompute-complete
+"""
+
+
+def repo(tmp_path: Path, files: dict[str, str]) -> Path:
+    shutil.copytree(ROOT / "ssot", tmp_path / "ssot")
+    (tmp_path / "ssot/infrastructure/pubsub_topics.yaml").write_text(PROD_TOPICS)
+    (tmp_path / "ssot/infrastructure/cloud_scheduler_jobs.yaml").write_text(SEASON_JOBS)
+    (tmp_path / "ssot/infrastructure/cloud_run_services.yaml").unlink()
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    return tmp_path
+
+
+def rows(findings: tuple[Finding, ...]) -> list[tuple[str, str, str | None, str | None, str]]:
+    return [(f.rule, str(f.location), f.actual, f.expected, f.confidence) for f in findings]
+
+
+def test_python_shapes_are_read_with_their_evidence() -> None:
+    source = (
+        "import os\n"
+        "TOPIC = os.environ.get('PHASE2_TOPIC', 'nba-phase2-raw-complete')\n"
+        "OTHER = os.getenv('DONE_TOPIC', default_topic)\n"
+        "publisher.publish(topic='a-topic', data=b'')\n"
+        "path = publisher.topic_path(PROJECT, 'b-topic')\n"
+        "CONFIG = {'topic_name': 'c-topic', 'subscription': 'not-a-topic'}\n"
+        "def send(message, topic='d-topic'):\n    pass\n"
+        "COORDINATOR_URL = 'https://prediction-coordinator-abc-uw.a.run.app/strat'\n"
+        "label = f'{TOPIC}-x'\n"
+    )
+    refs = [(r.kind, r.value, str(r.location), r.how) for r in python_refs("m.py", source)]
+    assert sorted(refs) == sorted(
+        [
+            ("topic", "nba-phase2-raw-complete", "m.py:2:40", "default of os.environ.get('PHASE2_TOPIC')"),
+            ("topic", "a-topic", "m.py:4:25", "topic= argument of publisher.publish()"),
+            ("topic", "b-topic", "m.py:5:38", "argument of publisher.topic_path()"),
+            ("topic", "c-topic", "m.py:6:25", "dict entry 'topic_name'"),
+            ("topic", "d-topic", "m.py:7:25", "default of parameter topic"),
+            ("url", "https://prediction-coordinator-abc-uw.a.run.app/strat", "m.py:9:19", "constant COORDINATOR_URL"),
+        ]
+    )
+
+
+def test_multi_document_yaml_jobs_and_topics() -> None:
+    text = (
+        "name: odds-morning\nschedule: '0 7 * 4-10 *'\ntimeZone: America/New_York\n"
+        "---\njobs:\n  odds-evening:\n    schedule: 0 19 * 3-10 *\n    pubsubTopic: nba-phase2-raw-complete\n"
+    )
+    refs, jobs = yaml_refs("jobs.yaml", text)
+    assert [(r.value, str(r.location), r.how) for r in refs] == [
+        ("nba-phase2-raw-complete", "jobs.yaml:8:18", "YAML document 2, key 'pubsubTopic'")
+    ]
+    assert [
+        (j.name.value.text, str(j.name.location), j.schedule and str(j.schedule.location), j.how) for j in jobs
+    ] == [
+        ("odds-morning", "jobs.yaml:1:7", "jobs.yaml:2:11", "YAML document 1 of jobs.yaml"),
+        ("odds-evening", "jobs.yaml:7:5", "jobs.yaml:7:15", "YAML document 2 of jobs.yaml"),
+    ]
+
+
+def test_topic_default_missing_the_prod_suffix(tmp_path: Path) -> None:
+    main = "import os\nTOPIC = os.environ.get('PHASE2_TOPIC', 'nba-phase2-raw-complete')\n"
+    report = run_audit(repo(tmp_path, {"functions/phase2/main.py": main}), today=TODAY)
+    [f] = report.findings
+    assert rows(report.findings) == [
+        ("topic-missing", "functions/phase2/main.py:2:40", "nba-phase2-raw-complete", "nba-phase2-raw-complete-prod",
+         "likely"),
+    ]  # fmt: skip
+    assert f.message == (
+        "topic 'nba-phase2-raw-complete' (default of os.environ.get('PHASE2_TOPIC')) is not in the SSOT; "
+        "it declares 'nba-phase2-raw-complete-prod'"
+    )
+    assert f.evidence == (
+        "default of os.environ.get('PHASE2_TOPIC')",
+        f"the SSOT declares 'nba-phase2-raw-complete-prod' at {PUBSUB}:3:11",
+        "the name lacks the -prod suffix",
+    )
+
+
+def test_topic_decoys_stay_silent(tmp_path: Path) -> None:
+    files = {
+        "functions/a.py": (
+            "import os\n"
+            "DEV = os.environ.get('PHASE2_TOPIC', 'nba-phase2-raw-complete-dev')\n"  # another environment
+            "OTHER = 'vendor-feed-updates'\n"  # not near any SSOT topic
+            "TOPIC_PREFIX = 'nba-phase2'\n"  # a prefix, not a topic
+            "OK = publisher.topic_path(P, 'nba-phase4-precompute-complete')\n"
+        ),
+        "tests/fixtures/pubsub.py": "TOPIC = 'nba-phase2-raw-complete'\n",  # a test fixture
+        "functions/b_test.py": "TOPIC = 'nba-phase2-raw-complete'\n",
+    }
+    assert run_audit(repo(tmp_path, files), today=TODAY).findings == ()
+
+
+def test_a_typo_in_a_topic_constant(tmp_path: Path) -> None:
+    source = "COMPLETION_TOPIC = 'nba-phase4-precompute-completed'\n"
+    report = run_audit(repo(tmp_path, {"processors/ml.py": source}), today=TODAY)
+    assert rows(report.findings) == [
+        ("topic-missing", "processors/ml.py:1:20", "nba-phase4-precompute-completed", "nba-phase4-precompute-complete",
+         "likely"),
+    ]  # fmt: skip
+    assert report.findings[0].evidence[-1] == "1 character(s) from it"
+
+
+def test_month_range_in_a_bash_array_across_deploy_scripts(tmp_path: Path) -> None:
+    good = 'declare -A JOBS=(\n  ["odds-morning"]="0 7 * 3-10 *|America/New_York|projects/p/topics/t"\n)\n'
+    files = {f"deploy/deploy_{k}.sh": good for k in range(6)}
+    files["deploy/deploy_missed.sh"] = good.replace("3-10", "4-10")
+    report = run_audit(repo(tmp_path, files), today=TODAY)
+    assert rows(report.findings) == [
+        ("schedule-mismatch", "deploy/deploy_missed.sh:2:21", "0 7 * 4-10 *", "--schedule='0 7 * 3-10 *'", "likely"),
+    ]
+    assert report.findings[0].evidence == (
+        "bash array JOBS[odds-morning]",
+        f"the SSOT defines 'odds-morning' at {JOBS}:5:11",
+    )
+
+
+def test_multi_document_scheduler_yaml(tmp_path: Path) -> None:
+    text = (
+        "name: odds-morning\nschedule: '0 7 * 3-10 *'\ntimeZone: America/New_York\n---\n"
+        "name: odds-evening\nschedule: '0 19 * 4-10 *'\ntimeZone: America/New_York\n---\n"
+        "name: some-other-team-job\nschedule: '0 2 * * *'\ntimeZone: UTC\n"  # not an SSOT job: silent
+    )
+    report = run_audit(repo(tmp_path, {"scheduler/jobs.yaml": text}), today=TODAY)
+    assert rows(report.findings) == [
+        ("schedule-mismatch", "scheduler/jobs.yaml:6:11", "0 19 * 4-10 *", "--schedule='0 19 * 3-10 *'", "likely"),
+    ]
+    assert report.findings[0].evidence[0] == "YAML document 2 of scheduler/jobs.yaml"
+
+
+def test_utc_hours_under_new_york(tmp_path: Path) -> None:
+    script = "declare -A JOBS=(\n  [odds-morning]='0 12 * 3-10 *|America/New_York'\n)\n"
+    report = run_audit(repo(tmp_path, {"deploy/jobs.sh": script}), today=TODAY)
+    mismatch, breach = report.findings
+    assert rows((mismatch,)) == [
+        ("schedule-mismatch", "deploy/jobs.sh:2:19", "0 12 * 3-10 *", "--schedule='0 7 * 3-10 *'", "likely")
+    ]
+    assert mismatch.evidence[-1] == "hour 12 is the SSOT's hour in UTC (January), not in America/New_York"
+    assert (breach.rule, str(breach.location)) == ("sla-breach", "deploy/jobs.sh:2:19")
+
+
+def test_a_service_url_with_a_path_the_service_does_not_serve(tmp_path: Path) -> None:
+    source = (
+        "import os\n"
+        "URL = os.environ.get('COORDINATOR_URL', 'https://prediction-coordinator-abc-uw.a.run.app/strat')\n"
+        "BASE = 'https://prediction-coordinator-abc-uw.a.run.app'\n"  # no path: silent
+        "HEALTH_URL = 'https://prediction-coordinator-abc-uw.a.run.app/health'\n"
+        "START_URL = 'https://prediction-coordinator-abc-uw.a.run.app/start'\n"
+        "OTHER_URL = 'https://example.com/strat'\n"
+    )
+    shutil.copytree(ROOT / "ssot", tmp_path / "ssot")
+    (tmp_path / "app.py").write_text(source)
+    report = run_audit(tmp_path, today=TODAY)
+    assert rows(report.findings) == [
+        ("endpoint-missing", "app.py:2:41", "/strat", "/start, /trigger, /retry, /status", "likely"),
+    ]
