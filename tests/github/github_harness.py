@@ -56,6 +56,22 @@ class Remote:
         git(self.scratch, "push", "--quiet", "--force", "origin", f"HEAD:{ref}")
         return git(self.scratch, "rev-parse", "HEAD")
 
+    def pull_files(self, base: str, head: str) -> list[dict[str, str | None]]:
+        """What GitHub's pull request files API says for `base...head`: each file's status and patch (hunks only)."""
+        files: list[dict[str, str | None]] = []
+        statuses = {"A": "added", "D": "removed", "M": "modified"}
+        for line in git(self.bare, "diff", "--no-renames", "--name-status", f"{base}...{head}").splitlines():
+            status, path = line.split("\t", 1)
+            diff = git(self.bare, "diff", "--no-renames", f"{base}...{head}", "--", path)
+            patch = diff[diff.index("@@") :] if "@@" in diff else None
+            files.append({"filename": path, "status": statuses[status[0]], "patch": patch})
+        return files
+
+    def check_out(self, sha: str) -> None:
+        """The job's checkout moves to `sha` (what actions/checkout does for a PR head)."""
+        git(self.workspace, "fetch", "--quiet", "origin", sha)
+        git(self.workspace, "checkout", "--quiet", "--detach", sha)
+
     def file(self, ref: str, rel: str) -> str:
         show = ["git", "show", f"{ref}:{rel}"]
         return subprocess.run(show, cwd=self.bare, capture_output=True, text=True, check=True).stdout

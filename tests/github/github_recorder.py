@@ -64,6 +64,7 @@ class State:
     pulls: dict[int, dict[str, Any]] = field(default_factory=dict)  # number -> overrides
     permissions: dict[str, str] = field(default_factory=dict)  # login -> admin/write/read/none
     issues: dict[int, dict[str, Any]] = field(default_factory=dict)  # number -> title/body/state/labels (dashboard)
+    pull_files: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # number -> filename/status/patch
     next_id: int = 9000
 
 
@@ -385,6 +386,25 @@ def _update_pull(
     return status, _pull_json(p, tpl, m["owner"], m["repo"], pull)
 
 
+def _list_pull_files(
+    p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any
+) -> tuple[int, Any]:
+    # GitHub's diff of the PR against its merge base, seeded by the test from real git; prism's example is the template.
+    files = p.state.pull_files.get(int(m["number"]))
+    if files is None:
+        return status, tpl
+    out = []
+    for changed in files:
+        item = {**copy.deepcopy(tpl[0]), "filename": changed["filename"], "status": changed["status"]}
+        item.pop("previous_filename", None)
+        if changed.get("patch") is None:
+            item.pop("patch", None)  # GitHub sends none for a large or binary file
+        else:
+            item["patch"] = changed["patch"]
+        out.append(item)
+    return status, out
+
+
 def _permission(
     p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any
 ) -> tuple[int, Any]:
@@ -474,6 +494,7 @@ OVERLAYS: list[tuple[str, re.Pattern[str], Overlay]] = [
         ("GET", r"/pulls", _list_pulls),
         ("POST", r"/pulls", _create_pull),
         ("GET", r"/pulls/(?P<number>\d+)", _get_pull),
+        ("GET", r"/pulls/(?P<number>\d+)/files", _list_pull_files),
         ("PATCH", r"/pulls/(?P<number>\d+)", _update_pull),
         ("GET", r"/collaborators/(?P<user>[^/]+)/permission", _permission),
         ("GET", r"/issues", _list_issues),

@@ -13,7 +13,7 @@ from pydantic import SecretStr
 from driftbot.ftypes import Finding, Location, Report, Severity
 from driftbot.github import dashboard
 from driftbot.github.client import ApiSettings, GitHubApi
-from driftbot.github.env import ApiTuning
+from driftbot.github.env import ApiTuning, Instance
 from driftbot.report.fingerprint import fingerprint
 
 pytestmark = pytest.mark.xdist_group("github-mock")
@@ -169,3 +169,25 @@ def test_scheduled_run_links_the_autofix_pull_request(action: ActionRun) -> None
 def test_without_the_input_there_is_no_dashboard(action: ActionRun) -> None:
     assert action.run("schedule", schedule()) == 0
     assert {LIST, SEARCH}.isdisjoint(action.api.lines())
+
+
+def test_two_instances_keep_two_dashboards(api: RecordingProxy, gh: GitHubApi) -> None:
+    first, second = Instance("ssot a"), Instance("ssot b")
+    assert dashboard.update_dashboard(gh, report(STALE), None, JAN21, first) == (101, "created")
+    assert dashboard.update_dashboard(gh, report(COMMENT), None, JAN21, second) == (102, "created")
+    api.calls.clear()
+
+    assert dashboard.update_dashboard(gh, report(), None, JAN22, first) == (101, "updated")
+
+    assert [(c.line, c.query.get("labels")) for c in api.calls] == [
+        (LIST, "ssot-a-dashboard"),
+        (f"PATCH /repos/{REPO}/issues/101", None),
+    ]
+    issues = api.state.issues
+    assert [(issues[n]["title"], issues[n]["labels"]) for n in (101, 102)] == [
+        ("ssot a dashboard", ["ssot-a-dashboard"]),
+        ("ssot b dashboard", ["ssot-b-dashboard"]),
+    ]
+    assert issues[101]["body"].startswith("<!-- driftbot:dashboard:ssot-a -->\n# ssot a dashboard\n")
+    assert "No open drift" in issues[101]["body"]
+    assert "stale-comment-name" in issues[102]["body"]  # untouched by the other instance

@@ -37,9 +37,10 @@ WHAT = {
     "changed-files": "the files this pull request changes",
     "all": "the whole repository",
 }
-NOTE = "**Scope:** {what} (`filter: {how}`){new}{elsewhere}.\n"
-NEW_AUTO = " and drift new since its base {sha} (`baseline: auto`)"
-NEW_FILE = " and drift not in {path} (`baseline`)"
+NOTE = "**Scope:** {scope}{elsewhere}.\n"
+FILTERED = "{what} (`filter: {how}`)"
+NEW_AUTO = "drift new since its base {sha} (`baseline: auto`)"
+NEW_FILE = "drift not in {path} (`baseline`)"
 ELSEWHERE_DASHBOARD = " — and {count} elsewhere, see the [dashboard]({url})"
 ELSEWHERE = " — and {count} elsewhere (`driftbot audit` lists every finding)"
 TOO_MANY = "the whole repository: this pull request changes {count}+ files, more than GitHub lists"
@@ -68,6 +69,7 @@ def judge(
         return Scope(report, None, 0)
     what = WHAT[how]
     touched = report
+    parts: list[str] = []
     if how != "all":
         files = gh.pull_files(number)
         if len(files) >= MAX_FILES:
@@ -75,10 +77,12 @@ def judge(
         else:
             changed = {f.path: scope.added_lines(f.patch) if f.patch is not None else None for f in files}
             touched = scope.scoped(report, how, changed)
-    new_text = ""
+    if how != "all" or inputs.baseline is None:
+        parts.append(FILTERED.format(what=what, how=how))
     judged = touched
     if inputs.baseline is not None:
-        known, key, new_text = _baseline(ctx, inputs.baseline, base_sha)
+        known, key, words = _baseline(ctx, inputs.baseline, base_sha)
+        parts.append(words)
         new = scope.new_findings(report, known, key)
         judged = new if how == "all" else scope.union(report, touched, new)
     elsewhere = len(report.findings) - len(judged.findings)
@@ -90,7 +94,7 @@ def judge(
             if dashboard is not None
             else ELSEWHERE.format(count=count)
         )
-    return Scope(judged, NOTE.format(what=what, how=how, new=new_text, elsewhere=rest), elsewhere)
+    return Scope(judged, NOTE.format(scope=" and ".join(parts), elsewhere=rest), elsewhere)
 
 
 def dashboard_url(ctx: RunContext, issue: IssueInfo) -> str:
