@@ -49,6 +49,9 @@ class Incident:
     wrong: str
     line: int
     fixable: bool = True  # `fix` must reproduce the hand fix
+    # Copies committed with `bad`, and their own hand fix committed before `fix:` (one copy was missed).
+    copies_bad: tuple[tuple[str, str], ...] = ()
+    copies_good: tuple[tuple[str, str], ...] = ()
 
 
 _JOB = '''class PlayerStatsJob:
@@ -129,6 +132,152 @@ INCIDENTS = (
         fixable=False,  # two close candidates in nba_raw: a suggestion, never a certain rename
     ),
 )
+# ---- infrastructure where it really lives (topics, schedules, URLs outside gcloud commands)
+_PUBSUB = """version: "1.0"
+topics:
+  - name: nba-phase4-precompute-complete
+  - name: nba-phase5-trigger-dlq
+  - name: nba-phase2-raw-complete-prod
+subscriptions:
+  - name: nba-phase5-trigger-sub
+    topic: nba-phase4-precompute-complete
+    push_endpoint: {service: prediction-coordinator, path: /trigger}
+    dead_letter_topic: nba-phase5-trigger-dlq
+    max_delivery_attempts: 5
+    ack_deadline_seconds: 600
+"""
+# The odds scrapers run in season only (March to October), 07:00 and 18:30 Eastern.
+_SEASON_JOBS = """
+  - name: nba-odds-morning-prod
+    schedule: "0 7 * 3-10 *"
+    time_zone: America/New_York
+    location: us-west2
+    topic: nba-phase4-precompute-complete
+    sla: odds_lines_ready
+  - name: nba-odds-closing-prod
+    schedule: "30 18 * 3-10 *"
+    time_zone: America/New_York
+    location: us-west2
+    topic: nba-phase4-precompute-complete
+"""
+_SLA = """  - name: odds_lines_ready
+    deadline: "08:00"
+    time_zone: America/New_York
+"""
+_CF_TOPIC = """import json
+import os
+
+from google.cloud import pubsub_v1
+
+PROJECT_ID = os.environ.get('GCP_PROJECT', 'nba-props-platform')
+RAW_COMPLETE_TOPIC = os.environ.get('RAW_COMPLETE_TOPIC', '{topic}')
+
+
+def publish(message):
+    publisher = pubsub_v1.PublisherClient()
+    path = publisher.topic_path(PROJECT_ID, RAW_COMPLETE_TOPIC)
+    return publisher.publish(path, data=json.dumps(message).encode('utf-8')).result(timeout=30)
+"""
+_SCHEDULER_YAML = """# Odds scraper schedules, one document per job (gcloud scheduler jobs create pubsub --flags-file)
+name: nba-odds-morning-prod
+schedule: "0 7 * {morning} *"
+timeZone: America/New_York
+pubsubTarget:
+  topicName: projects/nba-props-platform/topics/nba-phase4-precompute-complete
+---
+name: nba-odds-closing-prod
+schedule: "30 18 * {closing} *"
+timeZone: America/New_York
+pubsubTarget:
+  topicName: projects/nba-props-platform/topics/nba-phase4-precompute-complete
+"""
+_DEPLOY_JOBS = """#!/usr/bin/env bash
+# Scheduler jobs of the {what} scrapers: name -> "cron|time zone|topic".
+set -euo pipefail
+REGION="${{REGION:-us-west2}}"
+declare -A JOBS=(
+  ["nba-odds-morning-prod"]="0 7 * {months} *|America/New_York|nba-phase4-precompute-complete"
+  ["nba-odds-closing-prod"]="30 18 * 3-10 *|America/New_York|nba-phase4-precompute-complete"
+)
+for job in "${{!JOBS[@]}}"; do
+  IFS='|' read -r cron tz topic <<< "${{JOBS[$job]}}"
+  gcloud scheduler jobs update pubsub "$job" --location="$REGION" \\
+    --schedule="$cron" --time-zone="$tz" --topic="$topic"
+done
+"""
+_SCRAPERS = ("odds", "props", "lines", "injuries", "rosters", "schedule", "boxscores")
+_BACKTICKS = """#!/bin/bash
+# Re-point the morning odds job after a deploy (stamp for the audit log).
+STAMP=`date -u +%Y%m%d-\\`hostname\\``
+echo "deploy $STAMP"
+gcloud scheduler jobs update pubsub nba-odds-morning-prod --location=us-west2 \\
+  --schedule="{cron}" --time-zone=America/New_York
+"""
+_URLS = """import os
+
+# Cloud Run URL of the prediction coordinator (scheduler backup path)
+COORDINATOR_URL = os.environ.get(
+    'COORDINATOR_URL', 'https://prediction-coordinator-f7p3g7f6ya-wl.a.run.app/{path}'
+)
+"""
+
+INCIDENTS += (
+    Incident(
+        "topic-default-prod",
+        "topic-missing",
+        "orchestration/cloud_functions/raw_complete/main.py",
+        _CF_TOPIC.format(topic="nba-phase2-raw-complete"),
+        _CF_TOPIC.format(topic="nba-phase2-raw-complete-prod"),
+        "nba-phase2-raw-complete",
+        7,
+    ),
+    Incident(
+        "scheduler-yaml-months",
+        "schedule-mismatch",
+        "scheduler/odds_jobs.yaml",
+        _SCHEDULER_YAML.format(morning="3-10", closing="4-10"),
+        _SCHEDULER_YAML.format(morning="3-10", closing="3-10"),
+        "30 18 * 4-10 *",
+        9,
+        fixable=False,
+    ),
+    Incident(
+        "bash-array-months",
+        "schedule-mismatch",
+        "bin/scrapers/deploy_boxscores_jobs.sh",
+        _DEPLOY_JOBS.format(what="boxscores", months="4-10"),
+        _DEPLOY_JOBS.format(what="boxscores", months="3-10"),
+        "0 7 * 4-10 *",
+        6,
+        fixable=False,
+        copies_bad=tuple(
+            (f"bin/scrapers/deploy_{w}_jobs.sh", _DEPLOY_JOBS.format(what=w, months="4-10")) for w in _SCRAPERS[:-1]
+        ),
+        copies_good=tuple(
+            (f"bin/scrapers/deploy_{w}_jobs.sh", _DEPLOY_JOBS.format(what=w, months="3-10")) for w in _SCRAPERS[:-1]
+        ),
+    ),
+    Incident(
+        "utc-hours-eastern",
+        "schedule-mismatch",
+        "bin/scrapers/repoint_morning.sh",
+        _BACKTICKS.format(cron="0 12 * 3-10 *"),
+        _BACKTICKS.format(cron="0 7 * 3-10 *"),
+        "0 12 * 3-10 *",
+        6,
+        fixable=False,
+    ),
+    Incident(
+        "service-url-path",
+        "endpoint-missing",
+        "predictions/backup/config.py",
+        _URLS.format(path="strat"),
+        _URLS.format(path="start"),
+        "/strat",
+        5,
+        fixable=False,
+    ),
+)
 _PHASE5 = """version: "1.0"
 phase: 5
 phase_name: predictions
@@ -174,14 +323,20 @@ def build(dest: Path) -> Path:
     warehouse = {(s.dataset_of(p), p.target_table) for s in ssot.lists for p in s.processors}
     warehouse |= {("nba_raw", t) for t in RAW} | {("nba_predictions", t) for t in PREDICTIONS}
     tables = [{"tableReference": {"projectId": "p", "datasetId": d, "tableId": t}} for d, t in sorted(warehouse)]
+    jobs = (ROOT / "ssot" / "infrastructure" / "cloud_scheduler_jobs.yaml").read_text()
+    jobs = jobs.replace("\nscheduler_jobs:\n", f"{_SLA}\nscheduler_jobs:\n{_SEASON_JOBS}", 1)
     base = {
         "ssot/processors/phase5_predictions.yaml": _PHASE5,
+        "ssot/infrastructure/pubsub_topics.yaml": _PUBSUB,
+        "ssot/infrastructure/cloud_scheduler_jobs.yaml": jobs,
         "inventory/bigquery_tables.json": json.dumps(tables, indent=1) + "\n",
         ".driftbot.yml": "inventory: ['snapshot:inventory/bigquery_tables.json']\n",
     }
     _commit(dest, base, "base: SSOT and warehouse snapshot")
     for inc in INCIDENTS:
-        _commit(dest, {inc.path: inc.bad}, f"add {inc.path}")
+        _commit(dest, {inc.path: inc.bad, **dict(inc.copies_bad)}, f"add {inc.path}")
+        if inc.copies_good:
+            _commit(dest, dict(inc.copies_good), f"hand fix of {len(inc.copies_good)} copies (one missed)")
         _commit(dest, {inc.path: inc.good}, f"fix: {inc.id}")
     return dest
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from driftbot.audit import run_audit
 from driftbot.extract.infra_refs import python_refs, yaml_refs
+from driftbot.fix.plan import make_plan
 from driftbot.ftypes import Finding
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,12 +67,12 @@ def test_python_shapes_are_read_with_their_evidence() -> None:
     refs = [(r.kind, r.value, str(r.location), r.how) for r in python_refs("m.py", source)]
     assert sorted(refs) == sorted(
         [
-            ("topic", "nba-phase2-raw-complete", "m.py:2:40", "default of os.environ.get('PHASE2_TOPIC')"),
-            ("topic", "a-topic", "m.py:4:25", "topic= argument of publisher.publish()"),
-            ("topic", "b-topic", "m.py:5:38", "argument of publisher.topic_path()"),
-            ("topic", "c-topic", "m.py:6:25", "dict entry 'topic_name'"),
-            ("topic", "d-topic", "m.py:7:25", "default of parameter topic"),
-            ("url", "https://prediction-coordinator-abc-uw.a.run.app/strat", "m.py:9:19", "constant COORDINATOR_URL"),
+            ("topic", "nba-phase2-raw-complete", "m.py:2:41", "default of os.environ.get('PHASE2_TOPIC')"),
+            ("topic", "a-topic", "m.py:4:26", "topic= argument of publisher.publish()"),
+            ("topic", "b-topic", "m.py:5:39", "argument of publisher.topic_path()"),
+            ("topic", "c-topic", "m.py:6:26", "dict entry 'topic_name'"),
+            ("topic", "d-topic", "m.py:7:26", "default of parameter topic"),
+            ("url", "https://prediction-coordinator-abc-uw.a.run.app/strat", "m.py:9:20", "constant COORDINATOR_URL"),
         ]
     )
 
@@ -98,8 +99,8 @@ def test_topic_default_missing_the_prod_suffix(tmp_path: Path) -> None:
     report = run_audit(repo(tmp_path, {"functions/phase2/main.py": main}), today=TODAY)
     [f] = report.findings
     assert rows(report.findings) == [
-        ("topic-missing", "functions/phase2/main.py:2:40", "nba-phase2-raw-complete", "nba-phase2-raw-complete-prod",
-         "likely"),
+        ("topic-missing", "functions/phase2/main.py:2:41", "nba-phase2-raw-complete", "nba-phase2-raw-complete-prod",
+         "certain"),
     ]  # fmt: skip
     assert f.message == (
         "topic 'nba-phase2-raw-complete' (default of os.environ.get('PHASE2_TOPIC')) is not in the SSOT; "
@@ -110,6 +111,18 @@ def test_topic_default_missing_the_prod_suffix(tmp_path: Path) -> None:
         f"the SSOT declares 'nba-phase2-raw-complete-prod' at {PUBSUB}:3:11",
         "the name lacks the -prod suffix",
     )
+
+
+def test_fix_adds_the_missing_suffix_and_proposes_the_typo(tmp_path: Path) -> None:
+    main = "import os\nTOPIC = os.environ.get('PHASE2_TOPIC', 'nba-phase2-raw-complete')\n"
+    typo = "COMPLETION_TOPIC = 'nba-phase4-precompute-completed'\n"
+    root = repo(tmp_path, {"functions/main.py": main, "processors/ml.py": typo})
+    plan = make_plan(root)
+    assert {p: c.after.decode() for p, c in plan.changes.items()} == {
+        "functions/main.py": main.replace("-complete'", "-complete-prod'")
+    }
+    likely = make_plan(root, confidence="likely")
+    assert likely.changes["processors/ml.py"].after.decode() == "COMPLETION_TOPIC = 'nba-phase4-precompute-complete'\n"
 
 
 def test_topic_decoys_stay_silent(tmp_path: Path) -> None:
@@ -131,7 +144,7 @@ def test_a_typo_in_a_topic_constant(tmp_path: Path) -> None:
     source = "COMPLETION_TOPIC = 'nba-phase4-precompute-completed'\n"
     report = run_audit(repo(tmp_path, {"processors/ml.py": source}), today=TODAY)
     assert rows(report.findings) == [
-        ("topic-missing", "processors/ml.py:1:20", "nba-phase4-precompute-completed", "nba-phase4-precompute-complete",
+        ("topic-missing", "processors/ml.py:1:21", "nba-phase4-precompute-completed", "nba-phase4-precompute-complete",
          "likely"),
     ]  # fmt: skip
     assert report.findings[0].evidence[-1] == "1 character(s) from it"
@@ -188,5 +201,5 @@ def test_a_service_url_with_a_path_the_service_does_not_serve(tmp_path: Path) ->
     (tmp_path / "app.py").write_text(source)
     report = run_audit(tmp_path, today=TODAY)
     assert rows(report.findings) == [
-        ("endpoint-missing", "app.py:2:41", "/strat", "/start, /trigger, /retry, /status", "likely"),
+        ("endpoint-missing", "app.py:2:42", "/strat", "/start, /trigger, /retry, /status", "likely"),
     ]

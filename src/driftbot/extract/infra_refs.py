@@ -39,8 +39,9 @@ _TARGET_KEYS = ("uri", "url", "target", "endpoint")
 class Ref:
     kind: str  # "topic" | "url"
     value: str
-    location: Location  # of the literal (its opening quote)
+    location: Location  # of the name itself when `exact`, else of the literal (its opening quote)
     how: str  # evidence: where and how it was found
+    exact: bool = False  # the source holds `value` verbatim at `location`: a rename can replace it there
 
 
 @dataclass(frozen=True)
@@ -88,8 +89,11 @@ def python_refs(path: str, text: str) -> list[Ref]:
         else:
             return
         line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
-        col = len(line.encode("utf-8")[: node.col_offset].decode("utf-8", "replace")) + 1
-        out.append(Ref(kind, node.value, Location(path, node.lineno, col), how))
+        col = len(line.encode("utf-8")[: node.col_offset].decode("utf-8", "replace"))
+        quote = line[col : col + 1]
+        exact = quote in ("'", '"') and line[col + 1 : col + 2 + len(node.value)] == node.value + quote
+        exact = exact and "\\" not in node.value and node.end_lineno == node.lineno
+        out.append(Ref(kind, node.value, Location(path, node.lineno, col + 1 + exact), how, exact))
 
     for node in ast.walk(ast.Module(body=body, type_ignores=[])):
         if isinstance(node, ast.Call):
@@ -178,9 +182,9 @@ def _yaml_mapping(
         if not v.tag.endswith(":str") or (not _NAME.match(topic_name(v.value)) and not _URL_KEY.search(k.value)):
             continue
         if _TOPIC_KEY.search(k.value) and not _NOT_TOPIC_KEY.search(k.value):
-            refs.append(Ref("topic", v.value, _at(path, v), f"{where}, key {k.value!r}"))
+            refs.append(_scalar_ref("topic", path, v, f"{where}, key {k.value!r}"))
         elif _URL_KEY.search(k.value):
-            refs.append(Ref("url", v.value, _at(path, v), f"{where}, key {k.value!r}"))
+            refs.append(_scalar_ref("url", path, v, f"{where}, key {k.value!r}"))
     schedule = fields.get("schedule")
     if schedule is None:
         return
@@ -202,6 +206,18 @@ def _yaml_mapping(
             f"{where} of {path}",
         )
     )
+
+
+def _scalar_ref(kind: str, path: str, node: yaml.ScalarNode, how: str) -> Ref:
+    """A plain or quoted one-line scalar without escapes is exact: the value starts after the quote."""
+    at = _at(path, node)
+    source_len = node.end_mark.index - node.start_mark.index
+    quoted = node.style in ("'", '"')
+    exact = node.style in (None, "'", '"') and source_len == len(node.value) + 2 * quoted
+    exact = exact and node.start_mark.line == node.end_mark.line
+    if exact and quoted:
+        at = Location(path, at.line, at.column + 1)
+    return Ref(kind, node.value, at, how, exact)
 
 
 def _at(path: str, node: yaml.Node) -> Location:

@@ -17,7 +17,7 @@ from driftbot.ftypes import CONFIDENCES, Binding, Collection, Confidence, Findin
 from driftbot.rules.catalog import RULES
 
 PY_RULES = ("unknown-name", "missing-name", "duplicate-name")
-TEXT_RULES = ("unknown-table", "deprecated-table", "stale-comment-name")
+TEXT_RULES = ("unknown-table", "deprecated-table", "stale-comment-name", "topic-missing")
 FIXABLE = (*PY_RULES, *TEXT_RULES, "mirror-divergence")
 
 Position = tuple[int, int]

@@ -309,11 +309,11 @@ RULES: dict[str, Rule] = {
             Severity.HIGH,
             "An SSOT topic is not created (scripts) or not deployed (inventory), or a topic is not in the SSOT "
             "(a script creates it, or code names a near miss of an SSOT topic: `x` for `x-prod`, a typo).",
-            False,
+            True,
             (
                 Example(_sh(f"{_TOPICS}\n"), ("ssot/infrastructure/pubsub_topics.yaml:7:11",)),
                 Example(_sh(f"{_TOPICS} nba-phase5-trigger-dlq\n")),
-                Example((("cf/main.py", _ENV_TOPIC.format("nba-phase4-precompute-completed")),), ("cf/main.py:2:40",)),
+                Example((("cf/main.py", _ENV_TOPIC.format("nba-phase4-precompute-completed")),), ("cf/main.py:2:41",)),
                 Example((("cf/main.py", _ENV_TOPIC.format("nba-phase4-precompute-complete")),)),
                 Example((("tests/test_main.py", _ENV_TOPIC.format("nba-phase4-precompute-completed")),)),
                 Example((("cf/pubsub.yaml", "topic: nba-phase5-trigger-dq\n"),), ("cf/pubsub.yaml:1:8",)),
@@ -364,7 +364,7 @@ RULES: dict[str, Rule] = {
             (
                 Example(_sh(f'{_STATUS} --uri="$URL/start" --http-method=GET\n'), ("deploy.sh:1:55",)),
                 Example(_sh(f'{_STATUS} --uri="$URL/status" --http-method=GET\n')),
-                Example((("cf/config.py", _URL_CONST.format("strat")),), ("cf/config.py:1:19",)),
+                Example((("cf/config.py", _URL_CONST.format("strat")),), ("cf/config.py:1:20",)),
                 Example((("cf/config.py", _URL_CONST.format("start")),)),
             ),
         ),

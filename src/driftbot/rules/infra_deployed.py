@@ -38,6 +38,7 @@ def _topics(infra: Infrastructure, deployed: Deployed) -> Iterator[Finding]:
                 f"topic {topic.name!r}{role} is not deployed ({deployed.source('topics')})",
                 ssot=loc.path,
                 symbol=topic.name,
+                fixable=False,
             )
 
 

@@ -41,6 +41,7 @@ def _topic(infra: Infrastructure, ref: Ref) -> Iterator[Finding]:
         return
     declared, why = near
     where = infra.loc("topic", declared)
+    suffix_only = declared.startswith(f"{name}-")
     yield finding(
         "topic-missing",
         ref.location,
@@ -50,6 +51,9 @@ def _topic(infra: Infrastructure, ref: Ref) -> Iterator[Finding]:
         actual=name,
         expected=declared,
         evidence=(ref.how, f"the SSOT declares {declared!r} at {where}", why),
+        # The missing suffix is a certain rename; a typo is likely (`fix --confidence likely` applies it).
+        confidence="certain" if suffix_only else "likely",
+        fixable=ref.exact and name == ref.value,
     )
 
 

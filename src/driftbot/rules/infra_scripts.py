@@ -48,6 +48,7 @@ def check_scripts(
                         word.location,
                         f"creates topic {word.value.text!r}, which the SSOT does not declare",
                         actual=word.value.text,
+                        fixable=False,
                     )
         elif cmd.group == "run":
             yield from _service(cmd, infra)
@@ -255,6 +256,7 @@ def _subscription(
                 symbol=sub.name,
                 actual=name,
                 expected=sub.topic,
+                fixable=False,
             )
         elif name != sub.topic:
             yield finding(
@@ -399,6 +401,7 @@ def _coverage(infra: Infrastructure, commands: Sequence[GcloudCommand]) -> Itera
                     f"{noun} {entry.name!r} is in the SSOT, but no deploy script ({', '.join(scripts[:3])}) {verb} it",
                     ssot=infra.loc(kind, entry.name).path,
                     symbol=entry.name,
+                    fixable=False,
                 )
 
 
