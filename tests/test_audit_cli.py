@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -300,6 +301,35 @@ def test_only_files_keeps_findings_in_those_files_or_their_ssot(
     assert capsys.readouterr().err == "driftbot: --only-files: gone.py: no such file\n"
     code, findings = audit_json(repo, capsys, "--only-files", P2)  # an SSOT edit shows what it causes
     assert (code, [f["path"] for f in findings]) == (1, ["a.py", "b.py"])
+
+
+def test_filter_changed_lines_since_a_base_shows_the_drift_a_branch_touches(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
+    stale = listing("A", [*PHASE2_LINES[:5], "    'br_roster',"])
+    repo = make_repo(tmp_path, {"a.py": stale, "b.py": stale.replace("A =", "B =")})
+    person = ["-c", "user.name=A", "-c", "user.email=a@example.com"]
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], [*person, "commit", "-qm", "base"]):
+        subprocess.run(["git", *args], cwd=repo, check=True)
+    subprocess.run(["git", "checkout", "-q", "-b", "topic"], cwd=repo, check=True)
+    (repo / "b.py").write_text(stale.replace("A =", "B =").replace("'br_roster',", "'br_roster',  # moved"))
+    (repo / "c.py").write_text(stale.replace("A =", "C ="))  # untracked: every line is new
+
+    code, findings = audit_json(repo, capsys, "--filter", "changed-lines", "--base", "main")
+    assert (code, [(f["path"], f["line"]) for f in findings]) == (1, [("b.py", 7), ("c.py", 7)])
+    (repo / "b.py").write_text(stale.replace("A =", "B =").replace("B = [", "B = [  # list"))  # line 1 only
+    code, findings = audit_json(repo, capsys, "--filter", "changed-lines", "--base", "main")
+    assert [f["path"] for f in findings] == ["c.py"]
+    code, findings = audit_json(repo, capsys, "--filter", "changed-files", "--base", "main")
+    assert [f["path"] for f in findings] == ["b.py", "c.py"]
+
+    assert main(["audit", str(repo), "--filter", "changed-lines"]) == 2
+    assert main(["audit", str(repo), "--filter", "changed-lines", "--base", "nope"]) == 2
+    assert capsys.readouterr().err == (
+        "driftbot: --filter changed-lines/changed-files and --base REF go together\n"
+        "driftbot: --base nope: ambiguous argument 'nope': unknown revision or path not in the working tree.\n"
+    )
 
 
 @pytest.mark.parametrize(

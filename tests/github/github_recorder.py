@@ -329,6 +329,7 @@ def _pull_json(p: RecordingProxy, tpl: dict[str, Any], owner: str, repo: str, pu
     out["head"].update(ref=pull["head_ref"], sha=pull.get("head_sha", out["head"]["sha"]))
     out["head"]["repo"]["full_name"] = pull.get("head_repo", f"{owner}/{repo}")
     out["base"]["ref"] = pull.get("base_ref", out["base"]["ref"])
+    out["base"]["sha"] = pull.get("base_sha", out["base"]["sha"])
     return out
 
 

@@ -7,8 +7,8 @@ import json
 import shutil
 from pathlib import Path
 
-from github_harness import CONFIG, EXAMPLE, ActionRun, drifted_config
-from github_payloads import Payload, pull_request_opened
+from github_harness import CONFIG, EXAMPLE, ActionRun, drifted_config, git
+from github_payloads import Payload, pr_comment, pull_request_opened
 from github_recorder import BOT_LOGIN
 
 from driftbot.audit import run_audit
@@ -212,6 +212,28 @@ def test_a_baseline_file_with_filter_all_judges_only_new_drift(action: ActionRun
         "**Scope:** drift not in `drift-baseline.json` (`baseline`) — and 3 findings elsewhere"
     )
     assert action.api.lines()[0] == f"GET {REPO}/commits/{payload['pull_request']['head']['sha']}/check-runs"
+
+
+def test_the_audit_command_judges_a_pr_on_the_same_scope(action: ActionRun) -> None:
+    base = drifted_master(action)
+    head = action.remote.push_commit("refs/heads/changes", {VENDOR_A: drifted_config().replace(*DELETED)}, base=base)
+    git(action.remote.bare, "update-ref", "refs/pull/1/head", head)
+    action.api.state.pulls[1] = {"number": 1, "head_ref": "changes", "head_sha": head, "base_sha": base}
+    action.api.state.pull_files[1] = action.remote.pull_files(base, head)
+
+    action.run("issue_comment", pr_comment("/driftbot audit"), filter=None, baseline="auto")
+
+    assert action.api.lines()[2:5] == [
+        f"GET {REPO}/pulls/1/files",
+        f"GET {REPO}/pulls/1",  # its base, for `baseline: auto`
+        f"GET {REPO}/commits/{head}/check-runs",
+    ]
+    (check,) = [c.body for c in action.api.calls if c.line == f"POST {REPO}/check-runs"]
+    assert [(a["path"], a["start_line"], a["title"]) for a in check["output"]["annotations"]] == [
+        (VENDOR_A, 45, "missing-name (high)"),
+        (VENDOR_A, 45, "copy-divergence (medium)"),
+    ]
+    assert action.outputs()["findings"] == "2"
 
 
 def sub_project(root: Path, name: str) -> dict[str, str]:

@@ -19,11 +19,36 @@ from driftbot.extract.limits import DEFAULT_TIME_BUDGET
 from driftbot.ftypes import Severity
 from driftbot.inventory.base import ENDPOINT_ENV
 from driftbot.report import RENDERERS
-from driftbot.report.scope import only_files
+from driftbot.report.scope import FILTERS, ChangedLines, diff_lines, only_files, scoped
 from driftbot.rules.catalog import INCOMPLETE_RULES
 
 NOTIFY_ENV = "DRIFTBOT_NOTIFY_URL"
 NO_STATE = "--notify needs --notify-state PATH: the file that remembers which drift was already announced"
+
+
+def changes_since(repo: Path, base: str) -> ChangedLines:
+    """What changed in `repo` since its merge base with `base`: tracked files' added lines, untracked files whole.
+
+    The working tree, not HEAD: what `driftbot audit` reads is what it compares. git runs with the
+    bot's locked-down config (no hooks, no external diff or textconv programs).
+    """
+    from driftbot.github.gitrepo import Git, GitError  # lazy: only --base needs git
+
+    git = Git(repo)
+    try:
+        git.run("rev-parse", "--is-inside-work-tree")
+    except GitError:
+        raise DriftbotError(f"--base {base}: {repo} is not in a git work tree") from None
+    try:
+        diff = git.run("diff", "--no-ext-diff", "--no-textconv", "--unified=0", "--relative", "--merge-base", base)
+        untracked = git.run("ls-files", "--others", "--exclude-standard")
+    except GitError as exc:
+        lines = exc.output.strip().splitlines() or ["git failed"]
+        why = next((line.removeprefix("fatal: ") for line in lines if line.startswith("fatal: ")), lines[-1])
+        raise DriftbotError(f"--base {base}: {why}") from None
+    changed: dict[str, frozenset[int] | None] = dict(diff_lines(diff))
+    changed |= dict.fromkeys(untracked.splitlines())
+    return changed
 
 
 def severity(text: str) -> Severity:
@@ -49,6 +74,17 @@ class Audit:
             help="show only findings in these files (or checked against these SSOT files); still reads the whole repo",
         )
         parser.add_argument("--baseline", type=Path, help="report only findings not in this earlier JSON report")
+        parser.add_argument(
+            "--filter",
+            choices=FILTERS,
+            default="all",
+            help="with --base: show only findings on the lines (or in the files) changed since REF (default: all)",
+        )
+        parser.add_argument(
+            "--base",
+            metavar="REF",
+            help="the branch or commit a change is compared to: its merge base with HEAD against the working tree",
+        )
         parser.add_argument(
             "--fail-on",
             type=severity,
@@ -114,6 +150,9 @@ class Audit:
             webhook = Webhook.parse(args.notify)
             if args.notify_state is None:
                 raise DriftbotError(NO_STATE)
+        if (args.filter == "all") != (args.base is None):
+            raise DriftbotError("--filter changed-lines/changed-files and --base REF go together")
+        changed = changes_since(args.path, args.base) if args.base is not None else {}
         for path in args.only_files or ():
             if not (path.exists() or (args.path / path).exists()):
                 raise DriftbotError(f"--only-files: {path}: no such file")
@@ -139,6 +178,7 @@ class Audit:
             report = filter_new(report, args.baseline)
         if args.only_files:
             report = only_files(report, args.only_files, args.path)
+        report = scoped(report, args.filter, changed)
         color = args.format in ("text", "concise") and args.output is None and options.color_wanted(sys.stdout)
         text = RENDERERS[args.format](report, color=color)
         if args.output is not None:

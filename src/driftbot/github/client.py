@@ -90,6 +90,7 @@ class PullInfo:
     body: str
     merged: bool
     state: str = "open"  # or "closed" (merged pull requests are closed too)
+    base_sha: str = ""  # the base branch's tip when the pull request was last updated
 
 
 @dataclass(frozen=True)
@@ -329,4 +330,5 @@ def _pull_info(pull: PullRequest) -> PullInfo:
         body=pull.body or "",
         merged=pull.merged_at is not None,  # `merged` itself is not in list answers
         state=pull.state,
+        base_sha=pull.base.sha,
     )

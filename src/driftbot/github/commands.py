@@ -134,9 +134,10 @@ def replied_recently(gh: GitHubApi, number: int, now: dt.datetime) -> bool:
 def _audit(gh: GitHubApi, ctx: RunContext, number: int) -> Result:
     sha, report, note = pull_request.audit_head(ctx, number)
     notes = [note] if note else []
-    outcome = review(gh, ctx, number=number, sha=sha, report=report, notes=notes)
-    sections = notes + ([outcome.note] if outcome.note else [])
-    return Result(report=report, sections=sections, pull_request_number=number)
+    scoped, known = pull_request.judge(gh, ctx, number, report, lambda: gh.get_pull(number).base_sha)
+    outcome = review(gh, ctx, number=number, sha=sha, report=scoped.report, notes=notes, scope=scoped.note)
+    sections = notes + ([scoped.note] if scoped.note else []) + ([outcome.note] if outcome.note else [])
+    return Result(report=report, scoped=scoped.report, sections=sections, pull_request_number=number, known=known)
 
 
 def _fix(gh: GitHubApi, ctx: RunContext, number: int, login: str) -> Result:
@@ -174,7 +175,9 @@ def _fix(gh: GitHubApi, ctx: RunContext, number: int, login: str) -> Result:
         return Result(report=after, sections=notes, pull_request_number=number)
     files = "\n".join(f"- {escape.code(path)}" for path in ctx.git.changed_files(head, new))
     gh.create_issue_comment(number, REPLY_MARKER + FIXED.format(login=login, sha=new[:7], count=fixed, files=files))
-    # Pushes made with GITHUB_TOKEN start no workflow, so the new head gets its check run from here.
-    outcome = review(gh, ctx, number=number, sha=new, report=after, notes=notes)
-    sections = notes + ([outcome.note] if outcome.note else [])
-    return Result(report=after, sections=sections, pull_request_number=number)
+    # Pushes made with GITHUB_TOKEN start no workflow, so the new head gets its check run from here,
+    # judged like a push would be (the files API may not list the fix commit yet: it changed only drift).
+    scoped, known = pull_request.judge(gh, ctx, number, after, lambda: pull.base_sha)
+    outcome = review(gh, ctx, number=number, sha=new, report=scoped.report, notes=notes, scope=scoped.note)
+    sections = notes + ([scoped.note] if scoped.note else []) + ([outcome.note] if outcome.note else [])
+    return Result(report=after, scoped=scoped.report, sections=sections, pull_request_number=number, known=known)

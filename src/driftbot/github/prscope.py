@@ -58,11 +58,14 @@ def judge(
     ctx: RunContext,
     *,
     number: int,
-    base_sha: str,
+    base_sha: Callable[[], str],
     report: Report,
     dashboard: IssueInfo | None,
 ) -> Scope:
-    """Limit `report` (the PR head's whole audit) to what the pull request adds or touches."""
+    """Limit `report` (the PR head's whole audit) to what the pull request adds or touches.
+
+    `base_sha` is asked only for `baseline: auto` (a command reads it from the API).
+    """
     inputs = ctx.env.inputs
     how = inputs.filter or "changed-lines"
     if how == "all" and inputs.baseline is None:
@@ -101,15 +104,17 @@ def dashboard_url(ctx: RunContext, issue: IssueInfo) -> str:
     return f"{ctx.env.server_url}/{ctx.env.repository}/issues/{issue.number}"
 
 
-def _baseline(ctx: RunContext, baseline: str, base_sha: str) -> tuple[list[str], Callable[[Finding], str], str]:
+def _baseline(
+    ctx: RunContext, baseline: str, base_sha: Callable[[], str]
+) -> tuple[list[str], Callable[[Finding], str], str]:
     """The known fingerprints, how to fingerprint a head finding to compare, and the note's words."""
     if baseline == BASELINE_AUTO:
-        git = ctx.git
-        if not git.has_commit(base_sha):
-            git.fetch(base_sha)
-        with git.worktree(base_sha) as tree:
+        git, sha = ctx.git, base_sha()
+        if not git.has_commit(sha):
+            git.fetch(sha)
+        with git.worktree(sha) as tree:
             base = pipeline.audit(tree, ctx.options)
-        return [pipeline.fingerprint(f) for f in base.findings], pipeline.fingerprint, NEW_AUTO.format(sha=base_sha[:7])
+        return [pipeline.fingerprint(f) for f in base.findings], pipeline.fingerprint, NEW_AUTO.format(sha=sha[:7])
     # A baseline file is written by `driftbot audit` run in the working directory: paths relative to it.
     wd = ctx.options.working_directory
     known = pipeline.baseline_fingerprints(ctx.workspace / baseline)

@@ -11,6 +11,8 @@ read-only token, so it makes no call at all and uses workflow annotations instea
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from driftbot.errors import EXIT_DRIFT, EXIT_OK
 from driftbot.ftypes import Report
 from driftbot.github import dashboard, pipeline, prscope, trust
@@ -40,8 +42,7 @@ def handle(event: PullRequestEvent, gh: GitHubApi, ctx: RunContext) -> Result:
     elif ctx.env.event_name == "pull_request" and event.is_fork():
         reason = FORK_READ_ONLY  # pull_request_target runs with a write token and may publish
     notes = [note] if note else []
-    board = dashboard.read_dashboard(gh, ctx.instance) if ctx.env.inputs.dashboard else None
-    scoped = prscope.judge(gh, ctx, number=pull.number, base_sha=pull.base.sha, report=report, dashboard=board)
+    scoped, known = judge(gh, ctx, pull.number, report, lambda: pull.base.sha)
     outcome = review(
         gh,
         ctx,
@@ -59,8 +60,21 @@ def handle(event: PullRequestEvent, gh: GitHubApi, ctx: RunContext) -> Result:
         pull_request_number=pull.number,
         exit_code=EXIT_DRIFT if outcome.conclusion == "failure" else EXIT_OK,
         sha=sha,
-        known=dashboard.known(board) if ctx.env.inputs.dashboard else None,
+        known=known,
     )
+
+
+def judge(
+    gh: GitHubApi, ctx: RunContext, number: int, report: Report, base_sha: Callable[[], str]
+) -> tuple[prscope.Scope, frozenset[str] | None]:
+    """PR `number`'s scope of `report`, and the dashboard's known fingerprints (None: `dashboard` is off).
+
+    With `dashboard: true` the dashboard is read once: its link for the drift elsewhere, its
+    first-seen state for `new-findings`.
+    """
+    board = dashboard.read_dashboard(gh, ctx.instance) if ctx.env.inputs.dashboard else None
+    scoped = prscope.judge(gh, ctx, number=number, base_sha=base_sha, report=report, dashboard=board)
+    return scoped, dashboard.known(board) if ctx.env.inputs.dashboard else None
 
 
 def audit_head(ctx: RunContext, number: int) -> tuple[str, Report, str | None]:
