@@ -164,6 +164,10 @@ def test_scheduled_run_links_the_autofix_pull_request(action: ActionRun) -> None
     assert f"\n\nAuto-fix pull request: #{pull['number']}\n\n" in body
     assert f"| {dt.date.today().isoformat()} | 0 | `unknown-name` | `{CONFIG}:32:9` |" in body
     assert f"driftbot dashboard: #{pull['number'] + 1} (created)" in action.summary()
+    assert (action.outputs()["new-findings"], action.outputs()["max-severity"]) == ("1", "high")
+
+    assert action.run("schedule", schedule(), dashboard="true") == 0
+    assert action.outputs()["new-findings"] == "0"  # the dashboard has seen it: no new alert
 
 
 def test_without_the_input_there_is_no_dashboard(action: ActionRun) -> None:

@@ -7,8 +7,9 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from github_harness import CONFIG, EXAMPLE, ActionRun, drifted_config, git
-from github_payloads import Payload, pr_comment, pull_request_opened
+from github_payloads import Payload, example, pr_comment, pull_request_opened
 from github_recorder import BOT_LOGIN
 
 from driftbot.audit import run_audit
@@ -275,3 +276,42 @@ def test_two_instances_keep_their_own_check_run_comment_and_paths(action: Action
     assert a_comment["body"] == comment.resolved("<!-- driftbot:report:ssot-a -->", "ssot a")
     assert b_comment["body"] == bodies[1]
     assert action.api.calls[0].query == {"check_name": "ssot a"}
+
+
+def test_a_fork_pr_is_scoped_with_its_read_only_token_and_annotates_only_its_drift(
+    action: ActionRun, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = drifted_master(action)
+    payload = open_pull(action, base, {VENDOR_A: drifted_config().replace(*TOUCHED)})
+    payload["pull_request"]["head"]["repo"]["full_name"] = "forker/Hello-World"
+
+    assert action.run("pull_request", payload, filter=None) == 1
+
+    assert action.api.lines() == [f"GET {REPO}/pulls/2/files"]  # a read; no write with a fork's token
+    errors = [line for line in capsys.readouterr().out.splitlines() if line.startswith("::error")]
+    assert [line.split(",")[0] for line in errors] == [f"::error file={VENDOR_A}"]
+    assert "**Scope:** the lines this pull request changes (`filter: changed-lines`) — and 2 findings" in (
+        action.summary()
+    )
+
+
+def test_when_the_files_cannot_be_listed_the_pr_is_judged_in_full_and_says_why(action: ActionRun) -> None:
+    base = drifted_master(action)
+    payload = open_pull(action, base, {VENDOR_A: drifted_config().replace(*TOUCHED)})
+    action.api.inject("GET", f"{REPO}/pulls/2/files", 403, {"message": "Resource not accessible by integration"})
+
+    assert action.run("pull_request", payload, filter=None) == 1
+
+    assert action.outputs()["findings"] == "3"
+    (check,) = [c.body for c in action.api.calls if c.line == f"POST {REPO}/check-runs"]
+    assert check["output"]["summary"].startswith(
+        "**Scope:** the whole repository: the pull request's files could not be listed (GitHub API: list files "
+        "of pull request #\u20602 failed: 403 Resource not accessible by integration) (`filter: changed-lines`).\n\n"
+    )
+
+
+def test_a_working_directory_that_does_not_exist_is_one_line_and_exit_2(
+    action: ActionRun, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert action.run("push", example("push"), working_directory="services/nope") == 2
+    assert capsys.readouterr().err == "driftbot: input working-directory: services/nope: no such directory\n"

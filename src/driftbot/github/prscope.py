@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from driftbot.ftypes import Finding, Report
 from driftbot.github import pipeline
-from driftbot.github.client import GitHubApi, IssueInfo
+from driftbot.github.client import ApiError, GitHubApi, IssueInfo
 from driftbot.github.context import RunContext
 from driftbot.github.env import BASELINE_AUTO
 from driftbot.report import escape, scope
@@ -43,6 +43,7 @@ NEW_AUTO = "drift new since its base {sha} (`baseline: auto`)"
 NEW_FILE = "drift not in {path} (`baseline`)"
 ELSEWHERE_DASHBOARD = " — and {count} elsewhere, see the [dashboard]({url})"
 ELSEWHERE = " — and {count} elsewhere (`driftbot audit` lists every finding)"
+UNLISTED = "the whole repository: the pull request's files could not be listed ({why})"
 TOO_MANY = "the whole repository: this pull request changes {count}+ files, more than GitHub lists"
 
 
@@ -70,18 +71,16 @@ def judge(
     how = inputs.filter or "changed-lines"
     if how == "all" and inputs.baseline is None:
         return Scope(report, None, 0)
-    what = WHAT[how]
-    touched = report
-    parts: list[str] = []
+    touched, widened = report, None
     if how != "all":
-        files = gh.pull_files(number)
-        if len(files) >= MAX_FILES:
-            how, what = "all", TOO_MANY.format(count=MAX_FILES)
-        else:
-            changed = {f.path: scope.added_lines(f.patch) if f.patch is not None else None for f in files}
+        changed, widened = _changes(gh, number)
+        if changed is not None:
             touched = scope.scoped(report, how, changed)
-    if how != "all" or inputs.baseline is None:
-        parts.append(FILTERED.format(what=what, how=how))
+    parts: list[str] = []
+    if widened is not None:  # the filter could not apply: every finding counts as touched, and the note says why
+        parts.append(FILTERED.format(what=widened, how=how))
+    elif how != "all" or inputs.baseline is None:
+        parts.append(FILTERED.format(what=WHAT[how], how=how))
     judged = touched
     if inputs.baseline is not None:
         known, key, words = _baseline(ctx, inputs.baseline, base_sha)
@@ -98,6 +97,20 @@ def judge(
             else ELSEWHERE.format(count=count)
         )
     return Scope(judged, NOTE.format(scope=" and ".join(parts), elsewhere=rest), elsewhere)
+
+
+def _changes(gh: GitHubApi, number: int) -> tuple[scope.ChangedLines | None, str | None]:
+    """The PR's changed lines, or None and why the whole repository is judged instead."""
+    try:
+        files = gh.pull_files(number)
+    except ApiError as exc:
+        if exc.status not in (403, 404):
+            raise
+        # A token that may not read the PR's files (no `pull-requests: read`): judged in full, and said.
+        return None, UNLISTED.format(why=escape.markdown(exc.message))
+    if len(files) >= MAX_FILES:
+        return None, TOO_MANY.format(count=MAX_FILES)
+    return {f.path: scope.added_lines(f.patch) if f.patch is not None else None for f in files}, None
 
 
 def dashboard_url(ctx: RunContext, issue: IssueInfo) -> str:
