@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from driftbot.commands import COMMANDS
+from example_helpers import EXAMPLE
 
 HEAVY = ("libcst", "sqlglot", "pydantic", "google", "github", "ruamel", "yaml", "driftbot.audit")
 PROBE = """
@@ -52,3 +53,11 @@ def test_version_is_printed_on_stdout() -> None:
 def test_registry_help_is_the_commands_own(name: str) -> None:
     entry = COMMANDS[name]
     assert entry.load().help == entry.help
+
+
+def test_audit_reads_python_without_libcst() -> None:
+    """Detection reads Python with CPython's `ast`: libcst, the parser of every edit, is never imported."""
+    modules = loaded(["audit", str(EXAMPLE), "--format", "json", "--no-cache"])
+    assert "driftbot.extract.python_ast" in modules
+    assert not any(m.split(".")[0] == "libcst" for m in modules)
+    assert "driftbot.extract.python" not in modules

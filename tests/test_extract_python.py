@@ -6,7 +6,8 @@ import textwrap
 
 import pytest
 
-from driftbot.extract.python import ParseFailure, extract
+from driftbot.extract.python import extract
+from driftbot.extract.python_tree import ParseFailure
 from driftbot.ftypes import Collection, Location
 
 Shape = tuple[str, str, tuple[int, int], int, list[tuple[str, int, int, str | None]]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -17,6 +18,7 @@ from driftbot.ssot.models import Ssot
 from driftbot.yamlpos import Positioned
 
 if TYPE_CHECKING:
+    from driftbot.extract.embedded_sql import EmbeddedTables
     from driftbot.inventory.base import Inventory, InventoryUnreachable
 
 
@@ -34,6 +36,7 @@ class AuditContext:
     ignores: tuple[IgnoreEntry, ...] = ()  # entries of the ignore file
     ignore_doc: Positioned | None = None  # the ignore file itself, for positions
     budget: Budget = field(default_factory=lambda: Budget(None))  # checkers skip (and note) files past it
+    embedded: Mapping[str, EmbeddedTables] = field(default_factory=dict)  # path -> tables its embedded SQL reads
 
     def read(self, rel_path: str) -> bytes:
         """The bytes of a repository file, through the path policy (`repofs.Refused` is an OSError)."""

@@ -19,15 +19,17 @@ Bounded: at most MAX_SNIPPETS per file, each at most MAX_SNIPPET_CHARS.
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import re
 import tokenize
-from collections.abc import Iterator, Mapping
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import yaml
 
-from driftbot.extract import sql
+from driftbot.extract.sqltypes import TableRef
 from driftbot.ftypes import Location
 from driftbot.textpos import LineIndex
 
@@ -40,6 +42,10 @@ _HEREDOC = re.compile(r"<<(-?)\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\2")
 _SHELL_SPECIAL = re.compile(r"\\[`\"$\\\n]|\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[^}\n]*\})")
 _NOTHING = re.compile(r"(?!)")
 _ESCAPES = {"\\n": "  ", "\\t": "  "}  # same length, SQL whitespace either way
+# A quote opening a literal that reads as a statement: a file without one has no snippet (no tokenizing).
+_PY_STATEMENT = re.compile(r"['\"]" + STATEMENT.pattern, re.IGNORECASE)
+_FILE_READS = re.compile(rb"(?i)\b(from|join|into|update)\b")
+KINDS = {".py": "python", ".yaml": "yaml", ".yml": "yaml", ".sh": "shell", ".bash": "shell"}
 
 
 @dataclass(frozen=True)
@@ -94,14 +100,16 @@ def is_statement(text: str) -> bool:
 
 @dataclass(frozen=True)
 class EmbeddedTables:
-    tables: tuple[sql.TableRef, ...]  # read tables with an exact file position of their name
+    tables: tuple[TableRef, ...]  # read tables with an exact file position of their name
     defined: frozenset[tuple[str, str]]  # (dataset, table) the file's SQL creates
 
 
 def tables(path: str, text: str, snippets: list[Snippet]) -> EmbeddedTables:
     """The table references of `snippets` (of file `path` holding `text`), placed in the file."""
+    from driftbot.extract import sql  # sqlglot: imported by the first file that holds SQL, not at start-up
+
     index = LineIndex(text)
-    found: list[sql.TableRef] = []
+    found: list[TableRef] = []
     defined: set[tuple[str, str]] = set()
     for snippet in snippets[:MAX_SNIPPETS]:
         if len(snippet.text) > MAX_SNIPPET_CHARS or not is_statement(snippet.text):
@@ -124,11 +132,30 @@ def tables(path: str, text: str, snippets: list[Snippet]) -> EmbeddedTables:
     return EmbeddedTables(tuple(found), frozenset(defined))
 
 
+def may_hold(data: bytes, datasets: Sequence[bytes]) -> bool:
+    """Whether a file can hold a checked reference: it names one of `datasets` and reads a table."""
+    return any(d in data for d in datasets) and _FILE_READS.search(data) is not None
+
+
+def read(path: str, data: bytes, placeholders: Mapping[str, str]) -> EmbeddedTables | None:
+    """The table references of the SQL inside file `path` (a KINDS suffix); None when it is not UTF-8."""
+    kind = next((k for suffix, k in KINDS.items() if path.endswith(suffix)), None)
+    if kind is None:
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None  # not SQL's business: the Python scan reports unreadable Python files
+    return tables(path, text, _SNIPPETS[kind](text, placeholders))
+
+
 # ---- Python -------------------------------------------------------------------------------------
 
 
 def python_snippets(text: str, placeholders: Mapping[str, str]) -> list[Snippet]:
     """One snippet per string literal (adjacent literals joined) of a Python file."""
+    if not _PY_STATEMENT.search(text):
+        return []  # no literal opens with a statement: tokenizing would find nothing
     index = LineIndex(text)
     statics: dict[str, str] | None = None
     out: list[Snippet] = []
@@ -136,7 +163,7 @@ def python_snippets(text: str, placeholders: Mapping[str, str]) -> list[Snippet]
 
     def flush() -> None:
         nonlocal statics
-        if run and any(STATEMENT.match(_body_guess(t)) for t, _ in run[:1]):
+        if STATEMENT.match(_body_guess(run[0][0])):
             if statics is None and any(_prefix(t)[0].lower().count("f") for t, _ in run):
                 statics = _statics(text)
             snippet = _python_run(run, placeholders, statics or {})
@@ -150,13 +177,14 @@ def python_snippets(text: str, placeholders: Mapping[str, str]) -> list[Snippet]
                 offset = index.offset(tok.start[0], tok.start[1] + 1)
                 if offset is not None:
                     run.append((tok.string, offset))
-            elif tok.type not in (tokenize.NL, tokenize.COMMENT):
+            elif run and tok.type not in (tokenize.NL, tokenize.COMMENT):
                 flush()
                 if len(out) >= MAX_SNIPPETS:
                     break
     except (tokenize.TokenError, IndentationError, SyntaxError):
         pass
-    flush()
+    if run:
+        flush()
     return out
 
 
@@ -256,6 +284,7 @@ def _resolve(field: str, placeholders: Mapping[str, str], statics: Mapping[str, 
     return statics.get(key)
 
 
+@functools.lru_cache(maxsize=4096)  # a file repeats its fields (`{self.project_id}`): parse each once
 def _static_key(expr: str) -> str | None:
     """`self.raw_dataset` -> `raw_dataset`; `self.datasets['predictions']` -> `datasets[predictions]`."""
     try:
@@ -279,11 +308,13 @@ def _name(node: ast.expr) -> str | None:
 def _statics(text: str) -> dict[str, str]:
     """Names assigned exactly one string (or dict of strings) in the file; one assigned twice differently is not."""
     try:
-        tree = ast.parse(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. SyntaxWarning for invalid escapes: the scanned code's business
+            tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return {}
     seen: dict[str, set[str]] = {}
-    for node in ast.walk(tree):
+    for node in _statements(tree.body):
         if isinstance(node, ast.Assign):
             targets, value = node.targets, node.value
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
@@ -304,6 +335,21 @@ def _statics(text: str) -> dict[str, str]:
             else:
                 seen.setdefault(name, set()).add("\0")
     return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1 and "\0" not in v}
+
+
+def _statements(body: list[ast.stmt]) -> Iterator[ast.AST]:
+    """Every statement, nested ones included; expressions (which hold no assignment) are not walked."""
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        yield node
+        for name in _BLOCKS:
+            inner = getattr(node, name, None)
+            if isinstance(inner, list):
+                stack.extend(inner)
+
+
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")  # statement lists (and handler/case nodes)
 
 
 # ---- YAML ---------------------------------------------------------------------------------------
@@ -422,3 +468,6 @@ def _shell_literals(text: str) -> Iterator[tuple[int, str, bool]]:
 def _line_end(text: str, i: int) -> int:
     end = text.find("\n", i)
     return len(text) if end < 0 else end
+
+
+_SNIPPETS = {"python": python_snippets, "yaml": yaml_snippets, "shell": shell_snippets}

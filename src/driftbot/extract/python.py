@@ -20,41 +20,32 @@ the last such statement, and libcst parses just those lines.
 from __future__ import annotations
 
 import ast
-import bisect
 import re
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Literal
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState  # libcst's own PositionProvider builds on it too
 
-from driftbot.extract.limits import MAX_PYTHON_DEPTH, MAX_PYTHON_NODES
+from driftbot.extract.python_tree import (
+    _FIELD_CALLS,
+    _FIELD_DEFAULTS,
+    _WRAPPERS,
+    Kind,
+    ParseFailure,
+    _Scope,
+    decode,
+    focus_statements,
+    guarded_parse,
+    statement_lines,
+)
 from driftbot.ftypes import Collection, Element, Location
-from driftbot.textpos import LineIndex, line_col
+from driftbot.textpos import LineIndex
 
-Kind = Literal["list", "tuple", "set", "dict"]
 _Literal = cst.List | cst.Tuple | cst.Set | cst.Dict
 _NEWLINE = re.compile(r"\r\n?|\n")  # what libcst and CPython count as a line break
-# A line starting in column 0 with code that cannot continue the statement before it.
-_TOP_LEVEL_LINE = re.compile(r"^(?![\s#)\]}]|(?:else|elif|except|finally)\b)", re.MULTILINE)
-_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
-_WRAPPERS = frozenset({"frozenset", "set", "tuple", "list", "sorted"})  # keep the target's symbol
-_FIELD_CALLS = frozenset({"field", "dataclasses.field", "Field", "pydantic.Field", "attr.ib", "attrs.field"})
-_FIELD_DEFAULTS = frozenset({"default", "default_factory", "factory"})
 _SKIPPED_FIELDS = frozenset({"lpar", "rpar", "annotation", "returns"})
-_TOO_DEEP = f"nested more than the {MAX_PYTHON_DEPTH}-level limit for Python files"
-_CPYTHON_LIMITS = ("too many nested parentheses", "too complex", "too many statically nested blocks")
-
-
-class ParseFailure(Exception):
-    """The file is not valid Python (or not UTF-8); `location` is where the parser gave up."""
-
-    def __init__(self, location: Location, message: str) -> None:
-        super().__init__(f"{location}: {message}")
-        self.location = location
-        self.message = message
 
 
 def extract(path: str, source: bytes, focus: frozenset[str] | None = None) -> list[Collection]:
@@ -64,7 +55,7 @@ def extract(path: str, source: bytes, focus: frozenset[str] | None = None) -> li
     non-identifier characters) are parsed: collections elsewhere are skipped, and a syntax error
     after the last such statement goes unnoticed (nothing could be missed there).
     """
-    text = _decode(path, source)
+    text = decode(path, source)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # e.g. SyntaxWarning for invalid escapes: the scanned code's business
         return _extract(path, text, focus)
@@ -92,71 +83,6 @@ def _check_whole(path: str, text: str) -> None:
     operators, and slows down quadratically well before; CPython refuses the same input cleanly.
     """
     guarded_parse(path, text)
-
-
-def guarded_parse(path: str, text: str) -> list[ast.stmt] | None:
-    """The module's statements by CPython, size-checked; None for a plain syntax error (libcst reports it).
-
-    ParseFailure when the file is nested deeper or is larger than the limits (see `check_size`).
-    """
-    try:
-        tree = ast.parse(text)
-    except (RecursionError, MemoryError):
-        raise ParseFailure(Location(path, 1, 1), _TOO_DEEP) from None
-    except SyntaxError as exc:
-        if exc.msg.startswith(_CPYTHON_LIMITS):
-            raise ParseFailure(Location(path, exc.lineno or 1, max(exc.offset or 1, 1)), _TOO_DEEP) from None
-        return None  # a plain syntax error (or newer syntax than this Python)
-    except ValueError:
-        return None  # e.g. a NUL byte
-    check_size(path, tree.body)
-    return tree.body
-
-
-def check_size(path: str, statements: Sequence[ast.stmt]) -> None:
-    """ParseFailure when the statements are nested deeper than MAX_PYTHON_DEPTH or hold over MAX_PYTHON_NODES."""
-    level: list[ast.AST] = list(statements)
-    depth = nodes = 0
-    while level:  # breadth first, one level at a time: no recursion, stops at the limit
-        depth += 1
-        nodes += len(level)
-        if depth > MAX_PYTHON_DEPTH:
-            where = level[0]
-            line, col = getattr(where, "lineno", 1), getattr(where, "col_offset", 0) + 1
-            raise ParseFailure(Location(path, line, col), _TOO_DEEP)
-        if nodes > MAX_PYTHON_NODES:
-            message = f"more than the {MAX_PYTHON_NODES:,}-node limit for Python files"
-            raise ParseFailure(Location(path, statements[0].lineno, 1), message)
-        below: list[ast.AST] = []
-        for node in level:
-            for name in node._fields:
-                child = getattr(node, name, None)
-                if isinstance(child, ast.AST):
-                    if not isinstance(child, ast.expr_context):
-                        below.append(child)
-                elif isinstance(child, list):
-                    below.extend(c for c in child if isinstance(c, ast.AST))
-        level = below
-
-
-def delimited_offsets(text: str, name: str) -> Iterator[int]:
-    """Offsets where `name` occurs not preceded or followed by an identifier character."""
-    start = text.find(name)
-    while start != -1:
-        end = start + len(name)
-        if (start == 0 or text[start - 1] not in _WORD_CHARS) and (end == len(text) or text[end] not in _WORD_CHARS):
-            yield start
-        start = text.find(name, start + 1)
-
-
-def _decode(path: str, source: bytes) -> str:
-    try:
-        text = source.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        before = source[: exc.start].decode("utf-8", "replace")
-        line, column = line_col(before, len(before))
-        raise ParseFailure(Location(path, line, column), "not valid UTF-8") from None
-    return text.removeprefix("\ufeff")
 
 
 def _parse(path: str, text: str) -> cst.Module:
@@ -196,59 +122,6 @@ def _focus_spans(path: str, text: str, focus: frozenset[str]) -> list[tuple[int,
     return spans
 
 
-def statement_lines(stmt: ast.stmt) -> tuple[int, int]:
-    """First (decorators included) and last line of a statement."""
-    decorators: list[ast.expr] = getattr(stmt, "decorator_list", [])
-    return min([stmt.lineno, *(d.lineno for d in decorators)]), stmt.end_lineno or stmt.lineno
-
-
-def focus_statements(path: str, text: str, focus: frozenset[str]) -> list[ast.stmt] | None:
-    """The top-level statements mentioning a focus name (CPython's tree); None if CPython can't parse.
-
-    ParseFailure when those statements are over `check_size`'s limits.
-    """
-    starts = LineIndex(text).starts
-    hits = sorted({bisect.bisect_right(starts, o) for name in focus for o in delimited_offsets(text, name)})
-    if not hits:
-        return []
-    cut = _next_statement(text, starts[hits[-1]] if hits[-1] < len(starts) else len(text))
-    tree = _cpython_tree(text[:cut]) if cut < len(text) else None  # statements after the last hit don't matter
-    if tree is None:
-        tree = _cpython_tree(text)
-    if tree is None:
-        return None  # newer syntax than this Python, or broken: libcst decides
-    chosen: list[ast.stmt] = []
-    for stmt in tree.body:
-        first, last = statement_lines(stmt)
-        i = bisect.bisect_left(hits, first)
-        if i == len(hits) or hits[i] > last:
-            continue
-        chosen.append(stmt)
-    if chosen:
-        check_size(path, chosen)
-    return chosen
-
-
-def _next_statement(text: str, pos: int) -> int:
-    """Offset of the first line from `pos` that may start a top-level statement, else len(text).
-
-    Parsing only the text before it is sound: if that prefix parses, the line cannot be inside a
-    string, brackets or a block (those would leave the prefix unterminated), so every statement of
-    the prefix has the same lines as in the whole file. If the prefix doesn't parse, the whole does.
-    """
-    for m in _TOP_LEVEL_LINE.finditer(text, pos):
-        if not text[max(0, m.start() - 3) : m.start()].rstrip("\r\n").endswith("\\"):  # no backslash continuation
-            return m.start()
-    return len(text)
-
-
-def _cpython_tree(text: str) -> ast.Module | None:
-    try:
-        return ast.parse(text)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return None
-
-
 def _extract_lines(path: str, text: str, first: int, last: int) -> list[Collection]:
     starts = LineIndex(text).starts
     end = starts[last] if last < len(starts) else len(text)
@@ -265,21 +138,6 @@ class _Found:
     kind: Kind
     node: _Literal
     strings: tuple[cst.SimpleString, ...]
-
-
-@dataclass(frozen=True)
-class _Scope:
-    path: str = ""  # dotted enclosing classes/functions
-    class_path: str | None = None  # the class whose methods we are in (for `self.x = ...`)
-    self_name: str | None = None
-
-    def join(self, name: str) -> str:
-        return f"{self.path}.{name}" if self.path else name
-
-    @property
-    def anonymous(self) -> str:
-        """The symbol of a collection that is not assigned to anything."""
-        return self.path or "<module>"
 
 
 def _plain_string(node: cst.BaseExpression) -> cst.SimpleString | None:

@@ -17,14 +17,14 @@ import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from driftbot.extract import python
-from driftbot.extract.python import _FIELD_CALLS, _FIELD_DEFAULTS, _WRAPPERS, ParseFailure
+from driftbot.extract import python_tree
+from driftbot.extract.python_tree import _FIELD_CALLS, _FIELD_DEFAULTS, _WRAPPERS, ParseFailure
 from driftbot.ftypes import Collection, Element, Location
 from driftbot.textpos import LineIndex
 
 VERSION = "ast-1"  # part of the cache key: change it whenever what this module extracts changes
 _Literal = ast.List | ast.Tuple | ast.Set | ast.Dict
-_KINDS: dict[type[ast.AST], python.Kind] = {ast.List: "list", ast.Tuple: "tuple", ast.Set: "set", ast.Dict: "dict"}
+_KINDS: dict[type[ast.AST], python_tree.Kind] = {ast.List: "list", ast.Tuple: "tuple", ast.Set: "set", ast.Dict: "dict"}
 _STRING_START = re.compile(r"[rRuUbBfF]{0,2}('''|\"\"\"|'|\")")
 
 
@@ -34,12 +34,14 @@ class _Fallback(Exception):
 
 def extract(path: str, source: bytes, focus: frozenset[str] | None = None) -> list[Collection]:
     """What `extract.python.extract(path, source, focus)` returns, read with `ast` where it can be."""
-    text = python._decode(path, source)
+    text = python_tree.decode(path, source)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # e.g. SyntaxWarning for invalid escapes: the scanned code's business
         try:
             return _extract(path, text, focus)
         except _Fallback:
+            from driftbot.extract import python  # libcst: imported by the first file `ast` cannot place
+
             return python._extract(path, text, focus)
         except RecursionError:
             raise ParseFailure(Location(path, 1, 1), "too deeply nested to analyse") from None
@@ -47,7 +49,7 @@ def extract(path: str, source: bytes, focus: frozenset[str] | None = None) -> li
 
 def _extract(path: str, text: str, focus: frozenset[str] | None) -> list[Collection]:
     if focus is not None:
-        statements = python.focus_statements(path, text, focus)
+        statements = python_tree.focus_statements(path, text, focus)
         if statements is None:
             raise _Fallback
     else:
@@ -55,12 +57,12 @@ def _extract(path: str, text: str, focus: frozenset[str] | None) -> list[Collect
     source = _Text(text)
     walker = _Walker(source)
     for stmt in statements:
-        walker.statement(stmt, python._Scope())
+        walker.statement(stmt, python_tree._Scope())
     return _collections(path, source, walker.found)
 
 
 def _whole(path: str, text: str) -> list[ast.stmt]:
-    statements = python.guarded_parse(path, text)
+    statements = python_tree.guarded_parse(path, text)
     if statements is None:
         raise _Fallback  # libcst reports the error, as it always did
     return statements
@@ -72,7 +74,7 @@ def _whole(path: str, text: str) -> list[ast.stmt]:
 @dataclass(frozen=True)
 class _Found:
     symbol: str
-    kind: python.Kind
+    kind: python_tree.Kind
     node: _Literal
     strings: tuple[ast.Constant, ...]
 
@@ -124,7 +126,7 @@ class _Walker:
         self.found: list[_Found] = []
         self.text = text
 
-    def statement(self, node: ast.AST, scope: python._Scope) -> None:
+    def statement(self, node: ast.AST, scope: python_tree._Scope) -> None:
         if isinstance(node, ast.ClassDef):
             for d in node.decorator_list:
                 self.expr(d, scope, scope.anonymous)
@@ -132,7 +134,7 @@ class _Walker:
                 self.expr(value, scope, scope.anonymous)
             inner = scope.join(node.name)
             for stmt in node.body:
-                self.statement(stmt, python._Scope(inner, class_path=inner))
+                self.statement(stmt, python_tree._Scope(inner, class_path=inner))
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             self._function(node, scope)
         elif isinstance(node, ast.Assign):
@@ -151,7 +153,7 @@ class _Walker:
             for child in ast.iter_child_nodes(node):
                 self.statement(child, scope)
 
-    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: python._Scope) -> None:
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: python_tree._Scope) -> None:
         for d in node.decorator_list:
             self.expr(d, scope, scope.anonymous)
         name = scope.join(node.name)
@@ -163,13 +165,13 @@ class _Walker:
                 self.expr(default, scope, f"{name}({param.arg})")
         every = [*positional, *a.kwonlyargs]
         if scope.class_path is not None and scope.self_name is None:  # a method: its first parameter is `self`
-            inner = python._Scope(name, class_path=scope.class_path, self_name=every[0].arg if every else None)
+            inner = python_tree._Scope(name, class_path=scope.class_path, self_name=every[0].arg if every else None)
         else:
-            inner = python._Scope(name, class_path=scope.class_path, self_name=scope.self_name)
+            inner = python_tree._Scope(name, class_path=scope.class_path, self_name=scope.self_name)
         for stmt in node.body:
             self.statement(stmt, inner)
 
-    def target(self, node: ast.expr, scope: python._Scope) -> str:
+    def target(self, node: ast.expr, scope: python_tree._Scope) -> str:
         if (
             isinstance(node, ast.Attribute)
             and isinstance(node.value, ast.Name)
@@ -180,7 +182,7 @@ class _Walker:
         dotted = _dotted(node, self.text)
         return scope.join(dotted) if dotted else scope.anonymous
 
-    def expr(self, node: ast.AST, scope: python._Scope, symbol: str) -> None:
+    def expr(self, node: ast.AST, scope: python_tree._Scope, symbol: str) -> None:
         if isinstance(node, ast.List | ast.Tuple | ast.Set):
             self._sequence(node, scope, symbol)
         elif isinstance(node, ast.Dict):
@@ -213,7 +215,7 @@ class _Walker:
     def _strings(self, values: Sequence[ast.expr]) -> list[ast.Constant]:
         return [s for v in values if (s := _plain_string(v)) is not None and self.text.single_literal(s)]
 
-    def _sequence(self, node: ast.List | ast.Tuple | ast.Set, scope: python._Scope, symbol: str) -> None:
+    def _sequence(self, node: ast.List | ast.Tuple | ast.Set, scope: python_tree._Scope, symbol: str) -> None:
         values = [e.value if isinstance(e, ast.Starred) else e for e in node.elts]
         rows = [v for v in values if isinstance(v, ast.Tuple)]
         if rows and len(rows) == len(values):  # a table: one collection per tuple position
@@ -228,7 +230,7 @@ class _Walker:
             nested = isinstance(v, _Literal)
             self.expr(v, scope, f"{symbol}[{i}]" if nested else symbol)
 
-    def _dict(self, node: ast.Dict, scope: python._Scope, symbol: str) -> None:
+    def _dict(self, node: ast.Dict, scope: python_tree._Scope, symbol: str) -> None:
         keys: list[ast.Constant] = []
         for key, value in zip(node.keys, node.values, strict=True):
             if key is None:  # `**other`
@@ -242,7 +244,7 @@ class _Walker:
             self.expr(value, scope, f"{symbol}[{_key_text(key, self.text) or '*'}]")
         self._add(symbol, node, keys)
 
-    def _call(self, node: ast.Call, scope: python._Scope, symbol: str) -> None:
+    def _call(self, node: ast.Call, scope: python_tree._Scope, symbol: str) -> None:
         callee = _dotted(node.func, self.text)
         if callee is None:
             self.expr(node.func, scope, symbol)

@@ -6,8 +6,11 @@ SSOT names occur in it *delimited*, i.e. not preceded or followed by an ASCII le
 of an SSOT list names several entries, so files naming one or none are never parsed.
 Candidates are read with `python_ast.extract(..., focus=names)` (CPython's ast, the fast read path;
 only statements that mention a name); `forced` files (matched by explicit bindings) are always read
-whole. The prefilter and the parse each run in a process pool when there is enough work for the
-pool's start-up to pay.
+whole. With `embedded`, the same read also picks the Python, YAML and shell files whose SQL the
+`unknown-table` rule checks (`extract.embedded_sql.may_hold`): their SQL is read in the same workers
+as the Python candidates, so each file is read from disk once and sqlglot runs beside the Python parse.
+The prefilter and the parse each run in a process pool when there is enough work for the pool's
+start-up to pay.
 """
 
 from __future__ import annotations
@@ -15,13 +18,15 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from driftbot.extract import cache as result_cache
+from driftbot.extract import embedded_sql
+from driftbot.extract.embedded_sql import EmbeddedTables
 from driftbot.extract.limits import FILE_SECONDS, MAX_PYTHON_BYTES, WORKER_MEMORY_BYTES, too_big
-from driftbot.extract.python import ParseFailure
 from driftbot.extract.python_ast import extract
+from driftbot.extract.python_tree import ParseFailure
 from driftbot.extract.workers import Failed, Unchecked, run_isolated
 from driftbot.ftypes import Collection, Location
 
@@ -30,6 +35,7 @@ from driftbot.ftypes import Collection, Location
 PARALLEL_MIN_FILES = 8_000
 PARALLEL_MIN_CANDIDATES = 200
 PREFILTER_CHUNK = 500  # files per prefilter job: progress granularity and load balance
+SQL_WEIGHT = 10  # a file's embedded SQL costs about ten Python candidates (tokenize + sqlglot)
 _WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
 Progress = Callable[[int, int], None]
@@ -37,12 +43,21 @@ Unparsable = tuple[Location, str]
 
 
 @dataclass(frozen=True)
+class EmbeddedSql:
+    """What picks and reads SQL inside other files: the datasets a checked reference names, the placeholders."""
+
+    datasets: tuple[bytes, ...]
+    placeholders: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class PythonScan:
     collections: tuple[Collection, ...]
     unparsable: tuple[Unparsable, ...]  # files that failed to parse (only candidates are parsed)
-    files_scanned: int  # files read by the prefilter
+    files_scanned: int  # Python files read by the prefilter
     files_parsed: int
     unchecked: tuple[str, ...] = ()  # files not (fully) read when the deadline passed
+    embedded: dict[str, EmbeddedTables] = field(default_factory=dict)  # path -> its SQL's tables
 
 
 @dataclass(frozen=True)
@@ -55,6 +70,7 @@ class _Prefilter:
     forced: frozenset[str]
     min_hits: int
     keyed: tuple[str, str] | None  # the names digests (focused, whole) when a cache is used
+    datasets: tuple[bytes, ...] | None  # embedded SQL: pick files naming one of these (None: no SQL read)
 
 
 @dataclass(frozen=True)
@@ -63,10 +79,21 @@ class _Candidates:
     focused: tuple[tuple[str, str], ...]  # (path, cache key or ""): parse the statements that mention a name
     whole: tuple[tuple[str, str], ...]  # forced: parse the whole file
     unreadable: tuple[Unparsable, ...]
+    sql: tuple[str, ...] = ()  # files whose embedded SQL is read
 
 
 _Parse = tuple[str, str, frozenset[str] | None, str | None]  # root, path, focus (None: whole), names digest
 _Parsed = tuple[list[Collection], Unparsable | None, str | None]  # ..., the cache key of the bytes read
+
+
+@dataclass(frozen=True)
+class _SqlTask:
+    root: str
+    path: str
+    placeholders: tuple[tuple[str, str], ...]
+
+
+_Task = _Parse | _SqlTask
 
 
 def scan_python(
@@ -79,21 +106,25 @@ def scan_python(
     progress: Progress | None = None,
     deadline: float | None = None,
     cache: result_cache.Cache | None = None,
+    embedded: EmbeddedSql | None = None,
 ) -> PythonScan:
-    """Collections of the `paths` (repo-relative POSIX .py files) that may copy an SSOT list.
+    """Collections of the `paths` (repo-relative POSIX files; only .py ones) that may copy an SSOT list.
 
     `progress(done, total)` counts prefiltered files, then parsed candidates on top (the total
     grows once, by the number of candidates, when the prefilter is done). Parses run in worker
     processes (`extract.workers`): a file that crashes or hangs its worker is `unparsable`, the
     others are still read. Past `deadline` (`time.monotonic()`), what is left is `unchecked`.
     With a `cache`, a candidate whose bytes were read the same way before is not parsed again.
+    With `embedded`, `embedded` of the result holds the SQL tables of every file of `paths` that
+    `embedded_sql.may_hold` picks (a file whose SQL could not be read is left out, as the rule skips it).
     """
     root = str(repo)
     encoded = tuple(n.encode() for n in sorted(names) if n)
     digests = (result_cache.names_digest(names), result_cache.names_digest(None))
     keyed = digests if cache is not None else None
+    datasets = embedded.datasets if embedded is not None else None
     jobs = [
-        _Prefilter(root, tuple(paths[i : i + PREFILTER_CHUNK]), encoded, forced, min_hits, keyed)
+        _Prefilter(root, tuple(paths[i : i + PREFILTER_CHUNK]), encoded, forced, min_hits, keyed, datasets)
         for i in range(0, len(paths), PREFILTER_CHUNK)
     ]
     count = max(1, workers if workers is not None else _cpu_count())
@@ -114,13 +145,22 @@ def scan_python(
             outcomes.append(Unchecked() if _past(deadline) else _prefilter(job))
             prefilter_done(k)
     filtered = [c for c in outcomes if isinstance(c, _Candidates)]
-    unchecked = [p for job, c in zip(jobs, outcomes, strict=True) if not isinstance(c, _Candidates) for p in job.paths]
+    unchecked = [  # a file read only for its SQL is not listed: the rule never listed what it skipped
+        p
+        for job, c in zip(jobs, outcomes, strict=True)
+        if not isinstance(c, _Candidates)
+        for p in job.paths
+        if p.endswith(".py")
+    ]
     collections: list[Collection] = []
     unparsable = [u for c in filtered for u in c.unreadable]
     wanted: list[tuple[str, str, frozenset[str] | None, str]]
     wanted = [(p, k, names, digests[0]) for c in filtered for p, k in c.focused]
     wanted += [(p, k, None, digests[1]) for c in filtered for p, k in c.whole]
-    tasks: list[_Parse] = []
+    tasks: list[_Task] = []
+    if embedded is not None:  # first: the heaviest items, so that no worker is left with them at the end
+        tasks += [_SqlTask(root, p, embedded.placeholders) for c in filtered for p in c.sql]
+    sql_tasks = len(tasks)
     for path, cache_key, focus, digest in sorted(wanted, key=lambda w: w[0]):
         hit = cache.get(path, cache_key) if cache is not None and cache_key else None
         if hit is None:
@@ -137,9 +177,12 @@ def scan_python(
         if progress is not None:
             progress(parsed_count[0], total)
 
-    parse_workers = count if len(tasks) >= PARALLEL_MIN_CANDIDATES else 1  # one worker still isolates libcst
+    work = len(tasks) + (SQL_WEIGHT - 1) * sql_tasks
+    parse_workers = count if work >= PARALLEL_MIN_CANDIDATES else 1  # one worker still isolates the parsers
+    if sql_tasks:
+        from driftbot.extract import sql  # noqa: F401  (sqlglot imported once here, not in each forked worker)
     parsed = run_isolated(
-        _parse,
+        _work,
         tasks,
         parse_workers,
         memory=WORKER_MEMORY_BYTES,
@@ -147,12 +190,18 @@ def scan_python(
         deadline=deadline,
         done=parse_done,
     )
-    for (_, path, _, _), outcome in zip(tasks, parsed, strict=True):
+    tables: dict[str, EmbeddedTables] = {}
+    for task, outcome in zip(tasks, parsed, strict=True):
+        if isinstance(task, _SqlTask):  # unread SQL says nothing (the rule never reported it)
+            if isinstance(outcome, EmbeddedTables):
+                tables[task.path] = outcome
+            continue
+        path = task[1]
         if isinstance(outcome, Unchecked):
             unchecked.append(path)
         elif isinstance(outcome, Failed):
             unparsable.append((Location(path, 1, 1), outcome.reason))
-        else:
+        elif isinstance(outcome, tuple):
             found, failure, parsed_key = outcome
             collections.extend(found)
             if failure is not None:
@@ -167,6 +216,7 @@ def scan_python(
         sum(c.files_read for c in filtered),
         len(wanted),
         tuple(sorted(unchecked)),
+        tables,
     )
 
 
@@ -200,24 +250,50 @@ def _prefilter(job: _Prefilter) -> _Candidates:
     focused: list[tuple[str, str]] = []
     whole: list[tuple[str, str]] = []
     unreadable: list[Unparsable] = []
+    sql: list[str] = []
     for rel in job.paths:
+        python = rel.endswith(".py")
+        with_sql = job.datasets is not None and rel.endswith(_SQL_SUFFIXES)
+        if not python and not with_sql:
+            continue
         try:
             with open(os.path.join(job.root, rel), "rb") as fh:
                 size = os.fstat(fh.fileno()).st_size
-                if size > MAX_PYTHON_BYTES:  # not read: reported, since it may copy an SSOT list
+                if python and size > MAX_PYTHON_BYTES:  # not parsed: reported, since it may copy an SSOT list
                     unreadable.append((Location(rel, 1, 1), too_big(size, MAX_PYTHON_BYTES, "Python files")))
-                    continue
-                data = fh.read(size + 1)  # not MAX_PYTHON_BYTES: a 1 MB buffer per file costs more than the read
+                    python = False
+                    if not with_sql:
+                        continue
+                data = fh.read(size + 1)  # not the cap: a 1 MB buffer per file costs more than the read
         except OSError as exc:
-            if rel in job.forced:  # otherwise we cannot tell it is a candidate: say nothing
+            if python and rel in job.forced:  # otherwise we cannot tell it is a candidate: say nothing
                 unreadable.append((Location(rel, 1, 1), f"unreadable: {exc.strerror or exc}"))
+            continue
+        if with_sql and job.datasets is not None and embedded_sql.may_hold(data, job.datasets):
+            sql.append(rel)
+        if not python:
             continue
         read += 1
         if rel in job.forced:
             whole.append((rel, result_cache.key(data, job.keyed[1]) if job.keyed else ""))
         elif count_names(data, job.names, job.min_hits) >= job.min_hits:
             focused.append((rel, result_cache.key(data, job.keyed[0]) if job.keyed else ""))
-    return _Candidates(read, tuple(focused), tuple(whole), tuple(unreadable))
+    return _Candidates(read, tuple(focused), tuple(whole), tuple(unreadable), tuple(sql))
+
+
+_SQL_SUFFIXES = tuple(embedded_sql.KINDS)
+
+
+def _work(task: _Task) -> _Parsed | EmbeddedTables | None:
+    """One item of the parse pool: a Python candidate's collections, or a file's embedded SQL tables."""
+    if isinstance(task, _SqlTask):
+        try:
+            with open(os.path.join(task.root, task.path), "rb") as fh:
+                data = fh.read()
+        except OSError:
+            return None
+        return embedded_sql.read(task.path, data, dict(task.placeholders))
+    return _parse(task)
 
 
 def _parse(task: _Parse) -> _Parsed:

@@ -14,15 +14,14 @@ found in the gaps between tokens, so a `--` inside a string literal is never tak
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 from sqlglot import Token, TokenType, exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ErrorLevel, ParseError, TokenError
 
 from driftbot.extract.limits import MAX_SQL_BYTES, MAX_SQL_DEPTH, MAX_SQL_STATEMENT_TOKENS, MAX_SQL_TOKENS, too_big
+from driftbot.extract.sqltypes import Comment, Span, SqlFile, SqlProblem, TableRef, mask_placeholders
 from driftbot.ftypes import Location
 from driftbot.textpos import LineIndex
 
@@ -33,47 +32,6 @@ _CLOSING = frozenset({TokenType.R_PAREN, TokenType.R_BRACKET, TokenType.R_BRACE}
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 OPAQUE = "statement read as an opaque command (syntax sqlglot does not support); its tables are not checked"
 IDENTIFIER_TOKENS = frozenset({TokenType.VAR, TokenType.IDENTIFIER})
-PLACEHOLDER = re.compile(r"\$?\{\{?\s*+[A-Za-z0-9_.]*+\s*+\}\}?")  # possessive: `{` + spaces is not quadratic
-Span = tuple[int, int]  # [start, end) character offsets
-
-
-@dataclass(frozen=True)
-class TableRef:
-    """`project.dataset.table` as written; `name_at` is where the table part itself starts."""
-
-    project: str | None
-    dataset: str | None
-    table: str
-    location: Location  # first character of the whole reference (a backtick included)
-    name_at: Location | None  # None when the table part's exact position is unknown (not fixable)
-    defined: bool = False  # the table a CREATE/DROP/ALTER statement defines, not one it reads
-    placeholder: bool = False  # the dataset or table part is a `{placeholder}`: not a static name
-
-
-@dataclass(frozen=True)
-class Comment:
-    """A `--`, `#` or `/* */` comment; `text` without its markers, `text_at` where `text` starts."""
-
-    text: str
-    location: Location  # the comment marker
-    text_at: Location
-    block: bool
-
-
-@dataclass(frozen=True)
-class SqlProblem:
-    location: Location
-    message: str
-
-
-@dataclass(frozen=True)
-class SqlFile:
-    path: str
-    tables: tuple[TableRef, ...]
-    comments: tuple[Comment, ...]
-    identifiers: frozenset[str]  # every unquoted/quoted identifier part used in the code (not comments)
-    problems: tuple[SqlProblem, ...]
-    strings: frozenset[str] = frozenset()  # values of the string literals in the code (not comments)
 
 
 class Positions:
@@ -85,14 +43,6 @@ class Positions:
 
     def at(self, offset: int) -> Location:
         return Location(self.path, *self.index.line_col(offset))
-
-
-def mask_placeholders(text: str) -> tuple[str, tuple[Span, ...]]:
-    """`text` with each placeholder replaced by as many underscores, and the placeholders' spans."""
-    spans = tuple(m.span() for m in PLACEHOLDER.finditer(text))
-    if not spans:
-        return text, ()
-    return PLACEHOLDER.sub(lambda m: "_" * len(m.group()), text), spans
 
 
 def extract(path: str, text: str) -> SqlFile:

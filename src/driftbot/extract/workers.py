@@ -208,7 +208,7 @@ def pool_context() -> multiprocessing.context.BaseContext:
         return multiprocessing.get_context()  # the platform default (spawn): fork is unsafe on macOS
     if _thread_count() > 1:  # forking a threaded process can deadlock the child (e.g. grpc, logging locks)
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["driftbot.extract.python"])
+        context.set_forkserver_preload(["driftbot.extract.scan"])
         return context
     return multiprocessing.get_context("fork")
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from driftbot.audit import check
 from driftbot.errors import DriftbotError
-from driftbot.extract.python import ParseFailure, extract
+from driftbot.extract.python import extract
+from driftbot.extract.python_tree import ParseFailure
 from driftbot.fix.plan import FixPlan, Progress, PyExpectation, Skip, audit_context, make_plan
 from driftbot.fix.writer import Change, Transaction, recover
 from driftbot.ftypes import Confidence, Finding, Report

@@ -19,7 +19,8 @@ import libcst as cst
 from driftbot import binding, paths, project, repofs
 from driftbot.config import BindingSpec, Config
 from driftbot.errors import DriftbotError
-from driftbot.extract.python import ParseFailure, extract
+from driftbot.extract.python import extract
+from driftbot.extract.python_tree import ParseFailure
 from driftbot.fix import source
 from driftbot.fix.regions import RenderResult, settle
 from driftbot.fix.writer import Change, recover

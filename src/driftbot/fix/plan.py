@@ -10,7 +10,8 @@ from pathlib import Path
 from driftbot.audit import build_context, check
 from driftbot.context import AuditContext
 from driftbot.errors import DriftbotError
-from driftbot.extract.python import ParseFailure, extract
+from driftbot.extract.python import extract
+from driftbot.extract.python_tree import ParseFailure
 from driftbot.fix import codemod, source, textedit
 from driftbot.fix.writer import Change
 from driftbot.ftypes import CONFIDENCES, Binding, Collection, Confidence, Finding, Report

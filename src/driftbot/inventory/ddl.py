@@ -25,7 +25,7 @@ from sqlglot.errors import TokenError
 
 from driftbot import paths
 from driftbot.errors import DriftbotError
-from driftbot.extract.sql import mask_placeholders
+from driftbot.extract.sqltypes import mask_placeholders
 from driftbot.ftypes import Location
 from driftbot.inventory import files
 from driftbot.inventory.base import Inventory, TableInfo

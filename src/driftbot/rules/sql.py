@@ -33,9 +33,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from driftbot.context import AuditContext
-from driftbot.extract import embedded_sql
-from driftbot.extract.sql import Comment, SqlFile, TableRef, extract
+from driftbot.extract.sqltypes import Comment, SqlFile, TableRef
 from driftbot.ftypes import Confidence, Finding, Location
+from driftbot.inventory.base import Inventory
 from driftbot.inventory.known import KnownTables
 from driftbot.paths import matches
 from driftbot.rules.catalog import finding
@@ -67,7 +67,9 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
         except (OSError, UnicodeDecodeError) as exc:
             yield finding("unparsable-sql", Location(path, 1, 1), f"could not read SQL: {exc}", confidence="certain")
             continue
-        for f in check_file(extract(path, text), ctx.ssot, ctx.known_tables):
+        from driftbot.extract import sql  # sqlglot: only a repository with monitoring queries pays its import
+
+        for f in check_file(sql.extract(path, text), ctx.ssot, ctx.known_tables):
             if f.rule == "stale-comment-name":
                 comments.append(f)
             else:
@@ -77,33 +79,19 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
     yield from (f for f in comments if f.actual not in used)
 
 
-EMBEDDED_SUFFIXES = {".py": "python", ".yaml": "yaml", ".yml": "yaml", ".sh": "shell", ".bash": "shell"}
-_READS = re.compile(rb"(?i)\b(from|join|into|update)\b")
-_SNIPPETS = {
-    "python": embedded_sql.python_snippets,
-    "yaml": embedded_sql.yaml_snippets,
-    "shell": embedded_sql.shell_snippets,
-}
+def embedded_datasets(ssot: Ssot, inventories: Iterable[Inventory]) -> frozenset[str]:
+    """The datasets whose references `unknown-table` checks in embedded SQL (the scan reads files naming one)."""
+    authorities = KnownTables.build(ssot, inventories).authorities
+    return frozenset(ssot.datasets) | {t.dataset for inv in authorities for t in inv.tables}
 
 
 def embedded(ctx: AuditContext) -> Iterator[Finding]:
-    """unknown-table over SQL inside Python, YAML and shell files (only files naming a checked dataset)."""
+    """unknown-table over SQL inside Python, YAML and shell files, as the scan read it (`ctx.embedded`)."""
     known = ctx.known_tables
-    datasets = set(ctx.ssot.datasets) | {t.dataset for inv in known.authorities for t in inv.tables}
-    needles = [d.encode() for d in sorted(datasets)]
-    placeholders = ctx.config.sql.placeholders
     for path in ctx.files:
-        kind = next((k for suffix, k in EMBEDDED_SUFFIXES.items() if path.endswith(suffix)), None)
-        if kind is None or ctx.budget.spent():
+        found = ctx.embedded.get(path)
+        if found is None:
             continue
-        try:
-            data = ctx.read(path)
-            if not any(n in data for n in needles) or not _READS.search(data):
-                continue
-            text = data.decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue  # not SQL's business: the Python scan reports unreadable Python files
-        found = embedded_sql.tables(path, text, _SNIPPETS[kind](text, placeholders))
         refs = tuple(r for r in found.tables if ((r.dataset or ""), r.table) not in found.defined)
         yield from unknown_tables(SqlFile(path, refs, (), frozenset(), ()), ctx.ssot, known)
 

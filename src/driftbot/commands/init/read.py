@@ -38,7 +38,8 @@ from typing import TypeVar
 
 from driftbot.commands.init.discover import candidate_values
 from driftbot.commands.init.rank import MIN_OVERLAP, PHASE, STRONG_WORDS, words
-from driftbot.extract.python import ParseFailure, extract
+from driftbot.extract.python import extract
+from driftbot.extract.python_tree import ParseFailure
 from driftbot.ftypes import Collection
 
 Progress = Callable[[int, int], None]
