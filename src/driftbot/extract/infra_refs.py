@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from driftbot.extract.python import ParseFailure, guarded_parse
+from driftbot.extract.python_tree import ParseFailure, guarded_parse
 from driftbot.extract.shell import ArrayElement, Value, Word
 from driftbot.ftypes import Location
 
