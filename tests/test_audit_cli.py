@@ -275,7 +275,7 @@ def test_a_bug_is_one_line_unless_debugging(
     def broken(*args: object, **kwargs: object) -> None:
         raise KeyError("boom")
 
-    monkeypatch.setattr(driftbot.commands.audit, "run_audit", broken)
+    monkeypatch.setattr(driftbot.commands.audit, "audit", broken)
     monkeypatch.delenv("DRIFTBOT_DEBUG", raising=False)
     assert main(["audit", str(tmp_path)]) == 2
     assert capsys.readouterr().err == (

@@ -10,7 +10,8 @@ import pytest
 
 from driftbot.cli import main
 from driftbot.extract import cache as result_cache
-from driftbot.extract.cache import Cache, default_dir
+from driftbot.extract.cache import Cache
+from driftbot.extract.memo import default_dir
 from driftbot.extract.scan import scan_python
 
 NAMES = frozenset({"alpha_table", "beta_table", "gamma_table"})

@@ -8,19 +8,23 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from driftbot.audit import run_audit
-from driftbot.baseline import filter_new
 from driftbot.commands import options
-from driftbot.commands.progress import ProgressBar
 from driftbot.errors import EXIT_DRIFT, EXIT_OK, EXIT_UNREACHABLE, DriftbotError
-from driftbot.extract import cache as result_cache
+from driftbot.extract import memo
 from driftbot.extract.limits import DEFAULT_TIME_BUDGET
 from driftbot.ftypes import Severity
-from driftbot.inventory.base import ENDPOINT_ENV
-from driftbot.report import RENDERERS
-from driftbot.report.scope import FILTERS, ChangedLines, diff_lines, only_files, scoped
-from driftbot.rules.catalog import INCOMPLETE_RULES
+
+if TYPE_CHECKING:
+    from driftbot.ftypes import Report
+    from driftbot.report.scope import ChangedLines
+
+# Imported on use, so that a memo hit (extract/memo.py) imports none of the pipeline. Kept equal to
+# `report.RENDERERS`, `report.scope.FILTERS` and `inventory.base.ENDPOINT_ENV` by tests.
+FORMATS = ("concise", "json", "markdown", "sarif", "text")
+FILTERS = ("changed-lines", "changed-files", "all")
+ENDPOINT_ENV = "DRIFTBOT_BIGQUERY_ENDPOINT"
 
 NOTIFY_ENV = "DRIFTBOT_NOTIFY_URL"
 NO_STATE = "--notify needs --notify-state PATH: the file that remembers which drift was already announced"
@@ -33,6 +37,7 @@ def changes_since(repo: Path, base: str) -> ChangedLines:
     bot's locked-down config (no hooks, no external diff or textconv programs).
     """
     from driftbot.github.gitrepo import Git, GitError  # lazy: only --base needs git
+    from driftbot.report.scope import diff_lines
 
     git = Git(repo)
     try:
@@ -64,7 +69,7 @@ class Audit:
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         options.add_repo(parser)
-        parser.add_argument("--format", choices=sorted(RENDERERS), default="text", help="output format")
+        parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
         parser.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
         parser.add_argument(
             "--only-files",
@@ -118,9 +123,12 @@ class Audit:
             "--cache-dir",
             type=Path,
             metavar="DIR",
-            help="cache per-file results here (default: .git/driftbot/cache, outside git $XDG_CACHE_HOME/driftbot)",
+            help="cache per-file results and whole reports here (default: .git/driftbot/cache, outside git "
+            "$XDG_CACHE_HOME/driftbot)",
         )
-        parser.add_argument("--no-cache", action="store_true", help="read every file afresh; write no cache")
+        parser.add_argument(
+            "--no-cache", action="store_true", help="read every file afresh; neither read nor write a cache or memo"
+        )
         parser.add_argument(
             "--notify",
             metavar="URL",
@@ -156,31 +164,22 @@ class Audit:
         for path in args.only_files or ():
             if not (path.exists() or (args.path / path).exists()):
                 raise DriftbotError(f"--only-files: {path}: no such file")
-        bar = ProgressBar()
-        cache_dir = None if args.no_cache else args.cache_dir or result_cache.default_dir(args.path)
-        try:
-            report = run_audit(
-                args.path,
-                ssot_dir=args.ssot,
-                config_path=args.config,
-                progress=bar,
-                inventories=args.inventory,
-                bigquery_endpoint=args.bigquery_endpoint,
-                probe_urls=dict(args.service_url) if args.probe_http else None,
-                offline=args.offline,
-                time_budget=args.time_budget,
-                cache_dir=cache_dir,
-            )
-        finally:
-            bar.close()
-        incomplete = any(f.rule in INCOMPLETE_RULES for f in report.findings)  # before any filtering
-        if args.baseline is not None:
-            report = filter_new(report, args.baseline)
-        if args.only_files:
-            report = only_files(report, args.only_files, args.path)
-        report = scoped(report, args.filter, changed)
+        cache_dir = None if args.no_cache else args.cache_dir or memo.default_dir(args.path)
         color = args.format in ("text", "concise") and args.output is None and options.color_wanted(sys.stdout)
-        text = RENDERERS[args.format](report, color=color)
+        remembered = None
+        # An unchanged repository is answered from the last run; not with --base (the REF may move) or
+        # --notify (its post and state file are this run's).
+        if cache_dir is not None and webhook is None and args.base is None:
+            asked = [(k, v) for k, v in vars(args).items() if k != "run"]
+            remembered = memo.Memo(cache_dir, args.path, [*asked, ("color", color)])
+        answer = remembered.lookup() if remembered is not None else None
+        if answer is None:
+            report, incomplete, answer = audit(args, cache_dir, color, changed)
+            if remembered is not None and answer.exit_code in (EXIT_OK, EXIT_DRIFT):
+                deps = memo_deps(args)
+                if deps is not None:
+                    remembered.store(answer, deps)
+        text = answer.text
         if args.output is not None:
             try:
                 args.output.write_text(text, encoding="utf-8")
@@ -188,7 +187,7 @@ class Audit:
                 raise DriftbotError(f"{args.output}: cannot write report: {exc.strerror}") from None
         else:
             sys.stdout.write(text)
-        if webhook is not None:
+        if webhook is not None:  # never memoised: `report` and `incomplete` are this run's
             from driftbot.notify import notify
 
             outcome = notify(
@@ -201,9 +200,62 @@ class Audit:
                 incomplete=incomplete,
             )
             print(outcome.line, file=sys.stderr)
-        if incomplete:
-            return EXIT_UNREACHABLE
-        return EXIT_DRIFT if report.at_or_above(args.fail_on) else EXIT_OK
+        return answer.exit_code
+
+
+def audit(
+    args: argparse.Namespace, cache_dir: Path | None, color: bool, changed: ChangedLines
+) -> tuple[Report, bool, memo.Answer]:
+    """The report (filtered as asked), whether it is incomplete, and its rendered text and exit code."""
+    from driftbot.audit import run_audit
+    from driftbot.baseline import filter_new
+    from driftbot.commands.progress import ProgressBar
+    from driftbot.report import RENDERERS
+    from driftbot.report.scope import only_files, scoped
+    from driftbot.rules.catalog import INCOMPLETE_RULES
+
+    bar = ProgressBar()
+    try:
+        report = run_audit(
+            args.path,
+            ssot_dir=args.ssot,
+            config_path=args.config,
+            progress=bar,
+            inventories=args.inventory,
+            bigquery_endpoint=args.bigquery_endpoint,
+            probe_urls=dict(args.service_url) if args.probe_http else None,
+            offline=args.offline,
+            time_budget=args.time_budget,
+            cache_dir=cache_dir,
+        )
+    finally:
+        bar.close()
+    incomplete = any(f.rule in INCOMPLETE_RULES for f in report.findings)  # before any filtering
+    if args.baseline is not None:
+        report = filter_new(report, args.baseline)
+    if args.only_files:
+        report = only_files(report, args.only_files, args.path)
+    report = scoped(report, args.filter, changed)
+    text = RENDERERS[args.format](report, color=color)
+    code = EXIT_UNREACHABLE if incomplete else EXIT_DRIFT if report.at_or_above(args.fail_on) else EXIT_OK
+    return report, incomplete, memo.Answer(text, code)
+
+
+def memo_deps(args: argparse.Namespace) -> list[Path] | None:
+    """The files a memoised report depends on that the git tree may not show; None: do not memoise."""
+    from driftbot import config
+    from driftbot.audit import LIVE_SCHEMES
+
+    cfg = config.load(args.path, args.config)
+    urls = cfg.inventory if args.inventory is None else args.inventory
+    if args.offline:
+        urls = [u for u in urls if not u.startswith(LIVE_SCHEMES)]
+    if not memo.memoisable(urls, probe_http=args.probe_http):
+        return None
+    repo: Path = args.path
+    snapshots = [repo / u.partition(":")[2].strip() for u in urls if u.startswith("snapshot:")]
+    named = [args.config or repo / config.CONFIG_NAME, args.ssot or repo / cfg.ssot, repo / cfg.ignore_file, *snapshots]
+    return [*named, *([args.baseline] if args.baseline is not None else [])]
 
 
 COMMAND = Audit()

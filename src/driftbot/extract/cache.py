@@ -37,26 +37,6 @@ Failure = tuple[Location, str]
 Result = tuple[list[Collection], Failure | None]
 
 
-def default_dir(repo: Path) -> Path:
-    """`<git dir>/driftbot/cache` when `repo` is a git checkout, else the user's cache directory."""
-    dot_git = repo / repofs.GIT_DIR
-    git_dir: Path | None = None
-    if dot_git.is_dir() and not dot_git.is_symlink():
-        git_dir = dot_git
-    elif dot_git.is_file():  # a worktree or submodule: `gitdir: <path>`
-        try:
-            line = repofs.read_regular(dot_git, ".git", max_bytes=4096).decode("utf-8").strip()
-        except (OSError, UnicodeDecodeError):
-            line = ""
-        if line.startswith("gitdir:"):
-            target = Path(line.removeprefix("gitdir:").strip())
-            git_dir = target if target.is_absolute() else repo / target
-    if git_dir is not None and git_dir.is_dir():
-        return git_dir / "driftbot" / "cache"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "driftbot"
-
-
 def names_digest(names: Iterable[str] | None) -> str:
     """What a focused read depends on besides the bytes: the names it focused on (None: the whole file)."""
     if names is None:

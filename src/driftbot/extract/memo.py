@@ -1,0 +1,289 @@
+"""The whole-report memo: an unchanged repository is answered from the last identical run.
+
+The per-file cache (`extract/cache.py`) makes a warm run read only what changed, but the run still
+imports the pipeline, walks and checks everything. The memo skips all of it: it stores the rendered
+report and its exit code under a key of everything the report depends on, and answers with them
+when nothing changed. It imports nothing heavy (only this module, `repofs` and the standard library),
+so a hit costs two `git ls-files` and a few hashes.
+
+The key (sha256 of):
+- the audited tree as git sees it, the same set the audit walks (`paths.git_files`): the index
+  (`git ls-files -s`: path, mode and blob sha of every tracked file) plus every file that is modified,
+  deleted or untracked-not-ignored (`git ls-files -m -o --exclude-standard`), each with a hash of its
+  current content (symlinks by their target text);
+- the command line (every option, as parsed), whether colour is wanted, and today's date (SLA
+  deadlines and ignore expiry depend on it);
+- the code: the driftbot package's files (size and mtime) and the installed distributions' names
+  with versions (`*.dist-info`), plus the Python version.
+
+Inputs the tree may not show (a file git ignores, or outside the repository) are listed in the
+entry as dependencies with their content digests, recomputed on every check: the config file, the
+SSOT directory, the ignore file, `snapshot:` inventories and the `--baseline` report. They are
+derived when the entry is stored, from the parsed configuration; the configuration itself is one of
+them, so a change to it also changes where the others are.
+
+Never memoised (the entry is not written): a report that depends on the world rather than on the
+files, i.e. an inventory other than `ddl:` and `snapshot:` (a live `bigquery://` is read afresh every
+time) or `--probe-http`; an incomplete report (exit 3: unreachable inventory, time budget); a report
+over MAX_TEXT_BYTES; a dependency that is a symlink or not a regular file or directory; a directory
+outside git (there is no cheap, trustworthy tree digest).
+
+Storage: one JSON file per key, `<cache dir>/memo/<key>.json`, next to the per-file cache. Written to
+a temporary file in that directory and `os.replace`d, so concurrent runs never see half an entry;
+at most MAX_ENTRIES are kept (oldest removed first); an entry that cannot be read, of another
+format, or not a regular file is a miss. Nothing here reads outside the repository, the named
+dependencies and the cache directory: repository paths are opened with O_NOFOLLOW, never followed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import site
+import stat
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from driftbot import repofs
+
+FORMAT = 1
+DIR_NAME = "memo"
+MAX_ENTRIES = 16
+MAX_TEXT_BYTES = 32_000_000  # a larger report is not memoised
+MAX_HASHED_BYTES = 256_000_000  # dirty and untracked files hashed for one key; past it, no memo
+MAX_TREE_FILES = 10_000  # files of one dependency directory (the SSOT); past it, no memo
+STATIC_SCHEMES = ("ddl:", "snapshot:")  # inventories that are files of the repository
+GIT_TIMEOUT_S = 60
+PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def default_dir(repo: Path) -> Path:
+    """`<git dir>/driftbot/cache` when `repo` is a git checkout, else the user's cache directory."""
+    dot_git = repo / repofs.GIT_DIR
+    git_dir: Path | None = None
+    if dot_git.is_dir() and not dot_git.is_symlink():
+        git_dir = dot_git
+    elif dot_git.is_file():  # a worktree or submodule: `gitdir: <path>`
+        try:
+            line = repofs.read_regular(dot_git, ".git", max_bytes=4096).decode("utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            line = ""
+        if line.startswith("gitdir:"):
+            target = Path(line.removeprefix("gitdir:").strip())
+            git_dir = target if target.is_absolute() else repo / target
+    if git_dir is not None and git_dir.is_dir():
+        return git_dir / "driftbot" / "cache"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "driftbot"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A memoised run: what it printed and how it exited."""
+
+    text: str
+    exit_code: int
+
+
+class Memo:
+    """The memo entry of one run's inputs; `key` is None when this run cannot be memoised."""
+
+    def __init__(self, cache_dir: Path, repo: Path, options: Iterable[tuple[str, object]]) -> None:
+        self.directory = cache_dir / DIR_NAME
+        self.repo = repo
+        tree = tree_digest(repo, skip=cache_dir)
+        self.key: str | None = None
+        if tree is not None:
+            h = hashlib.sha256(f"driftbot-memo\0{FORMAT}\0{code_digest()}\0{tree}\0".encode())
+            h.update(repr(sorted((k, repr(v)) for k, v in options)).encode())
+            h.update(f"\0{dt.date.today().isoformat()}".encode())
+            self.key = h.hexdigest()
+
+    @property
+    def path(self) -> Path | None:
+        return None if self.key is None else self.directory / f"{self.key}.json"
+
+    def lookup(self) -> Answer | None:
+        """The stored answer when every input is as it was; None on a miss or an unreadable entry."""
+        if self.path is None:
+            return None
+        try:
+            entry = json.loads(repofs.read_regular(self.path, str(self.path), max_bytes=MAX_TEXT_BYTES * 2))
+            if entry["format"] != FORMAT or entry["key"] != self.key:
+                return None
+            deps: dict[str, str] = entry["deps"]
+            if not isinstance(deps, dict) or any(self._digest(Path(p)) != d for p, d in deps.items()):
+                return None
+            text, code = entry["text"], entry["exit"]
+        except (OSError, ValueError, TypeError, KeyError):  # missing, refused, corrupt: a miss
+            return None
+        if not isinstance(text, str) or not isinstance(code, int) or isinstance(code, bool):
+            return None
+        return Answer(text, code)
+
+    def store(self, answer: Answer, deps: Sequence[Path]) -> bool:
+        """Remember `answer` for this key, with the digests of `deps`; never raises. True when written."""
+        if self.path is None or len(answer.text) > MAX_TEXT_BYTES:
+            return False
+        digests: dict[str, str] = {}
+        for dep in dict.fromkeys(p.absolute() for p in deps):
+            digest = self._digest(dep)
+            if digest is None:
+                return False
+            digests[str(dep)] = digest
+        doc = {"format": FORMAT, "key": self.key, "deps": digests, "exit": answer.exit_code, "text": answer.text}
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".memo-", suffix=".tmp", dir=self.directory)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    json.dump(doc, fh, separators=(",", ":"))
+                os.replace(tmp, self.path)
+            except BaseException:
+                os.unlink(tmp)
+                raise
+            self._prune()
+        except OSError:
+            return False
+        return True
+
+    def _digest(self, dep: Path) -> str | None:
+        """`dep_digest`, for a path in the repository only where it resolves inside it (no symlinked folder)."""
+        if repofs.lexically_inside(dep, self.repo) and not repofs.inside(dep.parent, self.repo):
+            return None
+        return dep_digest(dep)
+
+    def _prune(self) -> None:
+        """Keep the MAX_ENTRIES newest entries; another run may be pruning too."""
+        aged: list[tuple[int, str]] = []
+        with os.scandir(self.directory) as it:
+            for e in it:
+                if e.name.endswith(".json") and e.is_file(follow_symlinks=False):
+                    aged.append((e.stat(follow_symlinks=False).st_mtime_ns, e.name))
+        for _, name in sorted(aged, reverse=True)[MAX_ENTRIES:]:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.directory / name)
+
+
+def memoisable(inventories: Iterable[str], *, probe_http: bool) -> bool:
+    """Whether a report with these inputs depends only on files (no live inventory, no HTTP probe)."""
+    return not probe_http and all(url.startswith(STATIC_SCHEMES) for url in inventories)
+
+
+def _git(repo: Path, *args: str) -> subprocess.Popen[bytes]:
+    """Hardened as `paths.git_files`: no system config, no fsmonitor hook, no inherited GIT_DIR; no index write."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env |= {"GIT_CONFIG_NOSYSTEM": "1", "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
+    cmd = ["git", "-c", "core.fsmonitor=false", *args]
+    return subprocess.Popen(cmd, cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+
+def tree_digest(repo: Path, skip: Path | None = None) -> str | None:
+    """The digest of what the audit can see of `repo` (module docstring); None outside git or on trouble.
+
+    `skip`: a folder left out, the cache directory when it lies in the work tree (its writes are no change).
+    """
+    try:
+        index = _git(repo, "ls-files", "-s", "-z", "--", ".")
+        dirty = _git(repo, "ls-files", "-z", "-m", "-o", "--exclude-standard", "--", ".")
+        staged, _ = index.communicate(timeout=GIT_TIMEOUT_S)
+        changed, _ = dirty.communicate(timeout=GIT_TIMEOUT_S)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if index.returncode != 0 or dirty.returncode != 0:
+        return None
+    h = hashlib.sha256(staged)
+    budget = MAX_HASHED_BYTES
+    skipped = b"\0"  # no name starts with NUL
+    if skip is not None and repofs.lexically_inside(skip, repo):
+        skipped = os.fsencode(Path(os.path.relpath(os.path.abspath(skip), os.path.abspath(repo))).as_posix()) + b"/"
+    for name in sorted(set(changed.split(b"\0")) - {b""}):
+        if name.startswith(skipped):
+            continue
+        h.update(b"\0" + name + b"\0")
+        try:
+            info = os.lstat(repo / os.fsdecode(name))
+        except FileNotFoundError:
+            h.update(b"deleted")
+            continue
+        except OSError:
+            return None
+        if stat.S_ISLNK(info.st_mode):
+            h.update(b"link:" + os.fsencode(os.readlink(repo / os.fsdecode(name))))
+        elif stat.S_ISREG(info.st_mode):
+            budget -= info.st_size
+            if budget < 0:
+                return None
+            try:
+                h.update(_file_digest(repo / os.fsdecode(name)).encode())
+            except OSError:
+                return None
+        else:  # a directory (an untracked nested repository) or something stranger: its type only
+            h.update(f"mode:{stat.S_IFMT(info.st_mode)}".encode())
+    return h.hexdigest()
+
+
+def code_digest() -> str:
+    """What driftbot's output depends on besides its input: its own files and installed distributions."""
+    h = hashlib.sha256(f"{sys.version}\0{sys.executable}\0".encode())
+    for root, dirs, files in os.walk(PACKAGE):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            info = os.stat(os.path.join(root, name))
+            h.update(f"{root}/{name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    for folder in site.getsitepackages():
+        try:
+            h.update("\0".join(sorted(n for n in os.listdir(folder) if n.endswith(".dist-info"))).encode())
+        except OSError:
+            continue
+    return h.hexdigest()
+
+
+def dep_digest(path: Path) -> str | None:
+    """The digest of a dependency: a regular file's content, a directory's files, or "missing".
+
+    None when it cannot be trusted (a symlink anywhere, a FIFO or device, too large, unreadable).
+    """
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return "missing"
+    except OSError:
+        return None
+    try:
+        if stat.S_ISREG(info.st_mode):
+            return "file:" + _file_digest(path)
+        if stat.S_ISDIR(info.st_mode):
+            return _tree_of(path)
+    except OSError:
+        return None
+    return None
+
+
+def _tree_of(folder: Path) -> str | None:
+    h = hashlib.sha256(b"dir")
+    count = 0
+    for root, dirs, files in os.walk(folder, onerror=_raise, followlinks=False):
+        dirs.sort()
+        for name in (*sorted(files), *(d for d in dirs if os.path.islink(os.path.join(root, d)))):
+            full = os.path.join(root, name)
+            count += 1
+            if count > MAX_TREE_FILES or not stat.S_ISREG(os.lstat(full).st_mode):
+                return None
+            h.update(f"\0{os.path.relpath(full, folder)}\0{_file_digest(Path(full))}".encode())
+    return h.hexdigest()
+
+
+def _raise(exc: OSError) -> None:
+    raise exc
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(repofs.read_regular(path, str(path), max_bytes=MAX_HASHED_BYTES)).hexdigest()
