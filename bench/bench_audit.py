@@ -1,122 +1,182 @@
 """Speed benchmark: driftbot next to `git grep -n -F` for the same SSOT names on the same tree.
 
-Generates a synthetic monorepo (bench/generate.py) in a temporary directory, commits it, and prints
-the median wall and CPU time of (a) git grep, (b) `scan_python` alone, (c) `driftbot audit --format json`
-cold (`--no-cache`) and (d) warm (the per-file cache of `extract/cache.py` filled by an earlier run), each
-with its ratio to git grep measured in the same run, plus the peak memory of the largest child process.
-Goal: the audit within 10x of git grep on 20,000 files.
+For each profile (bench/generate.py: `synthetic`, 20,000 small Python files; `realistic`, 6,000
+files with large candidate modules, SQL in f-strings, 300+ `.sql` files and vendored copies) it
+generates a repository in a temporary directory, commits it, and prints the median wall and CPU
+time and the peak memory of:
 
-Usage: python bench/bench_audit.py [--files N] [--repeat K] [--seed S]
+- `git grep -n -F -e NAME ...` for every SSOT name (the baseline every ratio is to);
+- `driftbot audit --format json --no-cache` (cold);
+- warm: the per-file cache (`extract/cache.py`) filled, the memo missed (an untracked file changes
+  before every run, as a pull request changes a few files);
+- memo: an unchanged repository, answered by the whole-report memo (`extract/memo.py`);
+- `driftbot init` once, as a ratio to the cold audit (with `--budget`).
+
+Each command runs as its own process; CPU time and peak memory (`ru_maxrss`) are those of that
+process and its children (the pool workers), from `wait4`. Goals (issue 13): cold <= 6x git grep,
+warm <= 1.5x, memo <= 1x (wall), init within 3x of the audit, and peak memory <= 150 MiB at 100,000
+files (`--files 100000 --peak-only`: one cold audit of a 100k synthetic repository).
+
+Usage: python bench/bench_audit.py [--profile synthetic|realistic|both] [--files N] [--repeat K]
+       [--seed S] [--init-budget S] [--peak-only]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from driftbot import paths
-from driftbot.extract.scan import scan_python
 from driftbot.ssot import loader
-from generate import generate  # bench/ is on sys.path: it holds the running script
+from generate import PROFILES, generate  # bench/ is on sys.path: it holds the running script
 
-GOAL = 10.0
-
-
-def cpu_seconds() -> float:
-    """CPU time of this process and its finished children (git, the CLI, pool workers)."""
-    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+DEFAULT_FILES = {"synthetic": 20_000, "realistic": 6_000}
+GOALS = {"cold": 6.0, "warm": 1.5, "memo": 1.0}  # x git grep, wall
+INIT_GOAL = 3.0  # x the cold audit
+PEAK_GOAL_MIB = 150
+AUDIT = [sys.executable, "-m", "driftbot", "audit"]
 
 
-def median_seconds(run: Callable[[], object], repeat: int) -> tuple[float, float]:
-    """Median wall time and median CPU time of `run`; CPU time hardly moves on a busy machine."""
-    run()  # warm the page cache and the imports
-    wall, cpu = [], []
-    for _ in range(repeat):
-        start, start_cpu = time.perf_counter(), cpu_seconds()
-        run()
-        wall.append(time.perf_counter() - start)
-        cpu.append(cpu_seconds() - start_cpu)
-    return statistics.median(wall), statistics.median(cpu)
+@dataclass(frozen=True)
+class Sample:
+    wall: float
+    cpu: float
+    peak_mib: float
+    code: int
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    wall: float
+    cpu: float
+    peak_mib: float
+
+
+def measure(cmd: Sequence[str], timeout: float | None = None) -> Sample:
+    """One run of `cmd`: wall time, CPU and peak RSS of it and its children (`wait4`), exit code."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = None if timeout is None else start + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if deadline is not None and time.perf_counter() > deadline:
+            proc.kill()
+            pid, status, usage = os.wait4(proc.pid, 0)
+            return Sample(float("inf"), usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, -9)
+        time.sleep(0.002)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):  # 1: drift found (audit) or matches found (grep)
+        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+        raise SystemExit(f"{' '.join(cmd[:4])} failed ({proc.returncode}): {err}")
+    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode)
+
+
+def median_row(label: str, run: Callable[[], Sample], repeat: int) -> Row:
+    run()  # unmeasured: warms the page cache (and fills the cache or memo a row is about)
+    samples = [run() for _ in range(repeat)]
+    return Row(
+        label,
+        statistics.median(s.wall for s in samples),
+        statistics.median(s.cpu for s in samples),
+        max(s.peak_mib for s in samples),
+    )
 
 
 def git(repo: Path, *args: str) -> None:
     subprocess.run(["git", "-C", str(repo), *args], check=True, stdout=subprocess.DEVNULL)
 
 
-def has_audit() -> bool:
-    probe = [sys.executable, "-m", "driftbot", "audit", "--help"]
-    return subprocess.run(probe, capture_output=True).returncode == 0
-
-
-def run_audit(repo: Path, *cache: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "driftbot", "audit", str(repo), "--format", "json", *cache], capture_output=True
+def make_repo(root: Path, profile: str, files: int, seed: int) -> str:
+    made = generate(root, files, seed, profile)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "-c", "commit.gpgsign=false",
+        "commit", "-q", "-m", f"{profile} monorepo")  # fmt: skip
+    size_mb = sum(p.stat().st_size for p in root.rglob("*") if p.is_file() and ".git" not in p.parts) / 1e6
+    return (
+        f"{profile} repo: {made.files} files, {size_mb:.0f} MB, {made.sql} SQL; {made.copies} hold SSOT copies "
+        f"({made.stale_copies} stale, {made.lines} lines in all), {made.decoys} decoys"
     )
-    if done.returncode not in (0, 1):  # 1 = drift found, expected here
-        raise SystemExit(f"driftbot audit failed ({done.returncode}): {done.stderr.decode(errors='replace')}")
+
+
+def bench_profile(profile: str, files: int, args: argparse.Namespace) -> list[str]:
+    """Measure one profile; returns the verdict lines."""
+    with tempfile.TemporaryDirectory(prefix=f"driftbot-bench-{profile}-") as tmp:
+        repo = Path(tmp) / "repo"
+        print(make_repo(repo, profile, files, args.seed))
+        names = loader.load(repo / "ssot", repo).all_names()
+        grep = ["git", "-C", str(repo), "grep", "-n", "-F", *(a for n in sorted(names) for a in ("-e", n))]
+        audit = [*AUDIT, str(repo), "--format", "json"]
+        rows = [median_row("git grep -n -F", lambda: measure(grep), args.repeat)]
+        rows.append(median_row("audit cold (--no-cache)", lambda: measure([*audit, "--no-cache"]), args.repeat))
+        warm_dir, bump = Path(tmp) / "warm-cache", repo / "bench-bump.txt"
+        counter = iter(range(1_000_000))
+
+        def warm() -> Sample:
+            bump.write_text(f"{next(counter)}\n")  # untracked, not scanned: the memo misses, the cache hits
+            return measure([*audit, "--cache-dir", str(warm_dir)])
+
+        rows.append(median_row("audit warm (file cache)", warm, args.repeat))
+        bump.unlink()
+        memo_dir = Path(tmp) / "memo-cache"
+        memo = [*audit, "--cache-dir", str(memo_dir)]
+        rows.append(median_row("audit memo (unchanged)", lambda: measure(memo), args.repeat))
+        init = measure([*AUDIT[:-1], "init", str(repo), "--budget", str(args.init_budget)], args.init_budget + 60)
+        rows.append(Row("init (once)", init.wall, init.cpu, init.peak_mib))
+    print(f"{'':28s} {'wall s':>8s} {'x grep':>7s} {'cpu s':>8s} {'x grep':>7s} {'peak MiB':>9s}")
+    base = rows[0]
+    for r in rows:
+        ratios = f"{r.wall / base.wall:7.2f} {r.cpu:8.3f} {r.cpu / base.cpu:7.2f}"
+        print(f"{r.label:28s} {r.wall:8.3f} {ratios} {r.peak_mib:9.0f}")
+    verdicts = []
+    for r, goal in zip(rows[1:4], GOALS.values(), strict=True):
+        ratio = r.wall / base.wall
+        verdict = "meets" if ratio <= goal else "MISSES"
+        verdicts.append(f"{profile} {r.label}: {ratio:.2f}x git grep wall ({verdict} <= {goal:g}x)")
+    ratio = rows[4].wall / rows[1].wall
+    verdicts.append(
+        f"{profile} init: {ratio:.1f}x the cold audit ({'meets' if ratio <= INIT_GOAL else 'MISSES'} <= {INIT_GOAL:g}x)"
+    )
+    return verdicts
+
+
+def peak_only(files: int, seed: int) -> list[str]:
+    with tempfile.TemporaryDirectory(prefix="driftbot-bench-peak-") as tmp:
+        repo = Path(tmp) / "repo"
+        print(make_repo(repo, "synthetic", files, seed))
+        s = measure([*AUDIT, str(repo), "--format", "json", "--no-cache", "--time-budget", "0"])
+    verdict = "meets" if s.peak_mib <= PEAK_GOAL_MIB else "MISSES"
+    peak = f"{s.peak_mib:.0f} MiB ({verdict} <= {PEAK_GOAL_MIB} MiB)"
+    return [f"peak memory of a cold audit of {files} files: {peak}, {s.wall:.1f} s wall"]
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description="driftbot audit vs git grep on a synthetic monorepo")
-    parser.add_argument("--files", type=int, default=20_000)
+    parser = argparse.ArgumentParser(description="driftbot audit vs git grep on generated monorepos")
+    parser.add_argument("--profile", choices=[*PROFILES, "both"], default="both")
+    parser.add_argument("--files", type=int, help="files per repository (default: 20000 synthetic, 6000 realistic)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--init-budget", type=float, default=120.0, help="init's --budget, seconds (default: 120)")
+    parser.add_argument("--peak-only", action="store_true", help="only the peak memory of one cold synthetic audit")
     args = parser.parse_args()
-
-    with tempfile.TemporaryDirectory(prefix="driftbot-bench-") as tmp:
-        repo = Path(tmp)
-        made = generate(repo, args.files, args.seed)
-        git(repo, "init", "-q")
-        git(repo, "add", "-A")
-        git(repo, "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "-c", "commit.gpgsign=false",
-            "commit", "-q", "-m", "synthetic monorepo")  # fmt: skip
-        names = loader.load(repo / "ssot", repo).all_names()
-        py_files = paths.walk(repo, [], (".py",))
-        size_mb = sum((repo / p).stat().st_size for p in py_files) / 1e6
-        print(
-            f"synthetic repo: {made.files} Python files, {size_mb:.0f} MB ({made.copies} hold SSOT copies, "
-            f"{made.stale_copies} stale; {made.decoys} decoys); {len(names)} SSOT names; median of {args.repeat}"
-        )
-
-        grep = ["git", "-C", str(repo), "grep", "-n", "-F", *(a for n in sorted(names) for a in ("-e", n))]
-        rows: list[tuple[str, tuple[float, float]]] = [
-            ("git grep -n -F", median_seconds(lambda: subprocess.run(grep, stdout=subprocess.DEVNULL), args.repeat))
-        ]
-        scan = scan_python(repo, py_files, names)
-        rows.append(
-            (
-                f"scan_python ({scan.files_parsed} parsed)",
-                median_seconds(lambda: scan_python(repo, py_files, names), args.repeat),
-            )
-        )
-        if has_audit():
-            cold = median_seconds(lambda: run_audit(repo, "--no-cache"), args.repeat)
-            rows.append(("driftbot audit --format json (cold)", cold))
-            warm_dir = str(Path(tmp) / ".bench-cache")  # median_seconds' first, unmeasured run fills it
-            warm = median_seconds(lambda: run_audit(repo, "--cache-dir", warm_dir), args.repeat)
-            rows.append(("driftbot audit (warm cache)", warm))
-        else:
-            print("note: `driftbot audit` is not available yet; skipping (c)")
-
-    base, base_cpu = rows[0][1]
-    print(f"{'':34s} {'wall s':>8s} {'x grep':>7s} {'cpu s':>8s} {'x grep':>7s}")
-    for label, (wall, cpu) in rows:
-        print(f"{label:34s} {wall:8.3f} {wall / base:7.1f} {cpu:8.3f} {cpu / base_cpu:7.1f}")
-    if len(rows) == 4:
-        verdict = "within" if rows[2][1][0] / base <= GOAL else "NOT within"
-        print(f"driftbot audit (cold) is {verdict} {GOAL:.0f}x of git grep (wall time, median)")
-        print(f"warm/cold: {rows[3][1][0] / rows[2][1][0]:.2f} wall, {rows[3][1][1] / rows[2][1][1]:.2f} cpu")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
-    print(f"peak memory of the largest child process (an audit or a pool worker): {peak:.0f} MiB")
+    if args.peak_only:
+        verdicts = peak_only(args.files or 100_000, args.seed)
+    else:
+        verdicts = []
+        for profile in PROFILES if args.profile == "both" else (args.profile,):
+            verdicts += bench_profile(profile, args.files or DEFAULT_FILES[profile], args)
+    print("\n".join(verdicts))
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: a busy machine slows wall times, not CPU")
     return 0
 

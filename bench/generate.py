@@ -4,9 +4,11 @@ About 3% of the files hold copies of the SSOT lists (dataclass defaults, `except
 fallbacks, lists of `(dataset, table, column)` tuples, dict keys), some with a stale name as in the
 real incident (`br_roster` for `br_rosters_current`). About 10% mention one SSOT name or a longer
 identifier that merely contains one (decoys). The rest is ordinary code that names no SSOT entry.
-The SSOT itself is copied to `ssot/`.
+The SSOT itself is copied to `ssot/`. That is the default `synthetic` profile; `--profile realistic`
+(bench/realistic.py) writes large candidate modules, SQL in f-strings, 300+ `.sql` files with many
+CREATE statements and vendored copies, as a real platform repository has.
 
-Usage: python bench/generate.py OUT_DIR [--files N] [--seed S]
+Usage: python bench/generate.py OUT_DIR [--files N] [--seed S] [--profile synthetic|realistic]
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ class Generated:
     copies: int
     stale_copies: int
     decoys: int
+    sql: int = 0
+    lines: int = 0  # of the candidate files (those holding SSOT copies)
 
 
 def load_phases(ssot_dir: Path) -> list[Phase]:
@@ -198,12 +202,17 @@ def decoy_file(w: Writer, phases: list[Phase]) -> str:
     return w.ordinary(w.rng.randint(2, 8)) + line
 
 
-def generate(out: Path, files: int = 20_000, seed: int = 42) -> Generated:
+PROFILES = ("synthetic", "realistic")
+
+
+def generate(out: Path, files: int = 20_000, seed: int = 42, profile: str = "synthetic") -> Generated:
     rng = random.Random(seed)
     phases = load_phases(SSOT_DIR)
     all_names = {v for ph in phases for v in (*ph.names, *ph.tables)}
     forbidden = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(sorted(all_names)) + r")(?![A-Za-z0-9_])")
     shutil.copytree(SSOT_DIR, out / "ssot", dirs_exist_ok=True)
+    if profile == "realistic":
+        return _realistic(out, files, rng, phases, forbidden)
     copies = stale = decoys = 0
     for i in range(files):
         w = Writer(random.Random(rng.getrandbits(64)))
@@ -231,14 +240,34 @@ def generate(out: Path, files: int = 20_000, seed: int = 42) -> Generated:
     return Generated(files, copies, stale, decoys)
 
 
+def _realistic(out: Path, files: int, rng: random.Random, phases: list[Phase], forbidden: re.Pattern[str]) -> Generated:
+    from realistic import plan  # bench/ is on sys.path: it holds the running script
+
+    planned = plan(rng, phases, files)
+    for p in planned:
+        if p.kind == "ordinary":
+            assert not forbidden.search(p.text), p.rel  # ordinary code must not name the SSOT
+        path = out / p.rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(p.text, encoding="utf-8")
+    kinds = [p.kind for p in planned]
+    lines = sum(p.text.count("\n") for p in planned if p.kind in ("copy", "stale"))
+    copies = kinds.count("copy") + kinds.count("stale")
+    return Generated(len(planned), copies, kinds.count("stale"), kinds.count("decoy"), kinds.count("sql"), lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--files", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--profile", choices=PROFILES, default="synthetic")
     args = parser.parse_args()
-    g = generate(args.out, args.files, args.seed)
-    print(f"{g.files} Python files ({g.copies} with SSOT copies, {g.stale_copies} stale; {g.decoys} decoys)")
+    g = generate(args.out, args.files, args.seed, args.profile)
+    print(
+        f"{g.files} files, {g.sql} of them SQL ({g.copies} with SSOT copies, {g.stale_copies} stale, "
+        f"{g.lines} lines; {g.decoys} decoys)"
+    )
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from pathspec import GitIgnoreSpec
 from wcmatch import glob
 
 ALWAYS_SKIPPED = frozenset(
-    {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
+    {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache", ".driftbot-cache"}
 )
 GLOB_FLAGS = glob.GLOBSTAR | glob.MATCHBASE | glob.DOTMATCH | glob.BRACE | glob.FORCEUNIX
 GIT_TIMEOUT_S = 60

@@ -34,7 +34,7 @@ def test_every_input_reaches_the_code_and_defaults_agree() -> None:
     assert sorted(inputs) == sorted(
         [
             *("github-token", "mode", "ssot", "config", "inventory", "fail-on", "autofix-branch", "dry-run"),
-            *("dashboard", "working-directory", "name", "filter", "baseline"),
+            *("dashboard", "working-directory", "name", "filter", "baseline", "cache-dir"),
         ]
     )
     defaults = ActionsEnv.from_environ(BASE).inputs
@@ -49,6 +49,7 @@ def test_every_input_reaches_the_code_and_defaults_agree() -> None:
     assert inputs["dry-run"]["default"] == "false"
     assert defaults.dry_run is False
     assert inputs["github-token"]["default"] == "${{ github.token }}"
+    assert (inputs["cache-dir"]["default"], defaults.cache_dir) == (".driftbot-cache", None)  # empty: no cache
 
     given = {
         "INPUT_GITHUB-TOKEN": "t0ken",
@@ -64,6 +65,7 @@ def test_every_input_reaches_the_code_and_defaults_agree() -> None:
         "INPUT_FILTER": "changed-files",
         "INPUT_BASELINE": "./baselines//b.json",
         "INPUT_WORKING-DIRECTORY": "services/b/",
+        "INPUT_CACHE-DIR": ".cache/driftbot",
     }
     parsed = ActionsEnv.from_environ(BASE | given).inputs
     assert parsed.token.get_secret_value() == "t0ken"
@@ -81,6 +83,7 @@ def test_every_input_reaches_the_code_and_defaults_agree() -> None:
         "baselines/b.json",
         "services/b",
     )
+    assert parsed.cache_dir == ".cache/driftbot"
     named = ActionsEnv.from_environ(BASE | {"INPUT_NAME": "ssot b"}).inputs
     assert named.autofix_branch == "driftbot/autofix-ssot-b"
 
@@ -95,6 +98,7 @@ def test_every_input_reaches_the_code_and_defaults_agree() -> None:
             "input working-directory: '../elsewhere' must be a path inside the repository",
         ),
         ("BASELINE", "/etc/passwd", "input baseline: '/etc/passwd' must be a path inside the repository"),
+        ("CACHE-DIR", "../cache", "input cache-dir: '../cache' must be a path inside the repository"),
         (
             "NAME",
             "-->",
@@ -169,3 +173,39 @@ def test_tests_run_the_locked_versions() -> None:
         except importlib.metadata.PackageNotFoundError:
             continue
     assert {n: v for n, v in installed.items() if v != locked()[n]} == {}, "reinstall: make install"
+
+
+def test_the_cache_dir_is_used_unless_the_checkout_tracks_files_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import subprocess
+
+    from driftbot.github.gitrepo import Git
+    from driftbot.github.runner import TRACKED_CACHE, cache_folder
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    assert cache_folder(Git(tmp_path), tmp_path, None) is None
+    assert cache_folder(Git(tmp_path), tmp_path, ".driftbot-cache") == tmp_path / ".driftbot-cache"
+    (tmp_path / ".driftbot-cache").mkdir()
+    (tmp_path / ".driftbot-cache" / "extract-v1.json").write_text("{}")  # restored by actions/cache: untracked
+    assert cache_folder(Git(tmp_path), tmp_path, ".driftbot-cache") == tmp_path / ".driftbot-cache"
+    git("add", "-A")  # a pull request that commits "cached" results
+    assert cache_folder(Git(tmp_path), tmp_path, ".driftbot-cache") is None
+    assert capsys.readouterr().err == TRACKED_CACHE.format(rel=".driftbot-cache") + "\n"
+
+
+def test_the_actions_audits_fill_the_cache(tmp_path: Path) -> None:
+    import shutil
+
+    from driftbot.extract.cache import FILE_NAME
+    from driftbot.github.pipeline import AuditOptions, audit
+
+    shutil.copytree(ROOT / "ssot" / "processors", tmp_path / "ssot" / "processors")
+    (tmp_path / "cfg.py").write_text("PHASE2 = ['bdl_player_boxscores', 'nbac_schedule', 'br_roster']\n")
+    first = audit(tmp_path, AuditOptions(cache_dir=tmp_path / ".driftbot-cache"))
+    assert (tmp_path / ".driftbot-cache" / FILE_NAME).is_file()
+    # The same report, files_scanned included: the cache folder now in the tree is never scanned.
+    assert audit(tmp_path, AuditOptions(cache_dir=tmp_path / ".driftbot-cache")) == first

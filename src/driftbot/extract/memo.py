@@ -37,8 +37,6 @@ dependencies and the cache directory: repository paths are opened with O_NOFOLLO
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
 import hashlib
 import json
 import os
@@ -46,10 +44,10 @@ import site
 import stat
 import subprocess
 import sys
-import tempfile
+import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from driftbot import repofs
 
@@ -84,8 +82,7 @@ def default_dir(repo: Path) -> Path:
     return Path(base) / "driftbot"
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """A memoised run: what it printed and how it exited."""
 
     text: str
@@ -103,7 +100,7 @@ class Memo:
         if tree is not None:
             h = hashlib.sha256(f"driftbot-memo\0{FORMAT}\0{code_digest()}\0{tree}\0".encode())
             h.update(repr(sorted((k, repr(v)) for k, v in options)).encode())
-            h.update(f"\0{dt.date.today().isoformat()}".encode())
+            h.update(f"\0{time.strftime('%Y-%m-%d')}".encode())  # today, as `dt.date.today()`
             self.key = h.hexdigest()
 
     @property
@@ -139,6 +136,8 @@ class Memo:
                 return False
             digests[str(dep)] = digest
         doc = {"format": FORMAT, "key": self.key, "deps": digests, "exit": answer.exit_code, "text": answer.text}
+        import tempfile  # on a miss only: a hit imports as little as it can
+
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".memo-", suffix=".tmp", dir=self.directory)
@@ -168,8 +167,10 @@ class Memo:
                 if e.name.endswith(".json") and e.is_file(follow_symlinks=False):
                     aged.append((e.stat(follow_symlinks=False).st_mtime_ns, e.name))
         for _, name in sorted(aged, reverse=True)[MAX_ENTRIES:]:
-            with contextlib.suppress(FileNotFoundError):
+            try:
                 os.unlink(self.directory / name)
+            except FileNotFoundError:  # another run pruned it first
+                continue
 
 
 def memoisable(inventories: Iterable[str], *, probe_http: bool) -> bool:

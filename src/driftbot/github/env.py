@@ -87,6 +87,7 @@ class Inputs:
     baseline: str | None = None  # "auto" (the PR base's audit) or a repo-relative path
     instance: Instance = field(default_factory=Instance)
     working_directory: str = ""  # repo-relative POSIX path of the audited sub-directory; "" is the root
+    cache_dir: str | None = None  # workspace-relative folder of the per-file cache; None: none
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,7 @@ def _inputs(environ: Mapping[str, str]) -> Inputs:
         baseline=_relative(_input(environ, "baseline"), "baseline", keep=BASELINE_AUTO),
         instance=instance,
         working_directory=_relative(_input(environ, "working-directory"), "working-directory") or "",
+        cache_dir=_relative(_input(environ, "cache-dir"), "cache-dir") or None,
     )
 
 

@@ -28,6 +28,7 @@ class AuditOptions:
     config: str | None = None  # relative to working_directory
     inventories: tuple[str, ...] = ()
     working_directory: str = ""  # the audited sub-directory, repo-relative ("": the repository root)
+    cache_dir: Path | None = None  # per-file extraction cache (extract/cache.py), shared by every audited tree
 
 
 UNREACHABLE_RULE = "inventory-unreachable"
@@ -64,6 +65,7 @@ def audit(tree: Path, options: AuditOptions) -> Report:
         ssot_dir=base / options.ssot if options.ssot else None,
         config_path=base / options.config if options.config else None,
         inventories=list(options.inventories) or None,  # None: the inventories in .driftbot.yml
+        cache_dir=options.cache_dir,
     )
     return scope.reroot(report, options.working_directory)
 

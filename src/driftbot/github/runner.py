@@ -19,7 +19,7 @@ from driftbot.github import autofix, commands, dashboard, events, pipeline, pull
 from driftbot.github.client import ApiSettings, GitHubApi
 from driftbot.github.context import Result, RunContext
 from driftbot.github.env import ActionsEnv, Instance, Mode, append_summary, write_outputs
-from driftbot.github.gitrepo import Git
+from driftbot.github.gitrepo import Git, GitError
 from driftbot.github.review import annotate
 
 AUTO_MODES: dict[str, Mode] = {
@@ -35,6 +35,7 @@ REPORT_STEM = "driftbot-report"
 DEFAULT_INSTANCE = Instance()
 WRONG_EVENT = "mode {mode} needs a {needed} event, but this run was triggered by {event}"
 INCOMPLETE = "driftbot: an inventory could not be read, so the audit is incomplete (exit 3)"
+TRACKED_CACHE = "driftbot: input cache-dir {rel!r} holds files of the repository; not used as a cache"
 NO_TOKEN = "input github-token is empty (mode {mode} writes to GitHub)"
 
 
@@ -49,10 +50,12 @@ def run(environ: Mapping[str, str]) -> int:
     if mode != "audit" and not env.inputs.dry_run and not env.inputs.token.get_secret_value():
         raise DriftbotError(NO_TOKEN.format(mode=mode))
     gh = GitHubApi(ApiSettings(env.api_url, env.inputs.token, env.tuning), env.repository)
+    git = Git(env.workspace, token=env.inputs.token, server=env.server_url)
+    cache_dir = cache_folder(git, env.workspace, env.inputs.cache_dir)
     options = pipeline.AuditOptions(
-        env.inputs.ssot, env.inputs.config, env.inputs.inventories, env.inputs.working_directory
+        env.inputs.ssot, env.inputs.config, env.inputs.inventories, env.inputs.working_directory, cache_dir
     )
-    ctx = RunContext(env, options, Git(env.workspace, token=env.inputs.token, server=env.server_url))
+    ctx = RunContext(env, options, git)
     result = dispatch(mode, event, gh, ctx)
     if result.report is not None and pipeline.incomplete(result.report):
         # Like `driftbot audit`: an audit that could not read an inventory is never a pass.
@@ -60,6 +63,24 @@ def run(environ: Mapping[str, str]) -> int:
         result.exit_code = EXIT_UNREACHABLE
     finish(ctx, result)
     return result.exit_code
+
+
+def cache_folder(git: Git, workspace: Path, rel: str | None) -> Path | None:
+    """The `cache-dir` input in the workspace, unless the checkout itself holds files there.
+
+    The folder must come from `actions/cache` (scoped to the base branch), never from the pull
+    request: cached results a PR commits could hide its own drift.
+    """
+    if rel is None:
+        return None
+    try:
+        tracked = git.run("ls-files", "-z", "--", rel)
+    except GitError:
+        tracked = ""  # not a git checkout: nothing can be committed there
+    if tracked:
+        print(TRACKED_CACHE.format(rel=rel), file=sys.stderr)
+        return None
+    return workspace / rel
 
 
 def dispatch(mode: Mode, event: events.Event, gh: GitHubApi, ctx: RunContext) -> Result:
