@@ -203,3 +203,16 @@ def test_a_service_url_with_a_path_the_service_does_not_serve(tmp_path: Path) ->
     assert rows(report.findings) == [
         ("endpoint-missing", "app.py:2:42", "/strat", "/start, /trigger, /retry, /status", "likely"),
     ]
+
+
+def test_a_wrap_around_range_in_a_deploy_script_is_reported_with_the_way_to_write_it(tmp_path: Path) -> None:
+    script = "declare -A JOBS=(\n  [odds-morning]='0 7 * 10-3 *|America/New_York'\n)\n"
+    report = run_audit(repo(tmp_path, {"deploy/jobs.sh": script}), today=TODAY)
+    assert [(f.rule, str(f.location), f.message) for f in report.findings] == [
+        (
+            "schedule-mismatch",
+            "deploy/jobs.sh:2:19",
+            "scheduler job 'odds-morning' (bash array JOBS[odds-morning]): schedule '0 7 * 10-3 *': '10-3' in the "
+            "month field wraps around, which cron does not do; write it as 10-12,1-3",
+        )
+    ]
