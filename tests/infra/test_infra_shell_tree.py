@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from driftbot.audit import run_audit
+from driftbot.extract import limits
 from driftbot.extract.cloudbuild import parse_cloudbuild
 from driftbot.extract.shell import GcloudCommand, Hole, parse_script, read_script
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def shapes(script: str) -> list[tuple[str, list[tuple[str, str]], dict[str, tuple[str, str]], str]]:
@@ -122,3 +132,25 @@ def test_cloud_build_dollar_dollar_keeps_positions() -> None:
 def test_deep_nesting_is_bounded() -> None:
     script = "X=" + "$(" * 5_000 + "echo" + ")" * 5_000 + "\ngcloud pubsub topics create after-deep\n"
     assert [n for _, names, _, _ in shapes(script) for n, _ in names] == ["after-deep"]
+
+
+def test_a_script_past_the_time_limit_is_reported_where_reading_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(limits, "MAX_SCRIPT_SECONDS", 0.0)
+    shutil.copytree(ROOT / "ssot", tmp_path / "ssot")
+    (tmp_path / "deploy.sh").write_text("gcloud pubsub topics create x\n" * 10)
+    report = run_audit(tmp_path)
+    assert [(f.rule, str(f.location), f.message) for f in report.findings] == [
+        ("unparsable-file", "deploy.sh:1:1", "could not parse past here: over the 0-second limit for one script")
+    ]
+
+
+def test_large_scripts_are_read_in_linear_time() -> None:
+    unit = "gcloud pubsub topics create t-$X --labels=a=b\nX=`echo \\`a\\``\n"
+    started = time.monotonic()
+    parse_script(unit * 500, "d.sh")
+    small = time.monotonic() - started
+    started = time.monotonic()
+    assert len(parse_script(unit * 4000, "d.sh")) == 4000
+    assert time.monotonic() - started < 0.5 + 20 * small

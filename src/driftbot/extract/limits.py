@@ -15,6 +15,7 @@ MAX_SQL_TOKENS = 100_000  # per file (sqlglot parses ~10k tokens a second)
 MAX_SQL_STATEMENT_TOKENS = 20_000  # per statement: a larger one is reported, the others are still read
 MAX_SQL_DEPTH = 40  # nested parentheses in one statement (sqlglot recurses ~20 frames per level)
 MAX_SCRIPT_BYTES = 2_000_000  # a deploy script (`*.sh`, `*.bash`), a `cloudbuild*.yaml`, its expanded steps
+MAX_SCRIPT_SECONDS = 10.0  # parsing and reading one script; what is left is reported (unparsable-file)
 MAX_SCRIPT_DEPTH = 100  # nested statements, words and substitutions of a script read; deeper ones are skipped
 MAX_SCRIPT_COMMAND_WORDS = 2_000  # words of one shell command that are expanded; the rest are ignored
 MAX_VALUE_CHARS = 4_096  # one expanded shell value; a longer one becomes unknown (a hole)

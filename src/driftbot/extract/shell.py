@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import re
 import shlex
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from driftbot.extract.limits import MAX_VALUE_CHARS, MAX_VALUE_PARTS
-from driftbot.extract.shell_tree import Assign, Expansion, Loop, RawWord, steps
+from driftbot.extract.shell_tree import Assign, Expansion, Loop, RawWord, Run, read
 from driftbot.ftypes import Location
 
 Mapper = Callable[[int, int], tuple[int, int]]  # 0-based (line, col) in the script -> 1-based in the file
@@ -38,7 +40,7 @@ class Value:
 
     parts: tuple[str | Hole, ...]
 
-    @property
+    @cached_property
     def text(self) -> str | None:
         """The value, or None when part of it is unknown."""
         if any(isinstance(p, Hole) for p in self.parts):
@@ -343,6 +345,7 @@ class ArrayElement:
 class Script:
     commands: tuple[GcloudCommand, ...]
     elements: tuple[ArrayElement, ...]
+    stopped: Location | None = None  # reading stopped here (MAX_SCRIPT_SECONDS): the rest is unread
 
 
 def parse_script(
@@ -366,7 +369,12 @@ def read_script(text: str, path: str, mapper: Mapper | None = None, *, dollar_do
     def word(raw: RawWord) -> Word:
         return Word(_expand(raw, env), Location(path, *where(raw.line, raw.col)), raw.raw)
 
-    for step in steps(text):
+    parsed = read(text)
+    stopped = parsed.stopped
+    for k, step in enumerate(parsed.steps):
+        if k % 256 == 255 and time.monotonic() > parsed.deadline:
+            stopped = _first_position(step) or stopped
+            break
         if isinstance(step, Loop):
             env[step.name] = Value((Hole(f"${step.name}"),))  # a loop variable takes many values
         elif isinstance(step, Assign):
@@ -376,7 +384,15 @@ def read_script(text: str, path: str, mapper: Mapper | None = None, *, dollar_do
             command = _command([word(w) for w in step.words])
             if command is not None:
                 commands.append(command)
-    return Script(tuple(commands), tuple(elements))
+    where_stopped = Location(path, *where(*stopped)) if stopped is not None else None
+    return Script(tuple(commands), tuple(elements), where_stopped)
+
+
+def _first_position(step: Assign | Loop | Run) -> tuple[int, int] | None:
+    if isinstance(step, Loop):
+        return None
+    word = step.value if isinstance(step, Assign) else step.words[0]
+    return (word.line, word.col) if word is not None else None
 
 
 def _assign(step: Assign, env: Env) -> None:

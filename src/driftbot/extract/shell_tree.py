@@ -9,10 +9,12 @@ substitutions). Positions are 0-based (line, character column), as in the text g
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from driftbot.extract import limits
 from driftbot.extract.limits import MAX_SCRIPT_COMMAND_WORDS, MAX_SCRIPT_DEPTH
 
 Node = Any  # tree_sitter.Node: the package ships no type information for its nodes' fields
@@ -77,18 +79,46 @@ def _parser() -> Any:
     return Parser(Language(tree_sitter_bash.language()))
 
 
+@dataclass
+class Parsed:
+    steps: list[Step]
+    stopped: tuple[int, int] | None  # (line, column), 0-based: past MAX_SCRIPT_SECONDS, nothing after is read
+    deadline: float  # time.monotonic() past which the caller stops too
+
+
+_CHUNK = 16_384  # bytes handed to the parser at a time: the deadline is checked between chunks
+
+
 def steps(text: str) -> list[Step]:
+    return read(text).steps
+
+
+def read(text: str) -> Parsed:
     """The script's assignments and simple commands in source order (heredoc bodies are data)."""
     data = text.encode("utf-8", "surrogatepass")
-    tree = _parser().parse(data)
-    reader = _Reader(data)
+    deadline = time.monotonic() + limits.MAX_SCRIPT_SECONDS
+    stopped: list[tuple[int, int]] = []
+
+    def chunk(offset: int, point: tuple[int, int]) -> bytes:
+        if stopped or time.monotonic() > deadline:
+            if not stopped:
+                stopped.append((point[0], point[1]))
+            return b""
+        return data[offset : offset + _CHUNK]
+
+    tree = _parser().parse(chunk)
+    reader = _Reader(data, deadline)
     reader.statement(tree.root_node, True, 0)
-    return reader.out
+    first = min([*stopped, *reader.stopped], default=None)
+    return Parsed(reader.out, reader.char_point(first) if first is not None else None, deadline)
 
 
 class _Reader:
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, deadline: float) -> None:
         self.data = data
+        self.deadline = deadline
+        self.visits = 0
+        self.stopped: list[tuple[int, int]] = []  # (row, byte column) where the walk ran out of time
         self.out: list[Step] = []
         self.starts = [0]
         for k, byte in enumerate(data):
@@ -98,7 +128,10 @@ class _Reader:
     # ---- positions and text
 
     def where(self, node: Node) -> tuple[int, int]:
-        row, column = node.start_point
+        return self.char_point(node.start_point)
+
+    def char_point(self, point: tuple[int, int]) -> tuple[int, int]:
+        row, column = point
         start = self.starts[row] if row < len(self.starts) else len(self.data)
         prefix = self.data[start : start + column]
         return row, (column if prefix.isascii() else len(prefix.decode("utf-8", "replace")))
@@ -109,7 +142,11 @@ class _Reader:
     # ---- statements
 
     def statement(self, node: Node, surely: bool, depth: int) -> None:
-        if depth > MAX_SCRIPT_DEPTH:
+        if depth > MAX_SCRIPT_DEPTH or self.stopped:
+            return
+        self.visits += 1
+        if self.visits % 1024 == 0 and time.monotonic() > self.deadline:
+            self.stopped.append(tuple(node.start_point))
             return
         kind = node.type
         if kind == "command":

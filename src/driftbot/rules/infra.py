@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 
 from driftbot.context import AuditContext
+from driftbot.extract import limits
 from driftbot.extract.budget import Budget
 from driftbot.extract.cloudbuild import CloudBuildError, is_cloudbuild, parse_cloudbuild
 from driftbot.extract.infra_refs import JobRecord, Ref, array_records, is_test_file, python_refs, yaml_refs
@@ -112,6 +113,10 @@ def deploy_scripts(
             script = read_script(text, path)
             commands.extend(script.commands)
             records.extend(array_records(script.elements))
+            if script.stopped is not None:
+                seconds = f"{limits.MAX_SCRIPT_SECONDS:g}"
+                reason = f"could not parse past here: over the {seconds}-second limit for one script"
+                unparsable.append(finding("unparsable-file", script.stopped, reason))
     return commands, records, unparsable
 
 
