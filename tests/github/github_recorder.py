@@ -65,6 +65,8 @@ class State:
     permissions: dict[str, str] = field(default_factory=dict)  # login -> admin/write/read/none
     issues: dict[int, dict[str, Any]] = field(default_factory=dict)  # number -> title/body/state/labels (dashboard)
     pull_files: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # number -> filename/status/patch
+    reviews: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # pull number -> reviews (suggestions)
+    review_comments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # review id -> its comments
     next_id: int = 9000
 
 
@@ -482,6 +484,62 @@ def _update_issue(
     return status, _issue_json(p, tpl, m["owner"], m["repo"], issue)
 
 
+def _list_reviews(
+    p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any
+) -> tuple[int, Any]:
+    return status, tpl + p.state.reviews.get(int(m["number"]), [])  # the example's review is someone else's
+
+
+def _create_review(
+    p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any
+) -> tuple[int, Any]:
+    number, rid = int(m["number"]), p.new_id()
+    base = f"{p.url}/repos/{m['owner']}/{m['repo']}/pulls/{number}"
+    review = {
+        **tpl,
+        "id": rid,
+        "body": body.get("body", ""),
+        "commit_id": body["commit_id"],
+        "state": "COMMENTED",
+        "user": {**tpl["user"], **p.author()},
+        "pull_request_url": base,
+    }
+    p.state.reviews.setdefault(number, []).append(review)
+    p.state.review_comments[rid] = [
+        {**c, "id": p.new_id(), "pull_request_review_id": rid, "commit_id": body["commit_id"]}
+        for c in body.get("comments", [])
+    ]
+    return status, review
+
+
+def _edit_review(
+    p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any
+) -> tuple[int, Any]:
+    for review in p.state.reviews.get(int(m["number"]), []):
+        if review["id"] == int(m["id"]):
+            review["body"] = body["body"]
+            return status, review
+    return 404, {"message": "Not Found"}
+
+
+def _list_review_comments(
+    p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any
+) -> tuple[int, Any]:
+    url = f"{p.url}/repos/{m['owner']}/{m['repo']}/pulls/comments"
+    return status, [{**tpl[0], **c, "url": f"{url}/{c['id']}"} for c in p.state.review_comments.get(int(m["id"]), [])]
+
+
+def _delete_review_comment(
+    p: RecordingProxy, m: re.Match[str], q: dict[str, str], body: Any, status: int, tpl: Any
+) -> tuple[int, Any]:
+    for comments in p.state.review_comments.values():
+        for c in comments:
+            if c["id"] == int(m["id"]):
+                comments.remove(c)
+                return status, None
+    return 404, {"message": "Not Found"}
+
+
 OVERLAYS: list[tuple[str, re.Pattern[str], Overlay]] = [
     (verb, re.compile(REPO + pattern), overlay)
     for verb, pattern, overlay in [
@@ -501,6 +559,11 @@ OVERLAYS: list[tuple[str, re.Pattern[str], Overlay]] = [
         ("GET", r"/issues", _list_issues),
         ("POST", r"/issues", _create_issue),
         ("PATCH", r"/issues/(?P<number>\d+)", _update_issue),
+        ("GET", r"/pulls/(?P<number>\d+)/reviews", _list_reviews),
+        ("POST", r"/pulls/(?P<number>\d+)/reviews", _create_review),
+        ("PUT", r"/pulls/(?P<number>\d+)/reviews/(?P<id>\d+)", _edit_review),
+        ("GET", r"/pulls/(?P<number>\d+)/reviews/(?P<id>\d+)/comments", _list_review_comments),
+        ("DELETE", r"/pulls/comments/(?P<id>\d+)", _delete_review_comment),
     ]
 ]
 OVERLAYS.append(("GET", re.compile(r"/search/issues"), _search_issues))  # not under /repos/

@@ -103,6 +103,18 @@ class ChangedFile:
 
 
 @dataclass(frozen=True)
+class ReviewInfo:
+    """A submitted pull request review (the suggested changes are one, of event COMMENT)."""
+
+    id: int
+    body: str
+    author: str
+    author_type: str
+    commit_id: str
+    state: str  # COMMENTED, APPROVED, CHANGES_REQUESTED, DISMISSED, PENDING
+
+
+@dataclass(frozen=True)
 class IssueInfo:
     number: int
     title: str
@@ -311,6 +323,56 @@ class GitHubApi:
         changes: dict[str, Any] = {"body": body} | ({"labels": labels} if labels is not None else {})
         self._do(f"edit issue #{number}", lambda: self._repo.get_issue(number).edit(**changes))
 
+
+    # -- pull request reviews (suggested changes) ----------------------------------------
+
+    def list_reviews(self, number: int) -> list[ReviewInfo]:
+        def fetch() -> list[ReviewInfo]:
+            return [
+                ReviewInfo(
+                    r.id,
+                    r.body or "",
+                    r.user.login if r.user else "",
+                    r.user.type if r.user else "User",
+                    r.commit_id or "",
+                    r.state or "",
+                )
+                for r in self._repo.get_pull(number).get_reviews()
+            ]
+
+        return self._do(f"list reviews of pull request #{number}", fetch)
+
+    def review_comment_ids(self, number: int, review_id: int) -> list[int]:
+        def fetch() -> list[int]:
+            return [c.id for c in self._repo.get_pull(number).get_single_review_comments(review_id)]
+
+        return self._do(f"list comments of review {review_id}", fetch)
+
+    def delete_review_comment(self, number: int, comment_id: int) -> None:
+        def delete() -> None:
+            self._repo.get_pull(number).get_review_comment(comment_id).delete()
+
+        self._do(f"delete review comment {comment_id}", delete)
+
+    def edit_review(self, number: int, review_id: int, body: str) -> None:
+        """Replace the body of a submitted review (PUT: the one change GitHub allows after submitting)."""
+
+        def edit() -> None:
+            pull = self._repo.get_pull(number)
+            pull.requester.requestJsonAndCheck("PUT", f"{pull.url}/reviews/{review_id}", input={"body": body})
+
+        self._do(f"edit review {review_id}", edit)
+
+    def create_review(self, number: int, *, sha: str, body: str, comments: list[dict[str, Any]]) -> int:
+        """Submit a COMMENT review of commit `sha` (a POST with `commit_id`: no request to read the commit)."""
+
+        def create() -> int:
+            pull = self._repo.get_pull(number)
+            data = {"commit_id": sha, "body": body, "event": "COMMENT", "comments": comments}
+            _, answer = pull.requester.requestJsonAndCheck("POST", f"{pull.url}/reviews", input=data)
+            return int(answer["id"])
+
+        return self._do(f"review pull request #{number}", create)
 
 def _issue_info(issue: Issue) -> IssueInfo:
     user = issue.user
