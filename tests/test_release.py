@@ -76,7 +76,9 @@ def test_main_keeps_building_the_dockerfile() -> None:
     assert yaml.safe_load((ROOT / "action.yml").read_text())["runs"]["image"] == "Dockerfile"
 
 
-@pytest.mark.parametrize("path", [*WORKFLOWS, ROOT / "examples" / "workflows" / "driftbot.yml"], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [*WORKFLOWS, *sorted((ROOT / "examples" / "workflows").glob("*.yml"))], ids=lambda p: p.name
+)
 def test_workflows_pin_actions_to_shas_and_time_out(path: Path) -> None:
     text = path.read_text()
     for uses in re.findall(r"^\s*-?\s*uses:\s*(\S+)(.*)$", text, re.MULTILINE):

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import importlib.metadata
+import os
 import re
+import shutil
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -34,7 +38,7 @@ def test_every_input_reaches_the_code_and_defaults_agree() -> None:
     assert sorted(inputs) == sorted(
         [
             *("github-token", "mode", "ssot", "config", "inventory", "fail-on", "autofix-branch", "dry-run"),
-            *("dashboard", "working-directory", "name", "filter", "baseline", "cache-dir"),
+            *("dashboard", "working-directory", "name", "filter", "baseline", "cache-dir", "suggestions"),
         ]
     )
     defaults = ActionsEnv.from_environ(BASE).inputs
@@ -48,6 +52,7 @@ def test_every_input_reaches_the_code_and_defaults_agree() -> None:
     assert (inputs["working-directory"]["default"], defaults.working_directory) == ("", "")
     assert inputs["dry-run"]["default"] == "false"
     assert defaults.dry_run is False
+    assert (inputs["suggestions"]["default"], defaults.suggestions) == ("false", False)
     assert inputs["github-token"]["default"] == "${{ github.token }}"
     assert (inputs["cache-dir"]["default"], defaults.cache_dir) == (".driftbot-cache", None)  # empty: no cache
 
@@ -66,6 +71,7 @@ def test_every_input_reaches_the_code_and_defaults_agree() -> None:
         "INPUT_BASELINE": "./baselines//b.json",
         "INPUT_WORKING-DIRECTORY": "services/b/",
         "INPUT_CACHE-DIR": ".cache/driftbot",
+        "INPUT_SUGGESTIONS": "true",
     }
     parsed = ActionsEnv.from_environ(BASE | given).inputs
     assert parsed.token.get_secret_value() == "t0ken"
@@ -84,6 +90,7 @@ def test_every_input_reaches_the_code_and_defaults_agree() -> None:
         "services/b",
     )
     assert parsed.cache_dir == ".cache/driftbot"
+    assert parsed.suggestions is True
     named = ActionsEnv.from_environ(BASE | {"INPUT_NAME": "ssot b"}).inputs
     assert named.autofix_branch == "driftbot/autofix-ssot-b"
 
@@ -99,6 +106,7 @@ def test_every_input_reaches_the_code_and_defaults_agree() -> None:
         ),
         ("BASELINE", "/etc/passwd", "input baseline: '/etc/passwd' must be a path inside the repository"),
         ("CACHE-DIR", "../cache", "input cache-dir: '../cache' must be a path inside the repository"),
+        ("SUGGESTIONS", "yes", "input suggestions: expected true or false, got 'yes'"),
         (
             "NAME",
             "-->",
@@ -209,3 +217,22 @@ def test_the_actions_audits_fill_the_cache(tmp_path: Path) -> None:
     assert (tmp_path / ".driftbot-cache" / FILE_NAME).is_file()
     # The same report, files_scanned included: the cache folder now in the tree is never scanned.
     assert audit(tmp_path, AuditOptions(cache_dir=tmp_path / ".driftbot-cache")) == first
+
+
+ACTIONLINT = shutil.which("actionlint", path=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+
+
+@pytest.mark.skipif(ACTIONLINT is None, reason="actionlint not installed (dev extra)")
+def test_the_example_workflows_pass_actionlint() -> None:
+    examples = sorted(str(p) for p in (ROOT / "examples" / "workflows").glob("*.yml"))
+    assert any(p.endswith("driftbot-alerts.yml") for p in examples)
+    done = subprocess.run([str(ACTIONLINT), *examples], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout) == (0, "")
+
+
+def test_the_alert_recipe_uses_outputs_the_action_declares() -> None:
+    recipe = (ROOT / "examples" / "workflows" / "driftbot-alerts.yml").read_text()
+    used = set(re.findall(r"steps\.driftbot\.outputs\.([\w-]+)", recipe))
+    assert used == {"new-findings", "max-severity", "pull-request-number", "sarif-file"}
+    assert used <= set(ACTION["outputs"])
+    assert "slackapi/slack-github-action@" in recipe

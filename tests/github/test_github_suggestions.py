@@ -7,8 +7,8 @@ request number and head come from a real `pull_request` webhook payload.
 from __future__ import annotations
 
 import pytest
-from github_harness import CONFIG, TOKEN, Remote
-from github_payloads import pull_request_opened
+from github_harness import CONFIG, TOKEN, ActionRun, Remote, clean_config, drifted_config
+from github_payloads import fork_pull_request, pull_request_opened
 from github_recorder import RecordingProxy
 from pydantic import SecretStr
 
@@ -131,3 +131,63 @@ def test_blocks_delete_lines_and_outlast_backticks() -> None:
         "start_side": "RIGHT",
         "body": "**driftbot**: the edit `driftbot fix` makes here.\n\n```suggestion\na\n```",
     }
+
+
+# The pull request puts the stale name back on line 32 (new side): a real diff hunk, as the files API sends it.
+PATCH = (
+    "@@ -30,4 +30,4 @@\n"
+    "         'nbac_schedule',              # NBA.com schedule\n"
+    "         'nbac_gamebook_player_stats', # NBA.com gamebook stats\n"
+    "-        'br_rosters_current',         # Basketball-ref rosters\n"
+    "+        'br_roster',                  # Basketball-ref rosters\n"
+    "     ])"
+)
+
+
+def test_the_action_reviews_a_real_pull_request_event(action: ActionRun) -> None:
+    payload = pull_request_opened()
+    head = payload["pull_request"]["head"]["sha"]
+    action.api.state.pull_files[2] = [{"filename": CONFIG, "status": "modified", "patch": PATCH}]
+    assert action.run("pull_request", payload, filter=None, suggestions="true") == 1
+    assert action.api.lines() == [
+        f"GET {PULLS}/2/files",
+        f"GET /repos/{REPO}/commits/{head}/check-runs",
+        f"POST /repos/{REPO}/check-runs",
+        f"GET /repos/{REPO}/issues/2/comments",
+        f"POST /repos/{REPO}/issues/2/comments",
+        f"GET {PULLS}/2/reviews",
+        f"POST {PULLS}/2/reviews",
+    ]
+    posted = action.api.calls[-1].body
+    assert (posted["commit_id"], posted["event"]) == (head, "COMMENT")
+    assert [(c["path"], c["line"], c["body"].split("```suggestion\n")[1]) for c in posted["comments"]] == [
+        (CONFIG, 32, NEW_LINE + "\n```")
+    ]
+    # Applying the suggestion gives what `driftbot fix` writes.
+    fixed = drifted_config().splitlines()
+    fixed[31] = NEW_LINE
+    assert "\n".join(fixed) + "\n" == clean_config()
+
+    # A rerun of the same push writes no second review.
+    action.api.calls.clear()
+    assert action.run("pull_request", payload, filter=None, suggestions="true") == 1
+    assert [c.line for c in action.api.writes()] == []
+
+
+@pytest.mark.parametrize("how", ["fork", "dry-run", "off"])
+def test_no_review_without_write_access_in_a_dry_run_or_when_off(action: ActionRun, how: str) -> None:
+    payload = fork_pull_request() if how == "fork" else pull_request_opened()
+    action.api.state.pull_files[2] = [{"filename": CONFIG, "status": "modified", "patch": PATCH}]
+    inputs = {"suggestions": "false" if how == "off" else "true", "dry_run": "true" if how == "dry-run" else "false"}
+    action.run("pull_request", payload, filter=None, **inputs)
+    assert not any("/reviews" in line for line in action.api.lines())
+
+
+def test_two_instances_keep_their_own_review(action: ActionRun) -> None:
+    payload = pull_request_opened()
+    action.api.state.pull_files[2] = [{"filename": CONFIG, "status": "modified", "patch": PATCH}]
+    action.run("pull_request", payload, filter=None, suggestions="true")
+    action.run("pull_request", payload, filter=None, suggestions="true", name="ssot b")
+    bodies = [r["body"].split("\n", 1)[0] for r in action.api.state.reviews[2]]
+    assert bodies == [MARKER, "<!-- driftbot:suggestions:ssot-b -->"]
+    assert all(len(action.api.state.review_comments[r["id"]]) == 1 for r in action.api.state.reviews[2])

@@ -323,7 +323,6 @@ class GitHubApi:
         changes: dict[str, Any] = {"body": body} | ({"labels": labels} if labels is not None else {})
         self._do(f"edit issue #{number}", lambda: self._repo.get_issue(number).edit(**changes))
 
-
     # -- pull request reviews (suggested changes) ----------------------------------------
 
     def list_reviews(self, number: int) -> list[ReviewInfo]:
@@ -373,6 +372,7 @@ class GitHubApi:
             return int(answer["id"])
 
         return self._do(f"review pull request #{number}", create)
+
 
 def _issue_info(issue: Issue) -> IssueInfo:
     user = issue.user

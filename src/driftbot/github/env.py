@@ -88,6 +88,7 @@ class Inputs:
     instance: Instance = field(default_factory=Instance)
     working_directory: str = ""  # repo-relative POSIX path of the audited sub-directory; "" is the root
     cache_dir: str | None = None  # workspace-relative folder of the per-file cache; None: none
+    suggestions: bool = False  # pull-request mode also reviews the PR with suggestion blocks of certain fixes
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,9 @@ def _inputs(environ: Mapping[str, str]) -> Inputs:
     dashboard = (_input(environ, "dashboard") or "false").lower()
     if dashboard not in ("true", "false"):
         raise DriftbotError(f"input dashboard: expected true or false, got {dashboard!r}")
+    suggestions = (_input(environ, "suggestions") or "false").lower()
+    if suggestions not in ("true", "false"):
+        raise DriftbotError(f"input suggestions: expected true or false, got {suggestions!r}")
     inventories = re.split(r"[\s,]+", _input(environ, "inventory") or "")
     how = _input(environ, "filter")
     if how is not None and how not in FILTERS:
@@ -201,6 +205,7 @@ def _inputs(environ: Mapping[str, str]) -> Inputs:
         instance=instance,
         working_directory=_relative(_input(environ, "working-directory"), "working-directory") or "",
         cache_dir=_relative(_input(environ, "cache-dir"), "cache-dir") or None,
+        suggestions=suggestions == "true",
     )
 
 

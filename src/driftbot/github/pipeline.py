@@ -6,6 +6,7 @@ Handlers audit different trees (the workspace, a PR head, the default branch), s
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,8 @@ from driftbot.audit import run_audit
 from driftbot.baseline import read_baseline
 from driftbot.errors import DriftbotError
 from driftbot.fix import fix_repo
+from driftbot.fix.plan import make_plan
+from driftbot.fix.suggest import Suggestion, suggestions
 from driftbot.ftypes import Finding, Report
 from driftbot.report import RENDERERS, scope
 from driftbot.report.fingerprint import fingerprint as finding_fingerprint
@@ -129,3 +132,14 @@ def fix(tree: Path, options: AuditOptions) -> None:
         ssot_dir=base / options.ssot if options.ssot else None,
         config_path=base / options.config if options.config else None,
     )
+
+
+def suggest(tree: Path, options: AuditOptions) -> list[Suggestion]:
+    """The edits `fix` would make in `tree` (certain findings only), as repository-relative line replacements."""
+    base = root(tree, options)
+    plan = make_plan(
+        base,
+        ssot_dir=base / options.ssot if options.ssot else None,
+        config_path=base / options.config if options.config else None,
+    )
+    return [dataclasses.replace(s, path=_in_root(options, s.path)) for s in suggestions(plan)]

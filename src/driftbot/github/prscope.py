@@ -52,6 +52,7 @@ class Scope:
     report: Report  # the findings the pull request is judged on
     note: str | None  # says what that is, and how much drift is elsewhere; None when nothing is scoped
     elsewhere: int
+    changed: scope.ChangedLines | None = None  # the lines the PR changes, when the files API was read
 
 
 def judge(
@@ -71,7 +72,7 @@ def judge(
     how = inputs.filter or "changed-lines"
     if how == "all" and inputs.baseline is None:
         return Scope(report, None, 0)
-    touched, widened = report, None
+    touched, widened, changed = report, None, None
     if how != "all":
         changed, widened = _changes(gh, number)
         if changed is not None:
@@ -96,7 +97,12 @@ def judge(
             if dashboard is not None
             else ELSEWHERE.format(count=count)
         )
-    return Scope(judged, NOTE.format(scope=" and ".join(parts), elsewhere=rest), elsewhere)
+    return Scope(judged, NOTE.format(scope=" and ".join(parts), elsewhere=rest), elsewhere, changed)
+
+
+def changed_lines(gh: GitHubApi, number: int) -> scope.ChangedLines | None:
+    """The lines pull request `number` adds, by file; None when they cannot be listed."""
+    return _changes(gh, number)[0]
 
 
 def _changes(gh: GitHubApi, number: int) -> tuple[scope.ChangedLines | None, str | None]:

@@ -14,16 +14,21 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from driftbot.errors import EXIT_DRIFT, EXIT_OK
+from driftbot.fix.suggest import Suggestion
 from driftbot.ftypes import Report
-from driftbot.github import dashboard, pipeline, prscope, trust
-from driftbot.github.client import GitHubApi
+from driftbot.github import dashboard, pipeline, prscope, suggestions, trust
+from driftbot.github.client import ApiError, GitHubApi
 from driftbot.github.context import Result, RunContext
+from driftbot.github.env import emit, workflow_command
 from driftbot.github.events import PullRequestEvent
 from driftbot.github.review import review
+from driftbot.report.scope import ChangedLines
 
 SKIPPED_CLOSED = "driftbot: pull request #{number} is closed; nothing to audit"
 FORK_READ_ONLY = "the pull request comes from a fork, and its GITHUB_TOKEN is read-only"
 DRY_RUN = "dry-run"
+SUGGESTED = "driftbot: suggestions review {operation} ({count} suggestion(s))"
+NOT_SUGGESTED = "driftbot did not post its suggested changes: {error}"
 
 
 def handle(event: PullRequestEvent, gh: GitHubApi, ctx: RunContext) -> Result:
@@ -53,6 +58,8 @@ def handle(event: PullRequestEvent, gh: GitHubApi, ctx: RunContext) -> Result:
         notes=notes,
         scope=scoped.note,
     )
+    if ctx.env.inputs.suggestions and reason is None and outcome.read_only_reason is None:
+        suggest(gh, ctx, number=pull.number, sha=sha, report=report, changed=scoped.changed)
     return Result(
         report=report,
         scoped=scoped.report,
@@ -87,3 +94,31 @@ def audit_head(ctx: RunContext, number: int) -> tuple[str, Report, str | None]:
     sha = ctx.git.fetch(f"refs/pull/{number}/head")
     with ctx.git.worktree(sha) as tree, trust.trusted_settings(ctx, tree) as note:
         return sha, pipeline.audit(tree, ctx.options), note
+
+
+def suggest(
+    gh: GitHubApi, ctx: RunContext, *, number: int, sha: str, report: Report, changed: ChangedLines | None
+) -> None:
+    """The suggested-changes review (input `suggestions`). It is extra: a failure to post it is a warning."""
+    found: list[Suggestion] = []
+    if any(f.fixable and f.confidence == "certain" for f in report.findings):  # else no plan: it would be empty
+        if ctx.env.event_name == "pull_request_target":  # the head again, in a worktree, with trusted settings
+            with ctx.git.worktree(sha) as tree, trust.trusted_settings(ctx, tree):
+                found = pipeline.suggest(tree, ctx.options)
+        else:
+            found = pipeline.suggest(ctx.workspace, ctx.options)
+    try:
+        lines = changed if changed is not None else prscope.changed_lines(gh, number)
+        outcome = suggestions.publish(
+            gh,
+            number=number,
+            sha=sha,
+            found=found,
+            changed=lines or {},
+            marker=ctx.instance.marker("suggestions"),
+            name=ctx.instance.name,
+        )
+    except ApiError as exc:
+        emit(workflow_command("warning", NOT_SUGGESTED.format(error=exc.message)))
+        return
+    print(SUGGESTED.format(operation=outcome.operation, count=outcome.comments))
