@@ -9,13 +9,13 @@ from pathlib import Path
 from driftbot import binding, config, paths, probe, project, repofs, suppress
 from driftbot.context import AuditContext
 from driftbot.extract import cache as result_cache
-from driftbot.extract import embedded_sql
 from driftbot.extract.budget import Budget
 from driftbot.extract.limits import DEFAULT_TIME_BUDGET
-from driftbot.extract.scan import EmbeddedSql, scan_python
+from driftbot.extract.scan import FileReader, scan_python
 from driftbot.ftypes import Finding, Location, Report
 from driftbot.inventory.base import load_inventories
 from driftbot.rules import CHECKERS
+from driftbot.rules import infra as rules_infra
 from driftbot.rules import sql as rules_sql
 from driftbot.rules.catalog import finding
 from driftbot.rules.infra import is_deploy_script
@@ -56,17 +56,20 @@ def build_context(
     py_files = [f for f in files if f.endswith(".py")]
     forced = frozenset(f for f in py_files if any(paths.matches(f, b.files) for b in cfg.bindings))
     cache = result_cache.Cache(cache_dir) if cache_dir is not None else None
-    datasets = tuple(d.encode() for d in sorted(rules_sql.embedded_datasets(ssot, listed)))
-    embedded = EmbeddedSql(datasets, tuple(cfg.sql.placeholders.items()))
+    readers: dict[str, FileReader] = {rules_sql.EMBEDDED: rules_sql.embedded_reader(ssot, cfg, listed)}
+    written = rules_infra.written_reader(ssot.infrastructure, ssot.root)
+    if written is not None:
+        readers[rules_infra.WRITTEN] = written
+    suffixes = tuple({".py", *(s for r in readers.values() for s in r.suffixes)})
     scan = scan_python(
         repo,
-        [f for f in files if f.endswith((".py", *embedded_sql.KINDS))],
+        [f for f in files if f.endswith(suffixes)],
         ssot.all_names(),
         forced=forced,
         progress=progress,
         deadline=budget.deadline,
         cache=cache,
-        embedded=embedded,
+        readers=readers,
     )
     if cache is not None:
         cache.save()
@@ -85,7 +88,7 @@ def build_context(
         ignores=tuple(ignores),
         ignore_doc=ignore_doc,
         budget=budget,
-        embedded=scan.embedded,
+        reads=scan.read,
     )
     unparsable = [finding("unparsable-file", loc, f"could not parse: {why}") for loc, why in scan.unparsable]
     skipped = [  # only files some rule reads: a huge package-lock.json is nobody's concern

@@ -18,7 +18,6 @@ from driftbot.ssot.models import Ssot
 from driftbot.yamlpos import Positioned
 
 if TYPE_CHECKING:
-    from driftbot.extract.embedded_sql import EmbeddedTables
     from driftbot.inventory.base import Inventory, InventoryUnreachable
 
 
@@ -36,7 +35,7 @@ class AuditContext:
     ignores: tuple[IgnoreEntry, ...] = ()  # entries of the ignore file
     ignore_doc: Positioned | None = None  # the ignore file itself, for positions
     budget: Budget = field(default_factory=lambda: Budget(None))  # checkers skip (and note) files past it
-    embedded: Mapping[str, EmbeddedTables] = field(default_factory=dict)  # path -> tables its embedded SQL reads
+    reads: Mapping[str, Mapping[str, object]] = field(default_factory=dict)  # scan reader -> path -> its finds
 
     def read(self, rel_path: str) -> bytes:
         """The bytes of a repository file, through the path policy (`repofs.Refused` is an OSError)."""

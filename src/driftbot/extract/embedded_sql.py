@@ -24,7 +24,7 @@ import io
 import re
 import tokenize
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
 import yaml
@@ -132,21 +132,34 @@ def tables(path: str, text: str, snippets: list[Snippet]) -> EmbeddedTables:
     return EmbeddedTables(tuple(found), frozenset(defined))
 
 
-def may_hold(data: bytes, datasets: Sequence[bytes]) -> bool:
-    """Whether a file can hold a checked reference: it names one of `datasets` and reads a table."""
-    return any(d in data for d in datasets) and _FILE_READS.search(data) is not None
+@dataclass(frozen=True)
+class EmbeddedReader:
+    """The scan's reader (`extract.scan.FileReader`) of the SQL inside Python, YAML and shell files.
 
+    It wants a file naming one of `datasets` (as bytes) and a FROM/JOIN/INTO/UPDATE; it reads the
+    tables of the file's SQL (None when the file is not UTF-8).
+    """
 
-def read(path: str, data: bytes, placeholders: Mapping[str, str]) -> EmbeddedTables | None:
-    """The table references of the SQL inside file `path` (a KINDS suffix); None when it is not UTF-8."""
-    kind = next((k for suffix, k in KINDS.items() if path.endswith(suffix)), None)
-    if kind is None:
-        return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None  # not SQL's business: the Python scan reports unreadable Python files
-    return tables(path, text, _SNIPPETS[kind](text, placeholders))
+    datasets: tuple[bytes, ...]
+    placeholders: tuple[tuple[str, str], ...]
+    suffixes: tuple[str, ...] = tuple(KINDS)
+    weight: int = 10  # tokenizing a file and sqlglot on its statements: about ten Python candidates
+
+    def wants(self, path: str, data: bytes) -> bool:
+        return any(d in data for d in self.datasets) and _FILE_READS.search(data) is not None
+
+    def read(self, path: str, data: bytes) -> EmbeddedTables | None:
+        kind = next((k for suffix, k in KINDS.items() if path.endswith(suffix)), None)
+        if kind is None:
+            return None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None  # not SQL's business: the Python scan reports unreadable Python files
+        return tables(path, text, _SNIPPETS[kind](text, dict(self.placeholders)))
+
+    def prepare(self) -> None:
+        from driftbot.extract import sql  # noqa: F401  (sqlglot)
 
 
 # ---- Python -------------------------------------------------------------------------------------

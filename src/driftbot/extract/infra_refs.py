@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import yaml
 
-from driftbot.extract.python_tree import ParseFailure, guarded_parse
+from driftbot.extract.cloudbuild import is_cloudbuild
+from driftbot.extract.python_tree import ParseFailure, checked_nodes, cpython_parse
 from driftbot.extract.shell import ArrayElement, Value, Word
 from driftbot.ftypes import Location
 
@@ -55,6 +56,50 @@ class JobRecord:
     how: str
 
 
+@dataclass(frozen=True)
+class Written:
+    """What one file writes: topic and URL references, and job definitions (YAML only)."""
+
+    refs: tuple[Ref, ...]
+    records: tuple[JobRecord, ...]
+
+
+PYTHON_NEEDLES = (b"topic", b"TOPIC", b"Topic", b".run.app")
+
+
+@dataclass(frozen=True)
+class WrittenReader:
+    """The scan's reader (`extract.scan.FileReader`) of topics, URLs and job definitions in Python and YAML.
+
+    Not the SSOT's own files (under `ssot_dir`), not tests', not Cloud Build configs (deploy scripts,
+    read with the gcloud commands); only a file holding a needle (a YAML file also: a job's name).
+    """
+
+    ssot_dir: str  # with a trailing "/"
+    job_needles: tuple[bytes, ...]
+    suffixes: tuple[str, ...] = (".py", ".yaml", ".yml")
+    weight: int = 2
+
+    def wants(self, path: str, data: bytes) -> bool:
+        if path.startswith(self.ssot_dir) or is_test_file(path) or is_cloudbuild(path):
+            return False
+        needles = PYTHON_NEEDLES if path.endswith(".py") else (*PYTHON_NEEDLES, *self.job_needles)
+        return any(n in data for n in needles)
+
+    def read(self, path: str, data: bytes) -> Written | None:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None  # the Python scan reports unreadable Python files; YAML is not ours to report
+        if path.endswith(".py"):
+            return Written(tuple(python_refs(path, text)), ())
+        refs, jobs = yaml_refs(path, text)
+        return Written(tuple(refs), tuple(jobs))
+
+    def prepare(self) -> None:
+        pass
+
+
 def is_test_file(path: str) -> bool:
     parts = path.split("/")
     name = parts[-1]
@@ -71,11 +116,13 @@ def is_test_file(path: str) -> bool:
 
 def python_refs(path: str, text: str) -> list[Ref]:
     try:
-        body = guarded_parse(path, text)
+        body = cpython_parse(path, text)
+        return [] if body is None else _python_refs(path, text, body)
     except ParseFailure:
         return []  # the Python scan reports it
-    if body is None:
-        return []
+
+
+def _python_refs(path: str, text: str, body: list[ast.stmt]) -> list[Ref]:
     lines = text.splitlines()
     out: list[Ref] = []
 
@@ -95,7 +142,7 @@ def python_refs(path: str, text: str) -> list[Ref]:
         exact = exact and "\\" not in node.value and node.end_lineno == node.lineno
         out.append(Ref(kind, node.value, Location(path, node.lineno, col + 1 + exact), how, exact))
 
-    for node in ast.walk(ast.Module(body=body, type_ignores=[])):
+    for node in checked_nodes(path, body):  # one walk: the size limits and the references (ast.walk's order)
         if isinstance(node, ast.Call):
             func = _dotted(node.func)
             first = node.args[0] if node.args else None

@@ -43,6 +43,14 @@ def guarded_parse(path: str, text: str) -> list[ast.stmt] | None:
 
     ParseFailure when the file is nested deeper or is larger than the limits (see `check_size`).
     """
+    statements = cpython_parse(path, text)
+    if statements is not None:
+        check_size(path, statements)
+    return statements
+
+
+def cpython_parse(path: str, text: str) -> list[ast.stmt] | None:
+    """`guarded_parse` without the size check: walk the statements with `checked_nodes` instead."""
     try:
         tree = ast.parse(text)
     except (RecursionError, MemoryError):
@@ -53,12 +61,21 @@ def guarded_parse(path: str, text: str) -> list[ast.stmt] | None:
         return None  # a plain syntax error (or newer syntax than this Python)
     except ValueError:
         return None  # e.g. a NUL byte
-    check_size(path, tree.body)
     return tree.body
 
 
 def check_size(path: str, statements: Sequence[ast.stmt]) -> None:
     """ParseFailure when the statements are nested deeper than MAX_PYTHON_DEPTH or hold over MAX_PYTHON_NODES."""
+    for _ in checked_nodes(path, statements):
+        pass
+
+
+def checked_nodes(path: str, statements: Sequence[ast.stmt]) -> Iterator[ast.AST]:
+    """The statements and every node below them in `ast.walk`'s order (without Load/Store markers).
+
+    ParseFailure, before a level is yielded, once it lies deeper than MAX_PYTHON_DEPTH or brings the
+    count over MAX_PYTHON_NODES: a reader that walks the tree this way needs no `check_size` pass.
+    """
     level: list[ast.AST] = list(statements)
     depth = nodes = 0
     while level:  # breadth first, one level at a time: no recursion, stops at the limit
@@ -73,6 +90,7 @@ def check_size(path: str, statements: Sequence[ast.stmt]) -> None:
             raise ParseFailure(Location(path, statements[0].lineno, 1), message)
         below: list[ast.AST] = []
         for node in level:
+            yield node
             for name in node._fields:
                 child = getattr(node, name, None)
                 if isinstance(child, ast.AST):

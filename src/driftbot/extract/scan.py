@@ -6,24 +6,23 @@ SSOT names occur in it *delimited*, i.e. not preceded or followed by an ASCII le
 of an SSOT list names several entries, so files naming one or none are never parsed.
 Candidates are read with `python_ast.extract(..., focus=names)` (CPython's ast, the fast read path;
 only statements that mention a name); `forced` files (matched by explicit bindings) are always read
-whole. With `embedded`, the same read also picks the Python, YAML and shell files whose SQL the
-`unknown-table` rule checks (`extract.embedded_sql.may_hold`): their SQL is read in the same workers
-as the Python candidates, so each file is read from disk once and sqlglot runs beside the Python parse.
-The prefilter and the parse each run in a process pool when there is enough work for the pool's
-start-up to pay.
+whole. The same read serves the `readers` (`FileReader`: the SQL inside Python, YAML and shell files
+for `unknown-table`, the topics and URLs written in Python and YAML for the infrastructure rules):
+each picks files by their bytes, and reads them in the same workers as the Python candidates, so each
+file is read from disk once and every parser runs off the main process. The prefilter and the parse
+each run in a process pool when there is enough work for the pool's start-up to pay.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, cast
 
 from driftbot.extract import cache as result_cache
-from driftbot.extract import embedded_sql
-from driftbot.extract.embedded_sql import EmbeddedTables
 from driftbot.extract.limits import FILE_SECONDS, MAX_PYTHON_BYTES, WORKER_MEMORY_BYTES, too_big
 from driftbot.extract.python_ast import extract
 from driftbot.extract.python_tree import ParseFailure
@@ -35,19 +34,31 @@ from driftbot.ftypes import Collection, Location
 PARALLEL_MIN_FILES = 8_000
 PARALLEL_MIN_CANDIDATES = 200
 PREFILTER_CHUNK = 500  # files per prefilter job: progress granularity and load balance
-SQL_WEIGHT = 10  # a file's embedded SQL costs about ten Python candidates (tokenize + sqlglot)
 _WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
 Progress = Callable[[int, int], None]
 Unparsable = tuple[Location, str]
 
 
-@dataclass(frozen=True)
-class EmbeddedSql:
-    """What picks and reads SQL inside other files: the datasets a checked reference names, the placeholders."""
+class FileReader(Protocol):
+    """A read the scan does for a rule: which files it wants, judged on their bytes, and what one holds.
 
-    datasets: tuple[bytes, ...]
-    placeholders: tuple[tuple[str, str], ...]
+    Sent to worker processes (picklable: a frozen dataclass). `read` runs in a worker, never in the
+    main process; None means nothing to report. `weight`: its cost per file in Python candidates.
+    """
+
+    @property
+    def suffixes(self) -> tuple[str, ...]: ...
+
+    @property
+    def weight(self) -> int: ...
+
+    def wants(self, path: str, data: bytes) -> bool: ...
+
+    def read(self, path: str, data: bytes) -> object: ...
+
+    def prepare(self) -> None:
+        """In the main process, before workers fork: import what `read` needs once, not in each worker."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +68,7 @@ class PythonScan:
     files_scanned: int  # Python files read by the prefilter
     files_parsed: int
     unchecked: tuple[str, ...] = ()  # files not (fully) read when the deadline passed
-    embedded: dict[str, EmbeddedTables] = field(default_factory=dict)  # path -> its SQL's tables
+    read: dict[str, dict[str, object]] = field(default_factory=dict)  # reader -> path -> what it found
 
 
 @dataclass(frozen=True)
@@ -70,7 +81,7 @@ class _Prefilter:
     forced: frozenset[str]
     min_hits: int
     keyed: tuple[str, str] | None  # the names digests (focused, whole) when a cache is used
-    datasets: tuple[bytes, ...] | None  # embedded SQL: pick files naming one of these (None: no SQL read)
+    readers: tuple[tuple[str, FileReader], ...]
 
 
 @dataclass(frozen=True)
@@ -79,7 +90,7 @@ class _Candidates:
     focused: tuple[tuple[str, str], ...]  # (path, cache key or ""): parse the statements that mention a name
     whole: tuple[tuple[str, str], ...]  # forced: parse the whole file
     unreadable: tuple[Unparsable, ...]
-    sql: tuple[str, ...] = ()  # files whose embedded SQL is read
+    reads: tuple[tuple[str, str], ...] = ()  # (reader, path) the readers want
 
 
 _Parse = tuple[str, str, frozenset[str] | None, str | None]  # root, path, focus (None: whole), names digest
@@ -87,13 +98,14 @@ _Parsed = tuple[list[Collection], Unparsable | None, str | None]  # ..., the cac
 
 
 @dataclass(frozen=True)
-class _SqlTask:
+class _Read:
     root: str
     path: str
-    placeholders: tuple[tuple[str, str], ...]
+    name: str
+    reader: FileReader
 
 
-_Task = _Parse | _SqlTask
+_Task = _Parse | _Read
 
 
 def scan_python(
@@ -106,7 +118,7 @@ def scan_python(
     progress: Progress | None = None,
     deadline: float | None = None,
     cache: result_cache.Cache | None = None,
-    embedded: EmbeddedSql | None = None,
+    readers: Mapping[str, FileReader] | None = None,
 ) -> PythonScan:
     """Collections of the `paths` (repo-relative POSIX files; only .py ones) that may copy an SSOT list.
 
@@ -115,16 +127,16 @@ def scan_python(
     processes (`extract.workers`): a file that crashes or hangs its worker is `unparsable`, the
     others are still read. Past `deadline` (`time.monotonic()`), what is left is `unchecked`.
     With a `cache`, a candidate whose bytes were read the same way before is not parsed again.
-    With `embedded`, `embedded` of the result holds the SQL tables of every file of `paths` that
-    `embedded_sql.may_hold` picks (a file whose SQL could not be read is left out, as the rule skips it).
+    `read` of the result holds, per reader of `readers`, what it found in each file of `paths` it
+    wanted (a file it could not read, or that crashed or outlasted its worker, is left out).
     """
     root = str(repo)
     encoded = tuple(n.encode() for n in sorted(names) if n)
     digests = (result_cache.names_digest(names), result_cache.names_digest(None))
     keyed = digests if cache is not None else None
-    datasets = embedded.datasets if embedded is not None else None
+    extra = tuple(sorted((readers or {}).items()))
     jobs = [
-        _Prefilter(root, tuple(paths[i : i + PREFILTER_CHUNK]), encoded, forced, min_hits, keyed, datasets)
+        _Prefilter(root, tuple(paths[i : i + PREFILTER_CHUNK]), encoded, forced, min_hits, keyed, extra)
         for i in range(0, len(paths), PREFILTER_CHUNK)
     ]
     count = max(1, workers if workers is not None else _cpu_count())
@@ -157,10 +169,10 @@ def scan_python(
     wanted: list[tuple[str, str, frozenset[str] | None, str]]
     wanted = [(p, k, names, digests[0]) for c in filtered for p, k in c.focused]
     wanted += [(p, k, None, digests[1]) for c in filtered for p, k in c.whole]
-    tasks: list[_Task] = []
-    if embedded is not None:  # first: the heaviest items, so that no worker is left with them at the end
-        tasks += [_SqlTask(root, p, embedded.placeholders) for c in filtered for p in c.sql]
-    sql_tasks = len(tasks)
+    by_name = dict(extra)
+    reads = [_Read(root, p, name, by_name[name]) for c in filtered for name, p in c.reads]
+    reads.sort(key=lambda r: -r.reader.weight)  # first: the heaviest, so that no worker is left with them at the end
+    tasks: list[_Task] = list(reads)
     for path, cache_key, focus, digest in sorted(wanted, key=lambda w: w[0]):
         hit = cache.get(path, cache_key) if cache is not None and cache_key else None
         if hit is None:
@@ -177,10 +189,10 @@ def scan_python(
         if progress is not None:
             progress(parsed_count[0], total)
 
-    work = len(tasks) + (SQL_WEIGHT - 1) * sql_tasks
+    work = len(tasks) + sum(r.reader.weight - 1 for r in reads)
     parse_workers = count if work >= PARALLEL_MIN_CANDIDATES else 1  # one worker still isolates the parsers
-    if sql_tasks:
-        from driftbot.extract import sql  # noqa: F401  (sqlglot imported once here, not in each forked worker)
+    for name in sorted({r.name for r in reads}):
+        by_name[name].prepare()
     parsed = run_isolated(
         _work,
         tasks,
@@ -190,11 +202,11 @@ def scan_python(
         deadline=deadline,
         done=parse_done,
     )
-    tables: dict[str, EmbeddedTables] = {}
+    found_by: dict[str, dict[str, object]] = {name: {} for name, _ in extra}
     for task, outcome in zip(tasks, parsed, strict=True):
-        if isinstance(task, _SqlTask):  # unread SQL says nothing (the rule never reported it)
-            if isinstance(outcome, EmbeddedTables):
-                tables[task.path] = outcome
+        if isinstance(task, _Read):  # what a reader could not read says nothing (as its rule never did)
+            if outcome is not None and not isinstance(outcome, Failed | Unchecked):
+                found_by[task.name][task.path] = outcome
             continue
         path = task[1]
         if isinstance(outcome, Unchecked):
@@ -202,7 +214,7 @@ def scan_python(
         elif isinstance(outcome, Failed):
             unparsable.append((Location(path, 1, 1), outcome.reason))
         elif isinstance(outcome, tuple):
-            found, failure, parsed_key = outcome
+            found, failure, parsed_key = cast(_Parsed, outcome)
             collections.extend(found)
             if failure is not None:
                 unparsable.append(failure)
@@ -216,7 +228,7 @@ def scan_python(
         sum(c.files_read for c in filtered),
         len(wanted),
         tuple(sorted(unchecked)),
-        tables,
+        found_by,
     )
 
 
@@ -250,11 +262,11 @@ def _prefilter(job: _Prefilter) -> _Candidates:
     focused: list[tuple[str, str]] = []
     whole: list[tuple[str, str]] = []
     unreadable: list[Unparsable] = []
-    sql: list[str] = []
+    reads: list[tuple[str, str]] = []
     for rel in job.paths:
         python = rel.endswith(".py")
-        with_sql = job.datasets is not None and rel.endswith(_SQL_SUFFIXES)
-        if not python and not with_sql:
+        readers = [(name, r) for name, r in job.readers if rel.endswith(r.suffixes)]
+        if not python and not readers:
             continue
         try:
             with open(os.path.join(job.root, rel), "rb") as fh:
@@ -262,15 +274,14 @@ def _prefilter(job: _Prefilter) -> _Candidates:
                 if python and size > MAX_PYTHON_BYTES:  # not parsed: reported, since it may copy an SSOT list
                     unreadable.append((Location(rel, 1, 1), too_big(size, MAX_PYTHON_BYTES, "Python files")))
                     python = False
-                    if not with_sql:
+                    if not readers:
                         continue
                 data = fh.read(size + 1)  # not the cap: a 1 MB buffer per file costs more than the read
         except OSError as exc:
             if python and rel in job.forced:  # otherwise we cannot tell it is a candidate: say nothing
                 unreadable.append((Location(rel, 1, 1), f"unreadable: {exc.strerror or exc}"))
             continue
-        if with_sql and job.datasets is not None and embedded_sql.may_hold(data, job.datasets):
-            sql.append(rel)
+        reads.extend((name, rel) for name, r in readers if r.wants(rel, data))
         if not python:
             continue
         read += 1
@@ -278,21 +289,18 @@ def _prefilter(job: _Prefilter) -> _Candidates:
             whole.append((rel, result_cache.key(data, job.keyed[1]) if job.keyed else ""))
         elif count_names(data, job.names, job.min_hits) >= job.min_hits:
             focused.append((rel, result_cache.key(data, job.keyed[0]) if job.keyed else ""))
-    return _Candidates(read, tuple(focused), tuple(whole), tuple(unreadable), tuple(sql))
+    return _Candidates(read, tuple(focused), tuple(whole), tuple(unreadable), tuple(reads))
 
 
-_SQL_SUFFIXES = tuple(embedded_sql.KINDS)
-
-
-def _work(task: _Task) -> _Parsed | EmbeddedTables | None:
-    """One item of the parse pool: a Python candidate's collections, or a file's embedded SQL tables."""
-    if isinstance(task, _SqlTask):
+def _work(task: _Task) -> object:
+    """One item of the parse pool: a Python candidate's collections, or what a reader finds in a file."""
+    if isinstance(task, _Read):
         try:
             with open(os.path.join(task.root, task.path), "rb") as fh:
                 data = fh.read()
         except OSError:
             return None
-        return embedded_sql.read(task.path, data, dict(task.placeholders))
+        return task.reader.read(task.path, data)
     return _parse(task)
 
 

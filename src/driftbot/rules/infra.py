@@ -16,7 +16,7 @@ from driftbot.context import AuditContext
 from driftbot.extract import limits
 from driftbot.extract.budget import Budget
 from driftbot.extract.cloudbuild import CloudBuildError, is_cloudbuild, parse_cloudbuild
-from driftbot.extract.infra_refs import JobRecord, Ref, array_records, is_test_file, python_refs, yaml_refs
+from driftbot.extract.infra_refs import JobRecord, Ref, Written, WrittenReader, array_records
 from driftbot.extract.limits import MAX_SCRIPT_BYTES
 from driftbot.extract.shell import GcloudCommand, read_script
 from driftbot.ftypes import Finding, Location
@@ -30,6 +30,7 @@ from driftbot.rules.infra_scripts import check_scripts
 from driftbot.ssot.infra import Infrastructure
 
 SCRIPT_SUFFIXES = (".sh", ".bash")
+WRITTEN = "infra-written"  # the scan's reader of `written_refs` (`ctx.reads`)
 
 
 def check(ctx: AuditContext) -> Iterator[Finding]:
@@ -38,7 +39,7 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
         return
     deployed = deployed_in(ctx)
     yield from check_infrastructure(infra, ctx.files, ctx.read, deployed, ctx.today, ctx.budget)
-    refs, records = written_refs(infra, ctx.ssot.root, ctx.files, ctx.read, ctx.budget)
+    refs, records = written_refs(ctx)
     yield from check_refs(infra, refs, deployed.urls)
     yield from check_records(infra, records, deployed.urls, ctx.today)
 
@@ -120,37 +121,23 @@ def deploy_scripts(
     return commands, records, unparsable
 
 
-_PYTHON_NEEDLES = (b"topic", b"TOPIC", b"Topic", b".run.app")
+def written_reader(infra: Infrastructure | None, ssot_root: str) -> WrittenReader | None:
+    """What the scan reads for `check_refs`/`check_records`: topics, URLs and jobs in Python and YAML."""
+    if infra is None:
+        return None
+    return WrittenReader(ssot_root.rstrip("/") + "/", tuple(j.name.encode() for j in infra.jobs))
 
 
-def written_refs(
-    infra: Infrastructure, ssot_root: str, files: Iterable[str], read: Callable[[str], bytes], budget: Budget
-) -> tuple[list[Ref], list[JobRecord]]:
-    """Topics and URLs in Python and YAML, and job definitions in YAML (not the SSOT's, not tests')."""
-    job_needles = [j.name.encode() for j in infra.jobs]
+def written_refs(ctx: AuditContext) -> tuple[list[Ref], list[JobRecord]]:
+    """Topics and URLs in Python and YAML, and job definitions in YAML, as the scan read them (in file order)."""
     refs: list[Ref] = []
     records: list[JobRecord] = []
-    inside = ssot_root.rstrip("/") + "/"
-    for path in files:
-        python = path.endswith(".py")
-        if not (python or path.endswith((".yaml", ".yml"))) or path.startswith(inside) or is_test_file(path):
-            continue
-        if is_cloudbuild(path) or budget.spent():
-            continue  # a Cloud Build config is a deploy script; past the budget the others have noted it
-        try:
-            data = read(path)
-            needles = _PYTHON_NEEDLES if python else (*_PYTHON_NEEDLES, *job_needles)
-            if not any(n in data for n in needles):
-                continue
-            text = data.decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue  # the Python scan reports unreadable Python files; YAML is not ours to report
-        if python:
-            refs.extend(python_refs(path, text))
-        else:
-            found, jobs = yaml_refs(path, text)
-            refs.extend(found)
-            records.extend(jobs)
+    read = ctx.reads.get(WRITTEN, {})
+    for path in ctx.files:
+        found = read.get(path)
+        if isinstance(found, Written):
+            refs.extend(found.refs)
+            records.extend(found.records)
     return refs, records
 
 

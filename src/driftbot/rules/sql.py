@@ -32,7 +32,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from driftbot.config import Config
 from driftbot.context import AuditContext
+from driftbot.extract.embedded_sql import EmbeddedReader, EmbeddedTables
 from driftbot.extract.sqltypes import Comment, SqlFile, TableRef
 from driftbot.ftypes import Confidence, Finding, Location
 from driftbot.inventory.base import Inventory
@@ -79,18 +81,24 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
     yield from (f for f in comments if f.actual not in used)
 
 
-def embedded_datasets(ssot: Ssot, inventories: Iterable[Inventory]) -> frozenset[str]:
-    """The datasets whose references `unknown-table` checks in embedded SQL (the scan reads files naming one)."""
+EMBEDDED = "embedded-sql"  # the scan's reader of `embedded` (`ctx.reads`)
+
+
+def embedded_reader(ssot: Ssot, config: Config, inventories: Iterable[Inventory]) -> EmbeddedReader:
+    """What the scan reads for `embedded`: files naming a dataset whose references `unknown-table` checks
+    (the SSOT's, and those an authoritative inventory lists)."""
     authorities = KnownTables.build(ssot, inventories).authorities
-    return frozenset(ssot.datasets) | {t.dataset for inv in authorities for t in inv.tables}
+    datasets = frozenset(ssot.datasets) | {t.dataset for inv in authorities for t in inv.tables}
+    return EmbeddedReader(tuple(d.encode() for d in sorted(datasets)), tuple(config.sql.placeholders.items()))
 
 
 def embedded(ctx: AuditContext) -> Iterator[Finding]:
-    """unknown-table over SQL inside Python, YAML and shell files, as the scan read it (`ctx.embedded`)."""
+    """unknown-table over SQL inside Python, YAML and shell files, as the scan read it (`ctx.reads`)."""
     known = ctx.known_tables
+    read = ctx.reads.get(EMBEDDED, {})
     for path in ctx.files:
-        found = ctx.embedded.get(path)
-        if found is None:
+        found = read.get(path)
+        if not isinstance(found, EmbeddedTables):
             continue
         refs = tuple(r for r in found.tables if ((r.dataset or ""), r.table) not in found.defined)
         yield from unknown_tables(SqlFile(path, refs, (), frozenset(), ()), ctx.ssot, known)
