@@ -6,8 +6,11 @@ request number and head come from a real `pull_request` webhook payload.
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
-from github_harness import CONFIG, TOKEN, ActionRun, Remote, clean_config, drifted_config
+from github_harness import CONFIG, ROOT, TOKEN, ActionRun, Remote, clean_config, drifted_config
 from github_payloads import fork_pull_request, pull_request_opened
 from github_recorder import RecordingProxy
 from pydantic import SecretStr
@@ -191,3 +194,30 @@ def test_two_instances_keep_their_own_review(action: ActionRun) -> None:
     bodies = [r["body"].split("\n", 1)[0] for r in action.api.state.reviews[2]]
     assert bodies == [MARKER, "<!-- driftbot:suggestions:ssot-b -->"]
     assert all(len(action.api.state.review_comments[r["id"]]) == 1 for r in action.api.state.reviews[2])
+
+
+def test_pull_request_target_suggests_from_the_fetched_head(action: ActionRun) -> None:
+    # The base checkout is clean; the fork PR's head (fetched as refs/pull/2/head) brings the drift back.
+    (action.remote.workspace / CONFIG).write_text(clean_config())
+    head = action.remote.push_commit("refs/pull/2/head", {CONFIG: drifted_config(), "NOTES.txt": "x\n"})
+    payload = fork_pull_request()
+    payload["pull_request"]["head"]["sha"] = head
+    action.api.state.pull_files[2] = [{"filename": CONFIG, "status": "modified", "patch": PATCH}]
+    assert action.run("pull_request_target", payload, filter=None, suggestions="true") == 1
+    (posted,) = [c.body for c in action.api.calls if c.line == f"POST {PULLS}/2/reviews"]
+    assert posted["commit_id"] == head
+    assert [(c["path"], c["line"]) for c in posted["comments"]] == [(CONFIG, 32)]
+    assert (action.remote.workspace / CONFIG).read_text() == clean_config()  # nothing written to the checkout
+
+
+def test_suggestion_paths_are_repository_relative_under_a_working_directory(tmp_path: Path) -> None:
+    from driftbot.github.pipeline import AuditOptions, suggest
+
+    sub = tmp_path / "services" / "orders"
+    shutil.copytree(ROOT / "ssot" / "processors", sub / "ssot" / "processors")
+    values = ["bdl_player_boxscores", "bigdataball_play_by_play", "odds_api_game_lines", "nbac_schedule"]
+    good = "PHASE2_PROCESSORS = [\n" + "".join(f"    '{v}',\n" for v in [*values, "nbac_gamebook_player_stats"])
+    (sub / "a.py").write_text(good + "    'br_rosters_current',\n]\n")
+    (sub / "b.py").write_text(good + "    'br_roster',\n]\n")
+    found = suggest(tmp_path, AuditOptions(working_directory="services/orders"))
+    assert [(s.path, s.start, s.lines) for s in found] == [("services/orders/b.py", 7, ("    'br_rosters_current',",))]
