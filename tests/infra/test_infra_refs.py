@@ -64,7 +64,7 @@ def test_python_shapes_are_read_with_their_evidence() -> None:
         "COORDINATOR_URL = 'https://prediction-coordinator-abc-uw.a.run.app/strat'\n"
         "label = f'{TOPIC}-x'\n"
     )
-    refs = [(r.kind, r.value, str(r.location), r.how) for r in python_refs("m.py", source)]
+    refs = [(r.kind, r.value, str(r.location), r.how) for r in python_refs("m.py", source)[0]]
     assert sorted(refs) == sorted(
         [
             ("topic", "nba-phase2-raw-complete", "m.py:2:41", "default of os.environ.get('PHASE2_TOPIC')"),
@@ -194,7 +194,8 @@ def test_a_service_url_with_a_path_the_service_does_not_serve(tmp_path: Path) ->
         "URL = os.environ.get('COORDINATOR_URL', 'https://prediction-coordinator-abc-uw.a.run.app/strat')\n"
         "BASE = 'https://prediction-coordinator-abc-uw.a.run.app'\n"  # no path: silent
         "HEALTH_URL = 'https://prediction-coordinator-abc-uw.a.run.app/health'\n"
-        "START_URL = 'https://prediction-coordinator-abc-uw.a.run.app/start'\n"
+        "START_URL = 'https://prediction-coordinator-abc-uw.a.run.app/start/'\n"
+        "BATCH_URL = 'https://prediction-coordinator-abc-uw.a.run.app/status/batch-1?x=1'\n"
         "OTHER_URL = 'https://example.com/strat'\n"
     )
     shutil.copytree(ROOT / "ssot", tmp_path / "ssot")
@@ -216,3 +217,26 @@ def test_a_wrap_around_range_in_a_deploy_script_is_reported_with_the_way_to_writ
             "month field wraps around, which cron does not do; write it as 10-12,1-3",
         )
     ]
+
+
+def test_python_job_definitions_a_dict_and_a_client_call(tmp_path: Path) -> None:
+    source = (
+        "from google.cloud import scheduler_v1\n"
+        "JOBS = [\n"
+        "    {'name': 'odds-morning', 'schedule': '0 7 * 4-10 *', 'time_zone': 'America/New_York'},\n"
+        "    {'name': 'vendor-sync', 'schedule': '0 1 * * *', 'time_zone': 'UTC'},\n"  # not an SSOT job
+        "]\n"
+        "job = scheduler_v1.Job(\n"
+        "    name=f'projects/{PROJECT}/locations/us-west2/jobs/odds-evening',\n"  # an f-string: not read
+        "    schedule='0 19 * 3-10 *',\n"
+        ")\n"
+        "evening = scheduler_v1.Job(name='projects/p/locations/l/jobs/odds-evening', schedule='0 19 * 3-10 *',\n"
+        "    time_zone='America/Chicago')\n"
+    )
+    report = run_audit(repo(tmp_path, {"deploy/scheduler.py": source}), today=TODAY)
+    assert [(f.rule, str(f.location), f.actual, f.evidence[0]) for f in report.findings] == [
+        ("schedule-mismatch", "deploy/scheduler.py:3:43", "0 7 * 4-10 *",
+         "a dict with 'name' and 'schedule' in deploy/scheduler.py"),
+        ("time-zone-mismatch", "deploy/scheduler.py:11:16", "America/Chicago",
+         "scheduler_v1.Job(name=..., schedule=...) in deploy/scheduler.py"),
+    ]  # fmt: skip

@@ -58,7 +58,7 @@ class JobRecord:
 
 @dataclass(frozen=True)
 class Written:
-    """What one file writes: topic and URL references, and job definitions (YAML only)."""
+    """What one file writes: topic and URL references, and job definitions."""
 
     refs: tuple[Ref, ...]
     records: tuple[JobRecord, ...]
@@ -72,7 +72,7 @@ class WrittenReader:
     """The scan's reader (`extract.scan.FileReader`) of topics, URLs and job definitions in Python and YAML.
 
     Not the SSOT's own files (under `ssot_dir`), not tests', not Cloud Build configs (deploy scripts,
-    read with the gcloud commands); only a file holding a needle (a YAML file also: a job's name).
+    read with the gcloud commands); only a file holding a needle (`topic`, `.run.app`, an SSOT job's name).
     """
 
     ssot_dir: str  # with a trailing "/"
@@ -83,17 +83,14 @@ class WrittenReader:
     def wants(self, path: str, data: bytes) -> bool:
         if path.startswith(self.ssot_dir) or is_test_file(path) or is_cloudbuild(path):
             return False
-        needles = PYTHON_NEEDLES if path.endswith(".py") else (*PYTHON_NEEDLES, *self.job_needles)
-        return any(n in data for n in needles)
+        return any(n in data for n in (*PYTHON_NEEDLES, *self.job_needles))
 
     def read(self, path: str, data: bytes) -> Written | None:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             return None  # the Python scan reports unreadable Python files; YAML is not ours to report
-        if path.endswith(".py"):
-            return Written(tuple(python_refs(path, text)), ())
-        refs, jobs = yaml_refs(path, text)
+        refs, jobs = python_refs(path, text) if path.endswith(".py") else yaml_refs(path, text)
         return Written(tuple(refs), tuple(jobs))
 
     def prepare(self) -> None:
@@ -114,20 +111,34 @@ def is_test_file(path: str) -> bool:
 # ---- Python
 
 
-def python_refs(path: str, text: str) -> list[Ref]:
+def python_refs(path: str, text: str) -> tuple[list[Ref], list[JobRecord]]:
+    """Topics and URLs, and job definitions: a dict or a call with `name` and `schedule` (`scheduler_v1.Job`)."""
     try:
         body = cpython_parse(path, text)
-        return [] if body is None else _python_refs(path, text, body)
+        return ([], []) if body is None else _python_refs(path, text, body)
     except ParseFailure:
-        return []  # the Python scan reports it
+        return [], []  # the Python scan reports it
 
 
-def _python_refs(path: str, text: str, body: list[ast.stmt]) -> list[Ref]:
+def _python_refs(path: str, text: str, body: list[ast.stmt]) -> tuple[list[Ref], list[JobRecord]]:
     lines = text.splitlines()
     out: list[Ref] = []
+    jobs: list[JobRecord] = []
+
+    def literal(node: ast.expr | None) -> tuple[str, Location, bool] | None:
+        """A one-line string constant: its value, where (the name itself when `exact`), and `exact`."""
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            return None
+        line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
+        col = len(line.encode("utf-8")[: node.col_offset].decode("utf-8", "replace"))
+        quote = line[col : col + 1]
+        exact = quote in ("'", '"') and line[col + 1 : col + 2 + len(node.value)] == node.value + quote
+        exact = exact and "\\" not in node.value and node.end_lineno == node.lineno
+        return node.value, Location(path, node.lineno, col + 1 + exact), exact
 
     def add(key: str, node: ast.expr, how: str) -> None:
-        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+        found = literal(node)
+        if found is None:
             return
         if _TOPIC_KEY.search(key) and not _NOT_TOPIC_KEY.search(key):
             kind = "topic"
@@ -135,12 +146,22 @@ def _python_refs(path: str, text: str, body: list[ast.stmt]) -> list[Ref]:
             kind = "url"
         else:
             return
-        line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
-        col = len(line.encode("utf-8")[: node.col_offset].decode("utf-8", "replace"))
-        quote = line[col : col + 1]
-        exact = quote in ("'", '"') and line[col + 1 : col + 2 + len(node.value)] == node.value + quote
-        exact = exact and "\\" not in node.value and node.end_lineno == node.lineno
-        out.append(Ref(kind, node.value, Location(path, node.lineno, col + 1 + exact), how, exact))
+        out.append(Ref(kind, found[0], found[1], how, found[2]))
+
+    def job(fields: dict[str, ast.expr], how: str) -> None:
+        name = next((literal(fields[k]) for k in _JOB_KEYS if k in fields), None)
+        schedule = literal(fields.get("schedule"))
+        if name is None or schedule is None:
+            return
+        zone = next((literal(fields[k]) for k in _ZONE_KEYS if k in fields), None)
+        target = next((literal(fields[k]) for k in _TARGET_KEYS if k in fields), None)
+
+        def word(found: tuple[str, Location, bool] | None, text: str | None = None) -> Word | None:
+            return None if found is None else Word(Value((text or found[0],)), found[1], found[0])
+
+        named = word(name, name[0].rsplit("/", 1)[-1])
+        assert named is not None
+        jobs.append(JobRecord(named, word(schedule), word(zone), word(target), f"{how} in {path}"))
 
     for node in checked_nodes(path, body):  # one walk: the size limits and the references (ast.walk's order)
         if isinstance(node, ast.Call):
@@ -154,6 +175,7 @@ def _python_refs(path: str, text: str, body: list[ast.stmt]) -> list[Ref]:
             for kw in node.keywords:
                 if kw.arg is not None:
                     add(kw.arg, kw.value, f"{kw.arg}= argument of {func or 'a call'}()")
+            job({kw.arg: kw.value for kw in node.keywords if kw.arg}, f"{func or 'a call'}(name=..., schedule=...)")
         elif isinstance(node, ast.Assign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
@@ -161,9 +183,12 @@ def _python_refs(path: str, text: str, body: list[ast.stmt]) -> list[Ref]:
                 if isinstance(name, str) and node.value is not None:
                     add(name, node.value, f"constant {name}")
         elif isinstance(node, ast.Dict):
+            entries: dict[str, ast.expr] = {}
             for entry, value in zip(node.keys, node.values, strict=True):
                 if isinstance(entry, ast.Constant) and isinstance(entry.value, str):
                     add(entry.value, value, f"dict entry {entry.value!r}")
+                    entries[entry.value] = value
+            job(entries, "a dict with 'name' and 'schedule'")
         elif isinstance(node, ast.arguments):
             positional = [*node.posonlyargs, *node.args]
             for arg, default in zip(positional[len(positional) - len(node.defaults) :], node.defaults, strict=True):
@@ -171,7 +196,7 @@ def _python_refs(path: str, text: str, body: list[ast.stmt]) -> list[Ref]:
             for arg, kw_default in zip(node.kwonlyargs, node.kw_defaults, strict=True):
                 if kw_default is not None:
                     add(arg.arg, kw_default, f"default of parameter {arg.arg}")
-    return out
+    return out, jobs
 
 
 def _dotted(node: ast.expr) -> str:

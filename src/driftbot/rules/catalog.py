@@ -86,6 +86,7 @@ _ARRAY = 'declare -A JOBS=(\n  ["phase5-retry-1"]="{}|America/Los_Angeles"\n)\n'
 _ZONES = "declare -A JOBS=(\n  [phase5-status-check]='0 4 * * *|{}'\n)\n"
 _UTC_HOURS = 'JOBS["prediction-coordinator-daily-prod"]="{}|America/Los_Angeles"\n'
 _DOCS = "name: phase5-retry-1\nschedule: '15 3 * * *'\n---\nname: phase5-retry-2\nschedule: '{}'\n"
+_PY_JOB = "JOB = {{'name': 'phase5-retry-2', 'schedule': '{}', 'time_zone': 'America/Los_Angeles'}}\n"
 _ENV_TOPIC = "import os\nTOPIC = os.environ.get('PHASE4_TOPIC', '{}')\n"
 _URL_CONST = "COORDINATOR_URL = 'https://prediction-coordinator-abc-uw.a.run.app/{}'\n"
 _BACKTICKS = "STAMP=`echo \\`date\\``\ngcloud scheduler jobs update http {} --schedule='45 3 * * *'\n"
@@ -290,6 +291,8 @@ RULES: dict[str, Rule] = {
                 Example((("deploy/jobs.sh", _ARRAY.format("15 3 * * *")),)),
                 Example((("scheduler/jobs.yaml", _DOCS.format("30 3 * 4-10 *")),), ("scheduler/jobs.yaml:5:11",)),
                 Example((("scheduler/jobs.yaml", _DOCS.format("30 3 * * *")),)),
+                Example((("deploy/jobs.py", _PY_JOB.format("30 3 * 4-10 *")),), ("deploy/jobs.py:1:47",)),
+                Example((("deploy/jobs.py", _PY_JOB.format("30 3 * * *")),)),
             ),
         ),
         Rule(

@@ -129,7 +129,7 @@ def written_reader(infra: Infrastructure | None, ssot_root: str) -> WrittenReade
 
 
 def written_refs(ctx: AuditContext) -> tuple[list[Ref], list[JobRecord]]:
-    """Topics and URLs in Python and YAML, and job definitions in YAML, as the scan read them (in file order)."""
+    """Topics, URLs and job definitions in Python and YAML, as the scan read them (in file order)."""
     refs: list[Ref] = []
     records: list[JobRecord] = []
     read = ctx.reads.get(WRITTEN, {})

@@ -94,10 +94,11 @@ def _url(infra: Infrastructure, ref: Ref, urls: Mapping[str, str]) -> Iterator[F
     target = endpoint_of(Value((ref.value,)), infra, urls)
     service = infra.service(target.service) if target.service else None
     path = target.path.text
-    if service is None or path is None or path in ("", "/") or path == service.health_path:
+    if service is None or path is None or path.rstrip("/") in ("", service.health_path):
         return
-    if service.endpoint(path) is not None:
-        return
+    served = [e.path for e in service.endpoints]
+    if any(path.rstrip("/") == p or path.startswith(f"{p}/") for p in served):
+        return  # an endpoint, or a resource under it (`/status/<batch>`)
     known = ", ".join(e.path for e in service.endpoints)
     where = infra.loc("service", service.name)
     yield finding(
