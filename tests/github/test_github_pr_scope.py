@@ -310,8 +310,17 @@ def test_when_the_files_cannot_be_listed_the_pr_is_judged_in_full_and_says_why(a
     )
 
 
-def test_a_working_directory_that_does_not_exist_is_one_line_and_exit_2(
-    action: ActionRun, capsys: pytest.CaptureFixture[str]
+def test_a_working_directory_or_baseline_must_stay_in_the_repository(
+    action: ActionRun, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     assert action.run("push", example("push"), working_directory="services/nope") == 2
-    assert capsys.readouterr().err == "driftbot: input working-directory: services/nope: no such directory\n"
+    (action.remote.workspace / "out").symlink_to(tmp_path)  # e.g. committed by a pull request
+    assert action.run("push", example("push"), working_directory="out") == 2
+    (tmp_path / "b.json").write_text('{"version": 1, "findings": []}')
+    payload = pull_request_opened()
+    assert action.run("pull_request", payload, filter="all", baseline="out/b.json", working_directory="") == 2
+    assert capsys.readouterr().err == (
+        "driftbot: input working-directory: services/nope: no such directory\n"
+        "driftbot: input working-directory: out: leads outside the repository\n"
+        "driftbot: input baseline: out/b.json: leads outside the repository\n"
+    )

@@ -43,8 +43,24 @@ def _in_root(options: AuditOptions, rel: str) -> str:
 
 
 def root(tree: Path, options: AuditOptions) -> Path:
-    """The directory of `tree` that is audited and fixed: the repository, or the `working-directory`."""
-    return tree / options.working_directory if options.working_directory else tree
+    """The directory of `tree` that is audited and fixed: the repository, or the `working-directory`.
+
+    The input is checked to be relative without `..`; here it must also be a directory that stays
+    inside `tree` with its symlinks resolved (a pull request could make it a symlink elsewhere).
+    """
+    if not options.working_directory:
+        return tree
+    base = tree / options.working_directory
+    if not base.is_dir():
+        raise DriftbotError(f"input working-directory: {options.working_directory}: no such directory")
+    if not inside(base, tree):
+        raise DriftbotError(f"input working-directory: {options.working_directory}: leads outside the repository")
+    return base
+
+
+def inside(path: Path, tree: Path) -> bool:
+    """Whether `path`, symlinks resolved, is `tree` or lies under it."""
+    return path.resolve().is_relative_to(tree.resolve())
 
 
 def config_file(options: AuditOptions) -> str:
@@ -61,8 +77,6 @@ def ignore_file(tree: Path, options: AuditOptions) -> str:
 def audit(tree: Path, options: AuditOptions) -> Report:
     """Audit `tree` (its working directory); locations are repository-relative whatever the directory."""
     base = root(tree, options)
-    if not base.is_dir():
-        raise DriftbotError(f"input working-directory: {options.working_directory}: no such directory")
     report = run_audit(
         base,
         ssot_dir=base / options.ssot if options.ssot else None,
@@ -96,8 +110,11 @@ def sarif_text(report: Report) -> str:
     return RENDERERS["sarif"](report)
 
 
-def baseline_fingerprints(path: Path) -> list[str]:
-    """The fingerprints a baseline file (or saved JSON report) holds, once per recorded finding."""
+def baseline_fingerprints(tree: Path, rel: str) -> list[str]:
+    """The fingerprints the baseline file `rel` of `tree` (or a saved JSON report) holds, once per finding."""
+    path = tree / rel
+    if path.exists() and not inside(path, tree):
+        raise DriftbotError(f"input baseline: {rel}: leads outside the repository")
     return [entry.fingerprint for entry in read_baseline(path).findings]
 
 

@@ -136,5 +136,5 @@ def _baseline(
         return [pipeline.fingerprint(f) for f in base.findings], pipeline.fingerprint, NEW_AUTO.format(sha=sha[:7])
     # A baseline file is written by `driftbot audit` run in the working directory: paths relative to it.
     wd = ctx.options.working_directory
-    known = pipeline.baseline_fingerprints(ctx.workspace / baseline)
+    known = pipeline.baseline_fingerprints(ctx.workspace, baseline)
     return known, lambda f: pipeline.fingerprint(scope.unrooted(f, wd)), NEW_FILE.format(path=escape.code(baseline))
