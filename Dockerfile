@@ -19,7 +19,7 @@ RUN apt-get update \
 
 # Every Python dependency pinned with hashes (requirements.lock: pip-compile, the command is in its
 # header; `make install` installs the same versions), installed before the source so that a code
-# change reuses this layer.
+# change reuses this layer. It holds the fast extra: sqlglotc, sqlglot compiled, of sqlglot's version.
 COPY requirements.lock /opt/driftbot/requirements.lock
 RUN pip install --no-cache-dir --require-hashes --no-deps -r /opt/driftbot/requirements.lock
 

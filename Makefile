@@ -27,12 +27,12 @@ $(RUNTIME): $(CONSTRAINTS) pyproject.toml
 
 # The test tools: pytest and friends, the cloud extras, and the Node GitHub mock (prism).
 $(TEST_TOOLS): $(RUNTIME) package.json package-lock.json
-	$(PIP) install --quiet --no-build-isolation -c $(CONSTRAINTS) -e '.[test]'
+	$(PIP) install --quiet --no-build-isolation -c $(CONSTRAINTS) -e '.[test,fast]'
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
 $(STAMP): $(TEST_TOOLS)
-	$(PIP) install --quiet --no-build-isolation -c $(CONSTRAINTS) -e '.[test,dev]'
+	$(PIP) install --quiet --no-build-isolation -c $(CONSTRAINTS) -e '.[test,dev,fast]'
 	touch $@
 
 demo: $(RUNTIME)
@@ -66,12 +66,12 @@ bench: $(STAMP)
 	$(BIN)/python bench/replay.py
 
 # Regenerate requirements.lock: resolve every extra together (so the test tools' own pins, such as
-# bqemulator's sqlglot range, are honoured), then lock the image's set (runtime + bigquery + github)
+# bqemulator's sqlglot range, are honoured), then lock the image's set (runtime + bigquery + github + fast)
 # within that resolution, with hashes. Needs `make install` (pip-tools is a dev dependency).
 lock: $(STAMP)
 	$(BIN)/pip-compile --quiet --all-extras --allow-unsafe --no-emit-find-links --no-emit-index-url \
 		--strip-extras --output-file=$(VENV)/all-extras.txt pyproject.toml
-	$(BIN)/pip-compile --quiet --extra bigquery --extra github --constraint $(VENV)/all-extras.txt \
+	$(BIN)/pip-compile --quiet --extra bigquery --extra github --extra fast --constraint $(VENV)/all-extras.txt \
 		--all-build-deps --allow-unsafe --generate-hashes --no-emit-find-links --no-emit-index-url \
 		--strip-extras --output-file=requirements.lock pyproject.toml
 

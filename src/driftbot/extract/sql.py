@@ -28,6 +28,7 @@ from driftbot.textpos import LineIndex
 DIALECT = Dialect.get_or_raise("bigquery")
 _OPENING = frozenset({TokenType.L_PAREN, TokenType.L_BRACKET, TokenType.L_BRACE})
 _CLOSING = frozenset({TokenType.R_PAREN, TokenType.R_BRACKET, TokenType.R_BRACE})
+_PREFIX = frozenset({TokenType.NOT, TokenType.DASH, TokenType.PLUS, TokenType.TILDE})
 # sqlglot logs "unsupported syntax, falling back to a Command" per statement; that becomes a finding below.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 OPAQUE = "statement read as an opaque command (syntax sqlglot does not support); its tables are not checked"
@@ -131,23 +132,36 @@ def _unread(path: str, where: Location, message: str) -> SqlFile:
 
 
 def _over_limits(chunk: Sequence[Token]) -> str | None:
-    """Why sqlglot must not parse this statement: too many tokens or brackets nested too deeply."""
+    """Why sqlglot must not parse this statement: too many tokens, or nested too deeply.
+
+    Nesting counts brackets, open CASE expressions and a run of prefix operators (`NOT NOT ...`, `- -`):
+    sqlglot recurses on each, and where its recursion stops depends on whether it runs compiled
+    (`sqlglotc`, the `fast` extra) or not, so a limit of our own keeps the report the same either way.
+    """
     if len(chunk) > MAX_SQL_STATEMENT_TOKENS:
         return f"more than the {MAX_SQL_STATEMENT_TOKENS:,}-token limit for one statement"
-    depth = 0
+    brackets = cases = prefixes = 0
     for t in chunk:
-        if t.token_type in _OPENING:
-            depth += 1
-            if depth > MAX_SQL_DEPTH:
+        kind = t.token_type
+        if kind in _OPENING:
+            brackets += 1
+            if brackets > MAX_SQL_DEPTH:
                 return f"brackets nested more than {MAX_SQL_DEPTH} deep"
-        elif t.token_type in _CLOSING:
-            depth -= 1
+        elif kind in _CLOSING:
+            brackets -= 1
+        elif kind == TokenType.CASE:
+            cases += 1
+        elif kind == TokenType.END:
+            cases = max(0, cases - 1)
+        prefixes = prefixes + 1 if kind in _PREFIX else 0
+        if brackets + cases + prefixes > MAX_SQL_DEPTH:
+            return "nested too deeply"
     return None
 
 
 def _token_error(exc: TokenError) -> str:
     """sqlglot's reason without the text it quotes: the position is the finding's location."""
-    cause = str(exc.__cause__ or "")
+    cause = str(exc.__cause__ or exc.__context__ or "")  # compiled sqlglot (sqlglotc) sets only the context
     if cause.startswith("Missing "):
         delimiter = cause.removeprefix("Missing ").split(" from ")[0]
         return f"unterminated: missing {_short_token(delimiter) or 'closing delimiter'}"
