@@ -240,3 +240,15 @@ def test_python_job_definitions_a_dict_and_a_client_call(tmp_path: Path) -> None
         ("time-zone-mismatch", "deploy/scheduler.py:11:16", "America/Chicago",
          "scheduler_v1.Job(name=..., schedule=...) in deploy/scheduler.py"),
     ]  # fmt: skip
+
+
+def test_a_bash_array_in_a_cloud_build_step(tmp_path: Path) -> None:
+    cloudbuild = (
+        "steps:\n  - name: gcr.io/google.com/cloudsdktool/cloud-sdk\n    entrypoint: bash\n    args:\n      - -c\n"
+        "      - |\n        declare -A JOBS=([odds-evening]='0 19 * 4-10 *|America/New_York')\n"
+        '        for j in "$${!JOBS[@]}"; do echo "$$j"; done\n'
+    )
+    report = run_audit(repo(tmp_path, {"cloudbuild-scheduler.yaml": cloudbuild}), today=TODAY)
+    assert rows(report.findings) == [
+        ("schedule-mismatch", "cloudbuild-scheduler.yaml:7:42", "0 19 * 4-10 *", "--schedule='0 19 * 3-10 *'", "likely")
+    ]

@@ -14,7 +14,17 @@ import posixpath
 import yaml
 
 from driftbot.extract.limits import MAX_SCRIPT_BYTES
-from driftbot.extract.shell import GcloudCommand, Mapper, Value, Word, command_in_words, expand_literal, parse_script
+from driftbot.extract.shell import (
+    ArrayElement,
+    GcloudCommand,
+    Mapper,
+    Script,
+    Value,
+    Word,
+    command_in_words,
+    expand_literal,
+    read_script,
+)
 from driftbot.ftypes import Location
 
 SHELLS = frozenset({"bash", "sh", "/bin/bash", "/bin/sh", "/usr/bin/env"})
@@ -32,6 +42,11 @@ def is_cloudbuild(path: str) -> bool:
 
 
 def parse_cloudbuild(text: str, path: str) -> list[GcloudCommand]:
+    return list(read_cloudbuild(text, path).commands)
+
+
+def read_cloudbuild(text: str, path: str) -> Script:
+    """The gcloud commands of every step, and the array elements of its shell scripts."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except RecursionError:
@@ -43,8 +58,9 @@ def parse_cloudbuild(text: str, path: str) -> list[GcloudCommand]:
         raise CloudBuildError(1, 1, "invalid YAML") from None
     steps = _get(root, "steps")
     if not isinstance(steps, yaml.SequenceNode):
-        return []
+        return Script((), ())
     out: list[GcloudCommand] = []
+    elements: list[ArrayElement] = []
     lines = text.splitlines()  # once: block scalars of every step map into it
     work = 0
     for step in steps.value:
@@ -55,8 +71,10 @@ def parse_cloudbuild(text: str, path: str) -> list[GcloudCommand]:
                 f"steps expand to more than the {MAX_SCRIPT_BYTES:,}-character limit (an anchor counts at each use)"
             )
             raise CloudBuildError(where.line + 1, where.column + 1, message)
-        out.extend(_step(step, lines, path))
-    return out
+        commands, found = _step(step, lines, path)
+        out.extend(commands)
+        elements.extend(found)
+    return Script(tuple(out), tuple(elements))
 
 
 def _size(step: yaml.Node) -> int:
@@ -68,20 +86,26 @@ def _size(step: yaml.Node) -> int:
     return size + 1
 
 
-def _step(step: yaml.Node, lines: list[str], path: str) -> list[GcloudCommand]:
+def _step(step: yaml.Node, lines: list[str], path: str) -> tuple[list[GcloudCommand], list[ArrayElement]]:
     entrypoint, image = _scalar(_get(step, "entrypoint")), _scalar(_get(step, "name")) or ""
     script, args = _get(step, "script"), _get(step, "args")
     out: list[GcloudCommand] = []
+    elements: list[ArrayElement] = []
+
+    def shell(node: yaml.ScalarNode) -> None:
+        found = read_script(node.value, path, _mapper(node, lines), dollar_dollar=True)
+        out.extend(found.commands)
+        elements.extend(found.elements)
+
     if isinstance(script, yaml.ScalarNode):
-        out.extend(parse_script(script.value, path, _mapper(script, lines), dollar_dollar=True))
+        shell(script)
     if not isinstance(args, yaml.SequenceNode):
-        return out
+        return out, elements
     items = [a for a in args.value if isinstance(a, yaml.ScalarNode)]
     if entrypoint in SHELLS:
         flag = next((k for k, a in enumerate(items) if a.value.startswith("-") and "c" in a.value), None)
         if flag is not None and flag + 1 < len(items):
-            body = items[flag + 1]
-            out.extend(parse_script(body.value, path, _mapper(body, lines), dollar_dollar=True))
+            shell(items[flag + 1])
     elif entrypoint == "gcloud" or (entrypoint is None and image.split(":")[0].endswith(("/gcloud", "/cloud-sdk"))):
         first = items[0] if items else args
         at = Location(path, first.start_mark.line + 1, first.start_mark.column + 1)
@@ -92,7 +116,7 @@ def _step(step: yaml.Node, lines: list[str], path: str) -> list[GcloudCommand]:
         command = command_in_words(words)
         if command is not None:
             out.append(command)
-    return out
+    return out, elements
 
 
 def _get(node: yaml.Node | None, key: str) -> yaml.Node | None:

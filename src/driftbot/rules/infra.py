@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from driftbot.context import AuditContext
 from driftbot.extract import limits
 from driftbot.extract.budget import Budget
-from driftbot.extract.cloudbuild import CloudBuildError, is_cloudbuild, parse_cloudbuild
+from driftbot.extract.cloudbuild import CloudBuildError, is_cloudbuild, read_cloudbuild
 from driftbot.extract.infra_refs import JobRecord, Ref, Written, WrittenReader, array_records
 from driftbot.extract.limits import MAX_SCRIPT_BYTES
 from driftbot.extract.shell import GcloudCommand, read_script
@@ -106,7 +106,9 @@ def deploy_scripts(
             continue
         if is_cloudbuild(path):
             try:
-                commands.extend(parse_cloudbuild(text, path))
+                built = read_cloudbuild(text, path)
+                commands.extend(built.commands)
+                records.extend(array_records(built.elements))
             except CloudBuildError as exc:
                 where = Location(path, exc.line, exc.column)
                 unparsable.append(finding("unparsable-file", where, f"could not parse: {exc}"))
