@@ -64,7 +64,7 @@ def build_context(
     scan = scan_python(
         repo,
         [f for f in files if f.endswith(suffixes)],
-        ssot.all_names(),
+        ssot.all_names() | ssot.all_classes(),
         forced=forced,
         progress=progress,
         deadline=budget.deadline,

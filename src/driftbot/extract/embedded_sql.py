@@ -102,6 +102,7 @@ def is_statement(text: str) -> bool:
 class EmbeddedTables:
     tables: tuple[TableRef, ...]  # read tables with an exact file position of their name
     defined: frozenset[tuple[str, str]]  # (dataset, table) the file's SQL creates
+    unparsable: tuple[int, int, str] | None = None  # (line, column, why): the file could not be read
 
 
 def tables(path: str, text: str, snippets: list[Snippet]) -> EmbeddedTables:
@@ -156,7 +157,11 @@ class EmbeddedReader:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             return None  # not SQL's business: the Python scan reports unreadable Python files
-        return tables(path, text, _SNIPPETS[kind](text, dict(self.placeholders)))
+        try:
+            snippets = _SNIPPETS[kind](text, dict(self.placeholders))
+        except Unparsable as exc:
+            return EmbeddedTables((), frozenset(), (exc.line, exc.column, exc.reason))
+        return tables(path, text, snippets)
 
     def prepare(self) -> None:
         from driftbot.extract import sql  # noqa: F401  (sqlglot)
@@ -368,8 +373,19 @@ _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")  # statement list
 # ---- YAML ---------------------------------------------------------------------------------------
 
 
+class Unparsable(Exception):
+    """A file the snippets could not be read from: where and why (no file content quoted)."""
+
+    def __init__(self, line: int, column: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line, self.column, self.reason = line, column, reason
+
+
 def yaml_snippets(text: str, placeholders: Mapping[str, str]) -> list[Snippet]:
-    """One snippet per scalar that reads as SQL; block scalars keep their lines (and indentation) verbatim."""
+    """One snippet per scalar that reads as SQL; block scalars keep their lines (and indentation) verbatim.
+
+    A file that is not YAML raises `Unparsable` (the audit reports it, as it does unparsable Python).
+    """
     out: list[Snippet] = []
     try:
         for doc in yaml.compose_all(text, Loader=yaml.SafeLoader):
@@ -381,9 +397,20 @@ def yaml_snippets(text: str, placeholders: Mapping[str, str]) -> list[Snippet]:
                 snippet = _yaml_scalar(text, node, placeholders)
                 if snippet is not None:
                     out.append(snippet)
-    except (yaml.YAMLError, RecursionError):
-        pass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        raise Unparsable(*where, f"not valid YAML: {_unquoted(exc.problem or 'a syntax error')}") from None
+    except yaml.YAMLError:
+        raise Unparsable(1, 1, "not valid YAML") from None
+    except RecursionError:
+        raise Unparsable(1, 1, "too deeply nested to analyse") from None
     return out
+
+
+def _unquoted(problem: str) -> str:
+    """PyYAML's message without what it quotes from the file (a token, an alias name)."""
+    return re.sub(r"'[^']*'|\"[^\"]*\"", "'...'", problem)[:100]
 
 
 def _scalars(node: yaml.Node | None) -> Iterator[yaml.ScalarNode]:

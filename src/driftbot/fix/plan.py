@@ -102,7 +102,7 @@ def make_plan(
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for f in chosen:
         by_path[f.location.path].append(f)
-    index = _BindingIndex(ctx.bindings)
+    index = _BindingIndex(ctx.bindings, ctx.collections)
     for path, found in sorted(by_path.items()):
         py = [f for f in found if f.rule in PY_RULES]
         text = [f for f in found if f.rule in TEXT_RULES]
@@ -129,9 +129,10 @@ def audit_context(
 
 
 class _BindingIndex:
-    def __init__(self, bindings: Sequence[Binding]) -> None:
+    def __init__(self, bindings: Sequence[Binding], collections: Sequence[Collection]) -> None:
         self.by_collection: dict[tuple[str, Position], Binding] = {}
         self.by_element: dict[tuple[str, Position], Binding] = {}
+        self.members = {(c.path, _pos(e.location)) for c in collections for e in c.elements}  # any collection's
         for b in bindings:
             c = b.collection
             self.by_collection[(c.path, _pos(c.location))] = b
@@ -158,6 +159,9 @@ def _plan_python(plan: FixPlan, ctx: AuditContext, path: str, found: list[Findin
     for f in found:
         at = _pos(f.location)
         b = index.by_collection.get((path, at)) if f.rule == "missing-name" else index.by_element.get((path, at))
+        if b is None and f.rule == "unknown-name" and f.actual and f.expected and (path, at) in index.members:
+            edits.append(codemod.Rename(at, f.actual, f.expected, f))  # a name list that is not a copy
+            continue
         if b is None:
             plan.skipped.append(Skip(path, "not in a bound collection; left unchanged", f))
             continue

@@ -41,6 +41,21 @@ _P4_SUBSET = (
     "    'player_composite_factors': 'SELECT 3',\n}\n"
 )
 _P4_SUBSET_STALE = _P4_SUBSET.replace("'player_shot_zone_analysis'", "'player_shot_zone'")
+# A name list that is not a copy (2 SSOT tables among others): each member must exist.
+_CLEANUP = (
+    "CLEANUP_TABLES = [\n    'nbac_schedule',\n    'bdl_player_boxscores',\n    'espn_scoreboard',\n"
+    "    'nbac_injury_report',\n    '{table}',\n]\n"
+)
+_CLEANUP_DDL = (
+    "schemas/raw.sql",
+    "".join(
+        f"CREATE TABLE nba_raw.{t} (x INT64);\n"
+        for t in ("espn_scoreboard", "nbac_injury_report", "nbac_player_boxscores")
+    ),
+)
+_COLUMNS = "DATE_COLUMNS = ['game_date', 'game_id', 'player_lookup', 'nbac_schedule_date', 'points']\n"
+# Dict keys that are processor classes; one with a typo and one with a non-ASCII letter.
+_ROUTER = "PROCESSORS = {{\n    'NbacScheduleProcessor': 1,\n    'OddsGameLinesProcessor': 2,\n    '{cls}': 3,\n}}\n"
 _P3_PARTITION = (
     "def trigger():\n    return (5, {'player_game_summary', 'upcoming_player_game_context'},\n"
     "            {'team_defense_game_summary', 'team_offense_game_summary', 'upcoming_team_game_context'})\n"
@@ -106,7 +121,8 @@ RULES: dict[str, Rule] = {
         Rule(
             "unknown-name",
             Severity.HIGH,
-            "A complete copy holds a name not in its SSOT list, or a reference a near-miss of one that exists nowhere.",
+            "A complete copy holds a name not in its SSOT list; a reference or a name list, a near-miss of a "
+            "known name that exists nowhere.",
             True,
             (
                 Example((("cfg.py", _P2_STALE),), ("cfg.py:7:5",)),
@@ -114,6 +130,20 @@ RULES: dict[str, Rule] = {
                 Example((("job.py", _P4_SUBSET_STALE),), ("job.py:3:5",)),
                 Example(
                     (("job.py", "status = {'_completed_count': 2, 'nbac_schedule': 1, 'bdl_player_boxscores': 1}\n"),)
+                ),
+                Example(
+                    (_CLEANUP_DDL, ("jobs/cleanup.py", _CLEANUP.format(table="nbac_gamebook_player_stat"))),
+                    ("jobs/cleanup.py:6:5",),
+                ),
+                Example((_CLEANUP_DDL, ("jobs/cleanup.py", _CLEANUP.format(table="nbac_player_boxscores")))),  # exists
+                Example((_CLEANUP_DDL, ("jobs/columns.py", _COLUMNS))),  # column names: not a name list
+                Example((("router.py", _ROUTER.format(cls="NbacGambookProcessor")),), ("router.py:4:5",)),
+                Example((("router.py", _ROUTER.format(cls="BdlPlayerBoxScoresProcessór")),), ("router.py:4:5",)),
+                Example(  # a class the code defines, though the SSOT does not list it
+                    (
+                        ("router.py", _ROUTER.format(cls="NbacScheduleBackfillProcessor")),
+                        ("processors/backfill.py", "class NbacScheduleBackfillProcessor:\n    pass\n"),
+                    )
                 ),
             ),
         ),
@@ -163,7 +193,13 @@ RULES: dict[str, Rule] = {
             Severity.INFO,
             "A file that mentions SSOT names could not be parsed; it was skipped and never modified.",
             False,
-            (Example((("bad.py", "X = ['nbac_schedule', 'br_rosters_current'\ndef (:\n"),), ("bad.py:2:1",)),),
+            (
+                Example((("bad.py", "X = ['nbac_schedule', 'br_rosters_current'\ndef (:\n"),), ("bad.py:2:1",)),
+                Example(
+                    (("checks.yaml", _YAML_SQL.format(table="nbac_schedule") + "   bad: [\n"),), ("checks.yaml:5:4",)
+                ),
+                Example((("checks.yaml", _YAML_SQL.format(table="nbac_schedule")),)),
+            ),
         ),
         Rule("expired-suppression", Severity.LOW, "An ignore-file entry is past its `expires` date."),
         Rule(

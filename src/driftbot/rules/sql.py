@@ -100,6 +100,10 @@ def embedded(ctx: AuditContext) -> Iterator[Finding]:
         found = read.get(path)
         if not isinstance(found, EmbeddedTables):
             continue
+        if found.unparsable is not None:  # skipped, and said so: never silence
+            line, column, reason = found.unparsable
+            yield finding("unparsable-file", Location(path, line, column), f"could not parse: {reason}")
+            continue
         refs = tuple(r for r in found.tables if ((r.dataset or ""), r.table) not in found.defined)
         yield from unknown_tables(SqlFile(path, refs, (), frozenset(), ()), ctx.ssot, known)
 

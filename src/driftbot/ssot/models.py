@@ -132,3 +132,7 @@ class Ssot:
 
     def all_names(self) -> frozenset[str]:
         return frozenset(v for s in self.lists for p in s.processors for v in (p.name, p.target_table))
+
+    def all_classes(self) -> frozenset[str]:
+        """Every processor class name (`class:` and `classes:`) of every phase."""
+        return frozenset(c for s in self.lists for p in s.processors for c in p.class_names)
