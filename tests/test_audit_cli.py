@@ -164,7 +164,12 @@ def test_singles_and_supersets_are_never_bound(tmp_path: Path, capsys: pytest.Ca
         + listing("ALL_TABLES", [*PHASE2_LINES[:5], "    'br_roster',", *(f"    'raw_{i}'," for i in range(20))])
     )
     repo = make_repo(tmp_path, {"decoys.py": decoys})
-    assert audit_json(repo, capsys) == (0, [])
+    code, findings = audit_json(repo, capsys)
+    # Not bound (no missing-name, no count): the superset is a name list, whose stale member is reported.
+    assert [(f["rule"], f["line"], f["actual"], f["symbol"]) for f in findings] == [
+        ("unknown-name", 10, "br_roster", "ALL_TABLES")
+    ]
+    assert code == 1
 
 
 def test_inline_and_file_suppressions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from driftbot.audit import run_audit
 from driftbot.extract import embedded_sql
+from driftbot.fix.plan import make_plan
 from example_helpers import ROOT
 
 RAW = (
@@ -148,6 +149,48 @@ def test_fix_renames_inside_the_python_string_only_when_certain(tmp_path: Path) 
     assert done.returncode in (0, 1), done.stderr
     after = (repo / "jobs/job.py").read_text()
     assert after == JOB.replace(".nbac_player_boxscore`", ".nbac_player_boxscores`")
+
+
+LOOPS = """class Purge:
+    def __init__(self, project):
+        self.project = project
+        self.raw_dataset = "nba_raw"
+
+    def run(self, client):
+        for table in ["nbac_schedule", "bdl_active_players", "espn_boxscores"]:
+            client.query(f"TRUNCATE `{self.project}.{self.raw_dataset}.{table}`")
+
+
+STALE = ("odds_api_game_line", "br_rosters_current")
+
+
+def tables(client):
+    for t in STALE:
+        client.get_table("nba_raw.{}".format(t))
+    return [f"nba_raw.{n}" for n in ("nbac_schedule", "nbac_gamebook_player_stat")]
+
+
+COLUMNS = ["game_date", "player_lookup"]
+for column in COLUMNS:
+    print(f"{column} IS NOT NULL")
+"""
+
+
+def test_bare_names_interpolated_into_a_dataset_qualified_template(tmp_path: Path) -> None:
+    repo = _repo(tmp_path, {"jobs/purge.py": LOOPS})
+    assert _found(repo) == [
+        ("jobs/purge.py:7:41", "bdl_active_players", "bdl_active_players_current", "certain"),
+        ("jobs/purge.py:7:63", "espn_boxscores", None, "certain"),
+        ("jobs/purge.py:11:11", "odds_api_game_line", "odds_api_game_lines", "certain"),
+        ("jobs/purge.py:17:56", "nbac_gamebook_player_stat", "nbac_gamebook_player_stats", "certain"),
+    ]
+    plan = make_plan(repo)
+    after = plan.changes["jobs/purge.py"].after.decode()
+    fixed = {'"bdl_active_players"': '"bdl_active_players_current"', '"odds_api_game_line"': '"odds_api_game_lines"'}
+    expected = LOOPS.replace('_player_stat")', '_player_stats")')
+    for old, new in fixed.items():
+        expected = expected.replace(old, new)
+    assert after == expected
 
 
 def test_snippets_are_bounded() -> None:

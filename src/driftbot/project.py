@@ -26,7 +26,7 @@ def load(repo: Path, *, ssot_dir: Path | None = None, config_path: Path | None =
     ssot = loader.load(ssot_dir, repo)
     for spec in cfg.bindings:
         if ssot.by_key(spec.ssot) is None:
-            known = ", ".join(s.key for s in ssot.lists)
+            known = ", ".join(k for s in ssot.lists for k in (s.key, *(f"{s.key}.{sub}" for sub, _, _ in s.subsets)))
             raise DriftbotError(
                 f"invalid config: binding {spec.symbol!r} names unknown SSOT list {spec.ssot!r} ({known})"
             )

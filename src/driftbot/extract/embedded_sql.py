@@ -41,10 +41,12 @@ _PY_PREFIX = re.compile(r"[rRbBuUfF]*")
 _HEREDOC = re.compile(r"<<(-?)\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\2")
 _SHELL_SPECIAL = re.compile(r"\\[`\"$\\\n]|\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[^}\n]*\})")
 _NOTHING = re.compile(r"(?!)")
+_STRING_START = re.compile("[rRuU]?('''|\"\"\"|'|\")")
 _ESCAPES = {"\\n": "  ", "\\t": "  "}  # same length, SQL whitespace either way
 # A quote opening a literal that reads as a statement: a file without one has no snippet (no tokenizing).
 _PY_STATEMENT = re.compile(r"['\"]" + STATEMENT.pattern, re.IGNORECASE)
 _FILE_READS = re.compile(rb"(?i)\b(from|join|into|update)\b")
+_LOOP = re.compile(rb"\bfor\s+\w+\s+in\b")  # a loop that may put its names into `dataset.{name}`
 KINDS = {".py": "python", ".yaml": "yaml", ".yml": "yaml", ".sh": "shell", ".bash": "shell"}
 
 
@@ -103,6 +105,7 @@ class EmbeddedTables:
     tables: tuple[TableRef, ...]  # read tables with an exact file position of their name
     defined: frozenset[tuple[str, str]]  # (dataset, table) the file's SQL creates
     unparsable: tuple[int, int, str] | None = None  # (line, column, why): the file could not be read
+    looped: tuple[TableRef, ...] = ()  # loop names put into `dataset.{name}` (see `loop_tables`)
 
 
 def tables(path: str, text: str, snippets: list[Snippet]) -> EmbeddedTables:
@@ -147,7 +150,9 @@ class EmbeddedReader:
     weight: int = 10  # tokenizing a file and sqlglot on its statements: about ten Python candidates
 
     def wants(self, path: str, data: bytes) -> bool:
-        return any(d in data for d in self.datasets) and _FILE_READS.search(data) is not None
+        if not any(d in data for d in self.datasets):
+            return False
+        return _FILE_READS.search(data) is not None or (path.endswith(".py") and _LOOP.search(data) is not None)
 
     def read(self, path: str, data: bytes) -> EmbeddedTables | None:
         kind = next((k for suffix, k in KINDS.items() if path.endswith(suffix)), None)
@@ -157,11 +162,15 @@ class EmbeddedReader:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             return None  # not SQL's business: the Python scan reports unreadable Python files
+        placeholders = dict(self.placeholders)
         try:
-            snippets = _SNIPPETS[kind](text, dict(self.placeholders))
+            snippets = _SNIPPETS[kind](text, placeholders) if _FILE_READS.search(data) else []
         except Unparsable as exc:
             return EmbeddedTables((), frozenset(), (exc.line, exc.column, exc.reason))
-        return tables(path, text, snippets)
+        found = tables(path, text, snippets)
+        if kind == "python" and _LOOP.search(data) is not None:
+            found = replace(found, looped=tuple(loop_tables(path, text, placeholders)))
+        return found
 
     def prepare(self) -> None:
         from driftbot.extract import sql  # noqa: F401  (sqlglot)
@@ -368,6 +377,131 @@ def _statements(body: list[ast.stmt]) -> Iterator[ast.AST]:
 
 
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")  # statement lists (and handler/case nodes)
+
+
+# ---- bare names interpolated into a dataset-qualified template -----------------------------------
+
+_QUALIFIER = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\.$")
+_HOLE = "\0"
+
+
+def loop_tables(path: str, text: str, placeholders: Mapping[str, str]) -> list[TableRef]:
+    """`for table in ['a', 'b']: f"... nba_raw.{table} ..."`: each listed name is a table of `nba_raw`.
+
+    The loop's iterable is a literal list, tuple or set of strings (or a name assigned one in the
+    file); an f-string in the loop body puts the loop variable right after `dataset.`, where the
+    dataset is literal or a static placeholder (`{self.raw_dataset}`). `"nba_raw.{}".format(table)`
+    counts too. Each name is placed at its literal in the list (where a rename is made).
+    """
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    lines = text.splitlines(keepends=True)
+    statics: dict[str, str] | None = None
+    literals = _literal_lists(tree)
+    out: list[TableRef] = []
+    for target, iterable, scope in _loops(tree):
+        items = iterable.elts if isinstance(iterable, ast.List | ast.Tuple | ast.Set) else None
+        if isinstance(iterable, ast.Name):
+            items = literals.get(iterable.id)
+        strings = [i for i in items or () if isinstance(i, ast.Constant) and isinstance(i.value, str)]
+        if not strings or len(strings) != len(items or ()):
+            continue
+        if statics is None:
+            statics = _statics(text)
+        dataset = _qualifier(scope, target, placeholders, statics)
+        if dataset is None:
+            continue
+        for item in strings:
+            where = _literal_start(item, str(item.value), lines, path)
+            if where is not None:
+                out.append(TableRef(None, dataset, str(item.value), where, where))
+    return out
+
+
+def _loops(tree: ast.AST) -> Iterator[tuple[str, ast.expr, list[ast.AST]]]:
+    """(loop variable, iterable, where it is used) of `for` statements and comprehensions."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.For | ast.AsyncFor) and isinstance(node.target, ast.Name):
+            yield node.target.id, node.iter, list(node.body)
+        elif isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
+            used: list[ast.AST] = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+            for gen in node.generators:
+                if isinstance(gen.target, ast.Name):
+                    yield gen.target.id, gen.iter, used
+
+
+def _literal_lists(tree: ast.AST) -> dict[str, list[ast.expr]]:
+    """Names assigned exactly one literal list/tuple/set (module or function level)."""
+    seen: dict[str, list[list[ast.expr]]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            value = node.value
+            items = value.elts if isinstance(value, ast.List | ast.Tuple | ast.Set) else None
+            seen.setdefault(node.targets[0].id, []).append(items if items is not None else [])
+    return {k: v[0] for k, v in seen.items() if len(v) == 1 and v[0]}
+
+
+def _qualifier(
+    scope: list[ast.AST], var: str, placeholders: Mapping[str, str], statics: Mapping[str, str]
+) -> str | None:
+    """The one dataset the loop variable is interpolated after (`dataset.{var}`), None when none or several."""
+    found: set[str] = set()
+    for top in scope:
+        for node in ast.walk(top):
+            rendered = _rendered(node, var, placeholders, statics)
+            if rendered is None:
+                continue
+            for part in rendered.split(_HOLE)[:-1]:
+                m = _QUALIFIER.search(part)
+                if m is not None:
+                    found.add(m.group(1))
+    return found.pop() if len(found) == 1 else None
+
+
+def _rendered(node: ast.AST, var: str, placeholders: Mapping[str, str], statics: Mapping[str, str]) -> str | None:
+    """An f-string or `"...{}...".format(var)` as text, the loop variable as a hole; None if it has none."""
+    parts: list[str] = []
+    if isinstance(node, ast.JoinedStr):
+        for v in node.values:
+            if isinstance(v, ast.Constant) and isinstance(v.value, str):
+                parts.append(v.value)
+            elif isinstance(v, ast.FormattedValue) and isinstance(v.value, ast.Name) and v.value.id == var:
+                parts.append(_HOLE)
+            elif isinstance(v, ast.FormattedValue):
+                value = _resolve(ast.unparse(v.value), placeholders, statics)
+                parts.append(value if value is not None else "{_}")
+    elif (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format"
+        and isinstance(node.func.value, ast.Constant)
+        and isinstance(node.func.value.value, str)
+        and not node.keywords
+    ):
+        pieces = node.func.value.value.split("{}")
+        if len(pieces) != len(node.args) + 1:
+            return None
+        for piece, arg in zip(pieces, node.args, strict=False):
+            parts.append(piece)
+            parts.append(_HOLE if isinstance(arg, ast.Name) and arg.id == var else "{_}")
+        parts.append(pieces[-1])
+    text = "".join(parts)
+    return text if _HOLE in text else None
+
+
+def _literal_start(item: ast.Constant, value: str, lines: list[str], path: str) -> Location | None:
+    """Where the string's text starts (after its quote), when it is one plain literal."""
+    line = lines[item.lineno - 1] if item.lineno - 1 < len(lines) else ""
+    column = len(line.encode("utf-8")[: item.col_offset].decode("utf-8", "replace"))
+    m = _STRING_START.match(line, column)
+    if m is None or item.end_lineno != item.lineno or "\\" in line[m.end() : m.end() + len(value)]:
+        return None
+    start = m.end()
+    if line[start : start + len(value)] != value:
+        return None
+    return Location(path, item.lineno, start + 1)
 
 
 # ---- YAML ---------------------------------------------------------------------------------------

@@ -80,6 +80,11 @@ _PY_SQL = (
 )
 _YAML_SQL = "checks:\n  - name: schedule\n    query: |\n      SELECT COUNT(*) FROM `{{project_id}}.nba_raw.{table}`\n"
 _SH_SQL = "bq query --use_legacy_sql=false 'SELECT COUNT(*) FROM nba_raw.{table} WHERE game_date = CURRENT_DATE()'\n"
+# Bare names interpolated into a dataset-qualified template: the loop's names are tables of nba_raw.
+_LOOP = (
+    "def purge(client):\n    for table in ['nbac_schedule', '{table}']:\n"
+    "        client.query(f'TRUNCATE nba_raw.{{table}}')\n"
+)
 # A phase whose old table is deprecated in favour of another (deprecated-table).
 _PHASE5 = (
     "ssot/processors/phase5_predictions.yaml",
@@ -205,7 +210,8 @@ RULES: dict[str, Rule] = {
         Rule(
             "unknown-table",
             Severity.MEDIUM,
-            "A query (a .sql file, or SQL in a Python, YAML or shell string) reads a table of an SSOT dataset that "
+            "A query (a .sql file, SQL in a Python, YAML or shell string, a loop's names put into `dataset.{name}`) "
+            "reads a table of an SSOT dataset that "
             "nothing knows: not in the SSOT, not created by the "
             "repository's DDL, or absent from an authoritative inventory (with a rename hint).",
             True,
@@ -245,6 +251,8 @@ RULES: dict[str, Rule] = {
                 Example((("validation/checks.yaml", _YAML_SQL.format(table="nbac_schedule")),)),
                 Example((("bin/check.sh", _SH_SQL.format(table="bdl_active_players")),), ("bin/check.sh:1:63",)),
                 Example((("bin/check.sh", _SH_SQL.format(table="bdl_player_boxscores")),)),
+                Example((("jobs/purge.py", _LOOP.format(table="bdl_box_score")),), ("jobs/purge.py:2:37",)),
+                Example((("jobs/purge.py", _LOOP.format(table="bdl_player_boxscores")),)),
             ),
         ),
         Rule(

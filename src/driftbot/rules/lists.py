@@ -27,9 +27,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from driftbot.context import AuditContext
+from driftbot.extract.embedded_sql import EmbeddedTables
 from driftbot.ftypes import Collection, Confidence, Element, Finding
 from driftbot.inventory.known import KnownTables
-from driftbot.rules import names
+from driftbot.rules import names, sql
 from driftbot.rules.catalog import finding
 from driftbot.rules.hints import Rename, close_matches, decide_rename
 from driftbot.ssot.models import Processor, Ssot
@@ -103,10 +104,24 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
     vocab = Vocabulary.of(ctx, lists)
     datasets = row_datasets(ctx.collections, vocab.datasets)
     reported = _by_references(ctx)
+    looped: dict[str, set[tuple[int, str]]] = {}
     for c in lists:
         for s in suspects_in(c, vocab, datasets.get(id(c))):
-            if (s.element.location.path, s.element.location.line, s.element.location.column) not in reported:
+            at = s.element.location
+            if (at.path, at.line, at.column) in reported:
+                continue
+            if at.path not in looped:
+                looped[at.path] = _looped(ctx, at.path, vocab.datasets)
+            if (at.line, s.element.value) not in looped[at.path]:
                 yield _finding(s, vocab)
+
+
+def _looped(ctx: AuditContext, path: str, datasets: frozenset[str]) -> set[tuple[int, str]]:
+    """Loop members put into `dataset.{name}` (the scan's embedded-SQL read): `unknown-table` checks them."""
+    found = ctx.reads.get(sql.EMBEDDED, {}).get(path)
+    if not isinstance(found, EmbeddedTables):
+        return set()
+    return {(r.location.line, r.table) for r in found.looped if r.dataset in datasets}
 
 
 def _by_references(ctx: AuditContext) -> set[tuple[str, int, int]]:

@@ -96,6 +96,7 @@ def embedded(ctx: AuditContext) -> Iterator[Finding]:
     """unknown-table over SQL inside Python, YAML and shell files, as the scan read it (`ctx.reads`)."""
     known = ctx.known_tables
     read = ctx.reads.get(EMBEDDED, {})
+    copies = {(e.location.path, e.location.line, e.value) for b in ctx.bindings for e in b.collection.elements}
     for path in ctx.files:
         found = read.get(path)
         if not isinstance(found, EmbeddedTables):
@@ -104,7 +105,8 @@ def embedded(ctx: AuditContext) -> Iterator[Finding]:
             line, column, reason = found.unparsable
             yield finding("unparsable-file", Location(path, line, column), f"could not parse: {reason}")
             continue
-        refs = tuple(r for r in found.tables if ((r.dataset or ""), r.table) not in found.defined)
+        looped = [r for r in found.looped if (path, r.location.line, r.table) not in copies]  # the name rules' own
+        refs = tuple(r for r in (*found.tables, *looped) if ((r.dataset or ""), r.table) not in found.defined)
         yield from unknown_tables(SqlFile(path, refs, (), frozenset(), ()), ctx.ssot, known)
 
 

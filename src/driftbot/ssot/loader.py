@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from driftbot import repofs, yamlpos
 from driftbot.errors import DriftbotError
 from driftbot.paths import display
 from driftbot.ssot import infra
-from driftbot.ssot.models import SUPPORTED_VERSIONS, PhaseFile, Ssot, SsotList
+from driftbot.ssot.models import SUBSET_NAME, SUPPORTED_VERSIONS, PhaseFile, Ssot, SsotList
 from driftbot.yamlpos import Positioned, Problem, YamlProblems
 
 
@@ -43,6 +44,9 @@ def check(ssot_dir: Path, repo: Path) -> tuple[Ssot | None, list[Problem]]:
             processors=tuple(m.critical_processors),
             expected_count=m.orchestration.expected_count if m.orchestration else None,
             complete=m.complete,
+            subsets=tuple(
+                (name, tuple(m.subset(name).processors), m.subset(name).expected_count) for name in m.subsets
+            ),
         )
         for m, doc in sorted(loaded, key=lambda pair: pair[0].phase)
     )
@@ -78,13 +82,17 @@ def _check_file(model: PhaseFile, doc: Positioned) -> list[Problem]:
         supported = ", ".join(SUPPORTED_VERSIONS)
         out.append(doc.problem(("version",), f"unsupported version {model.version!r} (supported: {supported})"))
     count = len(model.critical_processors)
-    if model.orchestration and model.orchestration.expected_count not in (None, count):
+    # With subsets, the phase's expected_count may be a subset's size (what the orchestrator waits for).
+    sizes = {count, *(len(set(model.subset(name).processors)) for name in model.subsets)}
+    if model.orchestration and model.orchestration.expected_count not in (None, *sizes):
+        subsets = f", and no subset has {model.orchestration.expected_count}" if model.subsets else ""
         out.append(
             doc.problem(
                 ("orchestration", "expected_count"),
-                f"expected_count is {model.orchestration.expected_count} but {count} processors are listed",
+                f"expected_count is {model.orchestration.expected_count} but {count} processors are listed{subsets}",
             )
         )
+    out.extend(_check_subsets(model, doc))
     seen_tables: dict[str, int] = {}
     for i, p in enumerate(model.critical_processors):
         if p.target_table in seen_tables:
@@ -96,6 +104,33 @@ def _check_file(model: PhaseFile, doc: Positioned) -> list[Problem]:
                 )
             )
         seen_tables.setdefault(p.target_table, i)
+    return out
+
+
+def _check_subsets(model: PhaseFile, doc: Positioned) -> list[Problem]:
+    """Each subset names processors (or target tables) of its phase, once each; its count matches."""
+    out: list[Problem] = []
+    names = {v for p in model.critical_processors for v in (p.name, p.target_table)}
+    for name, value in model.subsets.items():
+        if not re.match(SUBSET_NAME, name):
+            out.append(doc.problem(("subsets", name), f"subset name {name!r} must match {SUBSET_NAME}"))
+        sub = model.subset(name)
+        base: yamlpos.Key = ("subsets", name) if isinstance(value, list) else ("subsets", name, "processors")
+        seen: set[str] = set()
+        for i, member in enumerate(sub.processors):
+            if member not in names:
+                why = f"subset {name!r} names {member!r}, which is not a processor of phase {model.phase}"
+                out.append(doc.problem((*base, i), why))
+            elif member in seen:
+                out.append(doc.problem((*base, i), f"subset {name!r} names {member!r} twice"))
+            seen.add(member)
+        if sub.expected_count not in (None, len(sub.processors)):
+            out.append(
+                doc.problem(
+                    ("subsets", name, "expected_count"),
+                    f"expected_count is {sub.expected_count} but subset {name!r} lists {len(sub.processors)}",
+                )
+            )
     return out
 
 

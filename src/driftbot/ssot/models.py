@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -54,6 +54,16 @@ class Orchestration(Strict):
     enable_deadline_monitoring: bool | None = None
 
 
+class Subset(Strict):
+    """A named part of a phase's list, e.g. the processors an orchestrator waits for."""
+
+    processors: list[str] = Field(min_length=1)  # processor names (or target tables) of the phase
+    expected_count: int | None = Field(default=None, ge=0)
+
+
+SUBSET_NAME = r"^[a-z][a-z0-9_]*$"
+
+
 class PhaseFile(Strict):
     version: str
     phase: int = Field(ge=0)
@@ -62,6 +72,13 @@ class PhaseFile(Strict):
     critical_processors: list[Processor] = Field(min_length=1)
     orchestration: Orchestration | None = None
     complete: bool = False  # true: the processors' tables are every table of `dataset` (see known_tables)
+    # Named subsets a `.driftbot.yml` binding can target as `phase<N>.<name>`: a list of names, or
+    # `{processors: [...], expected_count: N}`.
+    subsets: dict[str, list[str] | Subset] = Field(default_factory=dict)
+
+    def subset(self, name: str) -> Subset:
+        value = self.subsets[name]
+        return value if isinstance(value, Subset) else Subset(processors=value)
 
 
 @dataclass(frozen=True)
@@ -76,10 +93,23 @@ class SsotList:
     processors: tuple[Processor, ...]
     expected_count: int | None
     complete: bool = False  # the SSOT lists every table of `dataset`
+    # name -> (processor names, expected_count); a binding targets one as `phase<N>.<name>`
+    subsets: tuple[tuple[str, tuple[str, ...], int | None], ...] = ()
+    subset_name: str | None = None  # set on the list `Ssot.by_key` derives for a subset
 
     @property
     def label(self) -> str:
-        return f"phase {self.phase}"
+        return f"phase {self.phase}" + (f" {self.subset_name}" if self.subset_name else "")
+
+    def subset(self, name: str) -> SsotList | None:
+        """The list a binding to `phase<N>.<name>` copies: the subset's processors, its own expected_count."""
+        for sub, members, count in self.subsets:
+            if sub == name:
+                chosen = tuple(p for p in self.processors if p.name in members or p.target_table in members)
+                return replace(
+                    self, key=f"{self.key}.{sub}", processors=chosen, expected_count=count, subsets=(), subset_name=sub
+                )
+        return None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -120,7 +150,12 @@ class Ssot:
     infrastructure: Infrastructure | None = None  # ssot/infrastructure/, when present
 
     def by_key(self, key: str) -> SsotList | None:
-        return next((s for s in self.lists if s.key == key), None)
+        """`phase2`, or a named subset of it: `phase2.orchestrator_waits_for`."""
+        phase, _, sub = key.partition(".")
+        found = next((s for s in self.lists if s.key == phase), None)
+        if found is None or not sub:
+            return found
+        return found.subset(sub)
 
     @property
     def datasets(self) -> frozenset[str]:
