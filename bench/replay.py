@@ -278,6 +278,132 @@ INCIDENTS += (
         fixable=False,
     ),
 )
+# Name lists that are not copies (issue 12, item 2): each member must exist.
+_CLEANUP = '''"""Delete one day of phase 2 rows before a re-run (not every phase 2 table: the ones it re-loads)."""
+
+CLEANUP_TABLES = [
+    "nbac_schedule",
+    "nbac_player_boxscores",
+    "{table}",
+    "odds_api_game_lines",
+]
+'''
+_TRIGGERS = """TOPIC_BY_TABLE = {{
+    "nbac_schedule": "nba-phase2-schedule",
+    "bdl_player_boxscores": "nba-phase2-boxscores",
+    "{table}": "nba-phase2-nbac-boxscores",
+}}
+"""
+_FRESHNESS = """REQUIRED_TABLES = [
+    ("nba_raw", "bdl_player_boxscores", "game_date"),
+    ("nba_raw", "nbac_schedule", "game_date"),
+    ("nba_raw", "{table}", "game_date"),
+]
+"""
+_PROCESSORS = (
+    "".join(
+        f"class {name}:\n    table = {table!r}\n\n\n"
+        for name, table in (
+            ("NbacScheduleProcessor", "nbac_schedule"),
+            ("NbacGamebookProcessor", "nbac_gamebook_player_stats"),
+            ("BdlPlayerBoxScoresProcessor", "bdl_player_boxscores"),
+            ("OddsGameLinesProcessor", "odds_api_game_lines"),
+        )
+    ).rstrip("\n")
+    + "\n"
+)
+_ROUTER = """from data_processors.raw import processors as p
+
+PROCESSOR_CLASSES = {{
+    "NbacScheduleProcessor": p.NbacScheduleProcessor,
+    "{gamebook}": p.NbacGamebookProcessor,
+    "BdlPlayerBoxScoresProcessor": p.BdlPlayerBoxScoresProcessor,
+    "{odds}": p.OddsGameLinesProcessor,
+}}
+"""
+_PURGE = """def purge(client, project):
+    for table in ["nbac_schedule", "{table}"]:
+        client.query(f"DELETE FROM `{{project}}.nba_raw.{{table}}` WHERE game_date = @d")
+"""
+_WAITS = """# What the phase 2 -> 3 orchestrator waits for (bound to phase2.orchestrator_waits_for).
+WAITS_FOR = ["bdl_player_boxscores", "nbac_schedule", "{table}"]
+"""
+_SUBSETS = """
+subsets:
+  orchestrator_waits_for: [bdl_player_boxscores, nbac_schedule, nbac_gamebook_player_stats]
+"""
+_BINDING = """bindings:
+  - files: orchestration/phase2_to_phase3.py
+    symbol: WAITS_FOR
+    ssot: phase2.orchestrator_waits_for
+"""
+_GAMEBOOK, _ODDS = "NbacGamebookProcessor", "OddsGameLinesProcessor"
+LIST_INCIDENTS = (
+    Incident(
+        "cleanup-list",
+        "unknown-name",
+        "jobs/cleanup_phase2.py",
+        _CLEANUP.format(table="bdl_active_players"),
+        _CLEANUP.format(table="bdl_active_players_current"),
+        "bdl_active_players",
+        6,
+    ),
+    Incident(
+        "trigger-dict",
+        "unknown-name",
+        "orchestration/topics.py",
+        _TRIGGERS.format(table="nbac_player_boxscore"),
+        _TRIGGERS.format(table="nbac_player_boxscores"),
+        "nbac_player_boxscore",
+        4,
+    ),
+    Incident(
+        "freshness-rows",
+        "unknown-name",
+        "monitoring/freshness.py",
+        _FRESHNESS.format(table="nbac_gamebook_player_stat"),
+        _FRESHNESS.format(table="nbac_gamebook_player_stats"),
+        "nbac_gamebook_player_stat",
+        4,
+    ),
+    Incident(
+        "class-key-typo",
+        "unknown-name",
+        "data_processors/router.py",
+        _ROUTER.format(gamebook="NbacGambookProcessor", odds=_ODDS),
+        _ROUTER.format(gamebook=_GAMEBOOK, odds=_ODDS),
+        "NbacGambookProcessor",
+        5,
+    ),
+    Incident(
+        "class-key-accent",
+        "unknown-name",
+        "data_processors/router.py",
+        _ROUTER.format(gamebook=_GAMEBOOK, odds="OddsGameLinesProcessór"),
+        _ROUTER.format(gamebook=_GAMEBOOK, odds=_ODDS),
+        "OddsGameLinesProcessór",
+        7,
+    ),
+    Incident(
+        "loop-template",
+        "unknown-table",
+        "jobs/purge.py",
+        _PURGE.format(table="bdl_active_players"),
+        _PURGE.format(table="bdl_active_players_current"),
+        "bdl_active_players",
+        2,
+    ),
+    Incident(
+        "subset-copy",
+        "unknown-name",
+        "orchestration/phase2_to_phase3.py",
+        _WAITS.format(table="nbac_gamebook_player_stat"),
+        _WAITS.format(table="nbac_gamebook_player_stats"),
+        "nbac_gamebook_player_stat",
+        2,
+    ),
+)
+INCIDENTS = (*INCIDENTS, *LIST_INCIDENTS)
 _PHASE5 = """version: "1.0"
 phase: 5
 phase_name: predictions
@@ -329,8 +455,11 @@ def build(dest: Path) -> Path:
         "ssot/processors/phase5_predictions.yaml": _PHASE5,
         "ssot/infrastructure/pubsub_topics.yaml": _PUBSUB,
         "ssot/infrastructure/cloud_scheduler_jobs.yaml": jobs,
+        "ssot/processors/phase2_raw_processors.yaml": (dest / "ssot/processors/phase2_raw_processors.yaml").read_text()
+        + _SUBSETS,
         "inventory/bigquery_tables.json": json.dumps(tables, indent=1) + "\n",
-        ".driftbot.yml": "inventory: ['snapshot:inventory/bigquery_tables.json']\n",
+        ".driftbot.yml": "inventory: ['snapshot:inventory/bigquery_tables.json']\n" + _BINDING,
+        "data_processors/raw/processors.py": _PROCESSORS,
     }
     _commit(dest, base, "base: SSOT and warehouse snapshot")
     for inc in INCIDENTS:

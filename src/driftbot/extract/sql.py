@@ -14,6 +14,7 @@ found in the gaps between tokens, so a `--` inside a string literal is never tak
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator, Sequence
 
 from sqlglot import Token, TokenType, exp
@@ -46,12 +47,45 @@ class Positions:
         return Location(self.path, *self.index.line_col(offset))
 
 
+_JINJA = re.compile(r"\{\{(?:[^}]|\}(?!\}))*+\}\}|\{%(?:[^%]|%(?!\}))*+%\}|\{#(?:[^#]|#(?!\}))*+#\}")
+_SOURCE = re.compile(r"\{\{-?\s*source\(\s*(['\"])([A-Za-z_][\w-]*)\1\s*,\s*(['\"])([A-Za-z_]\w*)\3\s*\)\s*-?\}\}")
+
+
+def jinja(text: str) -> str:
+    """dbt/Jinja templating rewritten in place, same length: `{{ source('nba_raw', 't') }}` reads as
+    `nba_raw.t` with `t` at its own offset (so a rename edits the template); any other `{{ ... }}` is a
+    placeholder; `{% ... %}` tags and `{# ... #}` comments become blanks (line breaks kept)."""
+    if "{{" not in text and "{%" not in text and "{#" not in text:
+        return text
+
+    def blank(m: re.Match[str]) -> str:
+        chunk = m.group()
+        if chunk.startswith("{{"):
+            source = _SOURCE.fullmatch(chunk)
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            line_end = text.find("\n", m.end())
+            alone = (
+                not text[line_start : m.start()].strip()
+                and not text[m.end() : None if line_end < 0 else line_end].strip()
+            )
+            if source is None and ("\n" in chunk or alone):  # `{{ config(...) }}` on its own line: a directive
+                return re.sub(r"[^\n]", " ", chunk)
+            if source is None:
+                return "{" + "_" * (len(chunk) - 2) + "}"
+            dataset, start = source.group(2), source.start(4)
+            head = " " * (start - len(dataset) - 1) + dataset + "."
+            return head + source.group(4) + " " * (len(chunk) - source.end(4))
+        return re.sub(r"[^\n]", " ", chunk)
+
+    return _JINJA.sub(blank, text)
+
+
 def extract(path: str, text: str) -> SqlFile:
     if text.startswith("\ufeff"):  # a BOM would make sqlglot fail; a space keeps every offset (and fix) in place
         text = " " + text[1:]
     pos = Positions(path, text)
     original = text
-    text, masked = mask_placeholders(text)
+    text, masked = mask_placeholders(jinja(text))
     if len(text) > MAX_SQL_BYTES:
         return _unread(
             path, pos.at(0), "cannot read SQL: " + too_big(len(original.encode()), MAX_SQL_BYTES, "SQL files")

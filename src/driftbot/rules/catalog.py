@@ -85,6 +85,12 @@ _LOOP = (
     "def purge(client):\n    for table in ['nbac_schedule', '{table}']:\n"
     "        client.query(f'TRUNCATE nba_raw.{{table}}')\n"
 )
+# A dbt model: `source()` names a table, `ref()` and `{% %}` are templating.
+_DBT = (
+    "{{{{ config(materialized='view') }}}}\nSELECT s.game_id\nFROM {{{{ source('nba_raw', '{table}') }}}} s\n"
+    "JOIN {{{{ ref('stg_games') }}}} g USING (game_id)\n{{% if is_incremental() %}}WHERE s.game_date > '2026-01-01'"
+    "{{% endif %}}\n"
+)
 # A phase whose old table is deprecated in favour of another (deprecated-table).
 _PHASE5 = (
     "ssot/processors/phase5_predictions.yaml",
@@ -253,6 +259,8 @@ RULES: dict[str, Rule] = {
                 Example((("bin/check.sh", _SH_SQL.format(table="bdl_player_boxscores")),)),
                 Example((("jobs/purge.py", _LOOP.format(table="bdl_box_score")),), ("jobs/purge.py:2:37",)),
                 Example((("jobs/purge.py", _LOOP.format(table="bdl_player_boxscores")),)),
+                Example((("models/games.sql", _DBT.format(table="nbac_schedul")),), ("models/games.sql:3:28",)),
+                Example((("models/games.sql", _DBT.format(table="nbac_schedule")),)),
             ),
         ),
         Rule(
