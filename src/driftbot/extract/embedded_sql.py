@@ -19,6 +19,7 @@ Bounded: at most MAX_SNIPPETS per file, each at most MAX_SNIPPET_CHARS.
 from __future__ import annotations
 
 import ast
+import bisect
 import functools
 import io
 import re
@@ -187,10 +188,19 @@ def python_snippets(text: str, placeholders: Mapping[str, str]) -> list[Snippet]
     statics: dict[str, str] | None = None
     out: list[Snippet] = []
     run: list[tuple[str, int]] = []  # (token text, file offset) of adjacent literals
+    # Where a literal may open with a statement; a run whose first token holds none is skipped unread.
+    # (Only when offsets are exact: tokenize and LineIndex disagree on a lone CR.)
+    opens = [m.start() for m in _PY_STATEMENT.finditer(text)] if "\r" not in text else None
 
     def flush() -> None:
         nonlocal statics
-        if STATEMENT.match(_body_guess(run[0][0])):
+        first, at = run[0]
+        if opens is not None:
+            i = bisect.bisect_left(opens, at)
+            if i == len(opens) or opens[i] >= at + len(first):
+                run.clear()
+                return
+        if STATEMENT.match(_body_guess(first)):
             if statics is None and any(_prefix(t)[0].lower().count("f") for t, _ in run):
                 statics = _statics(text)
             snippet = _python_run(run, placeholders, statics or {})
