@@ -104,9 +104,10 @@ def make_repo(root: Path, profile: str, files: int, seed: int) -> str:
     git(root, "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "-c", "commit.gpgsign=false",
         "commit", "-q", "-m", f"{profile} monorepo")  # fmt: skip
     size_mb = sum(p.stat().st_size for p in root.rglob("*") if p.is_file() and ".git" not in p.parts) / 1e6
+    lines = f", {made.lines} lines in all" if made.lines else ""
     return (
         f"{profile} repo: {made.files} files, {size_mb:.0f} MB, {made.sql} SQL; {made.copies} hold SSOT copies "
-        f"({made.stale_copies} stale, {made.lines} lines in all), {made.decoys} decoys"
+        f"({made.stale_copies} stale{lines}), {made.decoys} decoys"
     )
 
 
