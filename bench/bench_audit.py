@@ -101,8 +101,9 @@ def make_repo(root: Path, profile: str, files: int, seed: int) -> str:
     made = generate(root, files, seed, profile)
     git(root, "init", "-q")
     git(root, "add", "-A")
+    # gc.auto=0: no background gc still writing objects when the directory is removed
     git(root, "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "-c", "commit.gpgsign=false",
-        "commit", "-q", "-m", f"{profile} monorepo")  # fmt: skip
+        "-c", "gc.auto=0", "commit", "-q", "-m", f"{profile} monorepo")  # fmt: skip
     size_mb = sum(p.stat().st_size for p in root.rglob("*") if p.is_file() and ".git" not in p.parts) / 1e6
     lines = f", {made.lines} lines in all" if made.lines else ""
     return (
@@ -113,7 +114,7 @@ def make_repo(root: Path, profile: str, files: int, seed: int) -> str:
 
 def bench_profile(profile: str, files: int, args: argparse.Namespace) -> list[str]:
     """Measure one profile; returns the verdict lines."""
-    with tempfile.TemporaryDirectory(prefix=f"driftbot-bench-{profile}-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"driftbot-bench-{profile}-", ignore_cleanup_errors=True) as tmp:
         repo = Path(tmp) / "repo"
         print(make_repo(repo, profile, files, args.seed))
         names = loader.load(repo / "ssot", repo).all_names()
@@ -153,7 +154,7 @@ def bench_profile(profile: str, files: int, args: argparse.Namespace) -> list[st
 
 
 def peak_only(files: int, seed: int) -> list[str]:
-    with tempfile.TemporaryDirectory(prefix="driftbot-bench-peak-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="driftbot-bench-peak-", ignore_cleanup_errors=True) as tmp:
         repo = Path(tmp) / "repo"
         print(make_repo(repo, "synthetic", files, seed))
         s = measure([*AUDIT, str(repo), "--format", "json", "--no-cache", "--time-budget", "0"])
