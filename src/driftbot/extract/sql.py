@@ -118,6 +118,9 @@ def extract(path: str, text: str) -> SqlFile:
         except RecursionError:  # nesting other than brackets (CASE in CASE, NOT NOT ...)
             problems.append(SqlProblem(pos.at(chunk[0].start), "statement not parsed: nested too deeply"))
             continue
+        except TypeError:  # compiled sqlglot (sqlglotc) checks types where the pure one reads on
+            problems.append(SqlProblem(pos.at(chunk[0].start), "cannot parse SQL statement: syntax error"))
+            continue
         for statement in parsed:
             if statement is None:
                 continue
