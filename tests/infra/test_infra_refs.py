@@ -6,10 +6,16 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from driftbot.audit import run_audit
 from driftbot.extract.infra_refs import python_refs, yaml_refs
 from driftbot.fix.plan import make_plan
 from driftbot.ftypes import Finding
+from driftbot.rules.infra import written_reader
+from driftbot.rules.infra_refs import near_miss_pieces, near_topic
+from driftbot.ssot.loader import load
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 1, 5)
@@ -252,3 +258,35 @@ def test_a_bash_array_in_a_cloud_build_step(tmp_path: Path) -> None:
     assert rows(report.findings) == [
         ("schedule-mismatch", "cloudbuild-scheduler.yaml:7:42", "0 19 * 4-10 *", "--schedule='0 19 * 3-10 *'", "likely")
     ]
+
+
+@given(
+    declared=st.text(alphabet="abcdefghijklmnop-0123", min_size=6, max_size=40),
+    edits=st.lists(st.tuples(st.sampled_from("sid"), st.integers(0, 60), st.sampled_from("xyz-9")), max_size=2),
+)
+def test_every_near_miss_of_a_topic_holds_one_of_its_pieces(declared: str, edits: list[tuple[str, int, str]]) -> None:
+    """The scan reads a file only when it holds a piece: no near miss `near_topic` accepts may lack one."""
+    name = declared
+    for op, at, char in edits:
+        at %= len(name) + 1
+        if op == "s" and at < len(name):
+            name = name[:at] + char + name[at + 1 :]
+        elif op == "i":
+            name = name[:at] + char + name[at:]
+        elif op == "d" and at < len(name) and len(name) > 1:
+            name = name[:at] + name[at + 1 :]
+    pieces = near_miss_pieces(declared)
+    if near_topic(name, [declared]) is not None:
+        assert any(p in name for p in pieces), (name, pieces)
+    for suffix in ("prod", "production", "prd"):  # the name without the suffix is a near miss too
+        assert near_topic(declared, [f"{declared}-{suffix}"]) is not None
+        assert any(p in declared for p in near_miss_pieces(f"{declared}-{suffix}"))
+
+
+def test_a_file_naming_topics_but_no_near_miss_is_not_read(tmp_path: Path) -> None:
+    root = repo(tmp_path, {})
+    reader = written_reader(load(root / "ssot", root).infrastructure, "ssot")
+    assert reader is not None
+    assert reader.wants("jobs/publish.py", b"PUBLISH = os.environ.get('T', 'nba-phase2-raw-complete')\n")
+    assert reader.wants("jobs/publish.py", b"topic = 'nba-phase2-raw-complte-prod'\n")
+    assert not reader.wants("jobs/publish.py", b"topic = self.topic_path(project, message_topic)\n")

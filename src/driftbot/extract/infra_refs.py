@@ -64,7 +64,7 @@ class Written:
     records: tuple[JobRecord, ...]
 
 
-PYTHON_NEEDLES = (b"topic", b"TOPIC", b"Topic", b".run.app")
+URL_NEEDLE = b".run.app"  # a URL is checked only when its host is a Cloud Run service's
 
 
 @dataclass(frozen=True)
@@ -72,18 +72,19 @@ class WrittenReader:
     """The scan's reader (`extract.scan.FileReader`) of topics, URLs and job definitions in Python and YAML.
 
     Not the SSOT's own files (under `ssot_dir`), not tests', not Cloud Build configs (deploy scripts,
-    read with the gcloud commands); only a file holding a needle (`topic`, `.run.app`, an SSOT job's name).
+    read with the gcloud commands); only a file holding one of `needles` (the caller's: what any value
+    it checks must contain) or `.run.app`.
     """
 
     ssot_dir: str  # with a trailing "/"
-    job_needles: tuple[bytes, ...]
+    needles: tuple[bytes, ...]
     suffixes: tuple[str, ...] = (".py", ".yaml", ".yml")
     weight: int = 2
 
     def wants(self, path: str, data: bytes) -> bool:
         if path.startswith(self.ssot_dir) or is_test_file(path) or is_cloudbuild(path):
             return False
-        return any(n in data for n in (*PYTHON_NEEDLES, *self.job_needles))
+        return URL_NEEDLE in data or any(n in data for n in self.needles)
 
     def read(self, path: str, data: bytes) -> Written | None:
         try:

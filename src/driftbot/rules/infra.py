@@ -25,7 +25,7 @@ from driftbot.inventory.gcloud import GcloudListing
 from driftbot.rules.catalog import finding
 from driftbot.rules.infra_common import Deployed
 from driftbot.rules.infra_deployed import check_deployed
-from driftbot.rules.infra_refs import check_records, check_refs
+from driftbot.rules.infra_refs import check_records, check_refs, near_miss_pieces
 from driftbot.rules.infra_scripts import check_scripts
 from driftbot.ssot.infra import Infrastructure
 
@@ -127,7 +127,9 @@ def written_reader(infra: Infrastructure | None, ssot_root: str) -> WrittenReade
     """What the scan reads for `check_refs`/`check_records`: topics, URLs and jobs in Python and YAML."""
     if infra is None:
         return None
-    return WrittenReader(ssot_root.rstrip("/") + "/", tuple(j.name.encode() for j in infra.jobs))
+    jobs = {j.name for j in infra.jobs}
+    topics = {piece for t in infra.topics for piece in near_miss_pieces(t.name)}
+    return WrittenReader(ssot_root.rstrip("/") + "/", tuple(n.encode() for n in sorted(jobs | topics)))
 
 
 def written_refs(ctx: AuditContext) -> tuple[list[Ref], list[JobRecord]]:

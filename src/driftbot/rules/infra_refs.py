@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Iterator, Mapping
 
 from driftbot.extract.infra_refs import JobRecord, Ref, topic_name
@@ -21,6 +22,7 @@ from driftbot.rules.infra_scripts import job_findings
 from driftbot.ssot.infra import Infrastructure
 
 PRODUCTION_SUFFIXES = ("prod", "production", "prd")
+MAX_TOPIC_EDITS = 2  # a topic this many edits from an SSOT topic is a near miss (a typo)
 OTHER_ENVIRONMENTS = frozenset({"dev", "develop", "staging", "stage", "test", "qa", "local", "sandbox", "uat"})
 
 
@@ -57,6 +59,27 @@ def _topic(infra: Infrastructure, ref: Ref) -> Iterator[Finding]:
     )
 
 
+def near_miss_pieces(declared: str) -> set[str]:
+    """Substrings of which every near miss of topic `declared` (as `near_topic` judges) holds one.
+
+    A name within MAX_TOPIC_EDITS edits of `declared` keeps at least one of MAX_TOPIC_EDITS + 1
+    disjoint pieces of it intact (each edit touches at most one piece); a name that lacks a production
+    suffix is a prefix of `declared`, so it holds the first piece of the name without that suffix.
+    The scan reads only files holding a piece: the others cannot name a near miss.
+    """
+    pieces = set(_pieces(declared, MAX_TOPIC_EDITS + 1))
+    for suffix in PRODUCTION_SUFFIXES:
+        if declared.endswith(f"-{suffix}"):
+            pieces.add(_pieces(declared.removesuffix(f"-{suffix}"), MAX_TOPIC_EDITS + 1)[0])
+    return pieces
+
+
+def _pieces(text: str, count: int) -> list[str]:
+    size = max(1, len(text) // count)
+    cuts = [min(len(text), k * size) for k in range(count)] + [len(text)]
+    return [text[a:b] for a, b in itertools.pairwise(cuts) if text[a:b]]
+
+
 def near_topic(name: str, declared: list[str]) -> tuple[str, str] | None:
     """The one SSOT topic `name` is a near miss of, and why; None when there is none or no single one."""
     for suffix in PRODUCTION_SUFFIXES:
@@ -67,11 +90,11 @@ def near_topic(name: str, declared: list[str]) -> tuple[str, str] | None:
         return None  # another environment's topic, on purpose
     if len(name) < 6:
         return None
-    scored = sorted((_distance(name, d, 2), d) for d in declared)
-    best = [d for score, d in scored if score <= 2 and score == scored[0][0]]
+    scored = sorted((_distance(name, d, MAX_TOPIC_EDITS), d) for d in declared)
+    best = [d for score, d in scored if score <= MAX_TOPIC_EDITS and score == scored[0][0]]
     if len(best) != 1:
         return None
-    return best[0], f"{_distance(name, best[0], 2)} character(s) from it"
+    return best[0], f"{_distance(name, best[0], MAX_TOPIC_EDITS)} character(s) from it"
 
 
 def _distance(a: str, b: str, cap: int) -> int:
