@@ -193,6 +193,16 @@ def test_bare_names_interpolated_into_a_dataset_qualified_template(tmp_path: Pat
     assert after == expected
 
 
+def test_a_template_split_over_joined_literals_is_read_and_a_file_without_a_dotted_hole_is_skipped(
+    tmp_path: Path,
+) -> None:
+    joined = 'for table in ["nbac_schedule", "bdl_active_players"]:\n    print("nba_raw." f"{table}")\n'
+    repo = _repo(tmp_path, {"jobs/joined.py": joined})
+    assert _found(repo) == [("jobs/joined.py:1:33", "bdl_active_players", "bdl_active_players_current", "certain")]
+    assert embedded_sql._loops_into_template(joined.encode())
+    assert not embedded_sql._loops_into_template(b'for t in ["nbac_schedule"]:\n    print(t, "nba_raw")\n')
+
+
 def test_snippets_are_bounded() -> None:
     code = "".join(f'Q{i} = "SELECT * FROM nba_raw.t{i}"\n' for i in range(embedded_sql.MAX_SNIPPETS + 50))
     snippets = embedded_sql.python_snippets(code, {})

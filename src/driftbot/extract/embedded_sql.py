@@ -48,6 +48,8 @@ _ESCAPES = {"\\n": "  ", "\\t": "  "}  # same length, SQL whitespace either way
 _PY_STATEMENT = re.compile(r"['\"]" + STATEMENT.pattern, re.IGNORECASE)
 _FILE_READS = re.compile(rb"(?i)\b(from|join|into|update)\b")
 _LOOP = re.compile(rb"\bfor\s+\w+\s+in\b")  # a loop that may put its names into `dataset.{name}`
+# `dataset.{` in a template's source: in one literal, or across implicitly joined literals (`"ds." f"{t}"`)
+_DOTTED_HOLE = re.compile(rb"\.(?:[\"']\s*[bBfFrRuU]{0,2}[\"'])?\{")
 KINDS = {".py": "python", ".yaml": "yaml", ".yml": "yaml", ".sh": "shell", ".bash": "shell"}
 
 
@@ -153,7 +155,7 @@ class EmbeddedReader:
     def wants(self, path: str, data: bytes) -> bool:
         if not any(d in data for d in self.datasets):
             return False
-        return _FILE_READS.search(data) is not None or (path.endswith(".py") and _LOOP.search(data) is not None)
+        return _FILE_READS.search(data) is not None or (path.endswith(".py") and _loops_into_template(data))
 
     def read(self, path: str, data: bytes) -> EmbeddedTables | None:
         kind = next((k for suffix, k in KINDS.items() if path.endswith(suffix)), None)
@@ -169,7 +171,7 @@ class EmbeddedReader:
         except Unparsable as exc:
             return EmbeddedTables((), frozenset(), (exc.line, exc.column, exc.reason))
         found = tables(path, text, snippets)
-        if kind == "python" and _LOOP.search(data) is not None:
+        if kind == "python" and _loops_into_template(data):
             found = replace(found, looped=tuple(loop_tables(path, text, placeholders)))
         return found
 
@@ -390,6 +392,12 @@ _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")  # statement list
 
 
 # ---- bare names interpolated into a dataset-qualified template -----------------------------------
+
+
+def _loops_into_template(data: bytes) -> bool:
+    """Whether `loop_tables` can find anything: a loop, and a hole right after a dot."""
+    return _LOOP.search(data) is not None and _DOTTED_HOLE.search(data) is not None
+
 
 _QUALIFIER = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\.$")
 _HOLE = "\0"
