@@ -46,12 +46,16 @@ class Incident:
     path: str
     bad: str
     good: str
-    wrong: str
+    wrong: str | None  # the finding's `actual` (None: a rule that names no value, e.g. mirror-divergence)
     line: int
     fixable: bool = True  # `fix` must reproduce the hand fix
-    # Copies committed with `bad`, and their own hand fix committed before `fix:` (one copy was missed).
+    # Files committed with `bad`, and their own hand fix committed before `fix:` (copies fixed by hand with one
+    # missed, or the mirror source fixed in shared/ before its vendored copies are synced).
     copies_bad: tuple[tuple[str, str], ...] = ()
     copies_good: tuple[tuple[str, str], ...] = ()
+    # More files the `fix:` commit sets to `good` (a hand sync of vendored copies): each must be caught at
+    # `line` like `path`, and `fix` must write them all.
+    synced: tuple[str, ...] = ()
 
 
 _JOB = '''class PlayerStatsJob:
@@ -404,6 +408,67 @@ LIST_INCIDENTS = (
     ),
 )
 INCIDENTS = (*INCIDENTS, *LIST_INCIDENTS)
+# Copies out of sync, a processor missing, a table under the wrong dataset (issue 12). Not here: SQL in a
+# docstring example naming a wrong table, which no rule reports yet.
+_ORCH_CONFIG = """\"\"\"Orchestration settings shared by every Cloud Function (vendored into each one's shared/).\"\"\"
+
+PHASE_TRANSITION_TIMEOUT_MINUTES = {timeout}
+USE_FIRESTORE_STATE = True
+"""
+_SHARED_CONFIG = "shared/config/orchestration_config.py"
+_FUNCTIONS = ("phase2_to_phase3", "phase3_to_phase4", "phase4_to_phase5", "phase5_to_phase6", "self_heal", "grading")
+_VENDORED = tuple(f"orchestration/cloud_functions/{fn}/shared/config/orchestration_config.py" for fn in _FUNCTIONS)
+_MIRRORS = """mirrors:
+  - source: shared
+    copies: orchestration/cloud_functions/*/shared
+"""
+_EXPECTED = """\"\"\"Phase 2 -> 3 orchestrator: phase 3 starts once every phase 2 processor has completed.\"\"\"
+
+EXPECTED_PROCESSORS = [
+    'bdl_player_boxscores',
+    'bigdataball_play_by_play',
+    'odds_api_game_lines',
+    'nbac_schedule',
+{gamebook}    'br_rosters_current',
+]
+"""
+_ACCURACY = """def accuracy(client, project):
+    return client.query(f"SELECT AVG(correct) FROM `{{project}}.{dataset}.prediction_accuracy`")
+"""
+INCIDENTS += (
+    Incident(
+        "vendored-config-sync",
+        "mirror-divergence",
+        _VENDORED[0],
+        _ORCH_CONFIG.format(timeout=15),
+        _ORCH_CONFIG.format(timeout=30),
+        None,
+        3,
+        copies_bad=tuple((c, _ORCH_CONFIG.format(timeout=15)) for c in (_SHARED_CONFIG, *_VENDORED[1:])),
+        copies_good=((_SHARED_CONFIG, _ORCH_CONFIG.format(timeout=30)),),  # fixed in shared/ first
+        synced=_VENDORED[1:],  # the copies, synced by hand later
+    ),
+    Incident(
+        "processor-missing",
+        "missing-name",
+        "orchestration/cloud_functions/phase2_to_phase3/main.py",
+        _EXPECTED.format(gamebook=""),
+        _EXPECTED.format(gamebook="    'nbac_gamebook_player_stats',\n"),
+        None,  # the message names the missing processor; count-mismatch on the same line counts as noise
+        3,
+        fixable=False,  # a "likely" finding: `fix` inserts nothing
+    ),
+    Incident(
+        "wrong-dataset",
+        "unknown-table",
+        "predictions/monitoring/accuracy.py",
+        _ACCURACY.format(dataset="nba_raw"),
+        _ACCURACY.format(dataset="nba_predictions"),
+        "prediction_accuracy",
+        2,
+        fixable=False,  # no suggestion names the dataset the table lives in
+    ),
+)
 _PHASE5 = """version: "1.0"
 phase: 5
 phase_name: predictions
@@ -458,15 +523,15 @@ def build(dest: Path) -> Path:
         "ssot/processors/phase2_raw_processors.yaml": (dest / "ssot/processors/phase2_raw_processors.yaml").read_text()
         + _SUBSETS,
         "inventory/bigquery_tables.json": json.dumps(tables, indent=1) + "\n",
-        ".driftbot.yml": "inventory: ['snapshot:inventory/bigquery_tables.json']\n" + _BINDING,
+        ".driftbot.yml": "inventory: ['snapshot:inventory/bigquery_tables.json']\n" + _BINDING + _MIRRORS,
         "data_processors/raw/processors.py": _PROCESSORS,
     }
     _commit(dest, base, "base: SSOT and warehouse snapshot")
     for inc in INCIDENTS:
         _commit(dest, {inc.path: inc.bad, **dict(inc.copies_bad)}, f"add {inc.path}")
         if inc.copies_good:
-            _commit(dest, dict(inc.copies_good), f"hand fix of {len(inc.copies_good)} copies (one missed)")
-        _commit(dest, {inc.path: inc.good}, f"fix: {inc.id}")
+            _commit(dest, dict(inc.copies_good), f"hand fix of {len(inc.copies_good)} file(s) before the fix")
+        _commit(dest, dict.fromkeys((inc.path, *inc.synced), inc.good), f"fix: {inc.id}")
     return dest
 
 
@@ -495,11 +560,12 @@ def replay(repo: Path) -> list[Outcome]:
             _git(repo, "worktree", "add", "-q", "--detach", str(at), f"{sha}^")
             try:
                 report = run_audit(at, time_budget=None)
+                paths = {inc.path, *inc.synced}
                 hits = [
                     f
                     for f in report.findings
                     if f.rule == inc.rule
-                    and f.location.path == inc.path
+                    and f.location.path in paths
                     and f.location.line == inc.line
                     and f.actual == inc.wrong
                 ]
@@ -507,11 +573,11 @@ def replay(repo: Path) -> list[Outcome]:
                 fix_ok = None
                 if inc.fixable:
                     plan = make_plan(at)
-                    change = plan.changes.get(inc.path)
-                    fix_ok = change is not None and change.after.decode() == inc.good and len(plan.changes) == 1
+                    after = {path: change.after.decode() for path, change in plan.changes.items()}
+                    fix_ok = after == dict.fromkeys(paths, inc.good)
             finally:
                 _git(repo, "worktree", "remove", "--force", str(at))
-        out.append(Outcome(inc, bool(hits), noise, fix_ok))
+        out.append(Outcome(inc, {f.location.path for f in hits} == paths, noise, fix_ok))
     return out
 
 
