@@ -24,6 +24,7 @@ Usage: python bench/bench_audit.py [--profile synthetic|realistic|both] [--files
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -35,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from driftbot.ssot import loader
-from generate import PROFILES, generate  # bench/ is on sys.path: it holds the running script
+from generate import PROFILES, Generated  # bench/ is on sys.path: it holds the running script
 
 DEFAULT_FILES = {"synthetic": 20_000, "realistic": 6_000}
 GOALS = {"cold": 6.0, "warm": 1.5, "memo": 1.0}  # x git grep, wall
@@ -98,18 +99,45 @@ def git(repo: Path, *args: str) -> None:
 
 
 def make_repo(root: Path, profile: str, files: int, seed: int) -> str:
-    made = generate(root, files, seed, profile)
+    made = generate_apart(root, files, seed, profile)
     git(root, "init", "-q")
     git(root, "add", "-A")
     # gc.auto=0: no background gc still writing objects when the directory is removed
     git(root, "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "-c", "commit.gpgsign=false",
         "-c", "gc.auto=0", "commit", "-q", "-m", f"{profile} monorepo")  # fmt: skip
-    size_mb = sum(p.stat().st_size for p in root.rglob("*") if p.is_file() and ".git" not in p.parts) / 1e6
+    size_mb = made_bytes(root) / 1e6
     lines = f", {made.lines} lines in all" if made.lines else ""
     return (
         f"{profile} repo: {made.files} files, {size_mb:.0f} MB, {made.sql} SQL; {made.copies} hold SSOT copies "
         f"({made.stale_copies} stale{lines}), {made.decoys} decoys"
     )
+
+
+def made_bytes(root: Path) -> int:
+    """The corpus's size, outside .git; walked with os.scandir so that this process stays small."""
+    total, stack = 0, [root]
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for e in entries:
+                if e.is_dir(follow_symlinks=False):
+                    if e.name != ".git":
+                        stack.append(Path(e.path))
+                elif e.is_file(follow_symlinks=False):
+                    total += e.stat(follow_symlinks=False).st_size
+    return total
+
+
+def generate_apart(root: Path, files: int, seed: int, profile: str) -> Generated:
+    """`generate` in a child process: `ru_maxrss` survives fork and exec, so every command this
+    process starts later would begin at its size, and a corpus built here would inflate their peaks."""
+    script = (
+        "import dataclasses, json, sys; from pathlib import Path; from generate import generate; "
+        "out, files, seed, profile = sys.argv[1:]; "
+        "print(json.dumps(dataclasses.asdict(generate(Path(out), int(files), int(seed), profile))))"
+    )
+    argv = [sys.executable, "-c", script, str(root), str(files), str(seed), profile]
+    out = subprocess.run(argv, check=True, capture_output=True, text=True, cwd=Path(__file__).parent).stdout
+    return Generated(**json.loads(out))
 
 
 def bench_profile(profile: str, files: int, args: argparse.Namespace) -> list[str]:
