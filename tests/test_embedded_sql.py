@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 from driftbot.audit import run_audit
@@ -207,3 +208,12 @@ def test_snippets_are_bounded() -> None:
     code = "".join(f'Q{i} = "SELECT * FROM nba_raw.t{i}"\n' for i in range(embedded_sql.MAX_SNIPPETS + 50))
     snippets = embedded_sql.python_snippets(code, {})
     assert len(snippets) == embedded_sql.MAX_SNIPPETS
+
+
+def test_the_scanned_codes_syntax_warnings_are_not_ours_to_print() -> None:
+    code = 'PATTERN = "\\d+"\nfor t in ["nbac_schedule"]:\n    print(f"nba_raw.{t}")\n'
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        found = embedded_sql.loop_tables("jobs/x.py", code, {})
+    assert [(r.dataset, r.table) for r in found] == [("nba_raw", "nbac_schedule")]
+    assert caught == []

@@ -24,12 +24,12 @@ import functools
 import io
 import re
 import tokenize
-import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
 import yaml
 
+from driftbot.extract import python_tree
 from driftbot.extract.sqltypes import TableRef
 from driftbot.ftypes import Location
 from driftbot.textpos import LineIndex
@@ -346,11 +346,8 @@ def _name(node: ast.expr) -> str | None:
 
 def _statics(text: str) -> dict[str, str]:
     """Names assigned exactly one string (or dict of strings) in the file; one assigned twice differently is not."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # e.g. SyntaxWarning for invalid escapes: the scanned code's business
-            tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = python_tree.tree_or_none(text)
+    if tree is None:
         return {}
     seen: dict[str, set[str]] = {}
     for node in _statements(tree.body):
@@ -411,9 +408,8 @@ def loop_tables(path: str, text: str, placeholders: Mapping[str, str]) -> list[T
     dataset is literal or a static placeholder (`{self.raw_dataset}`). `"nba_raw.{}".format(table)`
     counts too. Each name is placed at its literal in the list (where a rename is made).
     """
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = python_tree.tree_or_none(text)
+    if tree is None:
         return []
     lines = text.splitlines(keepends=True)
     statics: dict[str, str] | None = None

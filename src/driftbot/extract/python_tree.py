@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import bisect
 import re
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -138,9 +139,9 @@ def focus_statements(path: str, text: str, focus: frozenset[str]) -> list[ast.st
     if not hits:
         return []
     cut = _next_statement(text, starts[hits[-1]] if hits[-1] < len(starts) else len(text))
-    tree = _cpython_tree(text[:cut]) if cut < len(text) else None  # statements after the last hit don't matter
+    tree = tree_or_none(text[:cut]) if cut < len(text) else None  # statements after the last hit don't matter
     if tree is None:
-        tree = _cpython_tree(text)
+        tree = tree_or_none(text)
     if tree is None:
         return None  # newer syntax than this Python, or broken: libcst decides
     chosen: list[ast.stmt] = []
@@ -168,9 +169,13 @@ def _next_statement(text: str, pos: int) -> int:
     return len(text)
 
 
-def _cpython_tree(text: str) -> ast.Module | None:
+def tree_or_none(text: str) -> ast.Module | None:
+    """The module by CPython, or None when it does not parse; its warnings (e.g. invalid escapes) are
+    the scanned code's business, not ours to print."""
     try:
-        return ast.parse(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(text)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return None
 
