@@ -144,3 +144,36 @@ def test_an_unreachable_inventory_exits_3(small_repo: Path, capsys: pytest.Captu
         f"driftbot: bigquery://nba-props-platform: cannot connect to {endpoint} listing datasets of project "
         "nba-props-platform: [Errno 111] Connection refused\n"
     )
+
+
+def test_a_phase_file_linked_out_of_the_repository_is_neither_read_nor_written(
+    small_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = tmp_path / "outside.yaml"
+    original = (small_repo / PHASE2).read_bytes()
+    outside.write_bytes(original)
+    (small_repo / PHASE2).unlink()
+    (small_repo / PHASE2).symlink_to(outside)
+    url = snapshot(small_repo, "nba_raw", *RAW_TABLES)
+    capsys.readouterr()
+    assert ssot_import(small_repo, url, "nba_raw", 2, "--write") == EXIT_ERROR
+    assert capsys.readouterr().err == (
+        "driftbot: ssot/processors/phase2_raw_processors.yaml: resolves outside the repository (a symlink or '..')\n"
+    )
+    assert outside.read_bytes() == original
+
+
+def test_a_phase_file_that_is_a_link_inside_the_repository_is_not_written_through(
+    small_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = small_repo / "ssot/phase2.yaml"
+    real.write_bytes((small_repo / PHASE2).read_bytes())
+    (small_repo / PHASE2).unlink()
+    (small_repo / PHASE2).symlink_to(real)
+    before = real.read_bytes()
+    url = snapshot(small_repo, "nba_raw", *RAW_TABLES)
+    assert ssot_import(small_repo, url, "nba_raw", 2, "--write") == EXIT_ERROR
+    assert capsys.readouterr().err.endswith(
+        "is a symlink; driftbot does not write through links; nothing was written\n"
+    )
+    assert real.read_bytes() == before

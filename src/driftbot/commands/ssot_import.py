@@ -27,7 +27,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.util import load_yaml_guess_indent
 
+from driftbot import repofs
 from driftbot.errors import EXIT_DRIFT, EXIT_OK, EXIT_UNREACHABLE, DriftbotError
+from driftbot.fix.writer import Change, Transaction
 from driftbot.inventory.base import ENDPOINT_ENV, VIEW_TYPES, load_inventories
 from driftbot.paths import display
 
@@ -40,19 +42,23 @@ class Plan:
     path: Path
     before: str  # "" for a new file
     after: str
+    data: bytes | None  # the file's bytes as read; None for a new file
     added: tuple[str, ...]
     skipped: tuple[str, ...]  # tables whose name is not a valid processor name
 
 
 def plan_import(ssot_dir: Path, dataset: str, phase: int, tables: list[str]) -> Plan:
-    """The SSOT file of `phase` with every table of `tables` that it does not list yet appended."""
+    """The SSOT file of `phase` with every table of `tables` that it does not list yet appended.
+
+    Only files inside the repository (the SSOT folder's parent, links resolved) are read."""
     valid = [t for t in tables if _NAME.match(t)]
     skipped = tuple(t for t in tables if not _NAME.match(t))
     existing = _phase_file(ssot_dir, phase)
     if existing is None:
         path = ssot_dir / "processors" / f"phase{phase}_{dataset}_processors.yaml"
-        return Plan(path, "", _new_file(dataset, phase, valid) if valid else "", tuple(valid), skipped)
-    path, text = existing
+        return Plan(path, "", _new_file(dataset, phase, valid) if valid else "", None, tuple(valid), skipped)
+    path, data = existing
+    text = data.decode("utf-8")
     yaml = _yaml(text)
     doc = _load(yaml, text, path)
     if doc.get("dataset") != dataset:
@@ -64,14 +70,14 @@ def plan_import(ssot_dir: Path, dataset: str, phase: int, tables: list[str]) -> 
     taken |= {str(p.get("name")) for p in seq if isinstance(p, dict)}
     added = tuple(t for t in valid if t not in taken)
     if not added:
-        return Plan(path, text, text, (), skipped)
+        return Plan(path, text, text, data, (), skipped)
     _append(seq, added)
     orchestration = doc.get("orchestration")
     if isinstance(orchestration, dict) and orchestration.get("expected_count") == len(seq) - len(added):
         orchestration["expected_count"] = len(seq)  # keep the count the SSOT validates
     out = io.StringIO()
     yaml.dump(doc, out)
-    return Plan(path, text, out.getvalue(), added, skipped)
+    return Plan(path, text, out.getvalue(), data, added, skipped)
 
 
 def _append(seq: CommentedSeq, names: tuple[str, ...]) -> None:
@@ -108,22 +114,37 @@ def _set_trailing(item: CommentedMap, token: Any) -> None:
         item.ca.items[key] = [None, None, token, None]
 
 
-def _phase_file(ssot_dir: Path, phase: int) -> tuple[Path, str] | None:
+def _phase_file(ssot_dir: Path, phase: int) -> tuple[Path, bytes] | None:
+    root = repository(ssot_dir)
     folder = ssot_dir / "processors"
-    files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if folder.is_dir() else []
+    try:
+        inside = repofs.directory(root, folder)
+    except repofs.Refused as exc:
+        raise DriftbotError(str(exc)) from None
+    files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if inside is not None else []
     for path in files:
-        text = _read(path)
+        data = _read(root, path)
+        text = data.decode("utf-8")
         doc = _load(_yaml(text), text, path)
         if isinstance(doc, dict) and doc.get("phase") == phase:
-            return path, text
+            return path, data
     return None
 
 
-def _read(path: Path) -> str:
+def repository(ssot_dir: Path) -> Path:
+    """The repository an SSOT folder belongs to: its parent as written (a link is not followed out)."""
+    return ssot_dir.absolute().parent
+
+
+def _read(root: Path, path: Path) -> bytes:
     try:
-        return path.read_text(encoding="utf-8")
+        data = repofs.read_bytes(root, path)
+        data.decode("utf-8")
+    except repofs.Refused as exc:
+        raise DriftbotError(str(exc)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise DriftbotError(f"{path}: cannot read: {exc}") from None
+    return data
 
 
 def _yaml(text: str) -> YAML:
@@ -188,7 +209,7 @@ class SsotCommand:
         if not _DATASET.match(args.dataset) or args.phase < 0:
             raise DriftbotError("--dataset must be a dataset name and --phase a number >= 0")
         ssot_dir: Path = args.ssot
-        repo = ssot_dir.resolve().parent  # `ddl:` and `snapshot:` paths are relative to the repository
+        repo = repository(ssot_dir)  # `ddl:` and `snapshot:` paths are relative to the repository
         found, unreachable = load_inventories([args.inventory], repo, bigquery_endpoint=args.bigquery_endpoint)
         if unreachable:
             print(f"driftbot: {unreachable[0]}", file=sys.stderr)
@@ -206,8 +227,8 @@ class SsotCommand:
             print(f"nothing to import: {shown} lists every table of {args.dataset} in {inventory.source}")
             return EXIT_OK
         if args.write:
-            plan.path.parent.mkdir(parents=True, exist_ok=True)
-            plan.path.write_text(plan.after, encoding="utf-8")
+            change = Change(plan.path.absolute(), shown, plan.data, plan.after.encode("utf-8"))
+            Transaction([change], repo).commit()  # inside the repository, not through a link, all or nothing
             print(f"imported {len(plan.added)} processor(s) into {shown}: {', '.join(plan.added)}")
             return EXIT_OK
         before = "a/" + shown if plan.before else "/dev/null"
