@@ -97,6 +97,16 @@ def test_workflow_annotations_stop_at_10_per_level_and_say_so_first(capsys: pyte
     assert [line.split(" ", 1)[0] for line in lines[1:]] == ["::error"] * 10 + ["::notice"] * 3
 
 
+def test_workflow_annotations_are_titled_by_the_instance_name(capsys: pytest.CaptureFixture[str]) -> None:
+    from driftbot.ftypes import Location, Report, Severity
+    from driftbot.github.review import annotate
+    from driftbot.rules.catalog import finding
+
+    found = finding("copy-divergence", Location("a.py", 3, 5), "d", severity=Severity.HIGH)
+    annotate(Report((found,), files_scanned=1), Severity.LOW, "driftbot infra")
+    assert capsys.readouterr().out == "::error file=a.py,line=3,col=5,title=driftbot infra copy-divergence (high)::d\n"
+
+
 def bar_lines(err: str) -> list[str]:
     """The bar's redraws in what went to stderr, each without its `\\r\\033[K` prefix."""
     return [part for part in err.split("\r\033[K") if part and not part.startswith("driftbot:")]

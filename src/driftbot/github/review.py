@@ -14,7 +14,7 @@ from driftbot.github import checks, comment, pipeline
 from driftbot.github.client import ApiError, GitHubApi
 from driftbot.github.comment import CommentOutcome
 from driftbot.github.context import RunContext
-from driftbot.github.env import Level, emit, workflow_command
+from driftbot.github.env import DEFAULT_NAME, Level, emit, workflow_command
 
 PER_LEVEL = 10  # the runner shows at most 10 annotations of each level per step
 READ_ONLY_NOTE = (
@@ -67,7 +67,7 @@ def review(
             if not exc.read_only:
                 raise
             read_only_reason = exc.message
-    annotate(report, ctx.fail_on)
+    annotate(report, ctx.fail_on, ctx.instance.name)
     return ReviewOutcome(verdict, read_only_reason=read_only_reason)
 
 
@@ -108,8 +108,9 @@ def _publish(
     return ReviewOutcome(check.conclusion, check.check_run_id, outcome)
 
 
-def annotate(report: Report, fail_on: Severity) -> None:
-    """Workflow commands the runner turns into annotations: at most 10 per level, as it shows no more.
+def annotate(report: Report, fail_on: Severity, name: str = DEFAULT_NAME) -> None:
+    """Workflow commands the runner turns into annotations, titled by the instance's `name`: at most 10
+    per level, as it shows no more.
 
     When some do not fit, a notice saying so comes first (it takes one of the notices' 10).
     """
@@ -126,5 +127,5 @@ def annotate(report: Report, fail_on: Severity) -> None:
     for level, found in by_level.items():
         for finding in found[: room[level]]:
             loc = finding.location
-            title = f"driftbot {finding.rule} ({finding.severity.label})"
+            title = f"{name} {finding.rule} ({finding.severity.label})"
             emit(workflow_command(level, finding.message, file=loc.path, line=loc.line, col=loc.column, title=title))

@@ -99,7 +99,7 @@ def dispatch(mode: Mode, event: events.Event, gh: GitHubApi, ctx: RunContext) ->
             )
         return with_dashboard(autofix.handle(event, gh, ctx), gh, ctx)
     report = pipeline.audit(ctx.workspace, ctx.options)
-    annotate(report, ctx.fail_on)
+    annotate(report, ctx.fail_on, ctx.instance.name)
     # With `dashboard: true` the dashboard is read (one call) for `new-findings`; else no API call.
     known = dashboard.known(dashboard.read_dashboard(gh, ctx.instance)) if ctx.env.inputs.dashboard else None
     return Result(report=report, exit_code=EXIT_DRIFT if report.at_or_above(ctx.fail_on) else EXIT_OK, known=known)
