@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from driftbot.ftypes import Finding, Location, Report, Severity
+from driftbot.ftypes import Binding, Collection, Element, Finding, Location, Report, Severity
 from driftbot.report.fingerprint import fingerprint
 from driftbot.report.scope import added_lines, diff_lines, new_findings, on_lines, reroot, union, unrooted
 
@@ -58,3 +58,15 @@ def test_reroot_and_unrooted_are_inverses() -> None:
     moved = reroot(report, "svc/a").findings[0]
     assert (moved.location.path, moved.ssot) == ("svc/a/cfg.py", "svc/a/ssot/p.yaml")
     assert unrooted(moved, "svc/a") == report.findings[0]
+
+
+def test_reroot_moves_bindings_too() -> None:
+    element = Element("br_roster", Location("cfg.py", 4, 5))
+    collection = Collection("cfg.py", "EXPECTED", "list", Location("cfg.py", 3, 12), (element,), 5)
+    report = Report((), 1, bindings=(Binding(collection, "phase2", "name", "auto"),))
+    moved = reroot(report, "svc/a").bindings[0].collection
+    assert (moved.path, moved.location, moved.elements) == (
+        "svc/a/cfg.py",
+        Location("svc/a/cfg.py", 3, 12),
+        (Element("br_roster", Location("svc/a/cfg.py", 4, 5)),),
+    )

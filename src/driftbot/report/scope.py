@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Literal
 
-from driftbot.ftypes import Finding, Location, Report
+from driftbot.ftypes import Binding, Finding, Location, Report
 from driftbot.paths import display
 from driftbot.report.fingerprint import fingerprint
 
@@ -127,18 +127,26 @@ def union(report: Report, *parts: Report) -> Report:
 
 
 def reroot(report: Report, prefix: str) -> Report:
-    """Paths relative to the sub-directory `prefix` made relative to the repository root."""
+    """Paths relative to the sub-directory `prefix` made relative to the repository root (findings and bindings)."""
     if not prefix:
         return report
     head = prefix.strip("/") + "/"
 
-    def moved(f: Finding) -> Finding:
-        loc = f.location
-        return dataclasses.replace(
-            f, location=Location(head + loc.path, loc.line, loc.column), ssot=head + f.ssot if f.ssot else None
-        )
+    def at(loc: Location) -> Location:
+        return Location(head + loc.path, loc.line, loc.column)
 
-    return dataclasses.replace(report, findings=tuple(moved(f) for f in report.findings))
+    def moved(f: Finding) -> Finding:
+        return dataclasses.replace(f, location=at(f.location), ssot=head + f.ssot if f.ssot else None)
+
+    def bound(b: Binding) -> Binding:
+        c = b.collection
+        elements = tuple(dataclasses.replace(e, location=at(e.location)) for e in c.elements)
+        collection = dataclasses.replace(c, path=head + c.path, location=at(c.location), elements=elements)
+        return dataclasses.replace(b, collection=collection)
+
+    return dataclasses.replace(
+        report, findings=tuple(moved(f) for f in report.findings), bindings=tuple(bound(b) for b in report.bindings)
+    )
 
 
 def unrooted(finding: Finding, prefix: str) -> Finding:
