@@ -204,7 +204,7 @@ def test_the_pipeline_lists_rank_first_with_their_evidence(platform: Path, capsy
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[:5] == [
-        # Only the files that can hold a pipeline list are parsed with libcst: the 7 copies, the freshness
+        # Only the files that can hold a pipeline list are parsed (the audit's read): the 7 copies, the freshness
         # gates, the backfill jobs and the exports (a first pass with CPython's `ast` read all 22).
         "Read 22 Python files, parsed 13 that may hold a pipeline list",
         "Inventory: 9 tables in CREATE statements in the repository",

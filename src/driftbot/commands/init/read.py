@@ -13,8 +13,9 @@ Three steps, cheapest first, each keeping only what can matter to the next:
      word or phase in those names, or half of its values in an inventory) and holds 2+ values that
      relevant collections of another file hold too.
   2. Only files with a relevant collection are parsed, and only their statements naming its values,
-     with the audit's own libcst extractor (`extract(..., focus=...)`), so symbols and positions are
-     those `driftbot audit` binds.
+     with the audit's own fast read path (`python_ast.extract(..., focus=...)`, CPython's `ast`; the
+     differential test holds it equal to libcst's), so symbols and positions are those `driftbot
+     audit` binds.
 `progress(done, total)` counts files of steps 0-1, then parsed files on top. When the budget runs
 out, reading stops and init proposes from what it read, saying how far it got.
 """
@@ -38,7 +39,7 @@ from typing import TypeVar
 
 from driftbot.commands.init.discover import candidate_values
 from driftbot.commands.init.rank import MIN_OVERLAP, PHASE, STRONG_WORDS, words
-from driftbot.extract.python import extract
+from driftbot.extract.python_ast import extract
 from driftbot.extract.python_tree import ParseFailure
 from driftbot.ftypes import Collection
 
@@ -66,7 +67,7 @@ class Read:
     collections: tuple[Collection, ...]
     files_read: int
     files_total: int
-    files_parsed: int  # files pass 2 parsed with libcst
+    files_parsed: int  # files pass 2 parsed
     files_to_parse: int  # files pass 2 picked
 
     @property
@@ -232,7 +233,7 @@ def _pass2(job: tuple[str, str, frozenset[str]]) -> list[Collection]:
             return extract(rel, fh.read(), focus)
     except (ParseFailure, OSError):
         return []  # `driftbot audit` reports unparsable files
-    except Exception:  # a libcst bug must cost one file, not the proposal
+    except Exception:  # a parser bug must cost one file, not the proposal
         return []
 
 
