@@ -53,21 +53,12 @@ def test_a_bound_config_table_is_checked_once_per_name(small_repo: Path) -> None
     write_ddl(small_repo, "schema.sql", without=("nba_raw.nbac_schedule",), extra=("nba_raw.br_rosters",))
     report = run_audit(small_repo)
     source = "ddl:schema.sql"
-    # 'nbac_schedule' is reported at the SSOT only, not again at its copy in cfg.py.
+    # 'nbac_schedule' is reported at the SSOT only, not again at its copy in cfg.py; 'br_roster' once, by
+    # the name rule (its rename is the SSOT's table), not again as table-missing.
+    assert [(f.rule, f.actual, f.expected) for f in report.findings if f.location == Location("cfg.py", 1, 52)] == [
+        ("unknown-name", "br_roster", "br_rosters_current")
+    ]
     assert of_rule(report.findings, "table-missing") == [
-        Finding(
-            rule="table-missing",
-            severity=Severity.CRITICAL,
-            location=Location("cfg.py", 1, 52),
-            message=f"table nba_raw.br_roster named in TABLES is not in {source}; renamed to nba_raw.br_rosters?",
-            symbol="TABLES",
-            ssot=PHASE2,
-            actual="br_roster",
-            expected="nba_raw.br_rosters",
-            extra=(("inventory", source),),
-            confidence="likely",  # a ddl: inventory declares, it does not speak with authority
-            evidence=(f"not in {source}", "nba_raw.br_rosters is there"),
-        ),
         Finding(
             rule="table-missing",
             severity=Severity.CRITICAL,
@@ -119,3 +110,69 @@ def test_views_and_other_datasets_are_not_unmanaged(small_repo: Path) -> None:
 def test_no_inventory_means_no_inventory_findings(small_repo: Path) -> None:
     report = run_audit(small_repo)
     assert [f for f in report.findings if f.rule in {"table-missing", "unmanaged-table", "inventory-unreachable"}] == []
+
+
+def _snapshot(repo: Path, *extra: str) -> None:
+    """A `snapshot:` inventory (authoritative) of every SSOT table plus `extra` nba_raw tables."""
+    refs = [(d, t) for d, tables in SSOT_TABLES.items() for t in tables] + [("nba_raw", t) for t in extra]
+    rows = ",".join(
+        f'{{"tableReference": {{"projectId": "p", "datasetId": "{d}", "tableId": "{t}"}}}}' for d, t in refs
+    )
+    (repo / "bq.json").write_text(f"[{rows}]")
+    (repo / ".driftbot.yml").write_text("inventory: ['snapshot:bq.json']\n")
+
+
+TRIGGERS = """TOPIC_BY_TABLE = {{
+    "nbac_schedule": "nba-phase2-schedule",
+    "bdl_player_boxscores": "nba-phase2-boxscores",
+    "{table}": "nba-phase2-nbac-boxscores",
+}}
+"""
+
+
+def test_a_stale_name_in_a_reference_bound_dict_is_one_finding(small_repo: Path) -> None:
+    """TOPIC_BY_TABLE is bound as a reference to phase 2's tables: the inventory rule and the name-list rule
+    both saw 'nbac_player_boxscore'; one drift, one row, the one with the rename."""
+    _snapshot(small_repo, "nbac_player_boxscores")
+    (small_repo / "topics.py").write_text(TRIGGERS.format(table="nbac_player_boxscore"))
+    report = run_audit(small_repo)
+    assert [f for f in report.findings if f.location.path == "topics.py"] == [
+        Finding(
+            rule="unknown-name",
+            severity=Severity.HIGH,
+            location=Location("topics.py", 4, 5),
+            message="'nbac_player_boxscore' is not a known table or processor; did you mean 'nbac_player_boxscores'?",
+            symbol="TOPIC_BY_TABLE",
+            actual="nbac_player_boxscore",
+            expected="nbac_player_boxscores",
+            fixable=True,
+            confidence="certain",
+            evidence=(
+                "TOPIC_BY_TABLE names 2 known names",
+                "not in snapshot:bq.json",
+                "'nbac_player_boxscore' is not in the inventory; 'nbac_player_boxscores' is",
+                "'nbac_player_boxscore' is a prefix of 'nbac_player_boxscores'",
+            ),
+        )
+    ]
+
+
+def test_a_bound_name_no_rule_renames_is_still_table_missing(small_repo: Path) -> None:
+    _snapshot(small_repo, "nbac_player_boxscores")
+    (small_repo / "topics.py").write_text(TRIGGERS.format(table="espn_scoreboard"))
+    report = run_audit(small_repo)
+    assert [
+        (f.rule, str(f.location), f.actual, f.confidence) for f in report.findings if f.location.path == "topics.py"
+    ] == [("table-missing", "topics.py:4:5", "espn_scoreboard", "certain")]
+
+
+def test_a_possible_rename_does_not_hide_a_certain_absence(small_repo: Path) -> None:
+    # Two close tables: the name rule can only say `possible` (info for exit codes); the inventory's certain
+    # table-missing stays, so the run still fails on it.
+    _snapshot(small_repo, "nbac_player_boxscores", "nbac_player_boxscore_v2")
+    (small_repo / "topics.py").write_text(TRIGGERS.format(table="nbac_player_boxscore"))
+    report = run_audit(small_repo)
+    assert [(f.rule, f.confidence) for f in report.findings if f.location.path == "topics.py"] == [
+        ("table-missing", "certain"),
+        ("unknown-name", "possible"),
+    ]

@@ -99,6 +99,7 @@ _PHASE5 = (
     "    replaced_by: prediction_accuracy\n",
 )
 _DDL_CONFIG = (".driftbot.yml", "inventory: ['ddl:schema.sql']\n")
+_BOUND_TABLES = "TABLES = ['bdl_player_boxscores', 'nbac_schedule', '{}']\n"  # bound as a reference to phase 2
 # Infrastructure rules: a deploy script checked against the project's ssot/infrastructure/.
 _JOB = "gcloud scheduler jobs update http prediction-coordinator-daily-${{ENVIRONMENT}} \\\n  --schedule='{}' \\\n"
 _JOB += "  --time-zone=America/Los_Angeles\n"
@@ -435,6 +436,9 @@ RULES: dict[str, Rule] = {
                     ("ssot/processors/phase2_raw_processors.yaml:30:19",),
                 ),
                 Example(_ddl(*_SSOT_TABLES)),
+                Example((*_ddl(*_SSOT_TABLES), ("cfg.py", _BOUND_TABLES.format("espn_scoreboard"))), ("cfg.py:1:52",)),
+                # A stale name of a bound list is `unknown-name`'s (with its rename): one drift, one row.
+                Example((*_ddl(*_SSOT_TABLES), ("cfg.py", _BOUND_TABLES.format("br_roster")))),
             ),
         ),
         Rule(

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from driftbot import yamlpos
 from driftbot.config import CONFIG_NAME
 from driftbot.context import AuditContext
-from driftbot.ftypes import Binding, Confidence, Finding, Location
+from driftbot.ftypes import CONFIDENCES, Binding, Confidence, Finding, Location
 from driftbot.inventory.base import VIEW_TYPES, Inventory
 from driftbot.inventory.known import AUTHORITATIVE_SCHEMES
+from driftbot.rules import lists, names
 from driftbot.rules.catalog import finding
 from driftbot.rules.hints import close_matches
 from driftbot.yamlpos import YamlProblems
@@ -47,14 +48,45 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
         return
     targets = _targets(ctx)
     managed = {(t.dataset, t.table) for t in targets}
+    named = _Named(ctx)
     for inv in ctx.inventories:
         for target in targets:
             if inv.covers(target.dataset) and not inv.has(target.dataset, target.table):
                 yield _missing_target(inv, target, managed)
         for b in ctx.bindings:
             if b.field == "target_table":
-                yield from _missing_bound(ctx, inv, b, managed)
+                yield from _missing_bound(ctx, inv, b, managed, named)
         yield from _unmanaged(ctx, inv, managed)
+
+
+class _Named:
+    """Elements of bound tables the name rules report as `unknown-name`: one drift, one row, and theirs
+    carries the rename `fix` applies. Only a finding at least as sure as the inventory's stands in for it
+    (a `possible` rename never hides a `certain` absence). Computed once, on the first bound name an
+    inventory lacks: most audits never pay for it."""
+
+    def __init__(self, ctx: AuditContext) -> None:
+        self._ctx = ctx
+        self._found: dict[tuple[Location, str | None], Confidence] | None = None
+
+    def covers(self, location: Location, value: str, confidence: Confidence) -> bool:
+        if self._found is None:
+            self._found = self._collect()
+        theirs = self._found.get((location, value))
+        return theirs is not None and CONFIDENCES.index(theirs) <= CONFIDENCES.index(confidence)
+
+    def _collect(self) -> dict[tuple[Location, str | None], Confidence]:
+        ctx = self._ctx
+        bound = [b for b in ctx.bindings if b.field == "target_table"]
+        known = names.Known.of(ctx.known_tables)
+        found = [
+            f
+            for b in bound
+            if (target := ctx.ssot.by_key(b.ssot_list)) is not None
+            for f in names.check_binding(b, target, ctx.ssot, known)
+        ]
+        found += lists.check_lists(ctx, [b.collection for b in bound if not b.complete])
+        return {(f.location, f.actual): f.confidence for f in found if f.rule == "unknown-name"}
 
 
 def _missing_target(inv: Inventory, t: Target, managed: set[tuple[str, str]]) -> Finding:
@@ -77,8 +109,11 @@ def _confidence(inv: Inventory) -> Confidence:
     return "certain" if inv.source.startswith(AUTHORITATIVE_SCHEMES) else "likely"
 
 
-def _missing_bound(ctx: AuditContext, inv: Inventory, b: Binding, managed: set[tuple[str, str]]) -> Iterator[Finding]:
-    """Table names of a bound config. Names the SSOT itself lists are reported once, at the SSOT."""
+def _missing_bound(
+    ctx: AuditContext, inv: Inventory, b: Binding, managed: set[tuple[str, str]], named: _Named
+) -> Iterator[Finding]:
+    """Table names of a bound config. Names the SSOT itself lists are reported once, at the SSOT; a name
+    the name rules report (a stale name, with its rename) is theirs."""
     ssot_list = ctx.ssot.by_key(b.ssot_list)
     if ssot_list is None:
         return
@@ -86,6 +121,8 @@ def _missing_bound(ctx: AuditContext, inv: Inventory, b: Binding, managed: set[t
         parts = element.value.split(".")
         dataset, table = (parts[-2], parts[-1]) if len(parts) > 1 else (ssot_list.dataset, parts[0])
         if (dataset, table) in managed or not inv.covers(dataset) or inv.has(dataset, table):
+            continue
+        if named.covers(element.location, element.value, _confidence(inv)):
             continue
         why, hint, evidence = _absence(inv, dataset, table, managed)
         yield finding(

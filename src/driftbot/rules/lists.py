@@ -98,7 +98,11 @@ class Suspect:
 
 def check(ctx: AuditContext) -> Iterator[Finding]:
     copies = {id(b.collection) for b in ctx.bindings if b.complete}
-    lists = [c for c in ctx.collections if id(c) not in copies]
+    yield from check_lists(ctx, [c for c in ctx.collections if id(c) not in copies])
+
+
+def check_lists(ctx: AuditContext, lists: Sequence[Collection]) -> Iterator[Finding]:
+    """unknown-name on `lists` (collections that are not complete copies)."""
     if not lists:
         return
     vocab = Vocabulary.of(ctx, lists)
