@@ -31,6 +31,7 @@ API (stable; rules and collection checks call only these):
                                              (then an unknown table is certainly absent).
   complete(dataset) -> bool                  whether the SSOT declares the dataset complete.
   names(dataset=None) -> frozenset[str]      every table name `knows` accepts (rename candidates).
+  homes(table) -> tuple[str, ...]            the datasets in which `knows(table, dataset)` answers.
 """
 
 from __future__ import annotations
@@ -111,6 +112,9 @@ class KnownTables:
         for d in self._datasets():
             found.update(self._table_index(d))
         return frozenset(found)
+
+    def homes(self, table: str) -> tuple[str, ...]:
+        return tuple(d for d in self._datasets() if table in self._table_index(d))
 
     def _knows_anywhere(self, table: str) -> str | None:
         for s in self.ssot.lists:

@@ -220,7 +220,8 @@ RULES: dict[str, Rule] = {
             "A query (a .sql file, SQL in a Python, YAML or shell string, a loop's names put into `dataset.{name}`) "
             "reads a table of an SSOT dataset that "
             "nothing knows: not in the SSOT, not created by the "
-            "repository's DDL, or absent from an authoritative inventory (with a rename hint).",
+            "repository's DDL, or absent from an authoritative inventory (with a rename hint, or the one other "
+            "dataset that holds the table).",
             True,
             (
                 Example((("q.sql", "SELECT COUNT(*) FROM nba_raw.nbac_gamebook\n"),), ("q.sql:1:30",)),
@@ -262,6 +263,9 @@ RULES: dict[str, Rule] = {
                 Example((("jobs/purge.py", _LOOP.format(table="bdl_player_boxscores")),)),
                 Example((("models/games.sql", _DBT.format(table="nbac_schedul")),), ("models/games.sql:3:28",)),
                 Example((("models/games.sql", _DBT.format(table="nbac_schedule")),)),
+                # A table under the wrong dataset: player_game_summary lives in nba_analytics (fix moves it there).
+                Example((("q.sql", "SELECT * FROM nba_raw.player_game_summary\n"),), ("q.sql:1:15",)),
+                Example((("q.sql", "SELECT * FROM nba_staging.player_game_summary\n"),)),  # a dataset nobody checks
             ),
         ),
         Rule(

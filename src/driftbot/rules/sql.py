@@ -28,7 +28,7 @@ candidate does), `likely` when the SSOT declares the dataset complete or one clo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -43,6 +43,7 @@ from driftbot.paths import matches
 from driftbot.rules.catalog import finding
 from driftbot.rules.hints import Rename, decide_rename
 from driftbot.ssot.models import Processor, Ssot, SsotList
+from driftbot.textpos import LineIndex
 
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 MIN_WORD = 5
@@ -51,6 +52,7 @@ MIN_WORD = 5
 HINT_CUTOFF = 0.8
 NEAR_MISS = 0.9  # stale-comment-name: a comment word must be very close to fire at all
 META_TABLES = ("INFORMATION_SCHEMA", "__")
+Source = Callable[[], "str | None"]  # a file's text, read when asked (None: unreadable)
 
 
 def check(ctx: AuditContext) -> Iterator[Finding]:
@@ -71,7 +73,7 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
             continue
         from driftbot.extract import sql  # sqlglot: only a repository with monitoring queries pays its import
 
-        for f in check_file(sql.extract(path, text), ctx.ssot, ctx.known_tables):
+        for f in check_file(sql.extract(path, text), ctx.ssot, ctx.known_tables, text):
             if f.rule == "stale-comment-name":
                 comments.append(f)
             else:
@@ -107,7 +109,17 @@ def embedded(ctx: AuditContext) -> Iterator[Finding]:
             continue
         looped = [r for r in found.looped if (path, r.location.line, r.table) not in copies]  # the name rules' own
         refs = tuple(r for r in (*found.tables, *looped) if ((r.dataset or ""), r.table) not in found.defined)
-        yield from unknown_tables(SqlFile(path, refs, (), frozenset(), ()), ctx.ssot, known)
+        yield from unknown_tables(SqlFile(path, refs, (), frozenset(), ()), ctx.ssot, known, _reader(ctx, path))
+
+
+def _reader(ctx: AuditContext, path: str) -> Source:
+    def read() -> str | None:
+        try:
+            return ctx.read(path).decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    return read
 
 
 def values_in_repo(ctx: AuditContext, words: set[str], skip: set[str]) -> set[str]:
@@ -155,17 +167,18 @@ def monitoring_files(ctx: AuditContext) -> list[str]:
     return [f for f in ctx.files if f.endswith(".sql") and any(matches(f, g) for g in globs)]
 
 
-def check_file(sql: SqlFile, ssot: Ssot, known: KnownTables) -> Iterator[Finding]:
+def check_file(sql: SqlFile, ssot: Ssot, known: KnownTables, text: str | None = None) -> Iterator[Finding]:
     """The file's findings; stale-comment-name is not yet cleared against values elsewhere in the repo."""
     for p in sql.problems:
         yield finding(
             "unparsable-sql", p.location, p.message, confidence="certain", evidence=("sqlglot, BigQuery dialect",)
         )
-    yield from unknown_tables(sql, ssot, known)
+    yield from unknown_tables(sql, ssot, known, None if text is None else lambda: text)
     yield from stale_comment_names(sql, ssot, known)
 
 
-def unknown_tables(sql: SqlFile, ssot: Ssot, known: KnownTables) -> Iterator[Finding]:
+def unknown_tables(sql: SqlFile, ssot: Ssot, known: KnownTables, text: Source | None = None) -> Iterator[Finding]:
+    """`text`: the file's text, read only when a reference names a table of another dataset (to place the fix)."""
     ssot_paths = {d: s.path for s in reversed(ssot.lists) for d in reversed(s.datasets)}
     declared = ssot.renamed("target_table")
     deprecated = {key: (s, p) for s in ssot.lists for key, p in s.deprecated().items()}
@@ -187,6 +200,11 @@ def unknown_tables(sql: SqlFile, ssot: Ssot, known: KnownTables) -> Iterator[Fin
             exists={ref.table} if created else (),
             cutoff=HINT_CUTOFF,
         )
+        if rename is None and created is None:
+            moved = _wrong_dataset(ref, dataset, known, ssot_paths, absent, text)
+            if moved is not None:
+                yield moved
+                continue
         hints = rename.candidates[:3] if rename else ()
         fixable = rename is not None and not rename.others and ref.name_at is not None
         message = f"'{dataset}.{ref.table}' is not a known table: {absent}"
@@ -203,6 +221,57 @@ def unknown_tables(sql: SqlFile, ssot: Ssot, known: KnownTables) -> Iterator[Fin
             confidence=_table_confidence(known, dataset, rename if fixable else None),
             evidence=(absent, *([created] if created else []), *(rename.evidence if rename else ())),
         )
+
+
+def _wrong_dataset(
+    ref: TableRef, dataset: str, known: KnownTables, ssot_paths: dict[str, str], absent: str, text: Source | None
+) -> Finding | None:
+    """A table written under the wrong dataset: exactly one other dataset holds a table of that name.
+
+    The move is `certain` when an authority says the table is absent here and lists it there, else
+    `likely` (as a rename to the one close name: the SSOT or DDL say where it lives). `fix` applies
+    it only where `dataset.table` is written literally (not a resolved `{placeholder}`); several datasets
+    holding the name are no suggestion: the finding stays as it was.
+    """
+    homes = [d for d in known.homes(ref.table) if d != dataset]
+    if len(homes) != 1:
+        return None
+    home = homes[0]
+    there = known.confirmed(ref.table, home) or known.knows(ref.table, home) or f"in {home}"
+    # Like a rename to the one close name: `likely`, and `certain` only when an authority says both.
+    certain = _table_confidence(known, dataset, None) == "certain" and known.confirmed(ref.table, home)
+    sure: Confidence = "certain" if certain else "likely"
+    at = _literal_at(ref, dataset, text)
+    written, moved = f"{dataset}.{ref.table}", f"{home}.{ref.table}"
+    return finding(
+        "unknown-table",
+        at or ref.name_at or ref.location,
+        f"'{written}' is not a known table: {absent}; it lives in {home}",
+        ssot=ssot_paths.get(dataset),
+        actual=written,
+        expected=moved if at is not None else None,
+        fixable=at is not None,
+        confidence=sure,
+        evidence=(absent, f"{moved}: {there}", f"no other dataset holds a table {ref.table}"),
+    )
+
+
+def _literal_at(ref: TableRef, dataset: str, text: Source | None) -> Location | None:
+    """Where `dataset.table` is written as such, right before the table part; None when it is not."""
+    at = ref.name_at
+    if at is None or text is None or at.column <= len(dataset) + 1:
+        return None
+    source = text()
+    if source is None:
+        return None
+    column = at.column - len(dataset) - 1
+    offset = LineIndex(source).offset(at.line, column)
+    written = f"{dataset}.{ref.table}"
+    if offset is None or source[offset : offset + len(written)] != written:
+        return None
+    if offset > 0 and (source[offset - 1].isalnum() or source[offset - 1] in "_-"):
+        return None  # `my_nba_raw.t`: the dataset is part of a longer name
+    return Location(at.path, at.line, column)
 
 
 def _deprecated(ref: TableRef, s: SsotList, p: Processor) -> Finding:
