@@ -44,6 +44,9 @@ _SHELL_SPECIAL = re.compile(r"\\[`\"$\\\n]|\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[^}\n]*
 _NOTHING = re.compile(r"(?!)")
 _STRING_START = re.compile("[rRuU]?('''|\"\"\"|'|\")")
 _ESCAPES = {"\\n": "  ", "\\t": "  "}  # same length, SQL whitespace either way
+_LONE_CR = re.compile(r"\r(?!\n)")  # CPython counts a lone CR as a line break, the tokenizer does not
+_LITERAL_START = re.compile(r"[rRbBuUfF]{0,2}('''|\"\"\"|'|\")")
+_BETWEEN_LITERALS = re.compile(r"(?:[ \t\f\r\n]|\\\r?\n|#[^\r\n]*)*")  # spaces, comments, continuations
 # A quote opening a literal that reads as a statement: a file without one has no snippet (no tokenizing).
 _PY_STATEMENT = re.compile(r"['\"]" + STATEMENT.pattern, re.IGNORECASE)
 _FILE_READS = re.compile(rb"(?i)\b(from|join|into|update)\b")
@@ -183,7 +186,122 @@ class EmbeddedReader:
 
 
 def python_snippets(text: str, placeholders: Mapping[str, str]) -> list[Snippet]:
-    """One snippet per string literal (adjacent literals joined) of a Python file."""
+    """One snippet per string literal (adjacent literals joined) of a Python file that reads as a statement.
+
+    The literals are found in CPython's tree (the file's one parse, shared with its other readers):
+    only those holding a quote followed by a statement keyword are lexed again, from their source
+    span. A file CPython does not parse (or with a lone CR, where its lines and ours differ) is
+    tokenized instead, as far as the tokenizer gets.
+    """
+    if not _PY_STATEMENT.search(text):
+        return []  # no literal opens with a statement
+    tree = None if _LONE_CR.search(text) else python_tree.tree_or_none(text)
+    runs = _literal_runs(tree, text) if tree is not None else None
+    if runs is None:
+        return tokenized_snippets(text, placeholders)
+    out: list[Snippet] = []
+    statics: dict[str, str] | None = None
+    for run in runs:
+        if not STATEMENT.match(_body_guess(run[0][0])):
+            continue
+        if statics is None and any("f" in _prefix(t)[0].lower() for t, _ in run):
+            statics = _statics(text)
+        snippet = _python_run(run, placeholders, statics or {})
+        if snippet is not None:
+            out.append(snippet)
+            if len(out) >= MAX_SNIPPETS:
+                break
+    return out
+
+
+_Run = list[tuple[str, int]]  # (token text, file offset) of adjacent string literals
+_Key = tuple[int, int]  # (line, UTF-8 byte column): where CPython places a node
+
+
+def _literal_runs(tree: ast.Module, text: str) -> list[_Run] | None:
+    """The literals (each implicit concatenation one run) holding a quote that may open a statement, in file
+    order; None when a literal's source does not lex as its node says (the caller tokenizes instead)."""
+    lines = _Lines(text)
+    keys = sorted({lines.key(m.start()) for m in _PY_STATEMENT.finditer(text)})
+    found: dict[int, ast.expr] = {}
+    stack: list[tuple[ast.AST, list[_Key]]] = [(stmt, keys) for stmt in tree.body]
+    while stack:
+        node, inside = stack.pop()
+        if isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, str | bytes)):
+            first, last = (node.lineno, node.col_offset), (node.end_lineno or 0, node.end_col_offset or 0)
+            if bisect.bisect_left(inside, first) < bisect.bisect_left(inside, last):
+                found[id(node)] = node
+            continue  # not into an f-string: its parts are in its one token, their positions unreliable
+        if isinstance(node, ast.stmt | ast.excepthandler):  # statements place what they hold; expressions are walked
+            first = min([(node.lineno, node.col_offset), *((d.lineno, d.col_offset) for d in _decorators(node))])
+            last = (node.end_lineno or 0, node.end_col_offset or 0)
+            inside = inside[bisect.bisect_left(inside, first) : bisect.bisect_left(inside, last)]
+            if not inside:
+                continue
+        stack.extend((child, inside) for child in ast.iter_child_nodes(node))
+    runs: list[_Run] = []
+    for node in sorted(found.values(), key=lambda n: (n.lineno, n.col_offset)):
+        end = lines.offset(node.end_lineno or node.lineno, node.end_col_offset or 0)
+        run = _lex(text, lines.offset(node.lineno, node.col_offset), end)
+        if run is None:
+            return None
+        runs.append(run)
+    return runs
+
+
+def _decorators(node: ast.AST) -> list[ast.expr]:
+    decorators: list[ast.expr] = getattr(node, "decorator_list", [])
+    return decorators
+
+
+class _Lines:
+    """Character offsets <-> CPython's (line, UTF-8 byte column)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = LineIndex(text).starts
+
+    def key(self, offset: int) -> _Key:
+        line = bisect.bisect_right(self.starts, offset)
+        before = self.text[self.starts[line - 1] : offset]
+        return line, len(before) if before.isascii() else len(before.encode("utf-8"))
+
+    def offset(self, line: int, byte_col: int) -> int:
+        start = self.starts[line - 1]
+        end = self.starts[line] if line < len(self.starts) else len(self.text)
+        head = self.text[start : start + byte_col]
+        if not head.isascii():
+            head = self.text[start:end].encode("utf-8")[:byte_col].decode("utf-8", "replace")
+        return start + len(head)
+
+
+def _lex(text: str, start: int, end: int) -> _Run | None:
+    """The string literals of `text[start:end]`, which CPython read as one (implicitly joined) literal."""
+    run: _Run = []
+    i = start
+    while i < end:
+        m = _LITERAL_START.match(text, i)
+        if m is None:
+            return None
+        quote = m.group(1)
+        j = m.end()
+        while True:  # to the closing quote; a backslash escapes the next character, in raw strings too
+            k = text.find(quote, j, end)
+            if k == -1:
+                return None
+            b = text.find("\\", j, k)
+            if b == -1:
+                break
+            j = b + 2
+        run.append((text[i : k + len(quote)], i))
+        i = k + len(quote)
+        between = _BETWEEN_LITERALS.match(text, i, end)
+        i = between.end() if between is not None else i
+    return run if i == end else None
+
+
+def tokenized_snippets(text: str, placeholders: Mapping[str, str]) -> list[Snippet]:
+    """`python_snippets` by the tokenizer, for a file CPython does not parse (and the tests' reference)."""
     if not _PY_STATEMENT.search(text):
         return []  # no literal opens with a statement: tokenizing would find nothing
     index = LineIndex(text)

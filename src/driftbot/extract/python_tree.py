@@ -52,17 +52,76 @@ def guarded_parse(path: str, text: str) -> list[ast.stmt] | None:
 
 def cpython_parse(path: str, text: str) -> list[ast.stmt] | None:
     """`guarded_parse` without the size check: walk the statements with `checked_nodes` instead."""
+    parsed = _parsed(text)
+    if isinstance(parsed, _Refused):
+        raise ParseFailure(Location(path, parsed.line, parsed.column), _TOO_DEEP)
+    return None if parsed is None else parsed.body
+
+
+@dataclass(frozen=True)
+class _Refused:
+    """CPython refused the text for its nesting (its own limits, or our recursion and memory)."""
+
+    line: int
+    column: int
+
+
+_Parse = ast.Module | _Refused | None  # None: a plain syntax error, or newer syntax than this Python
+
+
+@dataclass
+class _Shared:
+    path: str
+    parses: dict[str, _Parse]
+
+
+_shared: _Shared | None = None
+
+
+def share_parses(path: str | None) -> None:
+    """From now on each text of file `path` is parsed by CPython once, its tree shared by every reader.
+
+    The scan's worker calls it before each task; the tasks of one file are queued together, so the
+    file's reads and its collections share one tree. A task of another file drops the trees kept, so a
+    worker holds one file's trees at most. None: drop them and parse every time again. The trees
+    are shared: a reader must not change them.
+    """
+    global _shared
+    if path is None:
+        _shared = None
+    elif _shared is None or _shared.path != path:
+        _shared = _Shared(path, {})
+
+
+def shared_tree(text: str) -> ast.Module | None:
+    """The tree of `text` when a reader of the file has parsed it already (see `share_parses`), else None."""
+    parsed = _shared.parses.get(text) if _shared is not None else None
+    return parsed if isinstance(parsed, ast.Module) else None
+
+
+def _parsed(text: str) -> _Parse:
+    if _shared is not None and text in _shared.parses:
+        return _shared.parses[text]
+    parsed = _parse(text)
+    if _shared is not None:
+        _shared.parses[text] = parsed
+    return parsed
+
+
+def _parse(text: str) -> _Parse:
+    """CPython's tree of `text`; its warnings (e.g. invalid escapes) are the scanned code's business."""
     try:
-        tree = ast.parse(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(text)
     except (RecursionError, MemoryError):
-        raise ParseFailure(Location(path, 1, 1), _TOO_DEEP) from None
+        return _Refused(1, 1)
     except SyntaxError as exc:
         if exc.msg.startswith(_CPYTHON_LIMITS):
-            raise ParseFailure(Location(path, exc.lineno or 1, max(exc.offset or 1, 1)), _TOO_DEEP) from None
-        return None  # a plain syntax error (or newer syntax than this Python)
+            return _Refused(exc.lineno or 1, max(exc.offset or 1, 1))
+        return None
     except ValueError:
         return None  # e.g. a NUL byte
-    return tree.body
 
 
 def check_size(path: str, statements: Sequence[ast.stmt]) -> None:
@@ -138,8 +197,10 @@ def focus_statements(path: str, text: str, focus: frozenset[str]) -> list[ast.st
     hits = sorted({bisect.bisect_right(starts, o) for name in focus for o in delimited_offsets(text, name)})
     if not hits:
         return []
-    cut = _next_statement(text, starts[hits[-1]] if hits[-1] < len(starts) else len(text))
-    tree = tree_or_none(text[:cut]) if cut < len(text) else None  # statements after the last hit don't matter
+    tree = shared_tree(text)  # a reader parsed the whole file: its statements are those of any prefix
+    if tree is None:
+        cut = _next_statement(text, starts[hits[-1]] if hits[-1] < len(starts) else len(text))
+        tree = _prefix_tree(text[:cut]) if cut < len(text) else None  # statements after the last hit don't matter
     if tree is None:
         tree = tree_or_none(text)
     if tree is None:
@@ -156,6 +217,12 @@ def focus_statements(path: str, text: str, focus: frozenset[str]) -> list[ast.st
     return chosen
 
 
+def _prefix_tree(text: str) -> ast.Module | None:
+    """A prefix's tree, not kept for the file's other readers (they parse the whole file)."""
+    parsed = _parse(text)
+    return parsed if isinstance(parsed, ast.Module) else None
+
+
 def _next_statement(text: str, pos: int) -> int:
     """Offset of the first line from `pos` that may start a top-level statement, else len(text).
 
@@ -170,14 +237,9 @@ def _next_statement(text: str, pos: int) -> int:
 
 
 def tree_or_none(text: str) -> ast.Module | None:
-    """The module by CPython, or None when it does not parse; its warnings (e.g. invalid escapes) are
-    the scanned code's business, not ours to print."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(text)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return None
+    """The module by CPython, or None when it does not parse."""
+    parsed = _parsed(text)
+    return parsed if isinstance(parsed, ast.Module) else None
 
 
 @dataclass(frozen=True)

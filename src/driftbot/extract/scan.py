@@ -25,7 +25,7 @@ from typing import Protocol, cast
 from driftbot.extract import cache as result_cache
 from driftbot.extract.limits import FILE_SECONDS, MAX_PYTHON_BYTES, WORKER_MEMORY_BYTES, too_big
 from driftbot.extract.python_ast import extract
-from driftbot.extract.python_tree import ParseFailure
+from driftbot.extract.python_tree import ParseFailure, share_parses
 from driftbot.extract.workers import Failed, Unchecked, run_isolated
 from driftbot.ftypes import Collection, Location
 
@@ -171,16 +171,19 @@ def scan_python(
     wanted += [(p, k, None, digests[1]) for c in filtered for p, k in c.whole]
     by_name = dict(extra)
     reads = [_Read(root, p, name, by_name[name]) for c in filtered for name, p in c.reads]
-    reads.sort(key=lambda r: -r.reader.weight)  # first: the heaviest, so that no worker is left with them at the end
-    tasks: list[_Task] = list(reads)
+    by_file: dict[str, list[_Task]] = {}  # a file's tasks go to one worker, in a row: they share its parse
+    for r in reads:
+        by_file.setdefault(r.path, []).append(r)
     for path, cache_key, focus, digest in sorted(wanted, key=lambda w: w[0]):
         hit = cache.get(path, cache_key) if cache is not None and cache_key else None
         if hit is None:
-            tasks.append((root, path, focus, digest if cache is not None else None))
+            by_file.setdefault(path, []).append((root, path, focus, digest if cache is not None else None))
         else:
             collections.extend(hit[0])
             if hit[1] is not None:
                 unparsable.append(hit[1])
+    # First: the heaviest files, so that no worker is left with them at the end.
+    tasks = [t for file_tasks in sorted(by_file.values(), key=lambda ts: -_weight(ts)) for t in file_tasks]
     total = len(paths) + len(tasks)
     parsed_count = [len(paths)]
 
@@ -203,10 +206,13 @@ def scan_python(
         done=parse_done,
     )
     found_by: dict[str, dict[str, object]] = {name: {} for name, _ in extra}
+    outcomes_of = {id(task): outcome for task, outcome in zip(tasks, parsed, strict=True)}
+    for r in reads:  # in the order of `paths`
+        outcome = outcomes_of[id(r)]
+        if outcome is not None and not isinstance(outcome, Failed | Unchecked):  # else: says nothing (as it never did)
+            found_by[r.name][r.path] = outcome
     for task, outcome in zip(tasks, parsed, strict=True):
-        if isinstance(task, _Read):  # what a reader could not read says nothing (as its rule never did)
-            if outcome is not None and not isinstance(outcome, Failed | Unchecked):
-                found_by[task.name][task.path] = outcome
+        if isinstance(task, _Read):
             continue
         path = task[1]
         if isinstance(outcome, Unchecked):
@@ -230,6 +236,10 @@ def scan_python(
         tuple(sorted(unchecked)),
         found_by,
     )
+
+
+def _weight(tasks: list[_Task]) -> int:
+    return sum(t.reader.weight if isinstance(t, _Read) else 1 for t in tasks)
 
 
 def _past(deadline: float | None) -> bool:
@@ -294,6 +304,7 @@ def _prefilter(job: _Prefilter) -> _Candidates:
 
 def _work(task: _Task) -> object:
     """One item of the parse pool: a Python candidate's collections, or what a reader finds in a file."""
+    share_parses(task.path if isinstance(task, _Read) else task[1])
     if isinstance(task, _Read):
         try:
             with open(os.path.join(task.root, task.path), "rb") as fh:
