@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -61,3 +62,25 @@ def test_audit_reads_python_without_libcst() -> None:
     assert "driftbot.extract.python_ast" in modules
     assert not any(m.split(".")[0] == "libcst" for m in modules)
     assert "driftbot.extract.python" not in modules
+
+
+def test_the_audit_pipeline_imports_sqlglot_and_http_on_use() -> None:
+    """sqlglot only for a file whose SQL is parsed; urllib.request (http, ssl) only for --probe-http."""
+    code = "import sys, driftbot.audit; print(' '.join(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    modules = set(out.split())
+    assert {"driftbot.audit", "driftbot.rules", "driftbot.context"} <= modules
+    lazy = ("sqlglot", "libcst", "urllib.request", "http.client", "ssl", "driftbot.probe", "driftbot.inventory.ddl")
+    assert sorted(m for m in modules if m.startswith(lazy)) == []
+
+
+def test_an_audit_without_sql_never_imports_sqlglot(tmp_path: Path) -> None:
+    (tmp_path / "ssot").mkdir()
+    phase = "version: '1.0'\nphase: 2\ndataset: nba_raw\nprocessors:\n"
+    phase += "".join(f"  - name: {n}\n    target_table: {n}\n" for n in ("alpha_games", "beta_games"))
+    (tmp_path / "ssot" / "phase2.yaml").write_text(phase)
+    (tmp_path / "tables.py").write_text("TABLES = ['alpha_games', 'beta_games']\n")
+    (tmp_path / "views.sql").write_text("-- no statement creates a table here\nSELECT 1;\n")
+    modules = loaded(["audit", str(tmp_path), "--format", "json", "--no-cache"])
+    assert "driftbot.audit" in modules
+    assert not any(m.split(".")[0] == "sqlglot" for m in modules)

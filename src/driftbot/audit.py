@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from driftbot import binding, config, paths, probe, project, repofs, suppress
+from driftbot import binding, config, paths, project, repofs, suppress
 from driftbot.context import AuditContext
 from driftbot.extract import cache as result_cache
 from driftbot.extract.budget import Budget
@@ -163,5 +163,7 @@ def run_audit(
         cache_dir=cache_dir,
     )
     if probe_urls is not None:
+        from driftbot import probe  # urllib.request, http, ssl: only --probe-http pays their import
+
         extra = [*extra, *probe.check(ctx, probe_urls)]
     return check(ctx, extra)

@@ -11,6 +11,7 @@ MAX_PYTHON_BYTES = 1_000_000  # libcst parses ~0.8 MB/s and needs ~400 MB per MB
 MAX_PYTHON_DEPTH = 200  # syntax tree levels (CPython's own parser stops at 200 nested brackets)
 MAX_PYTHON_NODES = 250_000  # syntax tree nodes of the statements libcst parses
 MAX_SQL_BYTES = 500_000
+MAX_DDL_BYTES = 20_000_000  # a .sql file read for its CREATE statements (only their heads are tokenized)
 MAX_SQL_TOKENS = 100_000  # per file (sqlglot parses ~10k tokens a second)
 MAX_SQL_STATEMENT_TOKENS = 20_000  # per statement: a larger one is reported, the others are still read
 MAX_SQL_DEPTH = 40  # nested parentheses in one statement (sqlglot recurses ~20 frames per level)

@@ -25,6 +25,7 @@ from sqlglot.errors import TokenError
 
 from driftbot import paths
 from driftbot.errors import DriftbotError
+from driftbot.extract.limits import MAX_DDL_BYTES
 from driftbot.extract.sqltypes import mask_placeholders
 from driftbot.ftypes import Location
 from driftbot.inventory import files
@@ -33,7 +34,6 @@ from driftbot.textpos import line_col
 
 _MODIFIERS = {"OR", "REPLACE", "TEMP", "TEMPORARY", "MATERIALIZED", "EXTERNAL", "SNAPSHOT"}
 _NAME_TOKENS = frozenset({TokenType.VAR, TokenType.IDENTIFIER, TokenType.DOT, TokenType.DASH, TokenType.NUMBER})
-MAX_BYTES = 20_000_000
 Spans = tuple[tuple[int, int], ...]
 HEAD_MAX = 1_000  # characters of a statement head read after its CREATE
 # Comments and literals are consumed whole, so only a CREATE in code captures group 1; an unclosed one
@@ -73,7 +73,7 @@ class DdlError(ValueError):
 
 
 def declared_tables(repo: Path, rel: str) -> list[TableInfo]:
-    text = files.read_text(repo / rel, rel, repo=repo, max_bytes=MAX_BYTES)
+    text = files.read_text(repo / rel, rel, repo=repo, max_bytes=MAX_DDL_BYTES)
     try:
         return declared_in(text, rel)
     except DdlError as exc:

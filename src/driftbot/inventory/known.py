@@ -43,7 +43,7 @@ from pathlib import Path
 
 from driftbot import repofs
 from driftbot.errors import DriftbotError
-from driftbot.inventory import ddl
+from driftbot.extract.limits import MAX_DDL_BYTES
 from driftbot.inventory.base import Inventory, TableInfo
 from driftbot.ssot.models import Ssot
 
@@ -171,12 +171,17 @@ def repo_ddl(repo: Path, sql_files: Sequence[str]) -> Inventory:
     tables: dict[tuple[str, str], TableInfo] = {}
     for rel in sql_files:
         try:
-            data = repofs.read_bytes(repo, rel, max_bytes=ddl.MAX_BYTES, shown=rel)
+            data = repofs.read_bytes(repo, rel, max_bytes=MAX_DDL_BYTES, shown=rel)
             if not _CREATE.search(data):
                 continue
             text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+        except (OSError, DriftbotError, UnicodeDecodeError):
+            continue
+        from driftbot.inventory import ddl  # sqlglot: only a repository with CREATE statements pays its import
+
+        try:
             found = ddl.declared_in(text, rel)
-        except (OSError, DriftbotError, ddl.DdlError, UnicodeDecodeError):
+        except (DriftbotError, ddl.DdlError):
             continue
         for info in found:
             tables.setdefault((info.dataset, info.table), info)
