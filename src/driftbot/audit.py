@@ -13,6 +13,7 @@ from driftbot.extract.budget import Budget
 from driftbot.extract.limits import DEFAULT_TIME_BUDGET
 from driftbot.extract.scan import FileReader, scan_python
 from driftbot.ftypes import Finding, Location, Report
+from driftbot.inventory import known
 from driftbot.inventory.base import load_inventories
 from driftbot.rules import CHECKERS
 from driftbot.rules import infra as rules_infra
@@ -56,7 +57,12 @@ def build_context(
     py_files = [f for f in files if f.endswith(".py")]
     forced = frozenset(f for f in py_files if any(paths.matches(f, b.files) for b in cfg.bindings))
     cache = result_cache.Cache(cache_dir) if cache_dir is not None else None
-    readers: dict[str, FileReader] = {rules_sql.EMBEDDED: rules_sql.embedded_reader(ssot, cfg, listed)}
+    readers: dict[str, FileReader] = {
+        rules_sql.EMBEDDED: rules_sql.embedded_reader(ssot, cfg, listed),
+        rules_sql.MONITORING: rules_sql.monitoring_reader(ssot, cfg),
+    }
+    if cfg.sql.repo_ddl:
+        readers[known.REPO_DDL_READER] = known.DdlReader()
     written = rules_infra.written_reader(ssot.infrastructure, ssot.root)
     if written is not None:
         readers[rules_infra.WRITTEN] = written

@@ -13,7 +13,7 @@ from driftbot import repofs
 from driftbot.config import Config, IgnoreEntry
 from driftbot.extract.budget import Budget
 from driftbot.ftypes import Binding, Collection
-from driftbot.inventory.known import KnownTables, repo_ddl
+from driftbot.inventory.known import REPO_DDL_READER, KnownTables, repo_ddl
 from driftbot.ssot.models import Ssot
 from driftbot.yamlpos import Positioned
 
@@ -45,9 +45,10 @@ class AuditContext:
     def known_tables(self) -> KnownTables:
         """Which tables exist, from the SSOT and every inventory (see inventory/known.py for the API).
 
-        Built on first use: the repository's own DDL is read only when a check asks.
+        Built on first use, from the repository's own DDL as the scan's workers read it (`known.DdlReader`).
         """
         declared = None
         if self.config.sql.repo_ddl:
-            declared = repo_ddl(self.repo, [f for f in self.files if f.endswith(".sql")])
+            sql_files = [f for f in self.files if f.endswith(".sql")]
+            declared = repo_ddl(self.repo, sql_files, self.reads.get(REPO_DDL_READER))
         return KnownTables.build(self.ssot, self.inventories, declared)

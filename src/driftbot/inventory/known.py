@@ -37,7 +37,7 @@ API (stable; rules and collection checks call only these):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,28 +162,54 @@ def _declared_evidence(inv: Inventory, t: TableInfo) -> str:
     return f"CREATE {noun} at {t.declared_at.path}:{t.declared_at.line}"
 
 
-def repo_ddl(repo: Path, sql_files: Sequence[str]) -> Inventory:
+REPO_DDL_READER = "repo-ddl"  # the scan's reader of `repo_ddl` (`AuditContext.reads`)
+
+
+def repo_ddl(repo: Path, sql_files: Sequence[str], read: Mapping[str, object] | None = None) -> Inventory:
     """The tables and views the repository's `.sql` files create (the default declared inventory).
 
-    Only files holding the word CREATE are tokenized; a file that cannot be read or tokenized is
-    skipped (the SQL rules report unparsable monitoring queries themselves).
+    `read`: what `DdlReader` found in each file, in the scan's workers; a file missing there (the
+    scan could not read it, or its time budget ran out) is read here. A file that cannot be read or
+    tokenized is skipped (the SQL rules report unparsable monitoring queries themselves).
     """
     tables: dict[tuple[str, str], TableInfo] = {}
     for rel in sql_files:
-        try:
-            data = repofs.read_bytes(repo, rel, max_bytes=MAX_DDL_BYTES, shown=rel)
-            if not _CREATE.search(data):
+        found = (read or {}).get(rel)
+        if not isinstance(found, tuple):
+            try:
+                found = DdlReader().read(rel, repofs.read_bytes(repo, rel, max_bytes=MAX_DDL_BYTES, shown=rel))
+            except OSError:
                 continue
-            text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
-        except (OSError, DriftbotError, UnicodeDecodeError):
-            continue
-        from driftbot.inventory import ddl  # sqlglot: only a repository with CREATE statements pays its import
-
-        try:
-            found = ddl.declared_in(text, rel)
-        except (DriftbotError, ddl.DdlError):
-            continue
         for info in found:
             tables.setdefault((info.dataset, info.table), info)
     ordered = tuple(sorted(tables.values(), key=lambda t: (t.dataset, t.table)))
     return Inventory(REPO_DDL, ordered, tuple(sorted({t.dataset for t in ordered})))
+
+
+@dataclass(frozen=True)
+class DdlReader:
+    """The scan's reader (`extract.scan.FileReader`) of `repo_ddl`: the tables a `.sql` file creates.
+
+    Every `.sql` file is wanted, so that a file missing from the scan's result is one it could not read.
+    Only files holding the word CREATE are tokenized; one that is not UTF-8 or cannot be tokenized
+    declares nothing.
+    """
+
+    suffixes: tuple[str, ...] = (".sql",)
+    weight: int = 1
+
+    def wants(self, path: str, data: bytes) -> bool:
+        return True
+
+    def read(self, path: str, data: bytes) -> tuple[TableInfo, ...]:
+        if not _CREATE.search(data):
+            return ()
+        from driftbot.inventory import ddl  # sqlglot: only a repository with CREATE statements pays its import
+
+        try:
+            return tuple(ddl.declared_in(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8"), path))
+        except (UnicodeDecodeError, DriftbotError, ddl.DdlError):
+            return ()
+
+    def prepare(self) -> None:
+        from driftbot.inventory import ddl  # noqa: F401  (sqlglot)

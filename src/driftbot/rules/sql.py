@@ -57,23 +57,23 @@ Source = Callable[[], "str | None"]  # a file's text, read when asked (None: unr
 
 def check(ctx: AuditContext) -> Iterator[Finding]:
     # Only a file that mentions an SSOT dataset or name can hold a finding: the others are not parsed.
-    needles = [n.encode() for n in sorted(ctx.ssot.datasets | ctx.ssot.all_names())]
+    reader = monitoring_reader(ctx.ssot, ctx.config)
+    parsed = ctx.reads.get(MONITORING, {})
     comments: list[Finding] = []
     for path in monitoring_files(ctx):
         if ctx.budget.spent():
             ctx.budget.skip(path)
             continue
-        try:
-            data = ctx.read(path)
-            if not any(n in data for n in needles):
-                continue
-            text = data.decode("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            yield finding("unparsable-sql", Location(path, 1, 1), f"could not read SQL: {exc}", confidence="certain")
+        query = parsed.get(path)
+        if not isinstance(query, SqlFile | str):  # the scan could not read it, or ran out of time: read it here
+            try:
+                query = reader.read(path, ctx.read(path))
+            except OSError as exc:
+                query = f"could not read SQL: {exc}"
+        if isinstance(query, str):
+            yield finding("unparsable-sql", Location(path, 1, 1), query, confidence="certain")
             continue
-        from driftbot.extract import sql  # sqlglot: only a repository with monitoring queries pays its import
-
-        for f in check_file(sql.extract(path, text), ctx.ssot, ctx.known_tables, text):
+        for f in check_file(query, ctx.ssot, ctx.known_tables, _reader(ctx, path)):
             if f.rule == "stale-comment-name":
                 comments.append(f)
             else:
@@ -83,7 +83,44 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
     yield from (f for f in comments if f.actual not in used)
 
 
+MONITORING = "monitoring-sql"  # the scan's reader of the monitoring queries `check` reads (`ctx.reads`)
 EMBEDDED = "embedded-sql"  # the scan's reader of `embedded` (`ctx.reads`)
+
+
+@dataclass(frozen=True)
+class MonitoringReader:
+    """The scan's reader (`extract.scan.FileReader`) of monitoring queries: sqlglot runs in its workers.
+
+    Only a query that mentions an SSOT dataset or name can drift: the others are not parsed and read
+    as an empty `SqlFile`. A query that is not UTF-8 reads as the message `unparsable-sql` gives.
+    """
+
+    globs: tuple[str, ...]  # sql.monitoring
+    needles: tuple[bytes, ...]  # the SSOT's datasets and names
+    suffixes: tuple[str, ...] = (".sql",)
+    weight: int = 1
+
+    def wants(self, path: str, data: bytes) -> bool:
+        return any(matches(path, g) for g in self.globs)
+
+    def read(self, path: str, data: bytes) -> SqlFile | str:
+        if not any(n in data for n in self.needles):
+            return SqlFile(path, (), (), frozenset(), ())
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return f"could not read SQL: {exc}"
+        from driftbot.extract import sql  # sqlglot: only a repository with monitoring queries pays its import
+
+        return sql.extract(path, text)
+
+    def prepare(self) -> None:
+        from driftbot.extract import sql  # noqa: F401  (sqlglot)
+
+
+def monitoring_reader(ssot: Ssot, config: Config) -> MonitoringReader:
+    needles = tuple(n.encode() for n in sorted(ssot.datasets | ssot.all_names()))
+    return MonitoringReader(tuple(config.sql.monitoring), needles)
 
 
 def embedded_reader(ssot: Ssot, config: Config, inventories: Iterable[Inventory]) -> EmbeddedReader:
@@ -167,13 +204,13 @@ def monitoring_files(ctx: AuditContext) -> list[str]:
     return [f for f in ctx.files if f.endswith(".sql") and any(matches(f, g) for g in globs)]
 
 
-def check_file(sql: SqlFile, ssot: Ssot, known: KnownTables, text: str | None = None) -> Iterator[Finding]:
+def check_file(sql: SqlFile, ssot: Ssot, known: KnownTables, text: Source | None = None) -> Iterator[Finding]:
     """The file's findings; stale-comment-name is not yet cleared against values elsewhere in the repo."""
     for p in sql.problems:
         yield finding(
             "unparsable-sql", p.location, p.message, confidence="certain", evidence=("sqlglot, BigQuery dialect",)
         )
-    yield from unknown_tables(sql, ssot, known, None if text is None else lambda: text)
+    yield from unknown_tables(sql, ssot, known, text)
     yield from stale_comment_names(sql, ssot, known)
 
 
