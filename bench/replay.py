@@ -468,6 +468,28 @@ INCIDENTS += (
         2,  # the snapshot lists prediction_accuracy in nba_predictions only: `fix` moves it there
     ),
 )
+# Job names with a variable (issue 12): one script deploys every environment's jobs.
+_ENV_JOBS = """#!/usr/bin/env bash
+# Odds scraper jobs of one environment: ./deploy_env_jobs.sh prod|staging
+set -euo pipefail
+ENV="${{1:?usage: deploy_env_jobs.sh prod|staging}}"
+declare -A JOBS=(
+  ["nba-odds-morning-${{ENV}}"]="0 7 * {months} *|America/New_York|nba-phase4-precompute-complete"
+  ["nba-odds-closing-${{ENV}}"]="30 18 * 3-10 *|America/New_York|nba-phase4-precompute-complete"
+)
+"""
+INCIDENTS += (
+    Incident(
+        "templated-job-name",
+        "schedule-mismatch",
+        "bin/scrapers/deploy_env_jobs.sh",
+        _ENV_JOBS.format(months="4-10"),
+        _ENV_JOBS.format(months="3-10"),
+        "0 7 * 4-10 *",
+        6,
+        fixable=False,
+    ),
+)
 _PHASE5 = """version: "1.0"
 phase: 5
 phase_name: predictions

@@ -233,7 +233,7 @@ def test_python_job_definitions_a_dict_and_a_client_call(tmp_path: Path) -> None
         "    {'name': 'vendor-sync', 'schedule': '0 1 * * *', 'time_zone': 'UTC'},\n"  # not an SSOT job
         "]\n"
         "job = scheduler_v1.Job(\n"
-        "    name=f'projects/{PROJECT}/locations/us-west2/jobs/odds-evening',\n"  # an f-string: not read
+        "    name=f'projects/{PROJECT}/locations/us-west2/jobs/odds-evening',\n"  # the job part is literal: as the SSOT
         "    schedule='0 19 * 3-10 *',\n"
         ")\n"
         "evening = scheduler_v1.Job(name='projects/p/locations/l/jobs/odds-evening', schedule='0 19 * 3-10 *',\n"
@@ -290,3 +290,86 @@ def test_a_file_naming_topics_but_no_near_miss_is_not_read(tmp_path: Path) -> No
     assert reader.wants("jobs/publish.py", b"PUBLISH = os.environ.get('T', 'nba-phase2-raw-complete')\n")
     assert reader.wants("jobs/publish.py", b"topic = 'nba-phase2-raw-complte-prod'\n")
     assert not reader.wants("jobs/publish.py", b"topic = self.topic_path(project, message_topic)\n")
+
+
+# Templated job names (issue 12): matched to an SSOT job only when exactly one fits.
+ENV_JOBS = """version: "1.0"
+scheduler_jobs:
+  - name: nba-odds-morning-prod
+    schedule: "0 7 * 3-10 *"
+    time_zone: America/New_York
+    topic: nba-phase4-precompute-complete
+  - name: nba-odds-evening-prod
+    schedule: "0 19 * 3-10 *"
+    time_zone: America/New_York
+    topic: nba-phase4-precompute-complete
+"""
+
+
+def env_repo(tmp_path: Path, files: dict[str, str]) -> Path:
+    root = repo(tmp_path, files)
+    (root / JOBS).write_text(ENV_JOBS)
+    return root
+
+
+def test_a_templated_job_name_fitting_one_ssot_job_is_checked_as_that_job(tmp_path: Path) -> None:
+    script = 'declare -A JOBS=(\n  ["nba-odds-morning-${ENV}"]="0 7 * 4-10 *|America/New_York"\n)\n'
+    report = run_audit(env_repo(tmp_path, {"deploy/jobs.sh": script}), today=TODAY)
+    assert rows(report.findings) == [
+        ("schedule-mismatch", "deploy/jobs.sh:2:32", "0 7 * 4-10 *", "--schedule='0 7 * 3-10 *'", "likely")
+    ]
+    (f,) = report.findings
+    assert f.message == (
+        "scheduler job 'nba-odds-morning-prod' (bash array JOBS[nba-odds-morning-${ENV}]) gets schedule "
+        "'0 7 * 4-10 *' here; the SSOT says '0 7 * 3-10 *'"
+    )
+    assert f.evidence == (
+        "bash array JOBS[nba-odds-morning-${ENV}]",
+        f"the SSOT defines 'nba-odds-morning-prod' at {JOBS}:3:11",
+        "nba-odds-morning-${ENV} fits no other SSOT job",
+    )
+
+
+def test_templated_job_names_in_yaml_and_python(tmp_path: Path) -> None:
+    files = {
+        "scheduler/jobs.yaml": "name: nba-odds-evening-${ENV}\nschedule: '0 19 * 4-10 *'\ntimeZone: America/New_York\n",
+        "deploy/jobs.py": "JOB = {'name': f'nba-odds-morning-{env}', 'schedule': '0 7 * 4-10 *'}\n",
+    }
+    report = run_audit(env_repo(tmp_path, files), today=TODAY)
+    assert rows(report.findings) == [
+        ("schedule-mismatch", "deploy/jobs.py:1:56", "0 7 * 4-10 *", "--schedule='0 7 * 3-10 *'", "likely"),
+        ("schedule-mismatch", "scheduler/jobs.yaml:2:11", "0 19 * 4-10 *", "--schedule='0 19 * 3-10 *'", "likely"),
+    ]
+
+
+def test_a_template_fitting_several_jobs_or_mostly_holes_stays_silent(tmp_path: Path) -> None:
+    files = {
+        "deploy/jobs.sh": (
+            'declare -A JOBS=(\n  ["nba-odds-${SLOT}-prod"]="0 7 * 4-10 *|America/New_York"\n'
+            '  ["${JOB}"]="0 7 * 4-10 *|America/New_York"\n  ["nba-${PHASE}-trigger"]="0 7 * 4-10 *|UTC"\n)\n'
+        ),
+        "scheduler/jobs.yaml": "name: nba-odds-${SLOT}-prod\nschedule: '0 7 * 4-10 *'\n",
+    }
+    assert rows(run_audit(env_repo(tmp_path, files), today=TODAY).findings) == []
+
+
+def test_a_gcloud_template_reports_only_what_holds_for_every_job_it_fits(tmp_path: Path) -> None:
+    # The two jobs have different schedules: '0 12 * * *' differs from each, but no one fix says which.
+    # Both are in America/New_York: UTC is the same drift whichever job it is.
+    script = (
+        'gcloud scheduler jobs update pubsub "nba-odds-${SLOT}-prod" --location=us-west2 \\\n'
+        "  --schedule='0 12 * * *' --time-zone=UTC\n"
+    )
+    report = run_audit(env_repo(tmp_path, {"deploy/jobs.sh": script}), today=TODAY)
+    assert [(f.rule, str(f.location), f.actual, f.expected) for f in report.findings] == [
+        ("time-zone-mismatch", "deploy/jobs.sh:2:27", "UTC", "--time-zone=America/New_York")
+    ]
+
+
+def test_a_file_holding_a_templated_job_name_is_read(tmp_path: Path) -> None:
+    root = env_repo(tmp_path, {})
+    reader = written_reader(load(root / "ssot", root).infrastructure, "ssot")
+    assert reader is not None
+    assert reader.wants("deploy/jobs.py", b"JOB = {'name': f'nba-odds-morning-{env}', 'schedule': '0 7 * * *'}\n")
+    assert reader.wants("deploy/jobs.yaml", b"name: ${PREFIX}-odds-evening-prod\n")
+    assert not reader.wants("deploy/jobs.yaml", b"name: nba-odds\nschedule: '0 7 * * *'\n")

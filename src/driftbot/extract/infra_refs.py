@@ -5,7 +5,9 @@ Where they live in a real platform: Python string constants (`PHASE4_TOPIC = '..
 `publisher.topic_path(project, '...')`, dict entries (`'topic': '...'`); YAML values under a `topic`
 key and scheduler job definitions (a mapping with `name` and `schedule`, or keyed by the job's name,
 in any document of a multi-document file); and bash arrays `["job"]="cron|TZ|target"`.
-Only literal text is kept: an f-string or a `$VAR` is not a name. Each reference says how it was
+Only literal text is kept for topics and URLs: an f-string or a `$VAR` is not a name. A job's name may be
+a template (`["job-${ENV}"]`, `f'job-{env}'`, `name: job-${ENV}` in YAML): its holes are kept, and the
+rule matches it to an SSOT job only when exactly one fits. Each reference says how it was
 found (its evidence). Test files hold fixtures, not configuration: they are not read.
 """
 
@@ -21,7 +23,7 @@ import yaml
 
 from driftbot.extract.cloudbuild import is_cloudbuild
 from driftbot.extract.python_tree import ParseFailure, checked_nodes, cpython_parse
-from driftbot.extract.shell import ArrayElement, Value, Word
+from driftbot.extract.shell import ArrayElement, Hole, Value, Word
 from driftbot.ftypes import Location
 
 MAX_YAML_NODES = 100_000  # nodes visited per file: an alias is visited at each use, so this bounds them
@@ -137,6 +139,9 @@ def _python_refs(path: str, text: str, body: list[ast.stmt]) -> tuple[list[Ref],
         exact = exact and "\\" not in node.value and node.end_lineno == node.lineno
         return node.value, Location(path, node.lineno, col + 1 + exact), exact
 
+    def word(found: tuple[str, Location, bool] | None, text: str | None = None) -> Word | None:
+        return None if found is None else Word(Value((text or found[0],)), found[1], found[0])
+
     def add(key: str, node: ast.expr, how: str) -> None:
         found = literal(node)
         if found is None:
@@ -149,19 +154,25 @@ def _python_refs(path: str, text: str, body: list[ast.stmt]) -> tuple[list[Ref],
             return
         out.append(Ref(kind, found[0], found[1], how, found[2]))
 
+    def column(node: ast.expr) -> int:
+        line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
+        return len(line.encode("utf-8")[: node.col_offset].decode("utf-8", "replace")) + 1
+
     def job(fields: dict[str, ast.expr], how: str) -> None:
-        name = next((literal(fields[k]) for k in _JOB_KEYS if k in fields), None)
+        key = next((k for k in _JOB_KEYS if k in fields), None)
         schedule = literal(fields.get("schedule"))
-        if name is None or schedule is None:
+        if key is None or schedule is None:
+            return
+        found = literal(fields[key])
+        template = _fstring(fields[key]) if found is None else None
+        if found is not None:
+            named = Word(Value((found[0].rsplit("/", 1)[-1],)), found[1], found[0])
+        elif template is not None:  # f'job-{env}': the rule matches it to the one SSOT job it fits
+            named = Word(template, Location(path, fields[key].lineno, column(fields[key])), template.shown)
+        else:
             return
         zone = next((literal(fields[k]) for k in _ZONE_KEYS if k in fields), None)
         target = next((literal(fields[k]) for k in _TARGET_KEYS if k in fields), None)
-
-        def word(found: tuple[str, Location, bool] | None, text: str | None = None) -> Word | None:
-            return None if found is None else Word(Value((text or found[0],)), found[1], found[0])
-
-        named = word(name, name[0].rsplit("/", 1)[-1])
-        assert named is not None
         jobs.append(JobRecord(named, word(schedule), word(zone), word(target), f"{how} in {path}"))
 
     for node in checked_nodes(path, body):  # one walk: the size limits and the references (ast.walk's order)
@@ -198,6 +209,25 @@ def _python_refs(path: str, text: str, body: list[ast.stmt]) -> tuple[list[Ref],
                 if kw_default is not None:
                     add(arg.arg, kw_default, f"default of parameter {arg.arg}")
     return out, jobs
+
+
+def _fstring(node: ast.expr) -> Value | None:
+    """An f-string job name (`f'nba-odds-{env}'`) as a template: its text with a hole per `{...}`; the part
+    after the last `/` of a `projects/.../jobs/NAME` path."""
+    if not isinstance(node, ast.JoinedStr):
+        return None
+    parts: list[str | Hole] = []
+    for piece in node.values:
+        if isinstance(piece, ast.Constant) and isinstance(piece.value, str):
+            if "/" in piece.value:
+                parts = [piece.value.rsplit("/", 1)[-1]]
+            else:
+                parts.append(piece.value)
+        elif isinstance(piece, ast.FormattedValue):
+            parts.append(Hole("{" + ast.unparse(piece.value) + "}"))
+        else:
+            return None
+    return Value(tuple(p for p in parts if p != ""))
 
 
 def _dotted(node: ast.expr) -> str:
@@ -263,7 +293,7 @@ def _yaml_mapping(
         return
     name_node = next((fields[k] for k in _JOB_KEYS if k in fields), None)
     if name_node is not None:
-        name = _word(path, name_node, name_node.value.rsplit("/", 1)[-1])  # projects/p/locations/l/jobs/NAME
+        name = _name_word(path, name_node, name_node.value.rsplit("/", 1)[-1])  # projects/p/locations/l/jobs/NAME
     elif parent_key is not None:
         name = Word(Value((parent_key,)), _at(path, node), parent_key)
     else:
@@ -301,6 +331,20 @@ def _word(path: str, node: yaml.ScalarNode, value: str) -> Word:
     return Word(Value((value,)), _at(path, node), value)
 
 
+_YAML_HOLE = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_]\w*|\{\{[^}]*\}\}")
+
+
+def _name_word(path: str, node: yaml.ScalarNode, value: str) -> Word:
+    """A job name; `${ENV}`, `$ENV` and `{{ env }}` in it are holes (envsubst and Jinja templates)."""
+    parts: list[str | Hole] = []
+    pos = 0
+    for m in _YAML_HOLE.finditer(value):
+        parts.extend([value[pos : m.start()], Hole(m.group())])
+        pos = m.end()
+    parts.append(value[pos:])
+    return Word(Value(tuple(p for p in parts if p != "")), _at(path, node), value)
+
+
 # ---- bash arrays
 
 
@@ -309,8 +353,8 @@ def array_records(elements: tuple[ArrayElement, ...] | list[ArrayElement]) -> li
     out: list[JobRecord] = []
     for element in elements:
         text = element.value.value.text
-        if text is None or element.key.value.text is None:
-            continue
+        if text is None:
+            continue  # a key with holes (`["job-${ENV}"]`) is a template: the rule matches it to one SSOT job
         schedule = zone = target = None
         for piece, offset in _fields(text):
             stripped = piece.strip()
@@ -321,7 +365,7 @@ def array_records(elements: tuple[ArrayElement, ...] | list[ArrayElement]) -> li
             elif target is None and stripped.startswith(("http://", "https://")):
                 target = _piece(element.value, stripped, offset + piece.find(stripped))
         if schedule is not None:
-            how = f"bash array {element.array}[{element.key.value.text}]"
+            how = f"bash array {element.array}[{element.key.value.shown}]"
             out.append(JobRecord(element.key, schedule, zone, target, how))
     return out
 

@@ -114,6 +114,8 @@ _ZONES = "declare -A JOBS=(\n  [phase5-status-check]='0 4 * * *|{}'\n)\n"
 _UTC_HOURS = 'JOBS["prediction-coordinator-daily-prod"]="{}|America/Los_Angeles"\n'
 _DOCS = "name: phase5-retry-1\nschedule: '15 3 * * *'\n---\nname: phase5-retry-2\nschedule: '{}'\n"
 _PY_JOB = "JOB = {{'name': 'phase5-retry-2', 'schedule': '{}', 'time_zone': 'America/Los_Angeles'}}\n"
+_TEMPLATED = 'declare -A JOBS=(\n  ["{}-${{ENV}}"]="{} * * *|America/Los_Angeles"\n)\n'
+_PY_TEMPLATED = "JOB = {{'name': f'prediction-coordinator-daily-{{env}}', 'schedule': '{}'}}\n"
 _ENV_TOPIC = "import os\nTOPIC = os.environ.get('PHASE4_TOPIC', '{}')\n"
 _URL_CONST = "COORDINATOR_URL = 'https://prediction-coordinator-abc-uw.a.run.app/{}'\n"
 _BACKTICKS = "STAMP=`echo \\`date\\``\ngcloud scheduler jobs update http {} --schedule='45 3 * * *'\n"
@@ -350,6 +352,15 @@ RULES: dict[str, Rule] = {
                 Example((("scheduler/jobs.yaml", _DOCS.format("30 3 * * *")),)),
                 Example((("deploy/jobs.py", _PY_JOB.format("30 3 * 4-10 *")),), ("deploy/jobs.py:1:47",)),
                 Example((("deploy/jobs.py", _PY_JOB.format("30 3 * * *")),)),
+                # A templated job name is matched to the one SSOT job it fits; fitting two, it says nothing.
+                Example(
+                    (("deploy/jobs.sh", _TEMPLATED.format("prediction-coordinator-daily", "0 4")),),
+                    ("deploy/jobs.sh:2:44",),
+                ),
+                Example((("deploy/jobs.sh", _TEMPLATED.format("prediction-coordinator-daily", "0 3")),)),
+                Example((("deploy/jobs.sh", _TEMPLATED.format("phase5-retry", "45 3")),)),
+                Example(_sh("gcloud scheduler jobs update http \"phase5-retry-${N}\" --schedule='45 3 * * *'\n")),
+                Example((("deploy/jobs.py", _PY_TEMPLATED.format("0 4 * * *")),), ("deploy/jobs.py:1:68",)),
             ),
         ),
         Rule(

@@ -127,9 +127,23 @@ def written_reader(infra: Infrastructure | None, ssot_root: str) -> WrittenReade
     """What the scan reads for `check_refs`/`check_records`: topics, URLs and jobs in Python and YAML."""
     if infra is None:
         return None
-    jobs = {j.name for j in infra.jobs}
+    jobs = {piece for j in infra.jobs for piece in template_pieces(j.name)}
     topics = {piece for t in infra.topics for piece in near_miss_pieces(t.name)}
     return WrittenReader(ssot_root.rstrip("/") + "/", tuple(n.encode() for n in sorted(jobs | topics)))
+
+
+MIN_TEMPLATE_PIECE = 8
+
+
+def template_pieces(job: str) -> set[str]:
+    """What a file naming `job`, or a template of it with its first or last `-` part a variable
+    (`job-${ENV}`, `f'{prefix}-job'`), holds: the name, else the name without that part (8+ characters).
+    A template with a hole in the middle is read only where the file holds another piece."""
+    head, _, _ = job.rpartition("-")
+    _, _, tail = job.partition("-")
+    pieces = {job}
+    pieces.update(p for p in (f"{head}-", f"-{tail}") if len(p) >= MIN_TEMPLATE_PIECE and p not in ("-", f"-{job}"))
+    return pieces
 
 
 def written_refs(ctx: AuditContext) -> tuple[list[Ref], list[JobRecord]]:

@@ -2,8 +2,9 @@
 
 Precision first: a topic is reported only when the SSOT names a topic it nearly is (`x` for
 `x-prod`, a typo), a URL only when its host is an SSOT service's and its path is not one of that
-service's endpoints, a job definition only when the SSOT names the job. Everything else (another
-team's topic, a test fixture, a job the SSOT does not know) stays silent.
+service's endpoints, a job definition only when the SSOT names the job (a templated name, `job-${ENV}`,
+only when it fits exactly one SSOT job and is mostly literal text). Everything else (another team's
+topic, a test fixture, a job the SSOT does not know, a template that fits several jobs) stays silent.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from driftbot.ftypes import Finding
 from driftbot.rules.catalog import finding
 from driftbot.rules.infra_common import endpoint_of
 from driftbot.rules.infra_scripts import job_findings
-from driftbot.ssot.infra import Infrastructure
+from driftbot.ssot.infra import Infrastructure, SchedulerJob
 
 PRODUCTION_SUFFIXES = ("prod", "production", "prd")
 MAX_TOPIC_EDITS = 2  # a topic this many edits from an SSOT topic is a near miss (a typo)
@@ -142,7 +143,7 @@ def check_records(
     """A job definition (bash array element, YAML document) read like `gcloud scheduler jobs update`."""
     for record in records:
         name = record.name.value.text
-        job = infra.job(name) if name else None
+        job = infra.job(name) if name else template_job(infra, record.name.value)
         if job is None or record.schedule is None:
             continue
         flags = [Flag("schedule", record.schedule, record.schedule.location)]
@@ -155,8 +156,22 @@ def check_records(
         command = GcloudCommand("scheduler jobs", "update", kind, (record.name,), tuple(flags), record.name.location)
         label = f"scheduler job {job.name!r} ({record.how})"
         where = infra.loc("job", job.name)
+        fits = () if name else (f"{record.name.value.shown} fits no other SSOT job",)
         for f in job_findings(command, job, label, infra=infra, urls=urls, today=today):
             if f.rule == "endpoint-missing" and f.location == command.location:
                 continue  # the kind of target is gcloud's business, not a definition's
-            evidence = (record.how, f"the SSOT defines {job.name!r} at {where}", *f.evidence)
+            evidence = (record.how, f"the SSOT defines {job.name!r} at {where}", *fits, *f.evidence)
             yield dataclasses.replace(f, evidence=evidence)
+
+
+MIN_TEMPLATE_TEXT = 5  # literal characters a templated job name must hold to be matched at all
+
+
+def template_job(infra: Infrastructure, name: Value) -> SchedulerJob | None:
+    """The one SSOT job a templated name (`job-${ENV}`) fits; None when none or several do, or when the
+    name is mostly holes (`$job` fits anything: it names no job)."""
+    literal = sum(len(p) for p in name.parts if isinstance(p, str))
+    if literal < MIN_TEMPLATE_TEXT:
+        return None
+    fits = [j for j in infra.jobs if name.matches(j.name)]
+    return fits[0] if len(fits) == 1 and literal * 2 >= len(fits[0].name) else None

@@ -1,7 +1,8 @@
 """Deploy scripts (shell, Cloud Build) against the infrastructure SSOT.
 
 A name with an unresolved variable matches every SSOT entry it could be; a finding is reported only
-when it holds for all of them (so `job-${ENVIRONMENT}` is checked against each `job-*` in the SSOT).
+when it is the same finding for all of them (so `job-${ENVIRONMENT}` is checked against each `job-*` in
+the SSOT, and a schedule differing from two jobs' different schedules is not reported).
 """
 
 from __future__ import annotations
@@ -74,8 +75,14 @@ def _for_candidates(
     else:
         label = f"{noun} {word.value.shown} (any of {', '.join(repr(c.name) for c in candidates)})"
     per = [list(check(c, label)) for c in candidates]
-    common = set.intersection(*({f.rule for f in found} for found in per))
-    yield from (f for f in per[0] if f.rule in common)
+    # Only what holds whichever entry it is: the same finding (same place, same value, same fix) for each.
+    # A schedule that differs from two jobs' two schedules says nothing certain about either.
+    common = set.intersection(*({_claim(f) for f in found} for found in per))
+    yield from (f for f in per[0] if _claim(f) in common)
+
+
+def _claim(f: Finding) -> tuple[str, Location, str | None, str | None]:
+    return f.rule, f.location, f.actual, f.expected
 
 
 def job_findings(
