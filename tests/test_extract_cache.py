@@ -31,6 +31,11 @@ def scan(repo: Path, cache: Cache | None, names: frozenset[str] = NAMES) -> tupl
     return result.collections, result.unparsable
 
 
+def git_blob_id(data: bytes) -> str:
+    done = subprocess.run(["git", "hash-object", "--stdin"], input=data, capture_output=True, check=True)
+    return done.stdout.decode().strip()
+
+
 def entries(directory: Path) -> dict[str, object]:
     data = json.loads((directory / result_cache.FILE_NAME).read_text())
     assert data["format"] == result_cache.FORMAT
@@ -49,7 +54,7 @@ def test_warm_scan_equals_cold_and_reads_the_cache(tmp_path: Path) -> None:
     assert scan(repo, Cache(where)) == cold
     # prove the warm run used the cache: doctor the cached symbol
     doctored = {k: json.loads(json.dumps(v).replace('"TABLES"', '"FROM_CACHE"')) for k, v in entries(where).items()}
-    (where / result_cache.FILE_NAME).write_text(json.dumps({"format": 1, "entries": doctored}))
+    (where / result_cache.FILE_NAME).write_text(json.dumps({"format": result_cache.FORMAT, "entries": doctored}))
     collections, _ = scan(repo, Cache(where))
     assert [c.symbol for c in collections] == ["FROM_CACHE"]  # type: ignore[attr-defined]
 
@@ -63,16 +68,18 @@ def test_changed_bytes_or_names_miss(tmp_path: Path) -> None:
     (repo / "a.py").write_bytes(GOOD.replace(b"TABLES", b"RENAMED"))
     collections, _ = scan(repo, Cache(where))
     assert [x.symbol for x in collections] == ["RENAMED"]  # type: ignore[attr-defined]
-    k1 = result_cache.key(GOOD, result_cache.names_digest(NAMES))
-    k2 = result_cache.key(GOOD, result_cache.names_digest(NAMES | {"delta_table"}))
-    assert k1 != k2
-    assert k1 != result_cache.key(GOOD, result_cache.names_digest(None))
+    collections, _ = scan(repo, Cache(where), NAMES | {"delta_table"})  # other names: parsed again
+    assert [x.symbol for x in collections] == ["RENAMED"]  # type: ignore[attr-defined]
+    salt = Cache.salt("collections", result_cache.names_digest(NAMES))
+    assert result_cache.key(GOOD, salt) == result_cache.content_key(result_cache.blob_id(GOOD), salt)
+    assert result_cache.blob_id(GOOD) == git_blob_id(GOOD)
+    assert result_cache.key(GOOD, salt) != result_cache.key(GOOD, Cache.salt("collections", "whole"))
 
 
 @pytest.mark.parametrize(
     "content",
-    [b"not json", b"[]", b'{"format": 99, "entries": {}}', b"\xff\xfe", None],
-    ids=["garbage", "list", "other-format", "binary", "malformed-entry"],
+    [b"not json", b"[]", b'{"format": 1, "entries": {}}', b"\xff\xfe", b"[" * 100_000, None],
+    ids=["garbage", "list", "other-format", "binary", "too-deep", "malformed-entry"],
 )
 def test_a_corrupt_cache_is_ignored_and_replaced(tmp_path: Path, content: bytes | None) -> None:
     repo = repo_with(tmp_path / "r", {"a.py": GOOD})
@@ -80,8 +87,12 @@ def test_a_corrupt_cache_is_ignored_and_replaced(tmp_path: Path, content: bytes 
     where.mkdir()
     cold = scan(repo, None)
     if content is None:  # a well-formed file whose entry for a.py is nonsense
-        k = result_cache.key(GOOD, result_cache.names_digest(NAMES))
-        content = json.dumps({"format": 1, "entries": {k: {"c": [["X", "weird", "a"]]}}}).encode()
+        filled = Cache(where)
+        scan(repo, filled)
+        filled.save()
+        content = json.dumps(
+            {"format": result_cache.FORMAT, "entries": {k: {"c": [["X", "weird", "a"]]} for k in entries(where)}}
+        ).encode()
     (where / result_cache.FILE_NAME).write_bytes(content)
     c = Cache(where)
     assert scan(repo, c) == cold

@@ -1,40 +1,78 @@
 """A content-addressed cache of per-file extraction results: a warm run reads only what changed.
 
-Key: sha256 of (the file's bytes, the extractor's VERSION, the digest of the SSOT names the read
-focused on, or "whole"). The value is the file's collections (without the path, which is the
-caller's) or its parse failure. So a result is reused wherever the same bytes are read the same way:
-another path, another branch, another checkout with a restored cache.
+A file's content is named by its git blob id (`blob_id`: what `git hash-object` prints), so a clean
+file of a git work tree is named by the index without being read (`extract.gitindex`); any other file
+is read and hashed. Three kinds of entry, each keyed by sha256 of (the content's blob id, the
+extractor digest, what else the result depends on):
+- the *plan* of a file (`Plan`): whether it is a Python candidate, read focused or whole or too big to
+  read, and which readers want it; also keyed by its path, whether a binding forces it, the SSOT
+  names and `min_hits` of the prefilter and every reader's `repr` (its configuration). A clean file
+  with a known plan is not opened at all.
+- a Python candidate's collections (without the path, which is the caller's) or its parse failure;
+  also keyed by the digest of the SSOT names the read focused on, or "whole". So a result is reused
+  wherever the same bytes are read the same way: another path, another branch, another checkout.
+- a reader's result (`extract.scan.FileReader`), also keyed by the reader's name, its `repr` and the
+  path, as JSON typed by its `read`'s return annotation (`cache_json`).
+The extractor digest (`extractor_digest`) covers driftbot's code (the content of its sources: the
+readers live in several stages), the installed distributions' names and versions, and the Python version.
 
-One JSON file, `extract-v1.json`, under `<git dir>/driftbot/cache/` (the repository's own git dir,
+One JSON file, `extract-v2.json`, under `<git dir>/driftbot/cache/` (the repository's own git dir,
 `.git` file of a worktree followed), else `$XDG_CACHE_HOME/driftbot/` (default `~/.cache`), or the
 directory the caller names. It is read once (bounded, regular file only, via `repofs.read_regular`),
 ignored whole when it is corrupt or of another format, and written back only when it changed: to a
 temporary file in the same directory, then `os.replace`, so concurrent runs never see half a file
 (the last writer wins; a lost entry is only a miss). At most MAX_ENTRIES entries are kept, the ones
-used or added by this run first.
+used or added by this run first. It may come from an untrusted run (a restored `actions/cache`): it
+is JSON, never pickle, and an entry of an unexpected shape is a miss, dropped.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
+import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from driftbot import repofs
+from driftbot.extract import cache_json
+from driftbot.extract.memo import distributions
 from driftbot.extract.python_ast import VERSION
 from driftbot.ftypes import Collection, Element, Location
 
-FILE_NAME = "extract-v1.json"
-FORMAT = 1
-MAX_ENTRIES = 50_000  # ~200 bytes to a few KB each: a few MB at most
+FILE_NAME = "extract-v2.json"
+FORMAT = 2
+MAX_ENTRIES = 250_000  # a plan per scanned file, a result per candidate or wanted file: tens of bytes to a few KB
 MAX_BYTES = 64_000_000
+PACKAGE = Path(__file__).resolve().parents[1]
 
+T = TypeVar("T")
 Failure = tuple[Location, str]
 Result = tuple[list[Collection], Failure | None]
+
+# Plan.python
+NOT_CANDIDATE, FOCUSED, WHOLE, TOO_BIG = range(4)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the prefilter decided for a file from its bytes (and path)."""
+
+    python: int  # NOT_CANDIDATE, FOCUSED (statements that mention a name), WHOLE (forced) or TOO_BIG
+    size: int  # bytes: the message of a file TOO_BIG to parse
+    readers: tuple[str, ...]  # the readers that want it
+
+
+def blob_id(data: bytes) -> str:
+    """git's object id of a blob holding `data` (SHA-1, as `git hash-object`): how every key names a content."""
+    h = hashlib.sha1(b"blob %d\0" % len(data), usedforsecurity=False)
+    h.update(data)
+    return h.hexdigest()
 
 
 def names_digest(names: Iterable[str] | None) -> str:
@@ -44,9 +82,27 @@ def names_digest(names: Iterable[str] | None) -> str:
     return hashlib.sha256("\0".join(sorted(names)).encode()).hexdigest()[:32]
 
 
-def key(data: bytes, names: str) -> str:
-    h = hashlib.sha256(data)
-    h.update(f"\0{VERSION}\0{names}".encode())
+def key(data: bytes, salt: str) -> str:
+    """The key of the result of reading `data` in the way `salt` (`Cache.salt`) says."""
+    return content_key(blob_id(data), salt)
+
+
+def content_key(content: str, salt: str) -> str:
+    """`key` of the bytes whose blob id is `content`."""
+    return hashlib.sha256(f"{content}\0{salt}".encode()).hexdigest()[:40]
+
+
+@functools.cache
+def extractor_digest() -> str:
+    """What every result depends on besides its input: the extractor's code, the libraries, the Python."""
+    h = hashlib.sha256(f"{FORMAT}\0{VERSION}\0{sys.version}\0".encode())
+    for folder, dirs, files in os.walk(PACKAGE):  # the readers live in several stages: all of driftbot's code
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(f for f in files if f.endswith(".py")):
+            source = Path(folder, name)
+            h.update(f"{source.relative_to(PACKAGE).as_posix()}\0".encode())
+            h.update(hashlib.sha256(source.read_bytes()).digest())
+    h.update(distributions().encode())
     return h.hexdigest()
 
 
@@ -63,29 +119,60 @@ class Cache:
     def _load(self) -> dict[str, Any]:
         try:
             raw = json.loads(repofs.read_regular(self.path, str(self.path), max_bytes=MAX_BYTES))
-        except (OSError, ValueError):  # missing, refused, too large, not JSON: start afresh
+        except (OSError, ValueError, RecursionError):  # missing, refused, too large, not JSON: start afresh
             return {}
         if not isinstance(raw, dict) or raw.get("format") != FORMAT or not isinstance(raw.get("entries"), dict):
             return {}
         entries: dict[str, Any] = raw["entries"]
         return entries
 
+    @staticmethod
+    def salt(*parts: str) -> str:
+        """What a key depends on besides the content: `parts` and the extractor (`extractor_digest`)."""
+        return hashlib.sha256("\0".join((extractor_digest(), *parts)).encode()).hexdigest()[:40]
+
     def get(self, path: str, cache_key: str) -> Result | None:
-        """The cached result for `cache_key`, located at `path`; None on a miss or a malformed entry."""
+        """The cached collections for `cache_key`, located at `path`; None on a miss or a malformed entry."""
+        return self._decoded(cache_key, lambda entry: _decode(path, entry))
+
+    def put(self, cache_key: str, result: Result) -> None:
+        self._store(cache_key, _encode(result))
+
+    def plan(self, cache_key: str) -> Plan | None:
+        """The cached plan for `cache_key`; None on a miss or a malformed entry."""
+        plan = self._decoded(cache_key, lambda entry: cast(Plan, cache_json.decode(Plan, entry["p"], "")))
+        return plan if plan is None or NOT_CANDIDATE <= plan.python <= TOO_BIG else None
+
+    def put_plan(self, cache_key: str, plan: Plan) -> None:
+        self._store(cache_key, {"p": cache_json.encode(plan, "")})
+
+    def read(self, cache_key: str, kind: object, path: str) -> tuple[object] | None:
+        """The cached result of a reader (in a 1-tuple: the result may be None) of type `kind` for `path`."""
+        return self._decoded(cache_key, lambda entry: (cache_json.decode(kind, entry["r"], path),))
+
+    def put_read(self, cache_key: str, value: object, path: str) -> None:
+        try:
+            self._store(cache_key, {"r": cache_json.encode(value, path)})
+        except cache_json.Unsupported:  # not a value this cache can write: read again next time
+            return
+
+    def _decoded(self, cache_key: str, decode: Callable[[Any], T]) -> T | None:
         entry = self.entries.get(cache_key)
         if entry is None:
             return None
         try:
-            result = _decode(path, entry)
-        except (TypeError, ValueError, KeyError, IndexError):
+            if not isinstance(entry, dict) or len(entry) != 1:  # one kind of entry: {"p"|"c"|"fail"|"r": ...}
+                raise ValueError("not an entry")
+            result = decode(entry)
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError):
             self.entries.pop(cache_key, None)
             self.changed = True
             return None
         self.used[cache_key] = entry
         return result
 
-    def put(self, cache_key: str, result: Result) -> None:
-        self.used[cache_key] = _encode(result)
+    def _store(self, cache_key: str, entry: Any) -> None:
+        self.used[cache_key] = entry
         self.changed = True
 
     def save(self) -> None:
@@ -99,7 +186,7 @@ class Cache:
             kept.setdefault(k, v)
         if len(kept) > MAX_ENTRIES:
             kept = dict(list(kept.items())[:MAX_ENTRIES])
-        text = json.dumps({"format": FORMAT, "version": VERSION, "entries": kept}, separators=(",", ":"))
+        text = json.dumps({"format": FORMAT, "entries": kept}, separators=(",", ":"))
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".extract-", suffix=".tmp", dir=self.directory)

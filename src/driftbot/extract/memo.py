@@ -3,7 +3,7 @@
 The per-file cache (`extract/cache.py`) makes a warm run read only what changed, but the run still
 imports the pipeline, walks and checks everything. The memo skips all of it: it stores the rendered
 report and its exit code under a key of everything the report depends on, and answers with them
-when nothing changed. It imports nothing heavy (only this module, `repofs` and the standard library),
+when nothing changed. It imports nothing heavy (only this module, `repofs`, `gitindex` and the standard library),
 so a hit costs two `git ls-files` and a few hashes.
 
 The key (sha256 of):
@@ -37,6 +37,7 @@ dependencies and the cache directory: repository paths are opened with O_NOFOLLO
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -50,6 +51,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from driftbot import repofs
+from driftbot.extract.gitindex import run_git
 
 FORMAT = 1
 DIR_NAME = "memo"
@@ -178,22 +180,14 @@ def memoisable(inventories: Iterable[str], *, probe_http: bool) -> bool:
     return not probe_http and all(url.startswith(STATIC_SCHEMES) for url in inventories)
 
 
-def _git(repo: Path, *args: str) -> subprocess.Popen[bytes]:
-    """Hardened as `paths.git_files`: no system config, no fsmonitor hook, no inherited GIT_DIR; no index write."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env |= {"GIT_CONFIG_NOSYSTEM": "1", "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
-    cmd = ["git", "-c", "core.fsmonitor=false", *args]
-    return subprocess.Popen(cmd, cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-
-
 def tree_digest(repo: Path, skip: Path | None = None) -> str | None:
     """The digest of what the audit can see of `repo` (module docstring); None outside git or on trouble.
 
     `skip`: a folder left out, the cache directory when it lies in the work tree (its writes are no change).
     """
     try:
-        index = _git(repo, "ls-files", "-s", "-z", "--", ".")
-        dirty = _git(repo, "ls-files", "-z", "-m", "-o", "--exclude-standard", "--", ".")
+        index = run_git(repo, "ls-files", "-s", "-z", "--", ".")
+        dirty = run_git(repo, "ls-files", "-z", "-m", "-o", "--exclude-standard", "--", ".")
         staged, _ = index.communicate(timeout=GIT_TIMEOUT_S)
         changed, _ = dirty.communicate(timeout=GIT_TIMEOUT_S)
     except (OSError, subprocess.SubprocessError):
@@ -231,6 +225,7 @@ def tree_digest(repo: Path, skip: Path | None = None) -> str | None:
     return h.hexdigest()
 
 
+@functools.cache  # once per process: the per-file cache keys on it too
 def code_digest() -> str:
     """What driftbot's output depends on besides its input: its own files and installed distributions."""
     h = hashlib.sha256(f"{sys.version}\0{sys.executable}\0".encode())
@@ -239,12 +234,20 @@ def code_digest() -> str:
         for name in sorted(files):
             info = os.stat(os.path.join(root, name))
             h.update(f"{root}/{name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    h.update(distributions().encode())
+    return h.hexdigest()
+
+
+@functools.cache
+def distributions() -> str:
+    """The installed distributions' names with their versions (`*.dist-info` folders), one string."""
+    found: list[str] = []
     for folder in site.getsitepackages():
         try:
-            h.update("\0".join(sorted(n for n in os.listdir(folder) if n.endswith(".dist-info"))).encode())
+            found.append("\0".join(sorted(n for n in os.listdir(folder) if n.endswith(".dist-info"))))
         except OSError:
             continue
-    return h.hexdigest()
+    return "\n".join(found)
 
 
 def dep_digest(path: Path) -> str | None:

@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import os
 import time
+import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, cast
+from typing import NamedTuple, Protocol, cast
 
 from driftbot.extract import cache as result_cache
+from driftbot.extract import cache_json, gitindex
+from driftbot.extract.cache import FOCUSED, NOT_CANDIDATE, TOO_BIG, WHOLE, Plan
 from driftbot.extract.limits import FILE_SECONDS, MAX_PYTHON_BYTES, WORKER_MEMORY_BYTES, too_big
 from driftbot.extract.python_ast import extract
 from driftbot.extract.python_tree import ParseFailure, share_parses
@@ -45,6 +48,10 @@ class FileReader(Protocol):
 
     Sent to worker processes (picklable: a frozen dataclass). `read` runs in a worker, never in the
     main process; None means nothing to report. `weight`: its cost per file in Python candidates.
+    The per-file cache (`extract.cache`) keys what it decided and found on its `repr` (a frozen
+    dataclass's names every setting `wants` and `read` depend on besides the path and the bytes) and
+    stores `read`'s result as the type its return annotation names (`extract.cache_json`; a type it
+    cannot hold is simply read every time).
     """
 
     @property
@@ -65,10 +72,11 @@ class FileReader(Protocol):
 class PythonScan:
     collections: tuple[Collection, ...]
     unparsable: tuple[Unparsable, ...]  # files that failed to parse (only candidates are parsed)
-    files_scanned: int  # Python files read by the prefilter
+    files_scanned: int  # Python files prefiltered (read, or known unchanged from the cache)
     files_parsed: int
     unchecked: tuple[str, ...] = ()  # files not (fully) read when the deadline passed
     read: dict[str, dict[str, object]] = field(default_factory=dict)  # reader -> path -> what it found
+    files_opened: int = 0  # files the prefilter read (a warm run reads only what changed)
 
 
 @dataclass(frozen=True)
@@ -80,20 +88,19 @@ class _Prefilter:
     names: tuple[bytes, ...]
     forced: frozenset[str]
     min_hits: int
-    keyed: tuple[str, str] | None  # the names digests (focused, whole) when a cache is used
+    keyed: bool  # name each file's content (`cache.blob_id`) for the cache
     readers: tuple[tuple[str, FileReader], ...]
 
 
 @dataclass(frozen=True)
 class _Candidates:
-    files_read: int
-    focused: tuple[tuple[str, str], ...]  # (path, cache key or ""): parse the statements that mention a name
-    whole: tuple[tuple[str, str], ...]  # forced: parse the whole file
+    files_read: int  # Python files read
+    plans: tuple[tuple[str, str, Plan], ...]  # (path, blob id or "", plan) of every file read
     unreadable: tuple[Unparsable, ...]
-    reads: tuple[tuple[str, str], ...] = ()  # (reader, path) the readers want
+    files_opened: int = 0
 
 
-_Parse = tuple[str, str, frozenset[str] | None, str | None]  # root, path, focus (None: whole), names digest
+_Parse = tuple[str, str, frozenset[str] | None, str | None]  # root, path, focus (None: whole), key salt
 _Parsed = tuple[list[Collection], Unparsable | None, str | None]  # ..., the cache key of the bytes read
 
 
@@ -103,9 +110,67 @@ class _Read:
     path: str
     name: str
     reader: FileReader
+    keyed: bool = False  # also name the bytes read (`_ReadOut`), for the cache
+
+
+class _ReadOut(NamedTuple):
+    found: object
+    content: str  # the blob id of the bytes read
 
 
 _Task = _Parse | _Read
+
+
+class _Store:
+    """The cache as one scan uses it: keys salted (`cache.Cache.salt`) with all a result depends on but the bytes."""
+
+    def __init__(
+        self, cache: result_cache.Cache, names: frozenset[str], min_hits: int, readers: Sequence[tuple[str, FileReader]]
+    ) -> None:
+        salt = result_cache.Cache.salt
+        self.cache = cache
+        configs = "\0".join(f"{name}={reader!r}" for name, reader in readers)
+        self.plans = salt("plan", result_cache.names_digest(names), str(min_hits), configs)  # + path, forced
+        self.focused = salt("collections", result_cache.names_digest(names))
+        self.whole = salt("collections", result_cache.names_digest(None))
+        self.readers: dict[str, tuple[str, object]] = {}  # name -> (salt, + path; result type), if cacheable
+        for name, reader in readers:
+            kind = _result_type(reader)
+            if kind is not None:
+                self.readers[name] = (salt("read", name, repr(reader)), kind)
+
+    def _plan_key(self, content: str, path: str, forced: bool) -> str:
+        return result_cache.content_key(content, f"{self.plans}\0{path}\0{forced:d}")
+
+    def plan(self, content: str, path: str, forced: bool) -> Plan | None:
+        return self.cache.plan(self._plan_key(content, path, forced))
+
+    def put_plan(self, content: str, path: str, forced: bool, plan: Plan) -> None:
+        self.cache.put_plan(self._plan_key(content, path, forced), plan)
+
+    def _read_key(self, content: str, name: str, path: str) -> str | None:
+        salted = self.readers.get(name)
+        return None if salted is None else result_cache.content_key(content, f"{salted[0]}\0{path}")
+
+    def read(self, content: str, name: str, path: str) -> tuple[object] | None:
+        """What reader `name` found in `path` holding `content` (in a 1-tuple: it may be None); None: a miss."""
+        read_key = self._read_key(content, name, path)
+        return None if read_key is None else self.cache.read(read_key, self.readers[name][1], path)
+
+    def put_read(self, content: str, name: str, path: str, found: object) -> None:
+        read_key = self._read_key(content, name, path)
+        if read_key is not None:
+            self.cache.put_read(read_key, found, path)
+
+
+def _result_type(reader: FileReader) -> object | None:
+    """The type `reader.read` returns, when the cache can store it (`cache_json`); None: not cached."""
+    try:
+        kind = typing.get_type_hints(type(reader).read).get("return")
+        cache_json.decoder(kind)
+    except Exception:  # an annotation that does not resolve, or a type JSON cannot hold: read every time
+        return None
+    return kind
 
 
 def scan_python(
@@ -126,30 +191,41 @@ def scan_python(
     grows once, by the number of candidates, when the prefilter is done). Parses run in worker
     processes (`extract.workers`): a file that crashes or hangs its worker is `unparsable`, the
     others are still read. Past `deadline` (`time.monotonic()`), what is left is `unchecked`.
-    With a `cache`, a candidate whose bytes were read the same way before is not parsed again.
+    With a `cache`, a file whose bytes were read the same way before is not read again: a clean file
+    of a git work tree (`extract.gitindex`) whose plan is cached is not even opened.
     `read` of the result holds, per reader of `readers`, what it found in each file of `paths` it
     wanted (a file it could not read, or that crashed or outlasted its worker, is left out).
     """
     root = str(repo)
     encoded = tuple(n.encode() for n in sorted(names) if n)
-    digests = (result_cache.names_digest(names), result_cache.names_digest(None))
-    keyed = digests if cache is not None else None
     extra = tuple(sorted((readers or {}).items()))
+    by_name = dict(extra)
+    store = _Store(cache, names, min_hits, extra) if cache is not None else None
+    known = gitindex.clean_blobs(repo) if store is not None else {}
+    plans: list[tuple[str, str, Plan]] = []  # (path, blob id, plan) of the unchanged files the cache knows
+    unknown: list[str] = []  # the files to read
+    for rel in paths:
+        blob = known.get(rel)
+        plan = store.plan(blob, rel, rel in forced) if store is not None and blob is not None else None
+        if plan is not None and blob is not None and all(n in by_name for n in plan.readers):
+            plans.append((rel, blob, plan))
+        else:
+            unknown.append(rel)
     jobs = [
-        _Prefilter(root, tuple(paths[i : i + PREFILTER_CHUNK]), encoded, forced, min_hits, keyed, extra)
-        for i in range(0, len(paths), PREFILTER_CHUNK)
+        _Prefilter(root, tuple(unknown[i : i + PREFILTER_CHUNK]), encoded, forced, min_hits, store is not None, extra)
+        for i in range(0, len(unknown), PREFILTER_CHUNK)
     ]
     count = max(1, workers if workers is not None else _cpu_count())
+    prefiltered = [len(plans)]
     if progress is not None:
-        progress(0, len(paths))
-    prefiltered = [0]
+        progress(prefiltered[0], len(paths))
 
     def prefilter_done(index: int) -> None:
         prefiltered[0] += len(jobs[index].paths)
         if progress is not None:
             progress(prefiltered[0], len(paths))
 
-    if len(paths) >= PARALLEL_MIN_FILES and count > 1:
+    if len(unknown) >= PARALLEL_MIN_FILES and count > 1:
         outcomes = run_isolated(_prefilter, jobs, count, deadline=deadline, done=prefilter_done)
     else:
         outcomes = []
@@ -166,22 +242,38 @@ def scan_python(
     ]
     collections: list[Collection] = []
     unparsable = [u for c in filtered for u in c.unreadable]
-    wanted: list[tuple[str, str, frozenset[str] | None, str]]
-    wanted = [(p, k, names, digests[0]) for c in filtered for p, k in c.focused]
-    wanted += [(p, k, None, digests[1]) for c in filtered for p, k in c.whole]
-    by_name = dict(extra)
-    reads = [_Read(root, p, name, by_name[name]) for c in filtered for name, p in c.reads]
+    fresh = [p for c in filtered for p in c.plans]
+    if store is not None and known:  # outside git every file is read anyway: its plan would never be used
+        for rel, blob, plan in fresh:
+            if blob:
+                store.put_plan(blob, rel, rel in forced, plan)
+    found_by: dict[str, dict[str, object]] = {name: {} for name, _ in extra}
+    wanted: list[tuple[str, str, frozenset[str] | None, str | None]] = []  # path, cache key, focus, salt
+    reads: list[_Read] = []
+    for rel, blob, plan in [*plans, *fresh]:
+        if plan.python == TOO_BIG:  # not parsed: reported, since it may copy an SSOT list
+            unparsable.append((Location(rel, 1, 1), too_big(plan.size, MAX_PYTHON_BYTES, "Python files")))
+        elif plan.python in (FOCUSED, WHOLE):
+            focus = names if plan.python == FOCUSED else None
+            salt = None if store is None else store.focused if focus is not None else store.whole
+            wanted.append((rel, result_cache.content_key(blob, salt) if blob and salt else "", focus, salt))
+        for name in plan.readers:
+            hit = store.read(blob, name, rel) if store is not None and blob else None
+            if hit is None:
+                reads.append(_Read(root, rel, name, by_name[name], keyed=store is not None and name in store.readers))
+            elif hit[0] is not None:
+                found_by[name][rel] = hit[0]
     by_file: dict[str, list[_Task]] = {}  # a file's tasks go to one worker, in a row: they share its parse
     for r in reads:
         by_file.setdefault(r.path, []).append(r)
-    for path, cache_key, focus, digest in sorted(wanted, key=lambda w: w[0]):
-        hit = cache.get(path, cache_key) if cache is not None and cache_key else None
-        if hit is None:
-            by_file.setdefault(path, []).append((root, path, focus, digest if cache is not None else None))
+    for path, cache_key, focus, salt in sorted(wanted, key=lambda w: w[0]):
+        known_result = cache.get(path, cache_key) if cache is not None and cache_key else None
+        if known_result is None:
+            by_file.setdefault(path, []).append((root, path, focus, salt))
         else:
-            collections.extend(hit[0])
-            if hit[1] is not None:
-                unparsable.append(hit[1])
+            collections.extend(known_result[0])
+            if known_result[1] is not None:
+                unparsable.append(known_result[1])
     # First: the heaviest files, so that no worker is left with them at the end.
     tasks = [t for file_tasks in sorted(by_file.values(), key=lambda ts: -_weight(ts)) for t in file_tasks]
     total = len(paths) + len(tasks)
@@ -205,14 +297,15 @@ def scan_python(
         deadline=deadline,
         done=parse_done,
     )
-    found_by: dict[str, dict[str, object]] = {name: {} for name, _ in extra}
-    outcomes_of = {id(task): outcome for task, outcome in zip(tasks, parsed, strict=True)}
-    for r in reads:  # in the order of `paths`
-        outcome = outcomes_of[id(r)]
-        if outcome is not None and not isinstance(outcome, Failed | Unchecked):  # else: says nothing (as it never did)
-            found_by[r.name][r.path] = outcome
     for task, outcome in zip(tasks, parsed, strict=True):
-        if isinstance(task, _Read):
+        if isinstance(task, _Read):  # what a reader could not read says nothing (as its rule never did)
+            found = outcome
+            if isinstance(outcome, _ReadOut):
+                found = outcome.found
+                if store is not None:
+                    store.put_read(outcome.content, task.name, task.path, found)
+            if found is not None and not isinstance(found, Failed | Unchecked):
+                found_by[task.name][task.path] = found
             continue
         path = task[1]
         if isinstance(outcome, Unchecked):
@@ -220,21 +313,24 @@ def scan_python(
         elif isinstance(outcome, Failed):
             unparsable.append((Location(path, 1, 1), outcome.reason))
         elif isinstance(outcome, tuple):
-            found, failure, parsed_key = cast(_Parsed, outcome)
-            collections.extend(found)
+            found_in, failure, parsed_key = cast(_Parsed, outcome)
+            collections.extend(found_in)
             if failure is not None:
                 unparsable.append(failure)
             if cache is not None and parsed_key is not None:
-                cache.put(parsed_key, (found, failure))
+                cache.put(parsed_key, (found_in, failure))
+    order = {p: i for i, p in enumerate(paths)}  # what each reader found, in the order of `paths` (first wins)
+    found_by = {name: dict(sorted(found.items(), key=lambda kv: order[kv[0]])) for name, found in found_by.items()}
     collections.sort(key=lambda c: (c.path, c.location.line, c.location.column))  # stable: keeps [*][i] order
     unparsable.sort()
     return PythonScan(
         tuple(collections),
         tuple(unparsable),
-        sum(c.files_read for c in filtered),
+        sum(c.files_read for c in filtered) + sum(p.endswith(".py") and plan.python != TOO_BIG for p, _, plan in plans),
         len(wanted),
         tuple(sorted(unchecked)),
         found_by,
+        sum(c.files_opened for c in filtered),
     )
 
 
@@ -268,11 +364,9 @@ def _delimited(data: bytes, name: bytes) -> bool:
 
 
 def _prefilter(job: _Prefilter) -> _Candidates:
-    read = 0
-    focused: list[tuple[str, str]] = []
-    whole: list[tuple[str, str]] = []
+    read = opened = 0
+    plans: list[tuple[str, str, Plan]] = []
     unreadable: list[Unparsable] = []
-    reads: list[tuple[str, str]] = []
     for rel in job.paths:
         python = rel.endswith(".py")
         readers = [(name, r) for name, r in job.readers if rel.endswith(r.suffixes)]
@@ -280,26 +374,29 @@ def _prefilter(job: _Prefilter) -> _Candidates:
             continue
         try:
             with open(os.path.join(job.root, rel), "rb") as fh:
+                opened += 1
                 size = os.fstat(fh.fileno()).st_size
-                if python and size > MAX_PYTHON_BYTES:  # not parsed: reported, since it may copy an SSOT list
-                    unreadable.append((Location(rel, 1, 1), too_big(size, MAX_PYTHON_BYTES, "Python files")))
-                    python = False
-                    if not readers:
-                        continue
+                big = python and size > MAX_PYTHON_BYTES  # not parsed: reported, since it may copy an SSOT list
+                if big and not readers:
+                    plans.append((rel, "", Plan(TOO_BIG, size, ())))
+                    continue
                 data = fh.read(size + 1)  # not the cap: a 1 MB buffer per file costs more than the read
         except OSError as exc:
             if python and rel in job.forced:  # otherwise we cannot tell it is a candidate: say nothing
                 unreadable.append((Location(rel, 1, 1), f"unreadable: {exc.strerror or exc}"))
             continue
-        reads.extend((name, rel) for name, r in readers if r.wants(rel, data))
-        if not python:
-            continue
-        read += 1
-        if rel in job.forced:
-            whole.append((rel, result_cache.key(data, job.keyed[1]) if job.keyed else ""))
-        elif count_names(data, job.names, job.min_hits) >= job.min_hits:
-            focused.append((rel, result_cache.key(data, job.keyed[0]) if job.keyed else ""))
-    return _Candidates(read, tuple(focused), tuple(whole), tuple(unreadable), tuple(reads))
+        wanting = tuple(name for name, r in readers if r.wants(rel, data))
+        kind = NOT_CANDIDATE
+        if big:
+            kind = TOO_BIG
+        elif python:
+            read += 1
+            if rel in job.forced:
+                kind = WHOLE
+            elif count_names(data, job.names, job.min_hits) >= job.min_hits:
+                kind = FOCUSED
+        plans.append((rel, result_cache.blob_id(data) if job.keyed else "", Plan(kind, size, wanting)))
+    return _Candidates(read, tuple(plans), tuple(unreadable), opened)
 
 
 def _work(task: _Task) -> object:
@@ -311,7 +408,8 @@ def _work(task: _Task) -> object:
                 data = fh.read()
         except OSError:
             return None
-        return task.reader.read(task.path, data)
+        found = task.reader.read(task.path, data)
+        return _ReadOut(found, result_cache.blob_id(data)) if task.keyed else found
     return _parse(task)
 
 

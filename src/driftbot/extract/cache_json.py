@@ -1,0 +1,135 @@
+"""Typed values as JSON for the per-file cache, checked against their type when read back.
+
+A reader's result (`extract.scan.FileReader.read`) is a tree of frozen dataclasses over `str`, `int`,
+`bool`, None, `datetime`, tuples and frozensets; its return annotation is the type. `encode` writes a dataclass as
+the list of its field values and a `Location` in the cached file as `[line, column]` (the path is the
+entry's). `decode(kind, data, path)` rebuilds the value and checks every part against the annotation:
+the cache may come from an untrusted run (a restored `actions/cache`), so anything of another shape
+raises `Mismatch`, which the cache treats as a miss. JSON only: nothing read can name a type or code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import types
+import typing
+from collections.abc import Callable
+from typing import Any
+
+from driftbot.ftypes import Location
+
+Json = Any  # what json.loads returns
+Decoder = Callable[[Json, str], Any]
+
+
+class Mismatch(ValueError):
+    """The data is not of the type asked for."""
+
+
+class Unsupported(TypeError):
+    """A type this module cannot write: the result is not cached."""
+
+
+def encode(value: object, path: str) -> Json:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, dt.datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, Location):
+        return [value.line, value.column] if value.path == path else [value.path, value.line, value.column]
+    if isinstance(value, tuple):
+        return [encode(v, path) for v in value]
+    if isinstance(value, frozenset):
+        return sorted((encode(v, path) for v in value), key=repr)  # the same bytes for the same set
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [encode(getattr(value, f.name), path) for f in dataclasses.fields(value)]
+    raise Unsupported(type(value).__name__)
+
+
+def decode(kind: object, data: Json, path: str) -> Any:
+    """`data` read back as a value of type `kind`; `Mismatch` when it is not one. `kind` is checked by `decoder`."""
+    return decoder(kind)(data, path)
+
+
+@functools.cache
+def decoder(kind: object) -> Decoder:
+    """The decoder of values of type `kind`; `Unsupported` for a type `encode` does not write."""
+    if kind is type(None):
+        return _exact(type(None))
+    if kind in (str, int, bool):
+        return _exact(kind)
+    if kind is Location:
+        return _location
+    if kind is dt.datetime:
+        return _datetime
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin in (types.UnionType, typing.Union):
+        arms = tuple(decoder(a) for a in args)
+        return functools.partial(_union, arms)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return functools.partial(_sequence, decoder(args[0]), tuple)
+    if origin is tuple and args:
+        return functools.partial(_fixed, tuple(decoder(a) for a in args))
+    if origin is frozenset and len(args) == 1:
+        return functools.partial(_sequence, decoder(args[0]), frozenset)
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        hints = typing.get_type_hints(kind)
+        fields = tuple(decoder(hints[f.name]) for f in dataclasses.fields(kind) if f.init)
+        if len(fields) != len(dataclasses.fields(kind)):
+            raise Unsupported(kind.__name__)
+        return functools.partial(_dataclass, kind, fields)
+    raise Unsupported(repr(kind))
+
+
+def _exact(kind: type) -> Decoder:
+    def check(data: Json, path: str) -> Any:
+        if type(data) is not kind:  # not isinstance: True is not an int here
+            raise Mismatch(kind.__name__)
+        return data
+
+    return check
+
+
+def _location(data: Json, path: str) -> Location:
+    if not isinstance(data, list):
+        raise Mismatch("Location")
+    if len(data) == 3 and type(data[0]) is str:
+        path, *data = data
+    if len(data) != 2 or type(data[0]) is not int or type(data[1]) is not int:
+        raise Mismatch("Location")
+    return Location(path, data[0], data[1])
+
+
+def _datetime(data: Json, path: str) -> dt.datetime:
+    if not isinstance(data, dict) or len(data) != 1 or type(data.get("datetime")) is not str:
+        raise Mismatch("datetime")
+    return dt.datetime.fromisoformat(data["datetime"])  # ValueError when it is not one: a miss too
+
+
+def _union(arms: tuple[Decoder, ...], data: Json, path: str) -> Any:
+    for arm in arms:
+        try:
+            return arm(data, path)
+        except Mismatch:
+            continue
+    raise Mismatch("union")
+
+
+def _sequence(item: Decoder, build: Callable[[list[Any]], Any], data: Json, path: str) -> Any:
+    if not isinstance(data, list):
+        raise Mismatch("sequence")
+    return build([item(v, path) for v in data])
+
+
+def _fixed(items: tuple[Decoder, ...], data: Json, path: str) -> tuple[Any, ...]:
+    if not isinstance(data, list) or len(data) != len(items):
+        raise Mismatch("tuple")
+    return tuple(item(v, path) for item, v in zip(items, data, strict=True))
+
+
+def _dataclass(kind: type, fields: tuple[Decoder, ...], data: Json, path: str) -> Any:
+    if not isinstance(data, list) or len(data) != len(fields):
+        raise Mismatch(kind.__name__)
+    return kind(*(field(v, path) for field, v in zip(fields, data, strict=True)))
