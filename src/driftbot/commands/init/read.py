@@ -125,7 +125,7 @@ def _body(statements: Sequence[ast.stmt], context: list[str], found: list[Seen])
 
 def _split(node: ast.AST, inner: list[ast.stmt], exprs: list[ast.expr]) -> None:
     """The statements and expressions directly under a compound statement (through handlers, with-items)."""
-    for child in ast.iter_child_nodes(node):
+    for child in _children(node):
         if isinstance(child, ast.stmt):
             inner.append(child)
         elif isinstance(child, ast.expr):
@@ -169,7 +169,19 @@ def _walk(expr: ast.expr) -> Iterator[ast.AST]:
     while stack:
         node = stack.pop()
         yield node
-        stack.extend(c for c in ast.iter_child_nodes(node) if not isinstance(c, _LEAVES))
+        stack.extend(c for c in _children(node) if not isinstance(c, _LEAVES))
+
+
+def _children(node: ast.AST) -> list[ast.AST]:
+    """`ast.iter_child_nodes(node)` as a list, in its order, without its generators (half the walk's time)."""
+    out: list[ast.AST] = []
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            out.append(value)
+        elif isinstance(value, list):
+            out.extend(v for v in value if isinstance(v, ast.AST))
+    return out
 
 
 def _add(found: list[Seen], nodes: Sequence[ast.expr], text: str) -> None:
@@ -181,13 +193,15 @@ def _add(found: list[Seen], nodes: Sequence[ast.expr], text: str) -> None:
 def _names(node: ast.AST) -> list[str]:
     """Every name and string key in an assignment target or callee (`self.cfg['phase2']` -> self, cfg, phase2)."""
     out: list[str] = []
-    for n in ast.walk(node):
+    todo = [node]
+    for n in todo:  # breadth first, as ast.walk
         if isinstance(n, ast.Name):
             out.append(n.id)
         elif isinstance(n, ast.Attribute):
             out.append(n.attr)
         elif isinstance(n, ast.Constant) and isinstance(n.value, str):
             out.append(n.value)
+        todo.extend(_children(n))
     return out
 
 
