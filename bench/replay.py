@@ -490,6 +490,25 @@ INCIDENTS += (
         fixable=False,
     ),
 )
+# A URL handed to curl in an operations script (issue 12): the coordinator's URL, a path it does not serve.
+_RERUN = """#!/usr/bin/env bash
+# Re-run Phase 5 for one date after a failed night.
+set -euo pipefail
+URL=$(gcloud run services describe prediction-coordinator --region=us-west2 --format='value(status.url)')
+curl -fsS -X POST -H "Authorization: Bearer $(gcloud auth print-identity-token)" "$URL/{path}"
+"""
+INCIDENTS += (
+    Incident(
+        "curl-url-path",
+        "endpoint-missing",
+        "bin/operations/rerun_predictions.sh",
+        _RERUN.format(path="strat"),
+        _RERUN.format(path="start"),
+        "/strat",
+        5,
+        fixable=False,
+    ),
+)
 _PHASE5 = """version: "1.0"
 phase: 5
 phase_name: predictions

@@ -373,3 +373,57 @@ def test_a_file_holding_a_templated_job_name_is_read(tmp_path: Path) -> None:
     assert reader.wants("deploy/jobs.py", b"JOB = {'name': f'nba-odds-morning-{env}', 'schedule': '0 7 * * *'}\n")
     assert reader.wants("deploy/jobs.yaml", b"name: ${PREFIX}-odds-evening-prod\n")
     assert not reader.wants("deploy/jobs.yaml", b"name: nba-odds\nschedule: '0 7 * * *'\n")
+
+
+KICK = """#!/bin/bash
+# Kick the coordinator by hand after a failed night.
+set -euo pipefail
+TOKEN=$(gcloud auth print-identity-token)
+curl -sS -X POST -H "Authorization: Bearer ${TOKEN}" -d '{"game_date": "today"}' \\
+  "https://prediction-coordinator-abc-uw.a.run.app/strat"
+URL=$(gcloud run services describe prediction-coordinator --region=us-west2 --format='value(status.url)')
+curl -sS "$URL/stauts?batch=1"
+curl -sS "$URL/status/batch-1" "$URL/start" "$URL/health"
+curl -sS https://other-service-abc-uw.a.run.app/strat "${BASE_URL}/strat"
+# curl -sS "$URL/old-path"
+wget -qO- https://prediction-coordinator-abc-uw.a.run.app/retyr
+"""
+
+
+def test_urls_given_to_curl_and_wget_in_a_deploy_script(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "ssot", tmp_path / "ssot")
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin/kick.sh").write_text(KICK)
+    report = run_audit(tmp_path, today=TODAY)
+    served = "/start, /trigger, /retry, /status"
+    assert rows(report.findings) == [
+        ("endpoint-missing", "bin/kick.sh:6:3", "/strat", served, "likely"),
+        ("endpoint-missing", "bin/kick.sh:8:10", "/stauts", served, "likely"),
+        ("endpoint-missing", "bin/kick.sh:12:11", "/retyr", served, "likely"),
+    ]
+    second = report.findings[1]
+    assert second.message == (
+        "$URL/stauts?batch=1 (curl in a shell script) calls path /stauts of service 'prediction-coordinator', "
+        f"which serves {served}"
+    )
+    assert second.evidence == (
+        "curl in a shell script",
+        "the host $URL is service 'prediction-coordinator''s (ssot/infrastructure/cloud_run_services.yaml:5:11)",
+    )
+
+
+def test_urls_given_to_requests_in_python(tmp_path: Path) -> None:
+    source = (
+        "import requests\n\n\ndef kick(session):\n"
+        "    requests.post('https://prediction-coordinator-abc-uw.a.run.app/strat', json={}, timeout=30)\n"
+        "    session.get('https://prediction-coordinator-abc-uw.a.run.app/status/b-1', timeout=30)\n"
+        "    requests.request('POST', 'https://prediction-coordinator-abc-uw.a.run.app/strat')\n"  # not the 1st arg
+        "    return os.environ.get('COORDINATOR_URL')\n"
+    )
+    shutil.copytree(ROOT / "ssot", tmp_path / "ssot")
+    (tmp_path / "kick.py").write_text(source)
+    report = run_audit(tmp_path, today=TODAY)
+    assert [(*row, f.evidence[0]) for row, f in zip(rows(report.findings), report.findings, strict=True)] == [
+        ("endpoint-missing", "kick.py:5:20", "/strat", "/start, /trigger, /retry, /status", "likely",
+         "argument of requests.post()"),
+    ]  # fmt: skip

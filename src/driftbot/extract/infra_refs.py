@@ -2,7 +2,8 @@
 
 Where they live in a real platform: Python string constants (`PHASE4_TOPIC = '...'`), defaults of
 `os.environ.get('X_TOPIC', '...')` / `os.getenv`, keyword arguments (`topic=`, `topic_name=`),
-`publisher.topic_path(project, '...')`, dict entries (`'topic': '...'`); YAML values under a `topic`
+`publisher.topic_path(project, '...')`, dict entries (`'topic': '...'`), the URL an HTTP call is given
+(`requests.post('https://...')`, `session.get(...)`); YAML values under a `topic`
 key and scheduler job definitions (a mapping with `name` and `schedule`, or keyed by the job's name,
 in any document of a multi-document file); and bash arrays `["job"]="cron|TZ|target"`.
 Only literal text is kept for topics and URLs: an f-string or a `$VAR` is not a name. A job's name may be
@@ -36,6 +37,7 @@ _ZONE = re.compile(r"^(?:[A-Za-z_]+(?:/[A-Za-z0-9_+-]+)+|UTC|GMT|Z)$")
 _JOB_KEYS = ("name", "job_name", "jobName", "job", "id")
 _ZONE_KEYS = ("time_zone", "timeZone", "timezone", "tz", "time-zone")
 _TARGET_KEYS = ("uri", "url", "target", "endpoint")
+_HTTP_CALLS = frozenset({"get", "post", "put", "patch", "delete", "head", "request", "urlopen"})
 
 
 @dataclass(frozen=True)
@@ -184,6 +186,8 @@ def _python_refs(path: str, text: str, body: list[ast.stmt]) -> tuple[list[Ref],
                 add(key, node.args[1], f"default of {func}({key!r})")
             if func.endswith("topic_path") and len(node.args) >= 2:
                 add("topic", node.args[1], f"argument of {func}()")
+            if func.rpartition(".")[2] in _HTTP_CALLS and "." in func and first is not None and _is_url(first):
+                add("url", first, f"argument of {func}()")  # requests.post('https://...'), session.get(...)
             for kw in node.keywords:
                 if kw.arg is not None:
                     add(kw.arg, kw.value, f"{kw.arg}= argument of {func or 'a call'}()")
@@ -209,6 +213,13 @@ def _python_refs(path: str, text: str, body: list[ast.stmt]) -> tuple[list[Ref],
                 if kw_default is not None:
                     add(arg.arg, kw_default, f"default of parameter {arg.arg}")
     return out, jobs
+
+
+def _is_url(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith(_SCHEMES)
+
+
+_SCHEMES = ("https://", "http://")
 
 
 def _fstring(node: ast.expr) -> Value | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import shlex
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -346,6 +346,15 @@ class Script:
     commands: tuple[GcloudCommand, ...]
     elements: tuple[ArrayElement, ...]
     stopped: Location | None = None  # reading stopped here (MAX_SCRIPT_SECONDS): the rest is unread
+    urls: tuple[Fetch, ...] = ()  # URLs an HTTP client (curl, wget, httpie) is given
+
+
+@dataclass(frozen=True)
+class Fetch:
+    """A URL argument of an HTTP client command: `curl -X POST "$URL/start"`."""
+
+    client: str  # curl | wget | http | https | xh
+    url: Word
 
 
 def parse_script(
@@ -365,6 +374,7 @@ def read_script(text: str, path: str, mapper: Mapper | None = None, *, dollar_do
     env: Env = {}
     commands: list[GcloudCommand] = []
     elements: list[ArrayElement] = []
+    urls: list[Fetch] = []
 
     def word(raw: RawWord) -> Word:
         return Word(_expand(raw, env), Location(path, *where(raw.line, raw.col)), raw.raw)
@@ -381,11 +391,33 @@ def read_script(text: str, path: str, mapper: Mapper | None = None, *, dollar_do
             elements.extend(ArrayElement(step.name, word(k), word(v)) for k, v in step.elements)
             _assign(step, env)
         else:
-            command = _command([word(w) for w in step.words])
+            words = [word(w) for w in step.words]
+            command = _command(words)
             if command is not None:
                 commands.append(command)
+            else:
+                urls.extend(_fetches(words))
     where_stopped = Location(path, *where(*stopped)) if stopped is not None else None
-    return Script(tuple(commands), tuple(elements), where_stopped)
+    return Script(tuple(commands), tuple(elements), where_stopped, tuple(urls))
+
+
+HTTP_CLIENTS = frozenset({"curl", "wget", "http", "https", "xh"})
+
+
+def _fetches(words: list[Word]) -> Iterator[Fetch]:
+    """The URL arguments of an HTTP client: words that start with `http(s)://` or with the URL of a
+    described Cloud Run service (`URL=$(gcloud run services describe NAME ...)`; `"$URL/start"`)."""
+    start = _command_word(words)
+    client = words[start].value.text if start is not None else None
+    if start is None or client is None or client.rsplit("/", 1)[-1] not in HTTP_CLIENTS:
+        return
+    for w in words[start + 1 :]:
+        first = w.value.parts[0] if w.value.parts else ""
+        if (isinstance(first, Hole) and first.service) or (isinstance(first, str) and first.startswith(_SCHEMES)):
+            yield Fetch(client.rsplit("/", 1)[-1], w)
+
+
+_SCHEMES = ("http://", "https://")
 
 
 def _first_position(step: Assign | Loop | Run) -> tuple[int, int] | None:

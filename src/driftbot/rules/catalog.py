@@ -118,6 +118,8 @@ _TEMPLATED = 'declare -A JOBS=(\n  ["{}-${{ENV}}"]="{} * * *|America/Los_Angeles
 _PY_TEMPLATED = "JOB = {{'name': f'prediction-coordinator-daily-{{env}}', 'schedule': '{}'}}\n"
 _ENV_TOPIC = "import os\nTOPIC = os.environ.get('PHASE4_TOPIC', '{}')\n"
 _URL_CONST = "COORDINATOR_URL = 'https://prediction-coordinator-abc-uw.a.run.app/{}'\n"
+_CURL = _URL + 'curl -sS -X POST -d "{{}}" "$URL/{}"\n'
+_REQUESTS = "import requests\nrequests.post('https://prediction-coordinator-abc-uw.a.run.app/{}', json={{}})\n"
 _BACKTICKS = "STAMP=`echo \\`date\\``\ngcloud scheduler jobs update http {} --schedule='45 3 * * *'\n"
 
 
@@ -430,13 +432,19 @@ RULES: dict[str, Rule] = {
             "endpoint-missing",
             Severity.HIGH,
             "A job calls another endpoint than its SSOT target, a service is missing or in another region, "
-            "or a URL in code names a path its service does not serve.",
+            "or a URL in code or a script (`curl`, `requests.post`) names a path its service does not serve.",
             False,
             (
                 Example(_sh(f'{_STATUS} --uri="$URL/start" --http-method=GET\n'), ("deploy.sh:1:55",)),
                 Example(_sh(f'{_STATUS} --uri="$URL/status" --http-method=GET\n')),
                 Example((("cf/config.py", _URL_CONST.format("strat")),), ("cf/config.py:1:20",)),
                 Example((("cf/config.py", _URL_CONST.format("start")),)),
+                # URLs handed to curl / wget in a script, and to requests in Python: the same evidence.
+                Example(_sh(_CURL.format("strat")), ("deploy.sh:2:26",)),
+                Example(_sh(_CURL.format("status/$BATCH_ID"))),  # a resource under an endpoint
+                Example(_sh('curl -X POST "${BASE_URL}/strat"\n')),  # a host nothing says is the service's
+                Example((("cf/kick.py", _REQUESTS.format("strat")),), ("cf/kick.py:2:16",)),
+                Example((("cf/kick.py", _REQUESTS.format("start")),)),
             ),
         ),
         Rule("service-unreachable", Severity.HIGH, "A service's health endpoint did not answer 2xx (`--probe-http`)."),

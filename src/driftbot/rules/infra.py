@@ -2,7 +2,8 @@
 
 Rules: sla-breach, schedule-mismatch, time-zone-mismatch, topic-missing, subscription-endpoint-mismatch,
 dead-letter-missing, scheduler-job-missing, endpoint-missing (service-unreachable lives in
-`driftbot.probe`, opt-in). Deploy scripts are `*.sh` / `*.bash` files and `cloudbuild*.yaml` configs;
+`driftbot.probe`, opt-in). Deploy scripts are `*.sh` / `*.bash` files and `cloudbuild*.yaml` configs (their
+gcloud commands, bash arrays, and in shell scripts the URLs handed to `curl`/`wget`);
 topics, service URLs and job definitions written elsewhere (Python, YAML, bash arrays) are checked by
 `rules.infra_refs`.
 """
@@ -11,21 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 
 from driftbot.context import AuditContext
 from driftbot.extract import limits
 from driftbot.extract.budget import Budget
 from driftbot.extract.cloudbuild import CloudBuildError, is_cloudbuild, read_cloudbuild
-from driftbot.extract.infra_refs import JobRecord, Ref, Written, WrittenReader, array_records
+from driftbot.extract.infra_refs import URL_NEEDLE, JobRecord, Ref, Written, WrittenReader, array_records
 from driftbot.extract.limits import MAX_SCRIPT_BYTES
-from driftbot.extract.shell import GcloudCommand, read_script
+from driftbot.extract.shell import Fetch, GcloudCommand, read_script
 from driftbot.ftypes import Finding, Location
 from driftbot.inventory.base import Inventory
 from driftbot.inventory.gcloud import GcloudListing
 from driftbot.rules.catalog import finding
 from driftbot.rules.infra_common import Deployed
 from driftbot.rules.infra_deployed import check_deployed
-from driftbot.rules.infra_refs import check_records, check_refs, near_miss_pieces
+from driftbot.rules.infra_refs import check_fetches, check_records, check_refs, near_miss_pieces
 from driftbot.rules.infra_scripts import check_scripts
 from driftbot.ssot.infra import Infrastructure
 
@@ -52,10 +54,11 @@ def check_infrastructure(
     today: dt.date,
     budget: Budget | None = None,
 ) -> Iterator[Finding]:
-    commands, records, unparsable = deploy_scripts(files, read, budget)
-    yield from unparsable
-    yield from check_scripts(infra, commands, deployed.urls, today)
-    yield from check_records(infra, records, deployed.urls, today)
+    read_in = DeployScripts.read(files, read, budget)
+    yield from read_in.unparsable
+    yield from check_scripts(infra, read_in.commands, deployed.urls, today)
+    yield from check_records(infra, read_in.records, deployed.urls, today)
+    yield from check_fetches(infra, read_in.fetches, deployed.urls)
     yield from check_deployed(infra, deployed, today)
 
 
@@ -67,43 +70,52 @@ def deploy_commands(
     files: Iterable[str], read: Callable[[str], bytes], budget: Budget | None = None
 ) -> tuple[list[GcloudCommand], list[Finding]]:
     """Every checked gcloud command in the deploy scripts among `files`, plus unparsable-file findings."""
-    commands, _, unparsable = deploy_scripts(files, read, budget)
-    return commands, unparsable
+    found = DeployScripts.read(files, read, budget)
+    return found.commands, found.unparsable
 
 
-def deploy_scripts(
-    files: Iterable[str], read: Callable[[str], bytes], budget: Budget | None = None
-) -> tuple[list[GcloudCommand], list[JobRecord], list[Finding]]:
-    """The gcloud commands and job definitions (bash arrays) of the deploy scripts among `files`.
+@dataclass
+class DeployScripts:
+    """What the deploy scripts among some files hold: gcloud commands, job definitions (bash arrays) and
+    URLs given to HTTP clients (`curl`), and the scripts that could not be read."""
 
-    Past the `budget`, scripts are not read but noted in it.
-    """
-    commands: list[GcloudCommand] = []
-    records: list[JobRecord] = []
-    unparsable: list[Finding] = []
-    for path in files:
+    commands: list[GcloudCommand] = field(default_factory=list)
+    records: list[JobRecord] = field(default_factory=list)
+    fetches: list[Fetch] = field(default_factory=list)
+    unparsable: list[Finding] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, files: Iterable[str], read: Callable[[str], bytes], budget: Budget | None = None) -> DeployScripts:
+        """Past the `budget`, scripts are not read but noted in it."""
+        out = cls()
+        for path in files:
+            out._read_one(path, read, budget)
+        return out
+
+    def _read_one(self, path: str, read: Callable[[str], bytes], budget: Budget | None) -> None:
+        commands, records, unparsable = self.commands, self.records, self.unparsable
         if not is_deploy_script(path):
-            continue
+            return
         if budget is not None and budget.spent():
             budget.skip(path)
-            continue
+            return
         try:
             raw = read(path)
         except OSError as exc:  # refused by the path policy (a link out, a FIFO, too large) or unreadable
             unparsable.append(finding("unparsable-file", Location(path, 1, 1), f"skipped: {exc.strerror or exc}"))
-            continue
+            return
         if len(raw) > MAX_SCRIPT_BYTES:
             reason = f"skipped: is larger than {MAX_SCRIPT_BYTES} bytes"
             unparsable.append(finding("unparsable-file", Location(path, 1, 1), reason))
-            continue
-        if b"gcloud" not in raw and b"]=" not in raw:  # no command, no array element
-            continue
+            return
+        if b"gcloud" not in raw and b"]=" not in raw and URL_NEEDLE not in raw:  # no command, array or service URL
+            return
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
             unparsable.append(finding("unparsable-file", Location(path, line, 1), "could not parse: not valid UTF-8"))
-            continue
+            return
         if is_cloudbuild(path):
             try:
                 built = read_cloudbuild(text, path)
@@ -116,11 +128,11 @@ def deploy_scripts(
             script = read_script(text, path)
             commands.extend(script.commands)
             records.extend(array_records(script.elements))
+            self.fetches.extend(script.urls)
             if script.stopped is not None:
                 seconds = f"{limits.MAX_SCRIPT_SECONDS:g}"
                 reason = f"could not parse past here: over the {seconds}-second limit for one script"
                 unparsable.append(finding("unparsable-file", script.stopped, reason))
-    return commands, records, unparsable
 
 
 def written_reader(infra: Infrastructure | None, ssot_root: str) -> WrittenReader | None:

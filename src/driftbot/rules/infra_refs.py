@@ -15,8 +15,8 @@ import itertools
 from collections.abc import Iterable, Iterator, Mapping
 
 from driftbot.extract.infra_refs import JobRecord, Ref, topic_name
-from driftbot.extract.shell import Flag, GcloudCommand, Value
-from driftbot.ftypes import Finding
+from driftbot.extract.shell import Fetch, Flag, GcloudCommand, Hole, Value
+from driftbot.ftypes import Finding, Location
 from driftbot.rules.catalog import finding
 from driftbot.rules.infra_common import endpoint_of
 from driftbot.rules.infra_scripts import job_findings
@@ -113,9 +113,22 @@ def _distance(a: str, b: str, cap: int) -> int:
 
 
 def _url(infra: Infrastructure, ref: Ref, urls: Mapping[str, str]) -> Iterator[Finding]:
-    if not ref.value.startswith(("https://", "http://")):
-        return
-    target = endpoint_of(Value((ref.value,)), infra, urls)
+    if ref.value.startswith(("https://", "http://")):
+        yield from url_findings(infra, Value((ref.value,)), ref.location, ref.how, urls)
+
+
+def check_fetches(infra: Infrastructure, fetches: Iterable[Fetch], urls: Mapping[str, str]) -> Iterator[Finding]:
+    """URLs a deploy script hands to `curl` / `wget` / httpie, with the same evidence as URLs in code."""
+    for f in fetches:
+        yield from url_findings(infra, f.url.value, f.url.location, f"{f.client} in a shell script", urls)
+
+
+def url_findings(
+    infra: Infrastructure, value: Value, location: Location, how: str, urls: Mapping[str, str]
+) -> Iterator[Finding]:
+    """endpoint-missing when the URL's host is an SSOT service's (its Cloud Run host, its listed URL, or
+    the URL `gcloud run services describe` gave) and its path is none of that service's endpoints."""
+    target = endpoint_of(value, infra, urls)
     service = infra.service(target.service) if target.service else None
     path = target.path.text
     if service is None or path is None or path.rstrip("/") in ("", service.health_path):
@@ -125,15 +138,17 @@ def _url(infra: Infrastructure, ref: Ref, urls: Mapping[str, str]) -> Iterator[F
         return  # an endpoint, or a resource under it (`/status/<batch>`)
     known = ", ".join(e.path for e in service.endpoints)
     where = infra.loc("service", service.name)
+    first = value.parts[0] if value.parts else ""
+    host = f"the host {first.label}" if isinstance(first, Hole) else "the host"  # `$URL`: a described service's
     yield finding(
         "endpoint-missing",
-        ref.location,
-        f"{ref.value} ({ref.how}) calls path {path} of service {service.name!r}, which serves {known}",
+        location,
+        f"{value.shown} ({how}) calls path {path} of service {service.name!r}, which serves {known}",
         ssot=where.path,
         symbol=service.name,
         actual=path,
         expected=known,
-        evidence=(ref.how, f"the host is service {service.name!r}'s ({where})"),
+        evidence=(how, f"{host} is service {service.name!r}'s ({where})"),
     )
 
 
