@@ -54,7 +54,8 @@ def test_warm_scan_equals_cold_and_reads_the_cache(tmp_path: Path) -> None:
     assert scan(repo, Cache(where)) == cold
     # prove the warm run used the cache: doctor the cached symbol
     doctored = {k: json.loads(json.dumps(v).replace('"TABLES"', '"FROM_CACHE"')) for k, v in entries(where).items()}
-    (where / result_cache.FILE_NAME).write_text(json.dumps({"format": result_cache.FORMAT, "entries": doctored}))
+    stored = {"format": result_cache.FORMAT, "extractor": result_cache.extractor_digest(), "entries": doctored}
+    (where / result_cache.FILE_NAME).write_text(json.dumps(stored))
     collections, _ = scan(repo, Cache(where))
     assert [c.symbol for c in collections] == ["FROM_CACHE"]  # type: ignore[attr-defined]
 
@@ -91,7 +92,11 @@ def test_a_corrupt_cache_is_ignored_and_replaced(tmp_path: Path, content: bytes 
         scan(repo, filled)
         filled.save()
         content = json.dumps(
-            {"format": result_cache.FORMAT, "entries": {k: {"c": [["X", "weird", "a"]]} for k in entries(where)}}
+            {
+                "format": result_cache.FORMAT,
+                "extractor": result_cache.extractor_digest(),
+                "entries": {k: {"c": [["X", "weird", "a"]]} for k in entries(where)},
+            }
         ).encode()
     (where / result_cache.FILE_NAME).write_bytes(content)
     c = Cache(where)

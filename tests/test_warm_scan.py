@@ -209,6 +209,20 @@ def test_a_malformed_entry_is_a_miss(tmp_path: Path, bad: object) -> None:
     assert opened == sorted(CORPUS)  # the cold scan's opens: the repaired cache answered the warm one
 
 
+def test_a_cache_of_another_extractor_is_ignored_and_replaced(tmp_path: Path) -> None:
+    repo, where = filled(tmp_path)
+    stored = json.loads((where / result_cache.FILE_NAME).read_text())
+    assert stored["extractor"] == result_cache.extractor_digest()
+    stored["extractor"] = "another driftbot"
+    (where / result_cache.FILE_NAME).write_text(json.dumps(stored))
+    cache = Cache(where)
+    with opened_under(repo, tmp_path / "log") as opened:
+        assert outcome(scan(repo, cache)) == outcome(scan(repo, None))
+    assert opened == sorted(CORPUS)
+    cache.save()
+    assert json.loads((where / result_cache.FILE_NAME).read_text())["extractor"] == result_cache.extractor_digest()
+
+
 def test_a_deeply_nested_cache_file_is_ignored(tmp_path: Path) -> None:
     repo, where = filled(tmp_path)
     (where / result_cache.FILE_NAME).write_text("[" * 100_000 + "]" * 100_000)

@@ -68,7 +68,8 @@ def git_files(repo: Path) -> list[str] | None:
         return None
     names = [os.fsdecode(n) for n in done.stdout.split(b"\0") if n]
     # -c lists files deleted from the work tree but still in the index; a submodule is a directory.
-    return [n for n in dict.fromkeys(names) if (repo / n).is_file()]
+    root = str(repo)  # os.path, not pathlib: this runs once per file of the repository
+    return [n for n in dict.fromkeys(names) if os.path.isfile(os.path.join(root, n))]
 
 
 def _skipped(rel: str) -> bool:

@@ -19,7 +19,8 @@ readers live in several stages), the installed distributions' names and versions
 One JSON file, `extract-v2.json`, under `<git dir>/driftbot/cache/` (the repository's own git dir,
 `.git` file of a worktree followed), else `$XDG_CACHE_HOME/driftbot/` (default `~/.cache`), or the
 directory the caller names. It is read once (bounded, regular file only, via `repofs.read_regular`),
-ignored whole when it is corrupt or of another format, and written back only when it changed: to a
+ignored whole when it is corrupt, of another format or of another extractor (so entries of an older
+driftbot never pile up), and written back only when it changed: to a
 temporary file in the same directory, then `os.replace`, so concurrent runs never see half a file
 (the last writer wins; a lost entry is only a miss). At most MAX_ENTRIES entries are kept, the ones
 used or added by this run first. It may come from an untrusted run (a restored `actions/cache`): it
@@ -37,7 +38,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from driftbot import repofs
 from driftbot.extract import cache_json
@@ -123,6 +124,8 @@ class Cache:
             return {}
         if not isinstance(raw, dict) or raw.get("format") != FORMAT or not isinstance(raw.get("entries"), dict):
             return {}
+        if raw.get("extractor") != extractor_digest():  # every key holds the digest: none of them can hit
+            return {}
         entries: dict[str, Any] = raw["entries"]
         return entries
 
@@ -140,8 +143,7 @@ class Cache:
 
     def plan(self, cache_key: str) -> Plan | None:
         """The cached plan for `cache_key`; None on a miss or a malformed entry."""
-        plan = self._decoded(cache_key, lambda entry: cast(Plan, cache_json.decode(Plan, entry["p"], "")))
-        return plan if plan is None or NOT_CANDIDATE <= plan.python <= TOO_BIG else None
+        return self._decoded(cache_key, _plan)
 
     def put_plan(self, cache_key: str, plan: Plan) -> None:
         self._store(cache_key, {"p": cache_json.encode(plan, "")})
@@ -186,7 +188,7 @@ class Cache:
             kept.setdefault(k, v)
         if len(kept) > MAX_ENTRIES:
             kept = dict(list(kept.items())[:MAX_ENTRIES])
-        text = json.dumps({"format": FORMAT, "entries": kept}, separators=(",", ":"))
+        text = json.dumps({"format": FORMAT, "extractor": extractor_digest(), "entries": kept}, separators=(",", ":"))
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".extract-", suffix=".tmp", dir=self.directory)
@@ -199,6 +201,16 @@ class Cache:
                 raise
         except OSError:
             return
+
+
+def _plan(entry: Any) -> Plan:
+    """A plan entry, checked by hand: there is one per file, so this is the warm run's hottest decoder."""
+    python, size, readers = entry["p"]
+    if type(python) is not int or not NOT_CANDIDATE <= python <= TOO_BIG or type(size) is not int:
+        raise ValueError("plan")
+    if type(readers) is not list or any(type(r) is not str for r in readers):
+        raise ValueError("plan")
+    return Plan(python, size, tuple(readers))
 
 
 def _encode(result: Result) -> Any:

@@ -53,33 +53,39 @@ def decode(kind: object, data: Json, path: str) -> Any:
     return decoder(kind)(data, path)
 
 
-@functools.cache
 def decoder(kind: object) -> Decoder:
     """The decoder of values of type `kind`; `Unsupported` for a type `encode` does not write."""
-    if kind is type(None):
-        return _exact(type(None))
-    if kind in (str, int, bool):
-        return _exact(kind)
+    return _compiled(kind)[0]
+
+
+@functools.cache
+def _compiled(kind: object) -> tuple[Decoder, type]:
+    """`kind`'s decoder, and the type of the JSON value it reads (what a union dispatches on)."""
+    if kind is type(None) or kind in (str, int, bool):
+        return _exact(kind), kind
     if kind is Location:
-        return _location
+        return _location, list
     if kind is dt.datetime:
-        return _datetime
+        return _datetime, dict
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     if origin in (types.UnionType, typing.Union):
-        arms = tuple(decoder(a) for a in args)
-        return functools.partial(_union, arms)
+        by_json: dict[type, list[Decoder]] = {}
+        for arm in args:
+            decode_arm, json_type = _compiled(arm)
+            by_json.setdefault(json_type, []).append(decode_arm)
+        return functools.partial(_union, {k: tuple(v) for k, v in by_json.items()}), object
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-        return functools.partial(_sequence, decoder(args[0]), tuple)
+        return functools.partial(_sequence, decoder(args[0]), tuple), list
     if origin is tuple and args:
-        return functools.partial(_fixed, tuple(decoder(a) for a in args))
+        return functools.partial(_fixed, tuple(decoder(a) for a in args)), list
     if origin is frozenset and len(args) == 1:
-        return functools.partial(_sequence, decoder(args[0]), frozenset)
+        return functools.partial(_sequence, decoder(args[0]), frozenset), list
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = typing.get_type_hints(kind)
         fields = tuple(decoder(hints[f.name]) for f in dataclasses.fields(kind) if f.init)
         if len(fields) != len(dataclasses.fields(kind)):
             raise Unsupported(kind.__name__)
-        return functools.partial(_dataclass, kind, fields)
+        return functools.partial(_dataclass, kind, fields), list
     raise Unsupported(repr(kind))
 
 
@@ -108,8 +114,8 @@ def _datetime(data: Json, path: str) -> dt.datetime:
     return dt.datetime.fromisoformat(data["datetime"])  # ValueError when it is not one: a miss too
 
 
-def _union(arms: tuple[Decoder, ...], data: Json, path: str) -> Any:
-    for arm in arms:
+def _union(arms: dict[type, tuple[Decoder, ...]], data: Json, path: str) -> Any:
+    for arm in arms.get(type(data), ()):  # JSON says which arms can fit: mostly one
         try:
             return arm(data, path)
         except Mismatch:
@@ -118,7 +124,7 @@ def _union(arms: tuple[Decoder, ...], data: Json, path: str) -> Any:
 
 
 def _sequence(item: Decoder, build: Callable[[list[Any]], Any], data: Json, path: str) -> Any:
-    if not isinstance(data, list):
+    if type(data) is not list:
         raise Mismatch("sequence")
     return build([item(v, path) for v in data])
 
@@ -130,6 +136,6 @@ def _fixed(items: tuple[Decoder, ...], data: Json, path: str) -> tuple[Any, ...]
 
 
 def _dataclass(kind: type, fields: tuple[Decoder, ...], data: Json, path: str) -> Any:
-    if not isinstance(data, list) or len(data) != len(fields):
+    if type(data) is not list or len(data) != len(fields):
         raise Mismatch(kind.__name__)
-    return kind(*(field(v, path) for field, v in zip(fields, data, strict=True)))
+    return kind(*[field(v, path) for field, v in zip(fields, data, strict=True)])
