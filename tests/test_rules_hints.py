@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from driftbot.rules.hints import Rename, decide_rename, suggest
+import difflib
+import random
+
+import pytest
+
+from driftbot.rules.hints import Rename, close_matches, decide_rename, suggest
 
 PHASE2 = ("bdl_player_boxscores", "nbac_schedule", "odds_api_game_lines", "br_rosters_current")
 
@@ -65,3 +70,22 @@ def test_suggest_keeps_its_contract() -> None:
         "nbac_gamebook_player_stats"
     ]
     assert suggest("zzz_unrelated", PHASE2, 0.6) == []
+
+
+@pytest.mark.parametrize("cutoff", [0.6, 0.8, 0.9])
+def test_close_matches_are_difflibs_exactly(cutoff: float) -> None:
+    """The letter-count shortcut finds difflib's names in difflib's order (ties in score included)."""
+    rng = random.Random(13)
+    parts = ["nba", "nbac", "bdl", "odds", "api", "game", "games", "lines", "player", "box", "scores", "br", "x", "_"]
+    names = sorted({"_".join(rng.choices(parts, k=rng.randint(1, 5))) for _ in range(400)})
+    names += ["ab", "ba", "abc", "acb", "bca", "a", ""]  # equal scores, tiny names
+    for _ in range(300):
+        word = rng.choice(names)
+        if rng.random() < 0.5:  # a typo: one letter dropped or doubled, or the name reversed
+            i = rng.randrange(len(word) + 1)
+            word = rng.choice([word[:i] + word[i + 1 :], word[:i] + word[i - 1 : i] + word[i:], word[::-1]])
+        pool = rng.sample(names, rng.randint(0, 160))
+        expected = sorted(set(pool) - {word})
+        longer = [c for c in expected if c.startswith(word)]
+        want = longer or difflib.get_close_matches(word, expected, n=max(1, len(expected)), cutoff=cutoff)
+        assert close_matches(word, pool, cutoff) == want

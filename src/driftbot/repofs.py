@@ -157,8 +157,9 @@ def screen(root: Path, rel_paths: list[str], max_bytes: int = MAX_FILE_BYTES) ->
     dir_ok: dict[str, bool] = {}
     kept: list[str] = []
     refused: list[Refused] = []
+    base = str(root)  # os calls take the joined string: a Path per file costs more than its lstat
     for rel in rel_paths:
-        full = root / rel
+        full = os.path.join(base, rel)
         parent = rel.rpartition("/")[0]
         if parent not in dir_ok:
             dir_ok[parent] = _realpath(root / parent).is_relative_to(real_root)
