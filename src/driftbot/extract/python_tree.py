@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import gc
 import re
 import warnings
 from collections.abc import Iterator, Sequence
@@ -46,7 +47,7 @@ def guarded_parse(path: str, text: str) -> list[ast.stmt] | None:
     """
     statements = cpython_parse(path, text)
     if statements is not None:
-        check_size(path, statements)
+        check_size(path, statements, LineIndex(text).starts)
     return statements
 
 
@@ -110,6 +111,8 @@ def _parsed(text: str) -> _Parse:
 
 def _parse(text: str) -> _Parse:
     """CPython's tree of `text`; its warnings (e.g. invalid escapes) are the scanned code's business."""
+    collecting = gc.isenabled()
+    gc.disable()  # a tree has no cycles to collect: collecting while it is built costs a third of the parse
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -122,12 +125,63 @@ def _parse(text: str) -> _Parse:
         return None
     except ValueError:
         return None  # e.g. a NUL byte
+    finally:
+        if collecting:
+            gc.enable()
 
 
-def check_size(path: str, statements: Sequence[ast.stmt]) -> None:
-    """ParseFailure when the statements are nested deeper than MAX_PYTHON_DEPTH or hold over MAX_PYTHON_NODES."""
+def check_size(path: str, statements: Sequence[ast.stmt], starts: Sequence[int] | None = None) -> None:
+    """ParseFailure when the statements are nested deeper than MAX_PYTHON_DEPTH or hold over MAX_PYTHON_NODES.
+
+    With `starts` (the offsets where the file's lines start) the statements' lengths clear them first,
+    and only what they cannot clear is walked node by node (see `_surely_within_limits`).
+    """
+    if starts is not None and _surely_within_limits(statements, starts):
+        return
     for _ in checked_nodes(path, statements):
         pass
+
+
+# Every level of a tree below a node takes at least one character of the node's text (an operator, a
+# bracket, a keyword, a dot, a quote), but for an expression statement's own (`x` is Expr > Name); one
+# character makes at most two nodes (`-x` is UnaryOp > USub, Name). So a node n characters long is at
+# most n + 1 levels deep, and a statement n characters long holds at most 2n + 2 nodes: a size check
+# only needs to walk into what is too long for the levels left. A test holds this over the standard
+# library, networkx and the bench corpora. (Decorators lie before their definition's position: counted.)
+def _surely_within_limits(statements: Sequence[ast.stmt], starts: Sequence[int]) -> bool:
+    """Whether the statements are within MAX_PYTHON_DEPTH and MAX_PYTHON_NODES, judged by their lengths;
+    False when that cannot tell (`checked_nodes` then walks them all)."""
+    lengths = [_length(s, starts) for s in statements]
+    if sum(2 * n + 2 if n is not None else MAX_PYTHON_NODES + 1 for n in lengths) > MAX_PYTHON_NODES:
+        return False
+    stack: list[tuple[ast.AST, int, int | None]] = [(s, 1, n) for s, n in zip(statements, lengths, strict=True)]
+    while stack:
+        node, level, length = stack.pop()
+        if level > MAX_PYTHON_DEPTH:
+            return False
+        if length is not None and level + length <= MAX_PYTHON_DEPTH:
+            continue  # nothing below it lies deeper than its length
+        placed = length is not None and not isinstance(node, ast.JoinedStr)  # f-string parts: no exact positions
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, ast.expr_context):
+                stack.append((child, level + 1, _length(child, starts) if placed else None))
+    return True
+
+
+def _length(node: ast.AST, starts: Sequence[int]) -> int | None:
+    """At least the node's length in characters (decorators included), None when it has no position."""
+    line: int | None = getattr(node, "lineno", None)
+    end_line: int | None = getattr(node, "end_lineno", None)
+    end_col: int | None = getattr(node, "end_col_offset", None)
+    if line is None or end_line is None or end_col is None:
+        return None
+    col: int = getattr(node, "col_offset", 0)
+    decorators: list[ast.expr] = getattr(node, "decorator_list", [])
+    for d in decorators:
+        line, col = min((line, col), (d.lineno, d.col_offset))
+    if end_line == line:
+        return end_col - col  # UTF-8 bytes: at least the characters
+    return starts[end_line - 1] - starts[line - 1] + end_col
 
 
 def checked_nodes(path: str, statements: Sequence[ast.stmt]) -> Iterator[ast.AST]:
@@ -213,7 +267,7 @@ def focus_statements(path: str, text: str, focus: frozenset[str]) -> list[ast.st
             continue
         chosen.append(stmt)
     if chosen:
-        check_size(path, chosen)
+        check_size(path, chosen, starts)
     return chosen
 
 
