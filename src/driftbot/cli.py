@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import re
 import sys
@@ -20,6 +19,8 @@ INVALID_CHOICE = re.compile(r"invalid choice: '(?P<word>[^']*)' \(choose from (?
 
 def did_you_mean(word: str, candidates: Sequence[str]) -> str | None:
     """The one candidate close to `word` (a typo), or None."""
+    import difflib  # on use: only a mistyped command line needs it
+
     close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     return close[0] if close else None
 
