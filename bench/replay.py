@@ -509,6 +509,22 @@ INCIDENTS += (
         fixable=False,
     ),
 )
+# A processor class written and never registered in the router: its data is dropped silently (issue 12).
+_ROUTED = _ROUTER.format(gamebook=_GAMEBOOK, odds=_ODDS)
+_BIGDATABALL = "\n\nclass BigDataBallPbpProcessor:\n    table = 'bigdataball_play_by_play'\n"
+INCIDENTS += (
+    Incident(
+        "router-unregistered",
+        "unregistered-processor",
+        "data_processors/router.py",
+        _ROUTED,
+        _ROUTED.replace("}\n", '    "BigDataBallPbpProcessor": p.BigDataBallPbpProcessor,\n}\n'),
+        None,  # the finding names the class the router lacks (`expected`)
+        3,
+        fixable=False,  # registering a class needs an import and a key: a suggestion, never an edit
+        copies_bad=(("data_processors/raw/processors.py", _PROCESSORS + _BIGDATABALL),),
+    ),
+)
 _PHASE5 = """version: "1.0"
 phase: 5
 phase_name: predictions
@@ -629,10 +645,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         repo = build(args.keep or Path(tmp) / "replay")
         outcomes = replay(repo)
-    print(f"{'incident':22} {'rule':18} caught  noise  fix")
+    print(f"{'incident':22} {'rule':22} caught  noise  fix")
     for o in outcomes:
         fix = "-" if o.fix_ok is None else ("yes" if o.fix_ok else "NO")
-        print(f"{o.incident.id:22} {o.incident.rule:18} {'yes' if o.caught else 'NO':6} {o.noise:5}  {fix}")
+        print(f"{o.incident.id:22} {o.incident.rule:22} {'yes' if o.caught else 'NO':6} {o.noise:5}  {fix}")
     caught = sum(o.caught for o in outcomes)
     fixes = [o.fix_ok for o in outcomes if o.fix_ok is not None]
     print(f"\ncaught {caught}/{len(outcomes)}; noise {sum(o.noise for o in outcomes)} findings in all ")

@@ -38,9 +38,10 @@ def test_labels_hold_their_values_in_the_corpus() -> None:
         "stale-comment-name": 1,
         "schedule-mismatch": 2,
         "endpoint-missing": 1,
+        "unregistered-processor": 1,
     }
     assert sum(label.incident for label in labels) == 7
-    assert len(shapes) == 31
+    assert len(shapes) == 35
 
 
 def test_corpus_stays_small() -> None:

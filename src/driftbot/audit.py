@@ -17,6 +17,7 @@ from driftbot.inventory import known
 from driftbot.inventory.base import load_inventories
 from driftbot.rules import CHECKERS
 from driftbot.rules import infra as rules_infra
+from driftbot.rules import registry as rules_registry
 from driftbot.rules import sql as rules_sql
 from driftbot.rules.catalog import finding
 from driftbot.rules.infra import is_deploy_script
@@ -66,6 +67,9 @@ def build_context(
     written = rules_infra.written_reader(ssot.infrastructure, ssot.root)
     if written is not None:
         readers[rules_infra.WRITTEN] = written
+    registries = rules_registry.reader(ssot)
+    if registries is not None:
+        readers[rules_registry.READER] = registries
     suffixes = tuple({".py", *(s for r in readers.values() for s in r.suffixes)})
     scan = scan_python(
         repo,

@@ -125,13 +125,14 @@ def bind(
     copies: list[tuple[Collection, Match]] = []
     refs: list[tuple[Collection, Match]] = []
     columns = _dataset_columns(collections, ssot)
+    specs = [s for s in specs if s.field != "class"]  # a registry's binding: rules.registry reads it
     for c in collections:
         spec = explicit_spec(c, specs)
         if spec is not None:
             target = ssot.by_key(spec.ssot)
             if target is None:
                 continue  # reported by the config check in audit
-            field = spec.field or _better_field(c, target)
+            field: Field = spec.field if spec.field in FIELDS else _better_field(c, target)
             how: Literal["explicit", "generated"] = "generated" if spec.generated else "explicit"
             why = "generated from the SSOT (.driftbot.yml)" if spec.generated else "bound in .driftbot.yml"
             out[id(c)] = Binding(c, target.key, field, how, True, (why,), "certain")

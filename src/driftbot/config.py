@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from driftbot import repofs, yamlpos
 from driftbot.errors import DriftbotError
@@ -37,8 +37,16 @@ class BindingSpec(Section):
     files: str
     symbol: str
     ssot: str
-    field: Literal["name", "target_table"] | None = None  # None: whichever matches better
+    # None: whichever matches better; `class`: the collection is the list's processor registry (a router
+    # of its classes, rule unregistered-processor), not a copy of its names
+    field: Literal["name", "target_table", "class"] | None = None
     generated: bool = False  # `driftbot generate` owns this collection
+
+    @model_validator(mode="after")
+    def _registry_not_generated(self) -> BindingSpec:
+        if self.generated and self.field == "class":
+            raise ValueError("a registry (field: class) cannot be generated: driftbot does not write class objects")
+        return self
 
 
 class MirrorSpec(Section):

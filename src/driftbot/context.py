@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -12,10 +13,12 @@ from typing import TYPE_CHECKING
 from driftbot import repofs
 from driftbot.config import Config, IgnoreEntry
 from driftbot.extract.budget import Budget
-from driftbot.ftypes import Binding, Collection
+from driftbot.ftypes import Binding, Collection, Location
 from driftbot.inventory.known import REPO_DDL_READER, KnownTables, repo_ddl
 from driftbot.ssot.models import Ssot
 from driftbot.yamlpos import Positioned
+
+_CLASS_DEF = re.compile(rb"(?m)^[ \t]*class[ \t]+([^\s(:]+)")
 
 if TYPE_CHECKING:
     from driftbot.inventory.base import Inventory, InventoryUnreachable
@@ -52,3 +55,24 @@ class AuditContext:
             sql_files = [f for f in self.files if f.endswith(".sql")]
             declared = repo_ddl(self.repo, sql_files, self.reads.get(REPO_DDL_READER))
         return KnownTables.build(self.ssot, self.inventories, declared)
+
+    @cached_property
+    def defined_classes(self) -> Mapping[str, tuple[Location, ...]]:
+        """Every class a scanned Python file defines (`class Name` at the start of a line) -> where.
+
+        One read of the Python files, on first use (a rule asks only when a list may name classes).
+        """
+        found: dict[str, list[Location]] = {}
+        for path in self.files:
+            if not path.endswith(".py") or self.budget.spent():
+                continue
+            try:
+                data = self.read(path)
+            except OSError:
+                continue
+            for m in _CLASS_DEF.finditer(data):
+                line = data.count(b"\n", 0, m.start(1)) + 1
+                column = len(data[data.rfind(b"\n", 0, m.start(1)) + 1 : m.start(1)].decode("utf-8", "replace")) + 1
+                name = m.group(1).decode("utf-8", "replace")
+                found.setdefault(name, []).append(Location(path, line, column))
+        return {name: tuple(where) for name, where in found.items()}

@@ -123,6 +123,29 @@ _REQUESTS = "import requests\nrequests.post('https://prediction-coordinator-abc-
 _BACKTICKS = "STAMP=`echo \\`date\\``\ngcloud scheduler jobs update http {} --schedule='45 3 * * *'\n"
 
 
+# A router of phase-2 processor classes (class objects keyed by scraper path) and a processor it forgets.
+_REGISTRY = (
+    "PROCESSOR_REGISTRY = {{\n    'ball-dont-lie/boxscores': BdlPlayerBoxScoresProcessor,\n"
+    "    'bigdataball/play-by-play': BigDataBallPbpProcessor,\n    'nba-com/schedule': NbacScheduleProcessor,\n"
+    "    'odds-api/game-lines': OddsGameLinesProcessor,\n{extra}}}\n"
+)
+_GAMEBOOK_CLASS = ("processors/gamebook.py", "class NbacGamebookProcessor:\n    pass\n")
+_REGISTERED = _REGISTRY.format(extra="    'nba-com/gamebooks': NbacGamebookProcessor,\n")
+_BACKFILL = (
+    "BACKFILL_PROCESSORS = [BdlPlayerBoxScoresProcessor, BigDataBallPbpProcessor, NbacScheduleProcessor,\n"
+    "                       OddsGameLinesProcessor]\n"
+)
+_TIMEOUTS = (
+    "TIMEOUT_SECONDS = {'BdlPlayerBoxScoresProcessor': 600, 'BigDataBallPbpProcessor': 900,\n"
+    "                   'NbacScheduleProcessor': 60, 'OddsGameLinesProcessor': 120}\n"
+)
+_HANDLED = "HANDLED = ['BdlPlayerBoxScoresProcessor', 'NbacScheduleProcessor']\n"
+_BOUND_REGISTRY = (
+    ".driftbot.yml",
+    "bindings:\n  - files: router.py\n    symbol: HANDLED\n    ssot: phase2\n    field: class\n",
+)
+
+
 def _sh(text: str) -> tuple[tuple[str, str], ...]:
     return (("deploy.sh", text),)
 
@@ -160,6 +183,25 @@ RULES: dict[str, Rule] = {
                         ("router.py", _ROUTER.format(cls="NbacScheduleBackfillProcessor")),
                         ("processors/backfill.py", "class NbacScheduleBackfillProcessor:\n    pass\n"),
                     )
+                ),
+            ),
+        ),
+        Rule(
+            "unregistered-processor",
+            Severity.HIGH,
+            "A processor registry (a router of classes: bound with `field: class`, or holding nearly all of a "
+            "phase's classes) lacks the class of a required SSOT processor the code defines: its output is dropped.",
+            False,
+            (
+                Example((("router.py", _REGISTRY.format(extra="")), _GAMEBOOK_CLASS), ("router.py:1:22",)),
+                Example((("router.py", _REGISTERED), _GAMEBOOK_CLASS)),
+                Example((("router.py", _REGISTRY.format(extra="")),)),  # the class is defined nowhere
+                Example((("jobs/backfill.py", _BACKFILL), _GAMEBOOK_CLASS)),  # a part by design
+                Example((("jobs/timeouts.py", _TIMEOUTS), _GAMEBOOK_CLASS)),  # keyed by classes, not a router
+                Example((("tests/test_router.py", _REGISTRY.format(extra="")), _GAMEBOOK_CLASS)),
+                Example(
+                    (("router.py", _HANDLED), _BOUND_REGISTRY),
+                    ("router.py:1:11", "router.py:1:11", "router.py:1:11"),
                 ),
             ),
         ),

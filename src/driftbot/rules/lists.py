@@ -41,7 +41,6 @@ NEAR_MISS = 0.8  # as for references (rules.names): names of one source share lo
 TABLE_LIKE = re.compile(r"[a-z][a-z0-9_]*_[a-z0-9_]*")
 CLASS_LIKE = re.compile(r"[A-Z][^\W_]\w*")
 QUALIFIED = re.compile(r"(?:[a-z][a-z0-9-]*\.)?([A-Za-z_]\w*)\.([A-Za-z_]\w*)")
-_CLASS_DEF = re.compile(rb"(?m)^[ \t]*class[ \t]+([^\s(:]+)")
 Kind = Literal["table", "class"]
 
 
@@ -64,7 +63,7 @@ class Vocabulary:
         needed = any(
             set(c.values) & classes and any(CLASS_LIKE.fullmatch(v) for v in set(c.values) - classes) for c in lists
         )
-        code = classes_defined(ctx) if needed else frozenset()
+        code = frozenset(ctx.defined_classes) if needed else frozenset()
         return cls(ctx.ssot, known, known.names(), classes, code, frozenset(datasets))
 
     def qualified(self, value: str) -> tuple[str, str] | None:
@@ -230,20 +229,6 @@ def row_datasets(collections: Sequence[Collection], datasets: frozenset[str]) ->
             if c is not one[0] and len(c.values) == len(one[0].values):
                 out[id(c)] = one[0].values[0]
     return out
-
-
-def classes_defined(ctx: AuditContext) -> frozenset[str]:
-    """Every class a scanned Python file defines (`class Name` at the start of a line): one read of them."""
-    found: set[str] = set()
-    for path in ctx.files:
-        if not path.endswith(".py") or ctx.budget.spent():
-            continue
-        try:
-            data = ctx.read(path)
-        except OSError:
-            continue
-        found.update(m.group(1).decode("utf-8", "replace") for m in _CLASS_DEF.finditer(data))
-    return frozenset(found)
 
 
 def _finding(s: Suspect, vocab: Vocabulary) -> Finding:
