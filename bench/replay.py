@@ -645,10 +645,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         repo = build(args.keep or Path(tmp) / "replay")
         outcomes = replay(repo)
-    print(f"{'incident':22} {'rule':22} caught  noise  fix")
+    print(f"{'incident':22} {'rule':23} caught  noise  fix")
     for o in outcomes:
         fix = "-" if o.fix_ok is None else ("yes" if o.fix_ok else "NO")
-        print(f"{o.incident.id:22} {o.incident.rule:22} {'yes' if o.caught else 'NO':6} {o.noise:5}  {fix}")
+        print(f"{o.incident.id:22} {o.incident.rule:23} {'yes' if o.caught else 'NO':6} {o.noise:5}  {fix}")
     caught = sum(o.caught for o in outcomes)
     fixes = [o.fix_ok for o in outcomes if o.fix_ok is not None]
     print(f"\ncaught {caught}/{len(outcomes)}; noise {sum(o.noise for o in outcomes)} findings in all ")
