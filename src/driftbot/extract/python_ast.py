@@ -26,6 +26,7 @@ VERSION = "ast-1"  # part of the cache key: change it whenever what this module 
 _Literal = ast.List | ast.Tuple | ast.Set | ast.Dict
 _KINDS: dict[type[ast.AST], python_tree.Kind] = {ast.List: "list", ast.Tuple: "tuple", ast.Set: "set", ast.Dict: "dict"}
 _STRING_START = re.compile(r"[rRuUbBfF]{0,2}('''|\"\"\"|'|\")")
+_LEAVES = python_tree.LEAVES | python_tree.CONTEXTS  # hold no collection: not entered, not named
 
 
 class _Fallback(Exception):
@@ -127,7 +128,9 @@ class _Walker:
         self.text = text
 
     def statement(self, node: ast.AST, scope: python_tree._Scope) -> None:
-        if isinstance(node, ast.ClassDef):
+        kind = type(node)
+        if kind is ast.ClassDef:
+            assert isinstance(node, ast.ClassDef)
             for d in node.decorator_list:
                 self.expr(d, scope, scope.anonymous)
             for value in (*node.bases, *(k.value for k in node.keywords)):
@@ -135,23 +138,28 @@ class _Walker:
             inner = scope.join(node.name)
             for stmt in node.body:
                 self.statement(stmt, python_tree._Scope(inner, class_path=inner))
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+            assert isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
             self._function(node, scope)
-        elif isinstance(node, ast.Assign):
+        elif kind is ast.Assign:
+            assert isinstance(node, ast.Assign)
             self.expr(node.value, scope, self.target(node.targets[0], scope))
-        elif isinstance(node, ast.AnnAssign | ast.AugAssign):
+        elif kind is ast.AnnAssign or kind is ast.AugAssign:
+            assert isinstance(node, ast.AnnAssign | ast.AugAssign)
             if node.value is not None:
                 self.expr(node.value, scope, self.target(node.target, scope))
-        elif isinstance(node, ast.Return):
+        elif kind is ast.Return:
+            assert isinstance(node, ast.Return)
             if node.value is not None:
                 self.expr(node.value, scope, f"{scope.path}()" if scope.path else scope.anonymous)
         elif isinstance(node, ast.expr):
             self.expr(node, scope, scope.anonymous)
-        elif isinstance(node, ast.Match | ast.TryStar):
+        elif kind is ast.Match or kind is ast.TryStar:
             raise _Fallback  # rare; not worth matching libcst's tree shape node for node
         else:
-            for child in ast.iter_child_nodes(node):
-                self.statement(child, scope)
+            for child in python_tree.children(node):
+                if type(child) not in _LEAVES:
+                    self.statement(child, scope)
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: python_tree._Scope) -> None:
         for d in node.decorator_list:
@@ -183,30 +191,36 @@ class _Walker:
         return scope.join(dotted) if dotted else scope.anonymous
 
     def expr(self, node: ast.AST, scope: python_tree._Scope, symbol: str) -> None:
-        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        kind = type(node)  # not isinstance: ast builds no subclasses, and this runs for every node
+        if kind is ast.List or kind is ast.Tuple or kind is ast.Set:
+            assert isinstance(node, ast.List | ast.Tuple | ast.Set)
             self._sequence(node, scope, symbol)
-        elif isinstance(node, ast.Dict):
+        elif kind is ast.Dict:
+            assert isinstance(node, ast.Dict)
             self._dict(node, scope, symbol)
-        elif isinstance(node, ast.Call):
+        elif kind is ast.Call:
+            assert isinstance(node, ast.Call)
             self._call(node, scope, symbol)
-        elif isinstance(node, ast.Lambda):
+        elif kind is ast.Lambda:
+            assert isinstance(node, ast.Lambda)
             self.expr(node.body, scope, symbol)
-        elif isinstance(node, ast.JoinedStr):
+        elif kind is ast.JoinedStr:
             before = len(self.found)
-            for child in ast.iter_child_nodes(node):
+            for child in python_tree.children(node):
                 self.expr(child, scope, symbol)
             if len(self.found) > before:
                 raise _Fallback  # positions inside f-strings are unreliable before CPython 3.12
-        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Tuple):
+        elif kind is ast.Subscript and isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Tuple):
             self.expr(node.value, scope, symbol)
             if self.text.parenthesized(node.slice):
                 self.expr(node.slice, scope, symbol)
             else:  # libcst: one subscript element per item, no tuple
                 for child in node.slice.elts:
                     self.expr(child, scope, symbol)
-        elif not isinstance(node, ast.Constant | ast.Name | ast.expr_context):
-            for child in ast.iter_child_nodes(node):
-                self.expr(child, scope, symbol)
+        elif kind not in _LEAVES:
+            for child in python_tree.children(node):
+                if type(child) not in _LEAVES:
+                    self.expr(child, scope, symbol)
 
     def _add(self, symbol: str, node: _Literal, strings: list[ast.Constant]) -> None:
         if strings:
@@ -227,8 +241,9 @@ class _Walker:
             return
         self._add(symbol, node, self._strings(values))
         for i, v in enumerate(values):
-            nested = isinstance(v, _Literal)
-            self.expr(v, scope, f"{symbol}[{i}]" if nested else symbol)
+            if type(v) not in _LEAVES:
+                nested = isinstance(v, _Literal)
+                self.expr(v, scope, f"{symbol}[{i}]" if nested else symbol)
 
     def _dict(self, node: ast.Dict, scope: python_tree._Scope, symbol: str) -> None:
         keys: list[ast.Constant] = []
@@ -239,8 +254,10 @@ class _Walker:
             string = _plain_string(key)
             if string is not None and self.text.single_literal(string):
                 keys.append(string)
-            else:
-                self.expr(key, scope, symbol)
+                if type(value) not in _LEAVES:
+                    self.expr(value, scope, f"{symbol}[{string.value!r}]")  # as `_key_text` names it
+                continue
+            self.expr(key, scope, symbol)
             self.expr(value, scope, f"{symbol}[{_key_text(key, self.text) or '*'}]")
         self._add(symbol, node, keys)
 
@@ -250,9 +267,12 @@ class _Walker:
             self.expr(node.func, scope, symbol)
             callee = "<call>"
         args: list[tuple[str | None, ast.expr, tuple[int, int]]] = [(None, _unstar(a), _position(a)) for a in node.args]
-        args += [(k.arg, k.value, _position(k)) for k in node.keywords]
-        args.sort(key=lambda a: a[2])  # libcst keeps positional, keyword and ** arguments in source order
+        if node.keywords:
+            args += [(k.arg, k.value, _position(k)) for k in node.keywords]
+            args.sort(key=lambda a: a[2])  # libcst keeps positional, keyword and ** arguments in source order
         for i, (kw, value, _) in enumerate(args):
+            if type(value) in _LEAVES:
+                continue
             if (kw is None and callee in _WRAPPERS) or (callee in _FIELD_CALLS and kw in _FIELD_DEFAULTS):
                 self.expr(value, scope, symbol)
             else:

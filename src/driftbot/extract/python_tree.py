@@ -28,6 +28,12 @@ _WRAPPERS = frozenset({"frozenset", "set", "tuple", "list", "sorted"})  # keep t
 _FIELD_CALLS = frozenset({"field", "dataclasses.field", "Field", "pydantic.Field", "attr.ib", "attrs.field"})
 _FIELD_DEFAULTS = frozenset({"default", "default_factory", "factory"})
 _TOO_DEEP = f"nested more than the {MAX_PYTHON_DEPTH}-level limit for Python files"
+CONTEXTS = frozenset(ast.expr_context.__subclasses__())  # Load, Store, Del: markers, not counted as nodes
+# Nodes with no node below them (but a context marker).
+LEAVES = frozenset(
+    {ast.Constant, ast.Name}
+    | {k for base in (ast.operator, ast.unaryop, ast.cmpop, ast.boolop) for k in base.__subclasses__()}
+)
 _CPYTHON_LIMITS = ("too many nested parentheses", "too complex", "too many statically nested blocks")
 
 
@@ -157,13 +163,16 @@ def _surely_within_limits(statements: Sequence[ast.stmt], starts: Sequence[int])
     stack: list[tuple[ast.AST, int, int | None]] = [(s, 1, n) for s, n in zip(statements, lengths, strict=True)]
     while stack:
         node, level, length = stack.pop()
-        if level > MAX_PYTHON_DEPTH:
-            return False
         if length is not None and level + length <= MAX_PYTHON_DEPTH:
             continue  # nothing below it lies deeper than its length
-        placed = length is not None and not isinstance(node, ast.JoinedStr)  # f-string parts: no exact positions
-        for child in ast.iter_child_nodes(node):
-            if not isinstance(child, ast.expr_context):
+        placed = length is not None and type(node) is not ast.JoinedStr  # f-string parts: no exact positions
+        for child in children(node):
+            kind = type(child)
+            if kind in CONTEXTS:
+                continue
+            if level >= MAX_PYTHON_DEPTH:
+                return False
+            if kind not in LEAVES:
                 stack.append((child, level + 1, _length(child, starts) if placed else None))
     return True
 
@@ -213,6 +222,18 @@ def checked_nodes(path: str, statements: Sequence[ast.stmt]) -> Iterator[ast.AST
                 elif isinstance(child, list):
                     below.extend(c for c in child if isinstance(c, ast.AST))
         level = below
+
+
+def children(node: ast.AST) -> list[ast.AST]:
+    """`ast.iter_child_nodes(node)` as a list, in its order, without its generators (half a walk's time)."""
+    out: list[ast.AST] = []
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            out.append(value)
+        elif isinstance(value, list):
+            out += [v for v in value if isinstance(v, ast.AST)]
+    return out
 
 
 def delimited_offsets(text: str, name: str) -> Iterator[int]:
