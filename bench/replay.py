@@ -408,8 +408,7 @@ LIST_INCIDENTS = (
     ),
 )
 INCIDENTS = (*INCIDENTS, *LIST_INCIDENTS)
-# Copies out of sync, a processor missing, a table under the wrong dataset (issue 12). Not here: SQL in a
-# docstring example naming a wrong table, which no rule reports yet.
+# Copies out of sync, a processor missing, a table under the wrong dataset (issue 12).
 _ORCH_CONFIG = """\"\"\"Orchestration settings shared by every Cloud Function (vendored into each one's shared/).\"\"\"
 
 PHASE_TRANSITION_TIMEOUT_MINUTES = {timeout}
@@ -523,6 +522,32 @@ INCIDENTS += (
         3,
         fixable=False,  # registering a class needs an import and a key: a suggestion, never an edit
         copies_bad=(("data_processors/raw/processors.py", _PROCESSORS + _BIGDATABALL),),
+    ),
+)
+# SQL in a docstring example naming a wrong table (issue 12): read leniently, fixed like any embedded SQL.
+_DOC_EXAMPLE = '''"""Box score report for one game day.
+
+Example:
+    SELECT game_id, player_id, points
+    FROM `{{project}}.nba_raw.{table}`
+    WHERE game_date = @game_date
+
+Select the day in the console first: a day without games has no rows.
+"""
+
+
+def report(client, project, game_date):
+    return client.query(f"SELECT COUNT(*) FROM `{{project}}.nba_raw.bdl_player_boxscores`").result()
+'''
+INCIDENTS += (
+    Incident(
+        "docstring-example",
+        "unknown-table",
+        "reports/boxscores.py",
+        _DOC_EXAMPLE.format(table="nbac_player_boxscore"),
+        _DOC_EXAMPLE.format(table="nbac_player_boxscores"),
+        "nbac_player_boxscore",
+        5,
     ),
 )
 _PHASE5 = """version: "1.0"

@@ -43,4 +43,5 @@ def test_every_incident_is_caught_with_little_noise_and_fixed_as_by_hand(tmp_pat
         ("templated-job-name", True, 2, None),  # nba-odds-morning-${ENV}: the one SSOT job it fits
         ("curl-url-path", True, 2, None),  # curl "$URL/strat", URL from gcloud run services describe
         ("router-unregistered", True, 2, None),  # a class written and never routed: a suggestion, no edit
+        ("docstring-example", True, 2, True),  # SQL in a docstring example, read leniently and renamed as by hand
     ]

@@ -11,8 +11,10 @@ A table name that is not inside a verbatim run has no exact position and is drop
 
 Only text that reads as a statement counts: it starts with a SQL keyword (`SELECT`, `WITH`, `INSERT`,
 ...) and names a table after FROM/JOIN/INTO/UPDATE (sqlglot's table nodes). Prose in a docstring, a
-log message or a bare word never does. Escapes that change offsets (a backslash in a non-raw Python
-literal other than `\\n`/`\\t`, `''` in a YAML single-quoted scalar) make the literal skipped.
+log message or a bare word never does; a SQL example inside a docstring is read leniently by
+`extract.docstring_sql` (a statement keyword starting a line, the longest run of lines that parses).
+Escapes that change offsets (a backslash in a non-raw Python literal other than `\\n`/`\\t`, `''` in a
+YAML single-quoted scalar) make the literal skipped.
 Bounded: at most MAX_SNIPPETS per file, each at most MAX_SNIPPET_CHARS.
 """
 
@@ -29,7 +31,7 @@ from dataclasses import dataclass, replace
 
 import yaml
 
-from driftbot.extract import python_tree
+from driftbot.extract import docstring_sql, python_tree
 from driftbot.extract.sqltypes import TableRef
 from driftbot.ftypes import Location
 from driftbot.textpos import LineIndex
@@ -173,6 +175,8 @@ class EmbeddedReader:
             snippets = _SNIPPETS[kind](text, placeholders) if _FILE_READS.search(data) else []
         except Unparsable as exc:
             return EmbeddedTables((), frozenset(), (exc.line, exc.column, exc.reason))
+        if kind == "python" and _FILE_READS.search(data):
+            snippets += _docstring_snippets(path, text, snippets)
         found = tables(path, text, snippets)
         if kind == "python" and _loops_into_template(data):
             found = replace(found, looped=tuple(loop_tables(path, text, placeholders)))
@@ -183,6 +187,18 @@ class EmbeddedReader:
 
 
 # ---- Python -------------------------------------------------------------------------------------
+
+
+def _docstring_snippets(path: str, text: str, snippets: list[Snippet]) -> list[Snippet]:
+    """SQL examples inside docstrings (`extract.docstring_sql`), but not a literal `python_snippets` read whole."""
+    read = [(p.origin, p.origin + p.length) for s in snippets for p in s.pieces if p.origin is not None]
+    out: list[Snippet] = []
+    for sql_text, at in docstring_sql.segments(path, text):
+        if not any(start <= at < end for start, end in read):
+            b = _new()
+            b.verbatim(sql_text, at)
+            out.append(b.build())
+    return out
 
 
 def python_snippets(text: str, placeholders: Mapping[str, str]) -> list[Snippet]:

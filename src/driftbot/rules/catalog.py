@@ -80,6 +80,11 @@ _PY_SQL = (
 )
 _YAML_SQL = "checks:\n  - name: schedule\n    query: |\n      SELECT COUNT(*) FROM `{{project_id}}.nba_raw.{table}`\n"
 _SH_SQL = "bq query --use_legacy_sql=false 'SELECT COUNT(*) FROM nba_raw.{table} WHERE game_date = CURRENT_DATE()'\n"
+# SQL as an example inside a docstring (read leniently: the lines that parse).
+_DOCSTRING = (
+    '"""Daily player stats.\n\nExample:\n    SELECT player_id, points\n    FROM nba_raw.{table}\n'
+    '    WHERE game_date = @game_date\n\nSelect the rows from the gamebook first.\n"""\n'
+)
 # Bare names interpolated into a dataset-qualified template: the loop's names are tables of nba_raw.
 _LOOP = (
     "def purge(client):\n    for table in ['nbac_schedule', '{table}']:\n"
@@ -263,7 +268,8 @@ RULES: dict[str, Rule] = {
         Rule(
             "unknown-table",
             Severity.MEDIUM,
-            "A query (a .sql file, SQL in a Python, YAML or shell string, a loop's names put into `dataset.{name}`) "
+            "A query (a .sql file, SQL in a Python, YAML or shell string or a docstring's example, a loop's names put "
+            "into `dataset.{name}`) "
             "reads a table of an SSOT dataset that "
             "nothing knows: not in the SSOT, not created by the "
             "repository's DDL, or absent from an authoritative inventory (with a rename hint, or the one other "
@@ -305,6 +311,11 @@ RULES: dict[str, Rule] = {
                 Example((("validation/checks.yaml", _YAML_SQL.format(table="nbac_schedule")),)),
                 Example((("bin/check.sh", _SH_SQL.format(table="bdl_active_players")),), ("bin/check.sh:1:63",)),
                 Example((("bin/check.sh", _SH_SQL.format(table="bdl_player_boxscores")),)),
+                Example((("jobs/stats.py", _DOCSTRING.format(table="nbac_player_boxscore")),), ("jobs/stats.py:5:18",)),
+                Example((("jobs/stats.py", _DOCSTRING.format(table="nbac_schedule")),)),
+                Example(  # an example that does not parse is prose
+                    (("jobs/stats.py", _DOCSTRING.format(table="nbac_player_boxscore WHERE (")),)
+                ),
                 Example((("jobs/purge.py", _LOOP.format(table="bdl_box_score")),), ("jobs/purge.py:2:37",)),
                 Example((("jobs/purge.py", _LOOP.format(table="bdl_player_boxscores")),)),
                 Example((("models/games.sql", _DBT.format(table="nbac_schedul")),), ("models/games.sql:3:28",)),
