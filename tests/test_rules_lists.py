@@ -136,3 +136,13 @@ def test_processor_class_keys(tmp_path: Path) -> None:
             "the code defines class NbacGamebookProcessor, and no class NbacGambookProcessor",
         ),
     )
+
+
+def test_a_list_naming_one_ssot_table_is_seen_only_where_the_file_names_another(tmp_path: Path) -> None:
+    """The prefilter's trade (README, "Name lists"): a file naming one SSOT name is not parsed."""
+    code = "PURGE = ['nbac_schedule', 'espn_scoreboard', 'nbac_injury_reports']\n"
+    assert _found(_repo(tmp_path / "one", {"jobs/purge.py": code})) == []
+    other = code + "SOURCE = 'bdl_player_boxscores'\n"  # a second SSOT name in the file: parsed, and reported
+    assert _found(_repo(tmp_path / "two", {"jobs/purge.py": other})) == [
+        ("jobs/purge.py:1:46", "nbac_injury_reports", "nbac_injury_report", "certain")
+    ]
