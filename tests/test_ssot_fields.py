@@ -46,8 +46,9 @@ def test_processor_dataset_override_and_classes(tmp_path: Path) -> None:
     (repo / "q.sql").write_text(
         "SELECT * FROM nba_predictions.ml_feature_store_v2;\nSELECT * FROM nba_precompute.ml_feature_store_v2;\n"
     )
-    found = [(str(f.location), f.rule) for f in run_audit(repo).findings if f.rule == "unknown-table"]
-    assert found == [("q.sql:2:30", "unknown-table")]  # it lives in nba_predictions, not in the phase's dataset
+    found = [(str(f.location), f.actual, f.expected) for f in run_audit(repo).findings if f.rule == "unknown-table"]
+    # It lives in nba_predictions, not in the phase's dataset: the finding says so, and moves it there.
+    assert found == [("q.sql:2:15", "nba_precompute.ml_feature_store_v2", "nba_predictions.ml_feature_store_v2")]
 
 
 def test_a_class_claimed_by_two_processors_is_refused(tmp_path: Path) -> None:
