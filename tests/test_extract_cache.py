@@ -124,6 +124,12 @@ def test_save_is_atomic_bounded_and_quiet_on_errors(tmp_path: Path, monkeypatch:
     c.save()
     assert len(entries(where)) == 3
     assert sorted(p.name for p in where.iterdir()) == [result_cache.FILE_NAME]  # no temporary file left
+    monkeypatch.setattr(result_cache, "MAX_BYTES", 500)  # two of these entries fit, not three
+    c = Cache(where)
+    scan(repo, c)
+    c.save()
+    assert len((where / result_cache.FILE_NAME).read_bytes()) <= 500
+    assert 1 <= len(entries(where)) < 3
     blocked = tmp_path / "file"
     blocked.write_text("")
     c2 = Cache(blocked / "sub")  # cannot be created: the run goes on without a cache

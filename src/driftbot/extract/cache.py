@@ -22,8 +22,8 @@ directory the caller names. It is read once (bounded, regular file only, via `re
 ignored whole when it is corrupt, of another format or of another extractor (so entries of an older
 driftbot never pile up), and written back only when it changed: to a
 temporary file in the same directory, then `os.replace`, so concurrent runs never see half a file
-(the last writer wins; a lost entry is only a miss). At most MAX_ENTRIES entries are kept, the ones
-used or added by this run first. It may come from an untrusted run (a restored `actions/cache`): it
+(the last writer wins; a lost entry is only a miss). At most MAX_ENTRIES entries and MAX_BYTES are
+kept, the entries used or added by this run first. It may come from an untrusted run (a restored `actions/cache`): it
 is JSON, never pickle, and an entry of an unexpected shape is a miss, dropped.
 """
 
@@ -186,9 +186,13 @@ class Cache:
             if len(kept) >= MAX_ENTRIES:
                 break
             kept.setdefault(k, v)
-        if len(kept) > MAX_ENTRIES:
-            kept = dict(list(kept.items())[:MAX_ENTRIES])
-        text = json.dumps({"format": FORMAT, "extractor": extractor_digest(), "entries": kept}, separators=(",", ":"))
+        items = list(kept.items())[:MAX_ENTRIES]
+        while True:  # ASCII (json.dumps escapes the rest), so its length is its size; halving keeps this run's first
+            doc = {"format": FORMAT, "extractor": extractor_digest(), "entries": dict(items)}
+            text = json.dumps(doc, separators=(",", ":"))
+            if len(text) <= MAX_BYTES or not items:
+                break
+            items = items[: len(items) // 2]
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".extract-", suffix=".tmp", dir=self.directory)

@@ -6,7 +6,9 @@ the content when the stat data cannot tell). A file of neither list is clean: it
 so its blob id names its content and the per-file cache (`extract/cache.py`) can answer for it
 without opening it. Only plain entries count: a regular file (mode 100644 or 100755) at stage 0,
 tagged `H`; an entry marked assume-unchanged or skip-worktree (git does not look at the file then),
-a symlink, a submodule or an unmerged path is left to be read.
+a symlink, a submodule or an unmerged path is left to be read. A file git converts on checkout
+(`eol`, `filter` attributes) has other bytes than its blob: the cache stores what is read under the
+blob id of the bytes read, so such a file misses under its index id and is simply read every time.
 
 Git is run hardened (`run_git`): no system config, no fsmonitor hook, no inherited `GIT_*`
 variables, no optional index write, so nothing the repository controls runs.
@@ -15,12 +17,11 @@ variables, no optional index write, so nothing the repository controls runs.
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 from pathlib import Path
 
 GIT_TIMEOUT_S = 60
-_ENTRY = re.compile(rb"H (?:100644|100755) ([0-9a-f]{40}) 0\t(.*)", re.DOTALL)
+_REGULAR = (b"100644", b"100755")
 
 
 def run_git(repo: Path, *args: str) -> subprocess.Popen[bytes]:
@@ -46,12 +47,10 @@ def clean_blobs(repo: Path) -> dict[str, str]:
     if index.returncode != 0 or dirty.returncode != 0:
         return {}
     changed = set(modified.split(b"\0"))
-    entries: dict[bytes, int] = {}  # an unmerged path has several entries: it must not count as clean
-    blobs: dict[bytes, str] = {}
-    for record in listed.split(b"\0"):
-        name = record.partition(b"\t")[2]
-        entries[name] = entries.get(name, 0) + 1
-        m = _ENTRY.fullmatch(record)
-        if m is not None and name not in changed:
-            blobs[name] = m.group(1).decode()
-    return {os.fsdecode(name): blob for name, blob in blobs.items() if entries[name] == 1}
+    blobs: dict[str, str] = {}
+    for record in listed.split(b"\0"):  # b"H 100644 <40 hex> 0\t<path>"; an unmerged path has no stage 0
+        if record[:2] == b"H " and record[2:8] in _REGULAR and record[49:52] == b" 0\t" and record[8:9] == b" ":
+            name = record[52:]
+            if name not in changed:
+                blobs[os.fsdecode(name)] = record[9:49].decode("ascii")
+    return blobs
