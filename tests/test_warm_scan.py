@@ -4,8 +4,10 @@ again what changed, and finds what a cold scan finds; a malformed cache entry is
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import os
+import pkgutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import driftbot
 from driftbot import paths
 from driftbot.cli import main
 from driftbot.extract import cache as result_cache
@@ -21,6 +24,7 @@ from driftbot.extract.embedded_sql import EmbeddedReader
 from driftbot.extract.gitindex import clean_blobs
 from driftbot.extract.infra_refs import WrittenReader
 from driftbot.extract.scan import FileReader, PythonScan, scan_python
+from driftbot.extract.scan import _result_type as result_type
 
 NAMES = frozenset({"alpha_table", "beta_table", "gamma_table"})
 READERS: dict[str, FileReader] = {
@@ -158,6 +162,20 @@ def test_other_names_or_reader_settings_miss(tmp_path: Path) -> None:
         warm = scan(repo, Cache(where), other)
     assert opened == sorted(CORPUS)  # each plan depends on every reader's settings
     assert outcome(warm) == outcome(scan(repo, None, other))
+
+
+def test_every_reader_of_driftbot_is_cached() -> None:
+    """A reader whose result type the cache cannot hold would be read on every warm run: none is."""
+    readers: dict[str, type] = {}
+    for info in pkgutil.walk_packages(driftbot.__path__, "driftbot."):
+        if info.name in ("driftbot.__main__", "driftbot.pytest_plugin"):
+            continue
+        module = importlib.import_module(info.name)
+        for c in vars(module).values():
+            if isinstance(c, type) and c.__module__ == info.name and hasattr(c, "wants") and c is not FileReader:
+                readers[c.__name__] = c
+    assert {"ClassRefReader", "DdlReader", "EmbeddedReader", "MonitoringReader", "WrittenReader"} <= set(readers)
+    assert [name for name, c in sorted(readers.items()) if result_type(c) is None] == []
 
 
 def test_the_index_names_clean_files_only(tmp_path: Path) -> None:

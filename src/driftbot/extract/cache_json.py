@@ -1,11 +1,12 @@
 """Typed values as JSON for the per-file cache, checked against their type when read back.
 
 A reader's result (`extract.scan.FileReader.read`) is a tree of frozen dataclasses over `str`, `int`,
-`bool`, None, `datetime`, tuples and frozensets; its return annotation is the type. `encode` writes a dataclass as
-the list of its field values and a `Location` in the cached file as `[line, column]` (the path is the
-entry's). `decode(kind, data, path)` rebuilds the value and checks every part against the annotation:
-the cache may come from an untrusted run (a restored `actions/cache`), so anything of another shape
-raises `Mismatch`, which the cache treats as a miss. JSON only: nothing read can name a type or code.
+`bool`, None, `datetime`, `Literal`s, tuples and frozensets; its return annotation is the type.
+`encode` writes a dataclass as the list of its field values and a `Location` in the cached file as
+`[line, column]` (the path is the entry's). `decode(kind, data, path)` rebuilds the value and checks
+every part against the annotation: the cache may come from an untrusted run (a restored
+`actions/cache`), so anything of another shape raises `Mismatch`, which the cache treats as a miss.
+JSON only: nothing read can name a type or code.
 """
 
 from __future__ import annotations
@@ -68,6 +69,8 @@ def _compiled(kind: object) -> tuple[Decoder, type]:
     if kind is dt.datetime:
         return _datetime, dict
     origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin is typing.Literal and args and all(type(a) is type(args[0]) for a in args):
+        return functools.partial(_literal, frozenset(args)), type(args[0])
     if origin in (types.UnionType, typing.Union):
         by_json: dict[type, list[Decoder]] = {}
         for arm in args:
@@ -106,6 +109,12 @@ def _location(data: Json, path: str) -> Location:
     if len(data) != 2 or type(data[0]) is not int or type(data[1]) is not int:
         raise Mismatch("Location")
     return Location(path, data[0], data[1])
+
+
+def _literal(values: frozenset[object], data: Json, path: str) -> Any:
+    if type(data) not in (str, int) or data not in values:  # not a bool: True == 1
+        raise Mismatch("literal")
+    return data
 
 
 def _datetime(data: Json, path: str) -> dt.datetime:

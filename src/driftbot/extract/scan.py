@@ -135,7 +135,7 @@ class _Store:
         self.whole = salt("collections", result_cache.names_digest(None))
         self.readers: dict[str, tuple[str, object]] = {}  # name -> (salt, + path; result type), if cacheable
         for name, reader in readers:
-            kind = _result_type(reader)
+            kind = _result_type(type(reader))
             if kind is not None:
                 self.readers[name] = (salt("read", name, repr(reader)), kind)
 
@@ -163,10 +163,10 @@ class _Store:
             self.cache.put_read(read_key, found, path)
 
 
-def _result_type(reader: FileReader) -> object | None:
-    """The type `reader.read` returns, when the cache can store it (`cache_json`); None: not cached."""
+def _result_type(reader: type[FileReader]) -> object | None:
+    """The type a reader class's `read` returns, when the cache can store it (`cache_json`); None: not cached."""
     try:
-        kind = typing.get_type_hints(type(reader).read).get("return")
+        kind = typing.get_type_hints(reader.read).get("return")
         cache_json.decoder(kind)
     except Exception:  # an annotation that does not resolve, or a type JSON cannot hold: read every time
         return None
