@@ -155,7 +155,7 @@ class EmbeddedReader:
     datasets: tuple[bytes, ...]
     placeholders: tuple[tuple[str, str], ...]
     suffixes: tuple[str, ...] = tuple(KINDS)
-    weight: int = 10  # tokenizing a file and sqlglot on its statements: about ten Python candidates
+    weight: int = 10  # finding its literals and sqlglot on its statements: about ten Python candidates
 
     def wants(self, path: str, data: bytes) -> bool:
         if not any(d in data for d in self.datasets):
