@@ -40,7 +40,7 @@ from typing import TypeVar
 from driftbot.commands.init.discover import candidate_values
 from driftbot.commands.init.rank import MIN_OVERLAP, PHASE, STRONG_WORDS, words
 from driftbot.extract.python_ast import extract
-from driftbot.extract.python_tree import ParseFailure
+from driftbot.extract.python_tree import ParseFailure, children
 from driftbot.ftypes import Collection
 
 Progress = Callable[[int, int], None]
@@ -125,7 +125,7 @@ def _body(statements: Sequence[ast.stmt], context: list[str], found: list[Seen])
 
 def _split(node: ast.AST, inner: list[ast.stmt], exprs: list[ast.expr]) -> None:
     """The statements and expressions directly under a compound statement (through handlers, with-items)."""
-    for child in _children(node):
+    for child in children(node):
         if isinstance(child, ast.stmt):
             inner.append(child)
         elif isinstance(child, ast.expr):
@@ -169,19 +169,7 @@ def _walk(expr: ast.expr) -> Iterator[ast.AST]:
     while stack:
         node = stack.pop()
         yield node
-        stack.extend(c for c in _children(node) if not isinstance(c, _LEAVES))
-
-
-def _children(node: ast.AST) -> list[ast.AST]:
-    """`ast.iter_child_nodes(node)` as a list, in its order, without its generators (half the walk's time)."""
-    out: list[ast.AST] = []
-    for name in node._fields:
-        value = getattr(node, name, None)
-        if isinstance(value, ast.AST):
-            out.append(value)
-        elif isinstance(value, list):
-            out.extend(v for v in value if isinstance(v, ast.AST))
-    return out
+        stack.extend(c for c in children(node) if not isinstance(c, _LEAVES))
 
 
 def _add(found: list[Seen], nodes: Sequence[ast.expr], text: str) -> None:
@@ -201,7 +189,7 @@ def _names(node: ast.AST) -> list[str]:
             out.append(n.attr)
         elif isinstance(n, ast.Constant) and isinstance(n.value, str):
             out.append(n.value)
-        todo.extend(_children(n))
+        todo.extend(children(n))
     return out
 
 
