@@ -162,3 +162,60 @@ def test_audit_cli_is_the_same_warm_and_without_cache(
         runs.append((code, capsys.readouterr().out))
     assert runs[0] == runs[1] == runs[2]
     assert entries(where)
+
+
+def test_plans_are_one_table_with_a_row_per_path_blob_and_forced(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "c")
+    table = cache.plans("setting")
+    candidate = result_cache.Plan(result_cache.FOCUSED, 120, ("sql",))
+    table.put("a.py", "b" * 40, False, result_cache.Plan(result_cache.NOT_CANDIDATE, 77, ()))
+    table.put("b.py", "c" * 40, True, candidate)
+    cache.save()
+    assert entries(tmp_path / "c") == {
+        "setting": {"t": {f"a.py\0{'b' * 40}\0000": 0, f"b.py\0{'c' * 40}\0001": [1, 120, ["sql"]]}}
+    }
+    again = Cache(tmp_path / "c").plans("setting")
+    assert again.get("a.py", "b" * 40, False) == result_cache.SKIPPED == result_cache.Plan(0, 0, ())
+    assert again.get("b.py", "c" * 40, True) == candidate
+    assert again.get("b.py", "c" * 40, False) is None  # forced is part of the row
+    assert again.get("b.py", "d" * 40, True) is None  # another content
+    assert Cache(tmp_path / "c").plans("other").get("b.py", "c" * 40, True) is None  # another setting
+
+
+@pytest.mark.parametrize("row", [[9, 1, []], [1, "1", []], [1, 1, [3]], [1, 1], "x", 1, None, False, 0.0])
+def test_a_malformed_plan_row_is_a_miss_and_dropped(tmp_path: Path, row: object) -> None:
+    cache = Cache(tmp_path / "c")
+    cache.plans("setting").put("ok.py", "a" * 40, False, result_cache.SKIPPED)
+    cache.save()
+    doc = json.loads((tmp_path / "c" / result_cache.FILE_NAME).read_text())
+    doc["entries"]["setting"]["t"]["bad.py\0" + "a" * 40 + "\0000"] = row
+    (tmp_path / "c" / result_cache.FILE_NAME).write_text(json.dumps(doc))
+    cache = Cache(tmp_path / "c")
+    table = cache.plans("setting")
+    assert table.get("bad.py", "a" * 40, False) is None
+    assert table.get("ok.py", "a" * 40, False) == result_cache.SKIPPED
+    cache.save()
+    assert entries(tmp_path / "c") == {"setting": {"t": {"ok.py\0" + "a" * 40 + "\0000": 0}}}
+
+
+def test_a_plan_table_that_is_not_a_dict_is_empty(tmp_path: Path) -> None:
+    (tmp_path / "c").mkdir()
+    cache = Cache(tmp_path / "c")
+    cache.entries["setting"] = {"t": [1, 2]}
+    assert cache.plans("setting").rows == {}
+    assert "setting" not in cache.entries
+
+
+def test_a_plan_table_keeps_this_runs_rows_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(result_cache, "MAX_PLANS", 2)
+    cache = Cache(tmp_path / "c")
+    for name in ("old1.py", "old2.py"):
+        cache.plans("s").put(name, "a" * 40, False, result_cache.SKIPPED)
+    cache.save()
+    cache = Cache(tmp_path / "c")
+    table = cache.plans("s")
+    assert table.get("old2.py", "a" * 40, False) == result_cache.SKIPPED
+    table.put("new.py", "a" * 40, False, result_cache.SKIPPED)
+    cache.save()
+    rows = entries(tmp_path / "c")["s"]
+    assert rows == {"t": {"old2.py\0" + "a" * 40 + "\0000": 0, "new.py\0" + "a" * 40 + "\0000": 0}}

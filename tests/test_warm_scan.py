@@ -283,7 +283,7 @@ def test_audit_reports_are_byte_identical_cold_and_warm(
     runs.append(audit("--cache-dir", str(where)))  # warm
     assert runs[0] == runs[1] == runs[2]
     kinds = {next(iter(v)) for v in json.loads((where / result_cache.FILE_NAME).read_text())["entries"].values()}
-    assert kinds == {"p", "c", "r"}
+    assert kinds == {"t", "c", "r"}
     (repo / "jobs/queries.yaml").write_bytes(EXTRA["jobs/queries.yaml"].replace(b"missing_table", b"gone_table"))
     warm, cold = audit("--cache-dir", str(where)), audit("--no-cache")
     assert warm == cold

@@ -4,10 +4,11 @@ A file's content is named by its git blob id (`blob_id`: what `git hash-object` 
 file of a git work tree is named by the index without being read (`extract.gitindex`); any other file
 is read and hashed. Three kinds of entry, each keyed by sha256 of (the content's blob id, the
 extractor digest, what else the result depends on):
-- the *plan* of a file (`Plan`): whether it is a Python candidate, read focused or whole or too big to
-  read, and which readers want it; also keyed by its path, whether a binding forces it, the SSOT
-  names and `min_hits` of the prefilter and every reader's `repr` (its configuration). A clean file
-  with a known plan is not opened at all.
+- the *plans* of one prefilter setting (`PlanTable`): for each (path, blob id, whether a binding forces
+  the file), whether it is a Python candidate, read focused or whole or too big to read, and which
+  readers want it (`Plan`). One entry per setting (the SSOT names and `min_hits` of the prefilter and
+  every reader's `repr`), so a warm run looks a file's plan up with one dict access, not one key hash
+  and one entry per file. A clean file with a known plan is not opened at all.
 - a Python candidate's collections (without the path, which is the caller's) or its parse failure;
   also keyed by the digest of the SSOT names the read focused on, or "whole". So a result is reused
   wherever the same bytes are read the same way: another path, another branch, another checkout.
@@ -56,6 +57,7 @@ T = TypeVar("T")
 Failure = tuple[Location, str]
 Result = tuple[list[Collection], Failure | None]
 
+MAX_PLANS = 250_000  # rows of one PlanTable: those used or added by this run are kept first
 # Plan.python
 NOT_CANDIDATE, FOCUSED, WHOLE, TOO_BIG = range(4)
 
@@ -67,6 +69,14 @@ class Plan:
     python: int  # NOT_CANDIDATE, FOCUSED (statements that mention a name), WHOLE (forced) or TOO_BIG
     size: int  # bytes: the message of a file TOO_BIG to parse
     readers: tuple[str, ...]  # the readers that want it
+
+
+_ABSENT = object()
+SKIPPED = Plan(NOT_CANDIDATE, 0, ())  # a file neither parsed nor read: its size says nothing
+
+
+def _skipped(plan: Plan) -> bool:
+    return plan.python == NOT_CANDIDATE and not plan.readers
 
 
 def blob_id(data: bytes) -> str:
@@ -107,6 +117,51 @@ def extractor_digest() -> str:
     return h.hexdigest()
 
 
+class PlanTable:
+    """The plans of one prefilter setting, by (path, blob id, forced): one cache entry, `{"t": {row: plan}}`.
+
+    A row is `[python, size, readers]`, or `0` for a file that is no candidate and that no reader wants
+    (most files: the row is decoded without a check, and the cache file stays small).
+    """
+
+    def __init__(self, rows: dict[str, Any]) -> None:
+        self.rows = rows  # as loaded: a malformed row is a miss, dropped on lookup
+        self.used: dict[str, Any] = {}
+        self.changed = False
+
+    def get(self, path: str, content: str, forced: bool) -> Plan | None:
+        """The plan of `path` holding the blob `content`; None on a miss or a malformed row."""
+        row = f"{path}\0{content}\0{forced:d}"
+        entry = self.rows.get(row, _ABSENT)
+        if entry is _ABSENT:
+            return None
+        if type(entry) is int and entry == 0:  # most files: no candidate, wanted by no reader
+            self.used[row] = entry
+            return SKIPPED
+        try:
+            plan = _plan(entry)
+        except (TypeError, ValueError):
+            del self.rows[row]
+            self.changed = True
+            return None
+        self.used[row] = entry
+        return plan
+
+    def put(self, path: str, content: str, forced: bool, plan: Plan) -> None:
+        row = f"{path}\0{content}\0{forced:d}"
+        self.used[row] = 0 if _skipped(plan) else [plan.python, plan.size, list(plan.readers)]
+        self.changed = True
+
+    def entry(self) -> dict[str, Any]:
+        """What the cache file holds: this run's rows first, then the others, at most MAX_PLANS."""
+        kept = dict(self.used)
+        for k, v in self.rows.items():
+            if len(kept) >= MAX_PLANS:
+                break
+            kept.setdefault(k, v)
+        return {"t": kept}
+
+
 class Cache:
     """Results by key, loaded from and saved to `directory`."""
 
@@ -115,6 +170,7 @@ class Cache:
         self.path = directory / FILE_NAME
         self.entries: dict[str, Any] = self._load()
         self.used: dict[str, Any] = {}
+        self.tables: dict[str, PlanTable] = {}
         self.changed = False
 
     def _load(self) -> dict[str, Any]:
@@ -141,12 +197,13 @@ class Cache:
     def put(self, cache_key: str, result: Result) -> None:
         self._store(cache_key, _encode(result))
 
-    def plan(self, cache_key: str) -> Plan | None:
-        """The cached plan for `cache_key`; None on a miss or a malformed entry."""
-        return self._decoded(cache_key, _plan)
-
-    def put_plan(self, cache_key: str, plan: Plan) -> None:
-        self._store(cache_key, {"p": cache_json.encode(plan, "")})
+    def plans(self, table_key: str) -> PlanTable:
+        """The plan table under `table_key` (empty on a miss or a malformed entry), saved with the cache."""
+        table = self.tables.get(table_key)
+        if table is None:
+            rows = self._decoded(table_key, _table)
+            table = self.tables[table_key] = PlanTable({} if rows is None else rows)
+        return table
 
     def read(self, cache_key: str, kind: object, path: str) -> tuple[object] | None:
         """The cached result of a reader (in a 1-tuple: the result may be None) of type `kind` for `path`."""
@@ -179,8 +236,11 @@ class Cache:
 
     def save(self) -> None:
         """Write the cache back if it changed; never raises (a cache that cannot be written is only slower)."""
-        if not self.changed:
+        changed = [k for k, t in self.tables.items() if t.changed]
+        if not self.changed and not changed:
             return
+        for table_key in changed:
+            self.used[table_key] = self.tables[table_key].entry()
         kept = dict(self.used)
         for k, v in self.entries.items():
             if len(kept) >= MAX_ENTRIES:
@@ -207,9 +267,16 @@ class Cache:
             return
 
 
-def _plan(entry: Any) -> Plan:
-    """A plan entry, checked by hand: there is one per file, so this is the warm run's hottest decoder."""
-    python, size, readers = entry["p"]
+def _table(entry: Any) -> dict[str, Any]:
+    rows = entry["t"]
+    if type(rows) is not dict:
+        raise ValueError("plans")
+    return rows
+
+
+def _plan(row: Any) -> Plan:
+    """A plan row, checked by hand: there is one per file, so this is the warm run's hottest decoder."""
+    python, size, readers = row
     if type(python) is not int or not NOT_CANDIDATE <= python <= TOO_BIG or type(size) is not int:
         raise ValueError("plan")
     if type(readers) is not list or any(type(r) is not str for r in readers):

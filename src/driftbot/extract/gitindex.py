@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 GIT_TIMEOUT_S = 60
-_REGULAR = (b"100644", b"100755")
+_REGULAR = ("100644", "100755")
 
 
 def run_git(repo: Path, *args: str) -> subprocess.Popen[bytes]:
@@ -46,11 +47,12 @@ def clean_blobs(repo: Path) -> dict[str, str]:
         return {}
     if index.returncode != 0 or dirty.returncode != 0:
         return {}
-    changed = set(modified.split(b"\0"))
+    encoding, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()  # as os.fsdecode, at once
+    changed = set(modified.decode(encoding, errors).split("\0"))
     blobs: dict[str, str] = {}
-    for record in listed.split(b"\0"):  # b"H 100644 <40 hex> 0\t<path>"; an unmerged path has no stage 0
-        if record[:2] == b"H " and record[2:8] in _REGULAR and record[49:52] == b" 0\t" and record[8:9] == b" ":
+    for record in listed.decode(encoding, errors).split("\0"):  # "H 100644 <40 hex> 0\t<path>"; unmerged: no stage 0
+        if record[:2] == "H " and record[2:8] in _REGULAR and record[49:52] == " 0\t" and record[8:9] == " ":
             name = record[52:]
             if name not in changed:
-                blobs[os.fsdecode(name)] = record[9:49].decode("ascii")
+                blobs[name] = record[9:49]
     return blobs

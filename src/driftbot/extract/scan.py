@@ -130,7 +130,7 @@ class _Store:
         salt = result_cache.Cache.salt
         self.cache = cache
         configs = "\0".join(f"{name}={reader!r}" for name, reader in readers)
-        self.plans = salt("plan", result_cache.names_digest(names), str(min_hits), configs)  # + path, forced
+        self.plans = cache.plans(salt("plans", result_cache.names_digest(names), str(min_hits), configs))
         self.focused = salt("collections", result_cache.names_digest(names))
         self.whole = salt("collections", result_cache.names_digest(None))
         self.readers: dict[str, tuple[str, object]] = {}  # name -> (salt, + path; result type), if cacheable
@@ -138,15 +138,6 @@ class _Store:
             kind = _result_type(type(reader))
             if kind is not None:
                 self.readers[name] = (salt("read", name, repr(reader)), kind)
-
-    def _plan_key(self, content: str, path: str, forced: bool) -> str:
-        return result_cache.content_key(content, f"{self.plans}\0{path}\0{forced:d}")
-
-    def plan(self, content: str, path: str, forced: bool) -> Plan | None:
-        return self.cache.plan(self._plan_key(content, path, forced))
-
-    def put_plan(self, content: str, path: str, forced: bool, plan: Plan) -> None:
-        self.cache.put_plan(self._plan_key(content, path, forced), plan)
 
     def _read_key(self, content: str, name: str, path: str) -> str | None:
         salted = self.readers.get(name)
@@ -204,9 +195,10 @@ def scan_python(
     known = gitindex.clean_blobs(repo) if store is not None else {}
     plans: list[tuple[str, str, Plan]] = []  # (path, blob id, plan) of the unchanged files the cache knows
     unknown: list[str] = []  # the files to read
+    table = store.plans if store is not None else None
     for rel in paths:
         blob = known.get(rel)
-        plan = store.plan(blob, rel, rel in forced) if store is not None and blob is not None else None
+        plan = table.get(rel, blob, rel in forced) if table is not None and blob is not None else None
         if plan is not None and blob is not None and all(n in by_name for n in plan.readers):
             plans.append((rel, blob, plan))
         else:
@@ -246,7 +238,7 @@ def scan_python(
     if store is not None and known:  # outside git every file is read anyway: its plan would never be used
         for rel, blob, plan in fresh:
             if blob:
-                store.put_plan(blob, rel, rel in forced, plan)
+                store.plans.put(rel, blob, rel in forced, plan)
     found_by: dict[str, dict[str, object]] = {name: {} for name, _ in extra}
     wanted: list[tuple[str, str, frozenset[str] | None, str | None]] = []  # path, cache key, focus, salt
     reads: list[_Read] = []
