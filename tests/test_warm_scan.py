@@ -19,6 +19,7 @@ import driftbot
 from driftbot import paths
 from driftbot.cli import main
 from driftbot.extract import cache as result_cache
+from driftbot.extract import gitindex
 from driftbot.extract.cache import Cache
 from driftbot.extract.embedded_sql import EmbeddedReader
 from driftbot.extract.gitindex import clean_blobs
@@ -188,6 +189,34 @@ def test_the_index_names_clean_files_only(tmp_path: Path) -> None:
     assert sorted(blobs) == ["a.py", "d.py"]
     assert blobs["a.py"] == result_cache.blob_id(b"a\n")
     assert clean_blobs(tmp_path / "no-git") == {}
+    index = gitindex.read_index(repo)  # the memo's listing names the same clean files
+    assert index is not None
+    assert clean_blobs(repo, index) == blobs
+    assert gitindex.read_index(tmp_path / "no-git") is None
+
+
+def test_a_warm_audit_asks_git_for_the_index_once(
+    example_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = committed(example_repo, EXTRA)
+    where = tmp_path / "cache"
+    assert main(["audit", str(repo), "--format", "json", "--offline", "--cache-dir", str(where)]) == 1
+    filled = capsys.readouterr().out
+    asked: list[tuple[str, ...]] = []
+    real = gitindex.run_git
+
+    def run_git(at: Path, *args: str) -> subprocess.Popen[bytes]:
+        asked.append(args)
+        return real(at, *args)
+
+    monkeypatch.setattr(gitindex, "run_git", run_git)
+    (repo / "bump.txt").write_text("x")  # untracked and not scanned: the memo misses
+    assert main(["audit", str(repo), "--format", "json", "--offline", "--cache-dir", str(where)]) == 1
+    assert capsys.readouterr().out == filled
+    assert asked == [
+        ("ls-files", "-s", "-v", "-z", "--", "."),
+        ("ls-files", "-z", "-m", "-o", "--exclude-standard", "--", "."),
+    ]
 
 
 BAD_ENTRIES = [

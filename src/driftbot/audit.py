@@ -9,6 +9,7 @@ from pathlib import Path
 from driftbot import binding, config, paths, project, repofs, suppress
 from driftbot.context import AuditContext
 from driftbot.extract import cache as result_cache
+from driftbot.extract import gitindex
 from driftbot.extract.budget import Budget
 from driftbot.extract.limits import DEFAULT_TIME_BUDGET
 from driftbot.extract.scan import FileReader, scan_python
@@ -40,12 +41,14 @@ def build_context(
     offline: bool = False,
     time_budget: float | None = None,
     cache_dir: Path | None = None,
+    index: gitindex.Index | None = None,
 ) -> tuple[AuditContext, list[Finding]]:
     """Everything the checkers need, plus the findings extraction itself produced (unparsable files).
 
     `inventories`: inventory URLs (None: `inventory:` of the config); unreadable ones land in `ctx.unreachable`.
     `time_budget`: seconds from now until files are skipped (and listed in `ctx.budget`); None: no limit.
     `cache_dir`: where per-file extraction results are cached (`extract.cache`); None: no cache.
+    `index`: what git said of `repo` earlier in this run (the memo's `gitindex.Index`); None: ask git.
     """
     budget = Budget.start(time_budget)
     cfg, ssot = project.load(repo, ssot_dir=ssot_dir, config_path=config_path)
@@ -80,6 +83,7 @@ def build_context(
         deadline=budget.deadline,
         cache=cache,
         readers=readers,
+        index=index,
     )
     if cache is not None:
         cache.save()
@@ -154,11 +158,13 @@ def run_audit(
     offline: bool = False,
     time_budget: float | None = DEFAULT_TIME_BUDGET,
     cache_dir: Path | None = None,
+    index: gitindex.Index | None = None,
 ) -> Report:
     """`probe_urls` not None: also GET each service's health endpoint (--probe-http; NAME -> base URL).
 
     `offline`: read only local inventories (snapshot:, ddl:), never a live one such as bigquery://.
     `time_budget`: seconds (None or 0: no limit); past it the rest is listed in `time-budget-exceeded`.
+    `index`: what git said of `repo` earlier in this run (`build_context`).
     """
     ctx, extra = build_context(
         repo,
@@ -171,6 +177,7 @@ def run_audit(
         offline=offline,
         time_budget=time_budget,
         cache_dir=cache_dir,
+        index=index,
     )
     if probe_urls is not None:
         from driftbot import probe  # urllib.request, http, ssl: only --probe-http pays their import

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from driftbot.commands import options
 from driftbot.errors import EXIT_DRIFT, EXIT_OK, EXIT_UNREACHABLE, DriftbotError
-from driftbot.extract import memo
+from driftbot.extract import gitindex, memo
 from driftbot.extract.limits import DEFAULT_TIME_BUDGET
 from driftbot.ftypes import Severity
 
@@ -174,7 +174,8 @@ class Audit:
             remembered = memo.Memo(cache_dir, args.path, [*asked, ("color", color)])
         answer = remembered.lookup() if remembered is not None else None
         if answer is None:
-            report, incomplete, answer = audit(args, cache_dir, color, changed)
+            index = remembered.index if remembered is not None else None  # git is asked once a run
+            report, incomplete, answer = audit(args, cache_dir, color, changed, index)
             if remembered is not None and answer.exit_code in (EXIT_OK, EXIT_DRIFT):
                 deps = memo_deps(args)
                 if deps is not None:
@@ -204,7 +205,11 @@ class Audit:
 
 
 def audit(
-    args: argparse.Namespace, cache_dir: Path | None, color: bool, changed: ChangedLines
+    args: argparse.Namespace,
+    cache_dir: Path | None,
+    color: bool,
+    changed: ChangedLines,
+    index: gitindex.Index | None = None,
 ) -> tuple[Report, bool, memo.Answer]:
     """The report (filtered as asked), whether it is incomplete, and its rendered text and exit code."""
     from driftbot.audit import run_audit
@@ -227,6 +232,7 @@ def audit(
             offline=args.offline,
             time_budget=args.time_budget,
             cache_dir=cache_dir,
+            index=index,
         )
     finally:
         bar.close()

@@ -20,6 +20,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 GIT_TIMEOUT_S = 60
 _REGULAR = ("100644", "100755")
@@ -33,26 +34,48 @@ def run_git(repo: Path, *args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(cmd, cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
 
 
-def clean_blobs(repo: Path) -> dict[str, str]:
-    """Repo-relative POSIX path -> blob id (SHA-1 hex) of each clean file below `repo`; {} outside git.
+class Index(NamedTuple):
+    """What git said about a work tree, once per run: the memo (`extract.memo`) reads it, the scan reuses it."""
 
-    A repository with SHA-256 object names gives {} too: the cache keys contents by SHA-1 blob ids.
-    """
+    listed: bytes  # `git ls-files -s -v -z`: every index entry
+    changed: bytes  # `git ls-files -z -m -o --exclude-standard`: modified, deleted, untracked-not-ignored
+
+
+def read_index(repo: Path) -> Index | None:
+    """The `Index` of `repo`; None outside git or on trouble."""
+    return _listing(repo, "-o", "--exclude-standard")
+
+
+def _listing(repo: Path, *others: str) -> Index | None:
     try:
         index = run_git(repo, "ls-files", "-s", "-v", "-z", "--", ".")
-        dirty = run_git(repo, "ls-files", "-m", "-z", "--", ".")
+        dirty = run_git(repo, "ls-files", "-z", "-m", *others, "--", ".")
         listed, _ = index.communicate(timeout=GIT_TIMEOUT_S)
-        modified, _ = dirty.communicate(timeout=GIT_TIMEOUT_S)
+        changed, _ = dirty.communicate(timeout=GIT_TIMEOUT_S)
     except (OSError, subprocess.SubprocessError):
-        return {}
+        return None
     if index.returncode != 0 or dirty.returncode != 0:
-        return {}
+        return None
+    return Index(listed, changed)
+
+
+def clean_blobs(repo: Path, index: Index | None = None) -> dict[str, str]:
+    """Repo-relative POSIX path -> blob id (SHA-1 hex) of each clean file below `repo`; {} outside git.
+
+    `index`: what git said about `repo` earlier in this run (`read_index`), so git is not run again;
+    None: ask git now (the modified files only: an untracked file is in no index entry anyway).
+    A repository with SHA-256 object names gives {} too: the cache keys contents by SHA-1 blob ids.
+    """
+    if index is None:
+        index = _listing(repo)
+        if index is None:
+            return {}
     encoding, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()  # as os.fsdecode, at once
-    changed = set(modified.decode(encoding, errors).split("\0"))
+    changed = set(index.changed.decode(encoding, errors).split("\0"))
     blobs: dict[str, str] = {}
-    for record in listed.decode(encoding, errors).split("\0"):  # "H 100644 <40 hex> 0\t<path>"; unmerged: no stage 0
+    for record in index.listed.decode(encoding, errors).split("\0"):  # "H 100644 <40 hex> 0\t<path>"
         if record[:2] == "H " and record[2:8] in _REGULAR and record[49:52] == " 0\t" and record[8:9] == " ":
-            name = record[52:]
+            name = record[52:]  # an unmerged path has no stage 0
             if name not in changed:
                 blobs[name] = record[9:49]
     return blobs

@@ -4,12 +4,13 @@ The per-file cache (`extract/cache.py`) makes a warm run read only what changed,
 imports the pipeline, walks and checks everything. The memo skips all of it: it stores the rendered
 report and its exit code under a key of everything the report depends on, and answers with them
 when nothing changed. It imports nothing heavy (only this module, `repofs`, `gitindex` and the standard library),
-so a hit costs two `git ls-files` and a few hashes.
+so a hit costs two `git ls-files` and a few hashes. A miss hands git's answer (`gitindex.Index`) to the
+scan, which then does not ask git again.
 
 The key (sha256 of):
 - the audited tree as git sees it, the same set the audit walks (`paths.git_files`): the index
-  (`git ls-files -s`: path, mode and blob sha of every tracked file) plus every file that is modified,
-  deleted or untracked-not-ignored (`git ls-files -m -o --exclude-standard`), each with a hash of its
+  (`git ls-files -s -v`: tag, path, mode and blob sha of every tracked file) plus every file that
+  is modified, deleted or untracked-not-ignored (`git ls-files -m -o --exclude-standard`), each with a hash of its
   current content (symlinks by their target text);
 - the command line (every option, as parsed), whether colour is wanted, and today's date (SLA
   deadlines and ignore expiry depend on it);
@@ -43,7 +44,6 @@ import json
 import os
 import site
 import stat
-import subprocess
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from driftbot import repofs
-from driftbot.extract.gitindex import run_git
+from driftbot.extract import gitindex
 
 FORMAT = 1
 DIR_NAME = "memo"
@@ -60,7 +60,6 @@ MAX_TEXT_BYTES = 32_000_000  # a larger report is not memoised
 MAX_HASHED_BYTES = 256_000_000  # dirty and untracked files hashed for one key; past it, no memo
 MAX_TREE_FILES = 10_000  # files of one dependency directory (the SSOT); past it, no memo
 STATIC_SCHEMES = ("ddl:", "snapshot:")  # inventories that are files of the repository
-GIT_TIMEOUT_S = 60
 PACKAGE = Path(__file__).resolve().parents[1]
 
 
@@ -97,7 +96,8 @@ class Memo:
     def __init__(self, cache_dir: Path, repo: Path, options: Iterable[tuple[str, object]]) -> None:
         self.directory = cache_dir / DIR_NAME
         self.repo = repo
-        tree = tree_digest(repo, skip=cache_dir)
+        self.index = gitindex.read_index(repo)  # the scan reuses it (`gitindex.clean_blobs`) on a miss
+        tree = None if self.index is None else tree_digest(repo, self.index, skip=cache_dir)
         self.key: str | None = None
         if tree is not None:
             h = hashlib.sha256(f"driftbot-memo\0{FORMAT}\0{code_digest()}\0{tree}\0".encode())
@@ -180,20 +180,12 @@ def memoisable(inventories: Iterable[str], *, probe_http: bool) -> bool:
     return not probe_http and all(url.startswith(STATIC_SCHEMES) for url in inventories)
 
 
-def tree_digest(repo: Path, skip: Path | None = None) -> str | None:
-    """The digest of what the audit can see of `repo` (module docstring); None outside git or on trouble.
+def tree_digest(repo: Path, index: gitindex.Index, skip: Path | None = None) -> str | None:
+    """The digest of what the audit can see of `repo` (module docstring) from git's `index` of it; None on trouble.
 
     `skip`: a folder left out, the cache directory when it lies in the work tree (its writes are no change).
     """
-    try:
-        index = run_git(repo, "ls-files", "-s", "-z", "--", ".")
-        dirty = run_git(repo, "ls-files", "-z", "-m", "-o", "--exclude-standard", "--", ".")
-        staged, _ = index.communicate(timeout=GIT_TIMEOUT_S)
-        changed, _ = dirty.communicate(timeout=GIT_TIMEOUT_S)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if index.returncode != 0 or dirty.returncode != 0:
-        return None
+    staged, changed = index
     h = hashlib.sha256(staged)
     budget = MAX_HASHED_BYTES
     skipped = b"\0"  # no name starts with NUL

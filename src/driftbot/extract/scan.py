@@ -175,6 +175,7 @@ def scan_python(
     deadline: float | None = None,
     cache: result_cache.Cache | None = None,
     readers: Mapping[str, FileReader] | None = None,
+    index: gitindex.Index | None = None,
 ) -> PythonScan:
     """Collections of the `paths` (repo-relative POSIX files; only .py ones) that may copy an SSOT list.
 
@@ -183,7 +184,8 @@ def scan_python(
     processes (`extract.workers`): a file that crashes or hangs its worker is `unparsable`, the
     others are still read. Past `deadline` (`time.monotonic()`), what is left is `unchecked`.
     With a `cache`, a file whose bytes were read the same way before is not read again: a clean file
-    of a git work tree (`extract.gitindex`) whose plan is cached is not even opened.
+    of a git work tree (`extract.gitindex`; `index`: what git said of `repo` earlier in this run, so it
+    is not asked again) whose plan is cached is not even opened.
     `read` of the result holds, per reader of `readers`, what it found in each file of `paths` it
     wanted (a file it could not read, or that crashed or outlasted its worker, is left out).
     """
@@ -192,7 +194,7 @@ def scan_python(
     extra = tuple(sorted((readers or {}).items()))
     by_name = dict(extra)
     store = _Store(cache, names, min_hits, extra) if cache is not None else None
-    known = gitindex.clean_blobs(repo) if store is not None else {}
+    known = gitindex.clean_blobs(repo, index) if store is not None else {}
     plans: list[tuple[str, str, Plan]] = []  # (path, blob id, plan) of the unchanged files the cache knows
     unknown: list[str] = []  # the files to read
     table = store.plans if store is not None else None
