@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -84,3 +85,46 @@ def test_an_audit_without_sql_never_imports_sqlglot(tmp_path: Path) -> None:
     modules = loaded(["audit", str(tmp_path), "--format", "json", "--no-cache"])
     assert "driftbot.audit" in modules
     assert not any(m.split(".")[0] == "sqlglot" for m in modules)
+
+
+def test_a_json_audit_imports_only_the_json_renderer() -> None:
+    """`RENDERERS` imports a renderer's module on lookup; the baseline (a pydantic model) only with --baseline."""
+    modules = loaded(["audit", str(EXAMPLE), "--format", "json", "--no-cache"])
+    assert "driftbot.report.json_report" in modules
+    others = ("driftbot.report.markdown", "driftbot.report.sarif", "driftbot.report.text", "driftbot.baseline")
+    assert sorted(m for m in modules if m.startswith(others)) == []
+
+
+def test_every_renderer_is_its_modules_function() -> None:
+    from driftbot.report import RENDERERS, json_report, markdown, sarif, text
+
+    expected = {
+        "concise": text.render_concise,
+        "json": json_report.render_json,
+        "markdown": markdown.render_markdown_full,
+        "sarif": sarif.render_sarif,
+        "text": text.render_text,
+    }
+    assert dict(RENDERERS) == expected
+    assert len(RENDERERS) == len(expected)
+
+
+PLUGINS = """
+import os, sys
+from driftbot.cli import main
+try:
+    main(["--version"])
+except SystemExit:
+    pass
+print(os.environ.get("PYDANTIC_DISABLE_PLUGINS"))
+"""
+
+
+@pytest.mark.parametrize(("given", "seen"), [(None, "__all__"), ("logfire", "logfire")], ids=["unset", "user's"])
+def test_the_cli_skips_pydantic_plugin_discovery_unless_told(given: str | None, seen: str) -> None:
+    """Looking for pydantic plugins scans every installed distribution (~15 ms a run); driftbot uses none."""
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if given is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = given
+    run = subprocess.run([sys.executable, "-c", PLUGINS], capture_output=True, text=True, check=True, env=env)
+    assert run.stdout.split("\n")[-2] == seen

@@ -213,7 +213,6 @@ def audit(
 ) -> tuple[Report, bool, memo.Answer]:
     """The report (filtered as asked), whether it is incomplete, and its rendered text and exit code."""
     from driftbot.audit import run_audit
-    from driftbot.baseline import filter_new
     from driftbot.commands.progress import ProgressBar
     from driftbot.report import RENDERERS
     from driftbot.report.scope import only_files, scoped
@@ -238,6 +237,8 @@ def audit(
         bar.close()
     incomplete = any(f.rule in INCOMPLETE_RULES for f in report.findings)  # before any filtering
     if args.baseline is not None:
+        from driftbot.baseline import filter_new  # on use: its pydantic model is built at import
+
         report = filter_new(report, args.baseline)
     if args.only_files:
         report = only_files(report, args.only_files, args.path)
