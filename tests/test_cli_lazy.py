@@ -128,3 +128,14 @@ def test_the_cli_skips_pydantic_plugin_discovery_unless_told(given: str | None, 
         env["PYDANTIC_DISABLE_PLUGINS"] = given
     run = subprocess.run([sys.executable, "-c", PLUGINS], capture_output=True, text=True, check=True, env=env)
     assert run.stdout.split("\n")[-2] == seen
+
+
+def test_the_ignore_file_model_is_built_on_first_use() -> None:
+    """A run without `.driftbot-ignore.yml` never builds its pydantic validator."""
+    code = (
+        "from driftbot.config import IgnoreFile; a = IgnoreFile.__pydantic_complete__; "
+        "IgnoreFile.model_validate({'ignore': [{'rule': 'r', 'reason': 'why'}]}); "
+        "print(a, IgnoreFile.__pydantic_complete__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True"]

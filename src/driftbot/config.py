@@ -68,6 +68,8 @@ class SqlSpec(Section):
 
 
 class IgnoreEntry(Section):
+    model_config = ConfigDict(defer_build=True)  # built when an ignore file is read: most runs have none
+
     rule: str
     path: str = "**"  # glob
     symbol: str | None = None
@@ -78,6 +80,8 @@ class IgnoreEntry(Section):
 
 
 class IgnoreFile(Section):
+    model_config = ConfigDict(defer_build=True)
+
     version: int = 1
     ignore: list[IgnoreEntry] = Field(default_factory=list)
 
