@@ -139,3 +139,13 @@ def test_the_ignore_file_model_is_built_on_first_use() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "True"]
+
+
+def test_infrastructure_models_are_built_on_first_use() -> None:
+    """A repository without `ssot/infrastructure/` never builds the infrastructure validators."""
+    code = (
+        "from driftbot.ssot import infra; a = infra.SchedulerFile.__pydantic_complete__; "
+        "infra.SchedulerFile.model_validate({'version': '1.0'}); print(a, infra.SchedulerFile.__pydantic_complete__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True"]

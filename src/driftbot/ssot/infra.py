@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from driftbot import repofs, schedule, yamlpos
 from driftbot.ftypes import Location
@@ -26,17 +26,23 @@ PATH = r"^/[^\s?#]*$"
 Method = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]
 
 
-class Topic(Strict):
+class _Deferred(Strict):
+    """Validators built when the first infrastructure file is read: a repository without one never builds them."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class Topic(_Deferred):
     name: str = Field(pattern=NAME)
     description: str | None = None
 
 
-class PushEndpoint(Strict):
+class PushEndpoint(_Deferred):
     service: str
     path: str = Field(pattern=PATH)
 
 
-class Subscription(Strict):
+class Subscription(_Deferred):
     name: str = Field(pattern=NAME)
     topic: str
     push_endpoint: PushEndpoint | None = None  # None: a pull subscription
@@ -46,19 +52,19 @@ class Subscription(Strict):
     description: str | None = None
 
 
-class PubsubFile(Strict):
+class PubsubFile(_Deferred):
     version: str
     topics: list[Topic] = Field(default_factory=list)
     subscriptions: list[Subscription] = Field(default_factory=list)
 
 
-class Endpoint(Strict):
+class Endpoint(_Deferred):
     path: str = Field(pattern=PATH)
     method: Method = "POST"
     description: str | None = None
 
 
-class Service(Strict):
+class Service(_Deferred):
     name: str = Field(pattern=NAME)
     region: str
     health_path: str = Field(default="/health", pattern=PATH)
@@ -69,25 +75,25 @@ class Service(Strict):
         return next((e for e in self.endpoints if e.path == path), None)
 
 
-class ServicesFile(Strict):
+class ServicesFile(_Deferred):
     version: str
     services: list[Service] = Field(default_factory=list)
 
 
-class Sla(Strict):
+class Sla(_Deferred):
     name: str = Field(pattern=NAME)
     deadline: str  # "HH:MM", local time in `time_zone`
     time_zone: str
     description: str | None = None
 
 
-class HttpTarget(Strict):
+class HttpTarget(_Deferred):
     service: str
     path: str = Field(pattern=PATH)
     method: Method = "POST"
 
 
-class SchedulerJob(Strict):
+class SchedulerJob(_Deferred):
     name: str = Field(pattern=NAME)
     schedule: str
     time_zone: str = "Etc/UTC"  # Cloud Scheduler's default
@@ -104,7 +110,7 @@ class SchedulerJob(Strict):
         return self
 
 
-class SchedulerFile(Strict):
+class SchedulerFile(_Deferred):
     version: str
     slas: list[Sla] = Field(default_factory=list)
     scheduler_jobs: list[SchedulerJob] = Field(default_factory=list)
