@@ -19,6 +19,15 @@ CONFIG_COPIES = (
     "orchestration/cloud_functions/self_heal/shared/config/orchestration_config.py",
     "orchestration/cloud_functions/daily_health_summary/shared/config/orchestration_config.py",
 )
+# The tables of ssot/processors/phase2_raw_processors.yaml, in file order.
+PHASE2_TABLES = (
+    "bdl_player_boxscores",
+    "bigdataball_play_by_play",
+    "odds_api_game_lines",
+    "nbac_schedule",
+    "nbac_gamebook_player_stats",
+    "br_rosters_current",
+)
 FALLBACK = "orchestration/cloud_functions/phase2_to_phase3/main.py"
 MONITORING_SQL = "bin/operations/monitoring_queries.sql"
 

@@ -8,15 +8,10 @@ from pathlib import Path
 
 from driftbot.audit import run_audit
 from driftbot.fix.plan import make_plan
-from example_helpers import ROOT
+from example_helpers import PHASE2_TABLES, ROOT
 
 RAW = (
-    "bdl_player_boxscores",
-    "bigdataball_play_by_play",
-    "odds_api_game_lines",
-    "nbac_schedule",
-    "nbac_gamebook_player_stats",
-    "br_rosters_current",
+    *PHASE2_TABLES,
     "nbac_player_boxscores",
     "espn_scoreboard",
     "nbac_injury_report",

@@ -9,7 +9,7 @@ import pytest
 
 from driftbot.fix import codemod, fix_repo, source
 from driftbot.ftypes import Finding, Location, Severity
-from example_helpers import ROOT
+from example_helpers import PHASE2_TABLES, ROOT
 
 F = Finding("unknown-name", Severity.HIGH, Location("a.py", 1, 1), "test")
 ORDER = ("a", "b", "c", "d", "e")
@@ -120,14 +120,7 @@ def test_unparsable_source_is_refused() -> None:
 
 # --- end to end, on the project's own SSOT --------------------------------------------------------
 
-GOOD = [
-    "bdl_player_boxscores",
-    "bigdataball_play_by_play",
-    "odds_api_game_lines",
-    "nbac_schedule",
-    "nbac_gamebook_player_stats",
-    "br_rosters_current",
-]
+GOOD = list(PHASE2_TABLES)
 
 
 def repo_with(tmp_path: Path, text: str) -> Path:

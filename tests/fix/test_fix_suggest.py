@@ -7,16 +7,9 @@ from pathlib import Path
 
 from driftbot.fix.plan import make_plan
 from driftbot.fix.suggest import Suggestion, suggestions
-from example_helpers import CONFIG_COPIES, FALLBACK, ROOT
+from example_helpers import CONFIG_COPIES, FALLBACK, PHASE2_TABLES, ROOT
 
-PHASE2 = [
-    "bdl_player_boxscores",
-    "bigdataball_play_by_play",
-    "odds_api_game_lines",
-    "nbac_schedule",
-    "nbac_gamebook_player_stats",
-    "br_rosters_current",
-]
+PHASE2 = list(PHASE2_TABLES)
 
 
 def listing(values: list[str]) -> str:

@@ -6,17 +6,11 @@ from pathlib import Path
 
 from driftbot.audit import run_audit
 from driftbot.ftypes import Finding, Location, Severity
+from example_helpers import PHASE2_TABLES
 
 PHASE2 = "ssot/processors/phase2_raw_processors.yaml"
 SSOT_TABLES = {
-    "nba_raw": (
-        "bdl_player_boxscores",
-        "bigdataball_play_by_play",
-        "odds_api_game_lines",
-        "nbac_schedule",
-        "nbac_gamebook_player_stats",
-        "br_rosters_current",
-    ),
+    "nba_raw": PHASE2_TABLES,
     "nba_analytics": (
         "player_game_summary",
         "team_defense_game_summary",
