@@ -54,6 +54,7 @@ class Vocabulary:
     classes: frozenset[str]  # SSOT class names
     code_classes: frozenset[str]  # classes the scanned Python defines (read only when a list may need them)
     datasets: frozenset[str]  # datasets whose `dataset.table` strings are checked
+    ssot_names: frozenset[str]  # `ssot.all_names()`, once: `knows` asks for every member of every list
 
     @classmethod
     def of(cls, ctx: AuditContext, lists: Sequence[Collection]) -> Vocabulary:
@@ -64,7 +65,8 @@ class Vocabulary:
             set(c.values) & classes and any(CLASS_LIKE.fullmatch(v) for v in set(c.values) - classes) for c in lists
         )
         code = frozenset(ctx.defined_classes) if needed else frozenset()
-        return cls(ctx.ssot, known, known.names(), classes, code, frozenset(datasets))
+        ssot = ctx.ssot
+        return cls(ssot, known, known.names(), classes, code, frozenset(datasets), ssot.all_names())
 
     def qualified(self, value: str) -> tuple[str, str] | None:
         m = QUALIFIED.fullmatch(value)
@@ -79,7 +81,7 @@ class Vocabulary:
         if value in self.classes or value in self.code_classes:
             return True
         if dataset is not None and TABLE_LIKE.fullmatch(value):
-            return self.tables.knows(value, dataset) is not None or value in self.ssot.all_names()
+            return self.tables.knows(value, dataset) is not None or value in self.ssot_names
         return value in self.names
 
 
@@ -201,7 +203,7 @@ def _table_rename(value: str, vocab: Vocabulary, dataset: str | None, values: se
 
 
 def _ssot_in(ssot: Ssot, dataset: str) -> frozenset[str]:
-    return frozenset(v for s in ssot.lists for p in s.processors if s.dataset_of(p) == dataset for v in (p.name,))
+    return frozenset(p.name for s in ssot.lists for p in s.processors if s.dataset_of(p) == dataset)
 
 
 def _home(name: str, vocab: Vocabulary) -> str | None:
