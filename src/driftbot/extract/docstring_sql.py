@@ -45,7 +45,7 @@ def segments(path: str, text: str) -> list[tuple[str, int]]:
     tree = python_tree.tree_or_none(text)
     if tree is None:
         return []
-    index = _Bytes(text)
+    index = python_tree.ByteColumns(text)
     out: list[tuple[str, int]] = []
     for node in _prose(tree):
         body = _body(text, index, node)
@@ -75,7 +75,7 @@ def _prose(tree: ast.Module) -> Iterator[ast.Constant]:
                 stack.extend(n for n in inner if isinstance(n, ast.AST))
 
 
-def _body(text: str, index: _Bytes, node: ast.Constant) -> tuple[int, int, bool] | None:
+def _body(text: str, index: python_tree.ByteColumns, node: ast.Constant) -> tuple[int, int, bool] | None:
     """(start, end, raw) of the one literal's body in the file; None for a joined or f-/b-prefixed literal."""
     start = index.offset(node.lineno, node.col_offset)
     end = index.offset(node.end_lineno or node.lineno, node.end_col_offset or 0)
@@ -126,19 +126,3 @@ def _readable(path: str, segment: str, raw: bool) -> str | None:
             return candidate
         cut = max(segment.rfind("\n", 0, len(candidate)), segment.rfind("\r", 0, len(candidate)))
     return None
-
-
-class _Bytes:
-    """CPython's (line, UTF-8 byte column) -> character offset."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.starts = LineIndex(text).starts
-
-    def offset(self, line: int, byte_col: int) -> int:
-        start = self.starts[line - 1]
-        head = self.text[start : start + byte_col]
-        if not head.isascii():
-            end = self.starts[line] if line < len(self.starts) else len(self.text)
-            head = self.text[start:end].encode("utf-8")[:byte_col].decode("utf-8", "replace")
-        return start + len(head)

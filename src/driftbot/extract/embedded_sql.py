@@ -237,7 +237,7 @@ _Key = tuple[int, int]  # (line, UTF-8 byte column): where CPython places a node
 def _literal_runs(tree: ast.Module, text: str) -> list[_Run] | None:
     """The literals (each implicit concatenation one run) holding a quote that may open a statement, in file
     order; None when a literal's source does not lex as its node says (the caller tokenizes instead)."""
-    lines = _Lines(text)
+    lines = python_tree.ByteColumns(text)
     keys = sorted({lines.key(m.start()) for m in _PY_STATEMENT.finditer(text)})
     found: dict[int, ast.expr] = {}
     stack: list[tuple[ast.AST, list[_Key]]] = [(stmt, keys) for stmt in tree.body]
@@ -268,27 +268,6 @@ def _literal_runs(tree: ast.Module, text: str) -> list[_Run] | None:
 def _decorators(node: ast.AST) -> list[ast.expr]:
     decorators: list[ast.expr] = getattr(node, "decorator_list", [])
     return decorators
-
-
-class _Lines:
-    """Character offsets <-> CPython's (line, UTF-8 byte column)."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.starts = LineIndex(text).starts
-
-    def key(self, offset: int) -> _Key:
-        line = bisect.bisect_right(self.starts, offset)
-        before = self.text[self.starts[line - 1] : offset]
-        return line, len(before) if before.isascii() else len(before.encode("utf-8"))
-
-    def offset(self, line: int, byte_col: int) -> int:
-        start = self.starts[line - 1]
-        end = self.starts[line] if line < len(self.starts) else len(self.text)
-        head = self.text[start : start + byte_col]
-        if not head.isascii():
-            head = self.text[start:end].encode("utf-8")[:byte_col].decode("utf-8", "replace")
-        return start + len(head)
 
 
 def _lex(text: str, start: int, end: int) -> _Run | None:

@@ -236,6 +236,29 @@ def children(node: ast.AST) -> list[ast.AST]:
     return out
 
 
+class ByteColumns:
+    """Character offsets <-> CPython's (line, UTF-8 byte column)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = LineIndex(text).starts
+
+    def key(self, offset: int) -> tuple[int, int]:
+        """The (line, UTF-8 byte column) CPython gives a node starting at `offset`."""
+        line = bisect.bisect_right(self.starts, offset)
+        before = self.text[self.starts[line - 1] : offset]
+        return line, len(before) if before.isascii() else len(before.encode("utf-8"))
+
+    def offset(self, line: int, byte_col: int) -> int:
+        """The character offset of CPython's (line, UTF-8 byte column)."""
+        start = self.starts[line - 1]
+        head = self.text[start : start + byte_col]
+        if not head.isascii():
+            end = self.starts[line] if line < len(self.starts) else len(self.text)
+            head = self.text[start:end].encode("utf-8")[:byte_col].decode("utf-8", "replace")
+        return start + len(head)
+
+
 def delimited_offsets(text: str, name: str) -> Iterator[int]:
     """Offsets where `name` occurs not preceded or followed by an identifier character."""
     start = text.find(name)
