@@ -427,3 +427,24 @@ def test_urls_given_to_requests_in_python(tmp_path: Path) -> None:
         ("endpoint-missing", "kick.py:5:20", "/strat", "/start, /trigger, /retry, /status", "likely",
          "argument of requests.post()"),
     ]  # fmt: skip
+
+
+HTTPIE = """#!/bin/bash
+URL=$(gcloud run services describe prediction-coordinator --region=us-west2 --format='value(status.url)')
+http POST https://prediction-coordinator-abc-uw.a.run.app/strat game_date=today
+/usr/local/bin/xh get "$URL/stauts"
+https --check-status "$URL/status/batch-1"
+"""
+
+
+def test_urls_given_to_httpie_and_xh_in_a_deploy_script(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "ssot", tmp_path / "ssot")
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin/kick.sh").write_text(HTTPIE)
+    report = run_audit(tmp_path, today=TODAY)
+    served = "/start, /trigger, /retry, /status"
+    assert rows(report.findings) == [
+        ("endpoint-missing", "bin/kick.sh:3:11", "/strat", served, "likely"),
+        ("endpoint-missing", "bin/kick.sh:4:23", "/stauts", served, "likely"),
+    ]
+    assert [f.evidence[0] for f in report.findings] == ["http in a shell script", "xh in a shell script"]
