@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from driftbot import yamlpos
 from driftbot.config import CONFIG_NAME
@@ -67,15 +68,13 @@ class _Named:
 
     def __init__(self, ctx: AuditContext) -> None:
         self._ctx = ctx
-        self._found: dict[tuple[Location, str | None], Confidence] | None = None
 
     def covers(self, location: Location, value: str, confidence: Confidence) -> bool:
-        if self._found is None:
-            self._found = self._collect()
         theirs = self._found.get((location, value))
         return theirs is not None and CONFIDENCES.index(theirs) <= CONFIDENCES.index(confidence)
 
-    def _collect(self) -> dict[tuple[Location, str | None], Confidence]:
+    @cached_property
+    def _found(self) -> dict[tuple[Location, str | None], Confidence]:
         ctx = self._ctx
         bound = [b for b in ctx.bindings if b.field == "target_table"]
         known = names.Known.of(ctx.known_tables)
