@@ -114,8 +114,9 @@ def _match(collection: Collection, lists: Sequence[SsotList], hint: Field | None
     return Match(s, f, tied)
 
 
-def explicit_spec(collection: Collection, specs: Sequence[BindingSpec]) -> BindingSpec | None:
-    return next((b for b in specs if b.symbol == collection.symbol and matches(collection.path, b.files)), None)
+def explicit_spec(path: str, symbol: str, specs: Sequence[BindingSpec]) -> BindingSpec | None:
+    """The `.driftbot.yml` binding of the collection `symbol` in `path`, if one names it."""
+    return next((b for b in specs if b.symbol == symbol and matches(path, b.files)), None)
 
 
 def bind(
@@ -127,7 +128,7 @@ def bind(
     columns = _dataset_columns(collections, ssot)
     specs = [s for s in specs if s.field != "class"]  # a registry's binding: rules.registry reads it
     for c in collections:
-        spec = explicit_spec(c, specs)
+        spec = explicit_spec(c.path, c.symbol, specs)
         if spec is not None:
             target = ssot.by_key(spec.ssot)
             if target is None:

@@ -31,7 +31,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from driftbot.binding import explicit_spec
-from driftbot.config import BindingSpec
 from driftbot.context import AuditContext
 from driftbot.extract.class_refs import ClassRefReader
 from driftbot.extract.infra_refs import is_test_file
@@ -81,7 +80,7 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
     for cand in candidates(ctx, classes):
         if (cand.path, cand.location) in copies:
             continue  # its keys are a complete copy: missing-name speaks for it
-        spec = _spec(cand, specs)
+        spec = explicit_spec(cand.path, cand.symbol, specs)
         if spec is not None:
             target = ctx.ssot.by_key(spec.ssot)
             if target is not None:
@@ -109,11 +108,6 @@ def candidates(ctx: AuditContext, classes: frozenset[str]) -> list[Candidate]:
         values = frozenset(v for c, _ in group for v in c.values)
         out.append(Candidate(path, group[0][0].symbol, location, values, any(obj for _, obj in group)))
     return out
-
-
-def _spec(cand: Candidate, specs: Sequence[BindingSpec]) -> BindingSpec | None:
-    probe = Collection(cand.path, cand.symbol, "list", cand.location, (), cand.location.line)
-    return explicit_spec(probe, specs)
 
 
 def _explicit(cand: Candidate, target: SsotList, classes: frozenset[str]) -> Iterator[Finding]:
