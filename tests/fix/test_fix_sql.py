@@ -142,3 +142,36 @@ def test_fix_renames_inside_backticks_and_in_comments(tmp_path: Path) -> None:
     assert sorted(f.rule for f in result.fixed) == ["stale-comment-name", "unknown-table"]
     assert (tmp_path / "q.sql").read_text() == text.replace("nbac_gamebook", "nbac_gamebook_player_stats")
     assert fix_repo(tmp_path, confidence="likely").changed == ()
+
+
+DBT = (
+    "{{ config(materialized='table') }}\n"
+    "{# reads nba_raw.retired_table #}\n"
+    "SELECT g.game_id\n"
+    "FROM {{ source('nba_raw', 'nbac_gamebook') }} AS g\n"
+    "JOIN {{ ref('stg_games') }} AS s ON s.id = g.game_id\n"
+    "{% if is_incremental() %}\n"
+    "WHERE g.game_date > (SELECT MAX(game_date) FROM {{ this }})\n"
+    "{% endif %}\n"
+)
+
+
+def test_a_dbt_model_reads_source_as_its_table_and_skips_tags_comments_and_refs() -> None:
+    refs = [(r.dataset, r.table, r.location, r.name_at) for r in extract("q.sql", DBT).tables]
+    assert refs == [  # `{{ ref(...) }}` and `{{ this }}` are placeholders: a table no rule checks
+        ("nba_raw", "nbac_gamebook", loc(4, 20), loc(4, 28)),
+        (None, "_" * 22, loc(5, 6), loc(5, 6)),
+        (None, "_" * 10, loc(7, 49), loc(7, 49)),
+    ]
+    assert extract("q.sql", DBT).problems == ()
+    assert findings(DBT) == [
+        ("unknown-table", "q.sql:4:28", "nbac_gamebook", "nbac_gamebook_player_stats", True),
+    ]
+
+
+def test_a_dbt_source_is_renamed_inside_its_quotes(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "ssot", tmp_path / "ssot")
+    (tmp_path / "q.sql").write_text(DBT)
+    result = fix_repo(tmp_path, confidence="likely")
+    assert [f.rule for f in result.fixed] == ["unknown-table"]
+    assert (tmp_path / "q.sql").read_text() == DBT.replace("'nbac_gamebook'", "'nbac_gamebook_player_stats'")
