@@ -57,8 +57,7 @@ def plan_import(ssot_dir: Path, dataset: str, phase: int, tables: list[str]) -> 
     if existing is None:
         path = ssot_dir / "processors" / f"phase{phase}_{dataset}_processors.yaml"
         return Plan(path, "", _new_file(dataset, phase, valid) if valid else "", None, tuple(valid), skipped)
-    path, data = existing
-    text = data.decode("utf-8")
+    path, data, text = existing
     yaml = _yaml(text)
     doc = _load(yaml, text, path)
     if doc.get("dataset") != dataset:
@@ -114,7 +113,7 @@ def _set_trailing(item: CommentedMap, token: Any) -> None:
         item.ca.items[key] = [None, None, token, None]
 
 
-def _phase_file(ssot_dir: Path, phase: int) -> tuple[Path, bytes] | None:
+def _phase_file(ssot_dir: Path, phase: int) -> tuple[Path, bytes, str] | None:
     root = repository(ssot_dir)
     folder = ssot_dir / "processors"
     try:
@@ -123,11 +122,10 @@ def _phase_file(ssot_dir: Path, phase: int) -> tuple[Path, bytes] | None:
         raise DriftbotError(str(exc)) from None
     files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if inside is not None else []
     for path in files:
-        data = _read(root, path)
-        text = data.decode("utf-8")
+        data, text = _read(root, path)
         doc = _load(_yaml(text), text, path)
         if isinstance(doc, dict) and doc.get("phase") == phase:
-            return path, data
+            return path, data, text
     return None
 
 
@@ -136,15 +134,16 @@ def repository(ssot_dir: Path) -> Path:
     return ssot_dir.absolute().parent
 
 
-def _read(root: Path, path: Path) -> bytes:
+def _read(root: Path, path: Path) -> tuple[bytes, str]:
+    """The file's bytes (what a write must find unchanged) and its text."""
     try:
         data = repofs.read_bytes(root, path)
-        data.decode("utf-8")
+        text = data.decode("utf-8")
     except repofs.Refused as exc:
         raise DriftbotError(str(exc)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise DriftbotError(f"{path}: cannot read: {exc}") from None
-    return data
+    return data, text
 
 
 def _yaml(text: str) -> YAML:
