@@ -130,12 +130,17 @@ def _python_refs(path: str, text: str, body: list[ast.stmt]) -> tuple[list[Ref],
     out: list[Ref] = []
     jobs: list[JobRecord] = []
 
+    def column(node: ast.expr) -> int:
+        """The node's 1-based column in characters (CPython gives UTF-8 bytes)."""
+        line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
+        return len(line.encode("utf-8")[: node.col_offset].decode("utf-8", "replace")) + 1
+
     def literal(node: ast.expr | None) -> tuple[str, Location, bool] | None:
         """A one-line string constant: its value, where (the name itself when `exact`), and `exact`."""
         if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
             return None
         line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
-        col = len(line.encode("utf-8")[: node.col_offset].decode("utf-8", "replace"))
+        col = column(node) - 1
         quote = line[col : col + 1]
         exact = quote in ("'", '"') and line[col + 1 : col + 2 + len(node.value)] == node.value + quote
         exact = exact and "\\" not in node.value and node.end_lineno == node.lineno
@@ -155,10 +160,6 @@ def _python_refs(path: str, text: str, body: list[ast.stmt]) -> tuple[list[Ref],
         else:
             return
         out.append(Ref(kind, found[0], found[1], how, found[2]))
-
-    def column(node: ast.expr) -> int:
-        line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
-        return len(line.encode("utf-8")[: node.col_offset].decode("utf-8", "replace")) + 1
 
     def job(fields: dict[str, ast.expr], how: str) -> None:
         key = next((k for k in _JOB_KEYS if k in fields), None)
