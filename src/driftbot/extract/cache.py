@@ -43,7 +43,7 @@ from typing import Any, TypeVar
 
 from driftbot import repofs
 from driftbot.extract import cache_json
-from driftbot.extract.memo import distributions
+from driftbot.extract.memo import PACKAGE, distributions
 from driftbot.extract.python_ast import VERSION
 from driftbot.ftypes import Collection, Element, Location
 
@@ -51,7 +51,6 @@ FILE_NAME = "extract-v2.json"
 FORMAT = 2
 MAX_ENTRIES = 250_000  # a plan per scanned file, a result per candidate or wanted file: tens of bytes to a few KB
 MAX_BYTES = 64_000_000
-PACKAGE = Path(__file__).resolve().parents[1]
 
 T = TypeVar("T")
 Failure = tuple[Location, str]
