@@ -91,3 +91,19 @@ def test_a_binding_to_an_unknown_subset_names_the_known_ones(tmp_path: Path) -> 
     assert done.returncode == 2
     assert "names unknown SSOT list 'phase3.waits'" in done.stderr
     assert "phase3.orchestrator_waits_for, phase3.team_summaries" in done.stderr
+
+
+def test_discovery_never_binds_a_collection_to_a_subset(tmp_path: Path) -> None:
+    """Only a binding makes a collection a copy of a subset: a part of a phase left unbound is a reference."""
+    members = "player_game_summary, team_defense_game_summary, team_offense_game_summary"
+    subsets = f"\nsubsets:\n  orchestrator_waits_for: [{members}]\n"
+    code = "WAITS_FOR = ['player_game_summary', 'team_defense_game_summary']\n"
+    bound = _repo(tmp_path / "bound", subsets, code)
+    assert [(f.rule, f.message) for f in run_audit(bound).findings] == [
+        (
+            "missing-name",
+            "'team_offense_game_summary' (phase 3 orchestrator_waits_for processor) is missing from WAITS_FOR",
+        )
+    ]
+    (bound / ".driftbot.yml").unlink()
+    assert run_audit(bound).findings == ()
