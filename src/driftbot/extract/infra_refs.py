@@ -374,7 +374,7 @@ def array_records(elements: tuple[ArrayElement, ...] | list[ArrayElement]) -> li
                 schedule = _piece(element.value, stripped, offset + piece.find(stripped))
             elif zone is None and _ZONE.match(stripped):
                 zone = _piece(element.value, stripped, offset + piece.find(stripped))
-            elif target is None and stripped.startswith(("http://", "https://")):
+            elif target is None and stripped.startswith(_SCHEMES):
                 target = _piece(element.value, stripped, offset + piece.find(stripped))
         if schedule is not None:
             how = f"bash array {element.array}[{element.key.value.shown}]"
