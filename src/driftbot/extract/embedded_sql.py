@@ -621,7 +621,7 @@ def _rendered(node: ast.AST, var: str, placeholders: Mapping[str, str], statics:
 def _literal_start(item: ast.Constant, value: str, lines: list[str], path: str) -> Location | None:
     """Where the string's text starts (after its quote), when it is one plain literal."""
     line = lines[item.lineno - 1] if item.lineno - 1 < len(lines) else ""
-    column = len(line.encode("utf-8")[: item.col_offset].decode("utf-8", "replace"))
+    column = python_tree.char_column(line, item.col_offset)
     m = _STRING_START.match(line, column)
     if m is None or item.end_lineno != item.lineno or "\\" in line[m.end() : m.end() + len(value)]:
         return None

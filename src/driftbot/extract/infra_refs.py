@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import yaml
 
 from driftbot.extract.cloudbuild import is_cloudbuild
-from driftbot.extract.python_tree import ParseFailure, checked_nodes, cpython_parse
+from driftbot.extract.python_tree import ParseFailure, char_column, checked_nodes, cpython_parse
 from driftbot.extract.shell import ArrayElement, Hole, Value, Word
 from driftbot.ftypes import Location
 
@@ -133,7 +133,7 @@ def _python_refs(path: str, text: str, body: list[ast.stmt]) -> tuple[list[Ref],
     def column(node: ast.expr) -> int:
         """The node's 1-based column in characters (CPython gives UTF-8 bytes)."""
         line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
-        return len(line.encode("utf-8")[: node.col_offset].decode("utf-8", "replace")) + 1
+        return char_column(line, node.col_offset) + 1
 
     def literal(node: ast.expr | None) -> tuple[str, Location, bool] | None:
         """A one-line string constant: its value, where (the name itself when `exact`), and `exact`."""

@@ -236,6 +236,11 @@ def children(node: ast.AST) -> list[ast.AST]:
     return out
 
 
+def char_column(line: str, byte_col: int) -> int:
+    """The 0-based character column in `line` of CPython's UTF-8 byte column."""
+    return len(line.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
+
+
 class ByteColumns:
     """Character offsets <-> CPython's (line, UTF-8 byte column)."""
 
