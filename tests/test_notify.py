@@ -19,17 +19,10 @@ from driftbot.cli import main
 from driftbot.errors import EXIT_NOTIFY
 from driftbot.notify import webhook
 from driftbot.report.fingerprint import fingerprint
-from example_helpers import ROOT
+from example_helpers import PHASE2_TABLES, ROOT
 
 SECRET = "/services/T000/B000/XXXXsecretXXXX"
-PHASE2 = [
-    "bdl_player_boxscores",
-    "bigdataball_play_by_play",
-    "odds_api_game_lines",
-    "nbac_schedule",
-    "nbac_gamebook_player_stats",
-    "br_rosters_current",
-]
+PHASE2 = list(PHASE2_TABLES)
 WRITTEN = "(exit 4; the report itself was written)"
 ODD = "jobs/<!channel> & co.py"  # a file name written to ping a Slack channel, were it not escaped
 

@@ -18,18 +18,13 @@ from driftbot.commands.init.rank import rank
 from driftbot.commands.init.tables import NO_SSOT, InitTables
 from driftbot.ftypes import Collection, Element, Location
 from driftbot.inventory.known import KnownTables
+from example_helpers import PHASE2_TABLES
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_WORKFLOW = ROOT / "examples" / "workflows" / "driftbot.yml"
 TEMPLATE_WORKFLOW = ROOT / "src" / "driftbot" / "templates" / "driftbot-workflow.yml"
-PHASE2 = (
-    "bdl_player_boxscores",
-    "bigdataball_play_by_play",
-    "odds_api_game_lines",
-    "nbac_schedule",
-    "nbac_gamebook_player_stats",
-    "br_rosters_current",  # every copy holds the stale br_roster; schemas/bigquery/nba_raw.sql creates this
-)
+# Every copy holds the stale br_roster for br_rosters_current; schemas/bigquery/nba_raw.sql creates the latter.
+PHASE2 = PHASE2_TABLES
 PHASE2_FILE = """\
 # Proposed by `driftbot init` from 10 copies:
 #   orchestration/cloud_functions/daily_health_summary/shared/config/orchestration_config.py:26 PhaseTransitionConfig.phase2_expected_processors
