@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,10 @@ import pytest
 from driftbot.commands import COMMANDS
 from example_helpers import EXAMPLE
 
-HEAVY = ("libcst", "sqlglot", "pydantic", "google", "github", "ruamel", "yaml", "driftbot.audit")
+HEAVY = (
+    *("libcst", "sqlglot", "pydantic", "google", "github", "ruamel", "yaml", "driftbot.audit"),
+    *("pathspec", "wcmatch", "multiprocessing"),
+)
 PROBE = """
 import sys
 from driftbot.cli import main
@@ -73,6 +77,34 @@ def test_the_audit_pipeline_imports_sqlglot_and_http_on_use() -> None:
     assert {"driftbot.audit", "driftbot.rules", "driftbot.context"} <= modules
     lazy = ("sqlglot", "libcst", "urllib.request", "http.client", "ssl", "driftbot.probe", "driftbot.inventory.ddl")
     assert sorted(m for m in modules if m.startswith(lazy)) == []
+
+
+def test_a_warm_audit_imports_neither_the_pool_nor_the_gitignore_reader(tmp_path: Path) -> None:
+    """Files from the per-file cache start no worker (multiprocessing); git lists the files (no pathspec)."""
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLE, repo)
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    argv = ["audit", str(repo), "--format", "json"]
+    loaded(argv)  # fills the cache
+    (repo / "bump.txt").write_text("the memo misses: the audit runs, its files come from the cache\n")
+    modules = loaded(argv)
+    assert "driftbot.audit" in modules
+    assert sorted(m for m in modules if m.startswith(("multiprocessing", "pathspec"))) == []
+
+
+def test_the_rule_catalog_imports_no_rule() -> None:
+    """Suppressions and renderers need the catalog (ids, severities), not the checkers: those load when run."""
+    code = "import sys, driftbot.suppress; print(' '.join(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    rules = sorted(m for m in out.split() if m.startswith("driftbot.rules."))
+    assert rules == ["driftbot.rules.catalog"]
+
+
+def test_every_checker_is_its_modules_check() -> None:
+    from driftbot.rules import CHECKERS, infra, inventory, lists, mirror, names, registry, sql
+
+    modules = (names, lists, registry, sql, mirror, infra, inventory)
+    assert dict(CHECKERS) == {m.__name__.rpartition(".")[2]: m.check for m in modules}
 
 
 def test_an_audit_without_sql_never_imports_sqlglot(tmp_path: Path) -> None:

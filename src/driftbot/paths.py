@@ -15,9 +15,12 @@ import os
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pathspec import GitIgnoreSpec
 from wcmatch import glob
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 ALWAYS_SKIPPED = frozenset(
     {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache", ".driftbot-cache"}
@@ -104,6 +107,8 @@ def _walk_files(repo: Path, exclude: Sequence[str]) -> list[str]:
 
 
 def _read_gitignore(dirpath: str, prefix: str) -> list[tuple[str, GitIgnoreSpec]]:
+    from pathspec import GitIgnoreSpec  # on use: only a repository git cannot list pays its import
+
     try:
         with open(os.path.join(dirpath, ".gitignore"), encoding="utf-8", errors="replace") as fh:
             return [(prefix, GitIgnoreSpec.from_lines(fh.read().splitlines()))]

@@ -11,7 +11,6 @@ item is `Unchecked`. Each worker may grow its address space by `memory` bytes (R
 from __future__ import annotations
 
 import faulthandler
-import multiprocessing
 import os
 import resource
 import signal
@@ -21,8 +20,12 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection, wait
-from typing import Generic, TypeAlias, TypeVar, Union
+from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar, Union
+
+if TYPE_CHECKING:  # imported on use: a run whose files all come from the cache starts no pool
+    import multiprocessing.context
+    import multiprocessing.process
+    from multiprocessing.connection import Connection
 
 STARTUP_SECONDS = 60.0  # for a worker to be ready (forkserver and spawn import driftbot first)
 T = TypeVar("T")
@@ -70,6 +73,8 @@ def run_isolated(
     outcomes: list[Outcome[R]] = [Unchecked() for _ in items]
     if not items:
         return outcomes
+    from multiprocessing.connection import wait
+
     pending: deque[tuple[int, T]] = deque(enumerate(items))
     chunk = max(1, min(64, len(items) // (workers * 8)))
     context = pool_context()
@@ -204,6 +209,8 @@ def limit_memory(extra: int) -> None:
 
 def pool_context() -> multiprocessing.context.BaseContext:
     """fork when it is safe: workers start with driftbot and libcst already imported (~10x faster)."""
+    import multiprocessing
+
     if sys.platform != "linux":
         return multiprocessing.get_context()  # the platform default (spawn): fork is unsafe on macOS
     if _thread_count() > 1:  # forking a threaded process can deadlock the child (e.g. grpc, logging locks)

@@ -7,9 +7,10 @@ SARIF (gzip, importlib.metadata).
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Protocol
+
+from driftbot.lazy import OnUse
 
 if TYPE_CHECKING:
     from driftbot.ftypes import Report
@@ -19,25 +20,7 @@ class Renderer(Protocol):
     def __call__(self, report: Report, *, color: bool = False) -> str: ...
 
 
-class _Renderers(Mapping[str, Renderer]):
-    """Format name -> renderer, each given as (module, function) and imported on first lookup."""
-
-    def __init__(self, where: dict[str, tuple[str, str]]) -> None:
-        self._where = where
-
-    def __getitem__(self, name: str) -> Renderer:
-        module, function = self._where[name]
-        renderer: Renderer = getattr(importlib.import_module(module), function)
-        return renderer
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._where)
-
-    def __len__(self) -> int:
-        return len(self._where)
-
-
-RENDERERS: Mapping[str, Renderer] = _Renderers(
+RENDERERS: Mapping[str, Renderer] = OnUse(
     {
         "text": ("driftbot.report.text", "render_text"),
         "concise": ("driftbot.report.text", "render_concise"),

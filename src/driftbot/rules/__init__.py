@@ -1,21 +1,33 @@
-"""The explicit registry of checkers. A checker reads the AuditContext and yields Findings."""
+"""The explicit registry of checkers. A checker reads the AuditContext and yields Findings.
+
+A checker's module is imported when the checker is looked up, so what needs only the rule catalog
+(`rules.catalog`: suppressions, renderers) imports no rule.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Protocol
 
-from driftbot.context import AuditContext
-from driftbot.ftypes import Finding
-from driftbot.rules import infra, inventory, lists, mirror, names, registry, sql
+from driftbot.lazy import OnUse
 
-Checker = Callable[[AuditContext], Iterable[Finding]]
+if TYPE_CHECKING:
+    from driftbot.context import AuditContext
+    from driftbot.ftypes import Finding
 
-CHECKERS: dict[str, Checker] = {
-    "names": names.check,
-    "lists": lists.check,
-    "registry": registry.check,
-    "sql": sql.check,
-    "mirror": mirror.check,
-    "infra": infra.check,
-    "inventory": inventory.check,
-}
+
+class Checker(Protocol):
+    def __call__(self, ctx: AuditContext) -> Iterable[Finding]: ...
+
+
+CHECKERS: Mapping[str, Checker] = OnUse(
+    {
+        "names": ("driftbot.rules.names", "check"),
+        "lists": ("driftbot.rules.lists", "check"),
+        "registry": ("driftbot.rules.registry", "check"),
+        "sql": ("driftbot.rules.sql", "check"),
+        "mirror": ("driftbot.rules.mirror", "check"),
+        "infra": ("driftbot.rules.infra", "check"),
+        "inventory": ("driftbot.rules.inventory", "check"),
+    }
+)
