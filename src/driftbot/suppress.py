@@ -14,6 +14,7 @@ from driftbot.paths import matches
 from driftbot.rules.catalog import finding
 from driftbot.yamlpos import Positioned
 
+MARKER = b"driftbot"  # in every line INLINE matches
 INLINE = re.compile(r"(?:#|--)\s*driftbot:\s*ignore(?:\[([A-Za-z0-9_,\s-]+)\])?")
 
 
@@ -41,10 +42,11 @@ class InlineIndex:
     def _line(self, path: str, line: int) -> str:
         if path not in self._lines:
             try:
-                text = repofs.read_bytes(self._repo, path, shown=path).decode("utf-8", "replace")
+                data = repofs.read_bytes(self._repo, path, shown=path)
             except OSError:
-                text = ""
-            self._lines[path] = text.splitlines()
+                data = b""
+            # Most files hold no `driftbot: ignore` (INLINE needs the ASCII word): not split into lines.
+            self._lines[path] = data.decode("utf-8", "replace").splitlines() if MARKER in data else []
         lines = self._lines[path]
         return lines[line - 1] if 0 < line <= len(lines) else ""
 

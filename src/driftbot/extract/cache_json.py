@@ -84,11 +84,7 @@ def _compiled(kind: object) -> tuple[Decoder, type]:
     if origin is frozenset and len(args) == 1:
         return functools.partial(_sequence, decoder(args[0]), frozenset), list
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-        hints = typing.get_type_hints(kind)
-        fields = tuple(decoder(hints[f.name]) for f in dataclasses.fields(kind) if f.init)
-        if len(fields) != len(dataclasses.fields(kind)):
-            raise Unsupported(kind.__name__)
-        return functools.partial(_dataclass, kind, fields), list
+        return _dataclass(kind), list
     raise Unsupported(repr(kind))
 
 
@@ -144,7 +140,47 @@ def _fixed(items: tuple[Decoder, ...], data: Json, path: str) -> tuple[Any, ...]
     return tuple(item(v, path) for item, v in zip(items, data, strict=True))
 
 
-def _dataclass(kind: type, fields: tuple[Decoder, ...], data: Json, path: str) -> Any:
-    if type(data) is not list or len(data) != len(fields):
-        raise Mismatch(kind.__name__)
-    return kind(*[field(v, path) for field, v in zip(fields, data, strict=True)])
+def _dataclass(kind: type) -> Decoder:
+    """The decoder of dataclass `kind`, generated once as Python source (as `dataclasses` makes `__init__`).
+
+    A warm run decodes thousands of values whose fields are mostly `str`, `int`, `bool` or optional: the
+    generated function unpacks the list and checks such a field inline (`type(v) is not str`), calling a
+    decoder only for the other fields, with the same checks as `decoder` would run. The source holds
+    field positions and names of this module's decoders, never anything read from the cache.
+    """
+    hints = typing.get_type_hints(kind)
+    fields = dataclasses.fields(kind)
+    if not all(f.init for f in fields):
+        raise Unsupported(kind.__name__)
+    scope: dict[str, Any] = {"Mismatch": Mismatch, "kind": kind, "name": kind.__name__}
+    checks: list[str] = []
+    values: list[str] = []
+    for i, f in enumerate(fields):
+        hint, v = hints[f.name], f"v{i}"
+        arms = typing.get_args(hint) if typing.get_origin(hint) in (types.UnionType, typing.Union) else ()
+        optional = len(arms) == 2 and type(None) in arms
+        inner = next(a for a in arms if a is not type(None)) if optional else hint
+        if inner in _EXACT:  # a JSON scalar of exactly this type (None too, when optional)
+            scope[f"t{i}"] = inner
+            checks.append(f"({v} is not None and type({v}) is not t{i})" if optional else f"type({v}) is not t{i}")
+            values.append(v)
+        elif optional and _compiled(inner)[1] not in (type(None), object):  # `inner` never reads a null
+            scope[f"d{i}"] = decoder(inner)
+            values.append(f"None if {v} is None else d{i}({v}, path)")
+        else:
+            scope[f"d{i}"] = decoder(hint)
+            values.append(f"d{i}({v}, path)")
+    lines = [
+        "def decode(data, path):",
+        f"    if type(data) is not list or len(data) != {len(fields)}:",
+        "        raise Mismatch(name)",
+        *([f"    {', '.join(f'v{i}' for i in range(len(fields)))}, = data"] if fields else []),
+        *([f"    if {' or '.join(checks)}:", "        raise Mismatch(name)"] if checks else []),
+        f"    return kind({', '.join(values)})",
+    ]
+    exec("\n".join(lines), scope)  # the source is built above from the type, never from data
+    decode: Decoder = scope["decode"]
+    return decode
+
+
+_EXACT = (type(None), str, int, bool)  # scalars `_exact` checks by `type(v) is`

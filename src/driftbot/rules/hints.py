@@ -80,34 +80,52 @@ def decide_rename(
 
 def close_matches(word: str, candidates: Iterable[str], cutoff: float = CUTOFF) -> list[str]:
     """Candidates `word` may stand for, best first: the ones it is a strict prefix of, else difflib's."""
-    pool = sorted(set(candidates) - {word})
-    longer = [c for c in pool if c.startswith(word)]
+    return list(_close_matches(word, frozenset(candidates), cutoff))
+
+
+@functools.lru_cache(maxsize=4096)
+def _close_matches(word: str, candidates: frozenset[str], cutoff: float) -> tuple[str, ...]:
+    """`close_matches`, once per (word, candidates, cutoff) of a run: a stale name is often in many files.
+
+    A pure function of its arguments; a rule's candidates are mostly one frozenset (a dataset's tables),
+    whose hash Python keeps, so a repeated question costs one dict lookup.
+    """
+    pool = _pool(candidates)
+    longer = tuple(name for name, _, _ in pool if name.startswith(word) and name != word)
     if longer:
         return longer
-    return _similar(word, pool, cutoff)
+    return tuple(_similar(word, pool, cutoff))
 
 
-def _similar(word: str, pool: list[str], cutoff: float) -> list[str]:
+Pooled = tuple[str, int, frozenset[str]]  # a candidate, its length and its letters (`_letters`)
+
+
+@functools.lru_cache(maxsize=64)
+def _pool(candidates: frozenset[str]) -> tuple[Pooled, ...]:
+    """The candidates sorted, each with what `_similar`'s cheap tests need: built once per candidate set."""
+    return tuple((name, len(name), _letters(name)) for name in sorted(candidates))
+
+
+def _similar(word: str, pool: tuple[Pooled, ...], cutoff: float) -> list[str]:
     """`difflib.get_close_matches(word, pool, n=len(pool), cutoff=cutoff)`: the same names in the same order.
 
-    The same three tests as difflib, cheapest first, but its `quick_ratio` (how many letters two names
-    share) counts from each pool name's letter counts, kept for the run: every unknown table of a
-    repository is compared with the same ~150 table names, and this test is most of the work.
+    The same three tests as difflib, cheapest first, with the same arithmetic (a ratio at the cutoff
+    stays in), but its `quick_ratio` (how many letters two names share) is the size of the intersection
+    of two sets prepared once (`_letters`), not a count loop: every unknown table of a repository is
+    compared with the same ~150 table names, and this test is most of the work.
     """
-    mine = Counter(word)
+    mine = _letters(word)
+    size = len(word)
     matcher = difflib.SequenceMatcher()
     matcher.set_seq2(word)
     scored: list[tuple[float, str]] = []
-    for name in pool:
-        total = len(word) + len(name)  # > 0: `name` is not `word`, so they are not both empty
-        if 2.0 * min(len(word), len(name)) / total < cutoff:  # difflib's real_quick_ratio
+    for name, length, letters in pool:
+        if name == word:
             continue
-        shared = 0
-        for letter, count in _letters(name):
-            have = mine.get(letter)
-            if have:
-                shared += count if count < have else have
-        if 2.0 * shared / total < cutoff:  # difflib's quick_ratio
+        total = size + length  # > 0: `name` is not `word`, so they are not both empty
+        if 2.0 * (size if size < length else length) / total < cutoff:  # difflib's real_quick_ratio
+            continue
+        if 2.0 * len(mine & letters) / total < cutoff:  # difflib's quick_ratio
             continue
         matcher.set_seq1(name)
         ratio = matcher.ratio()
@@ -118,8 +136,10 @@ def _similar(word: str, pool: list[str], cutoff: float) -> list[str]:
 
 
 @functools.lru_cache(maxsize=16_384)
-def _letters(name: str) -> tuple[tuple[str, int], ...]:
-    return tuple(Counter(name).items())
+def _letters(name: str) -> frozenset[str]:
+    """`name`'s letters as a set whose intersections count shared letters as difflib does: the k-th `a`
+    is the element `a` * k, so `len(_letters(x) & _letters(y))` is the size of the multiset intersection."""
+    return frozenset(letter * k for letter, count in Counter(name).items() for k in range(1, count + 1))
 
 
 def suggest(word: str, candidates: Iterable[str], cutoff: float, n: int = 3) -> list[str]:

@@ -59,6 +59,7 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
     # Only a file that mentions an SSOT dataset or name can hold a finding: the others are not parsed.
     reader = monitoring_reader(ctx.ssot, ctx.config)
     parsed = ctx.reads.get(MONITORING, {})
+    terms = SsotTerms.of(ctx.ssot)
     comments: list[Finding] = []
     for path in monitoring_files(ctx):
         if ctx.budget.spent():
@@ -73,12 +74,12 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
         if isinstance(query, str):
             yield finding("unparsable-sql", Location(path, 1, 1), query, confidence="certain")
             continue
-        for f in check_file(query, ctx.ssot, ctx.known_tables, _reader(ctx, path)):
+        for f in check_file(query, ctx.ssot, ctx.known_tables, _reader(ctx, path), terms):
             if f.rule == "stale-comment-name":
                 comments.append(f)
             else:
                 yield f
-    yield from embedded(ctx)
+    yield from embedded(ctx, terms)
     used = values_in_repo(ctx, {f.actual for f in comments if f.actual}, {f.location.path for f in comments})
     yield from (f for f in comments if f.actual not in used)
 
@@ -131,9 +132,10 @@ def embedded_reader(ssot: Ssot, config: Config, inventories: Iterable[Inventory]
     return EmbeddedReader(tuple(d.encode() for d in sorted(datasets)), tuple(config.sql.placeholders.items()))
 
 
-def embedded(ctx: AuditContext) -> Iterator[Finding]:
+def embedded(ctx: AuditContext, terms: SsotTerms | None = None) -> Iterator[Finding]:
     """unknown-table over SQL inside Python, YAML and shell files, as the scan read it (`ctx.reads`)."""
     known = ctx.known_tables
+    terms = terms or SsotTerms.of(ctx.ssot)
     read = ctx.reads.get(EMBEDDED, {})
     copies = {(e.location.path, e.location.line, e.value) for b in ctx.bindings for e in b.collection.elements}
     for path in ctx.files:
@@ -146,7 +148,7 @@ def embedded(ctx: AuditContext) -> Iterator[Finding]:
             continue
         looped = [r for r in found.looped if (path, r.location.line, r.table) not in copies]  # the name rules' own
         refs = tuple(r for r in (*found.tables, *looped) if ((r.dataset or ""), r.table) not in found.defined)
-        yield from unknown_tables(SqlFile(path, refs, (), frozenset(), ()), ctx.ssot, known, _reader(ctx, path))
+        yield from unknown_tables(SqlFile(path, refs, (), frozenset(), ()), ctx.ssot, known, _reader(ctx, path), terms)
 
 
 def _reader(ctx: AuditContext, path: str) -> Source:
@@ -204,21 +206,59 @@ def monitoring_files(ctx: AuditContext) -> list[str]:
     return [f for f in ctx.files if f.endswith(".sql") and any(matches(f, g) for g in globs)]
 
 
-def check_file(sql: SqlFile, ssot: Ssot, known: KnownTables, text: Source | None = None) -> Iterator[Finding]:
-    """The file's findings; stale-comment-name is not yet cleared against values elsewhere in the repo."""
+def check_file(
+    sql: SqlFile, ssot: Ssot, known: KnownTables, text: Source | None = None, terms: SsotTerms | None = None
+) -> Iterator[Finding]:
+    """The file's findings; stale-comment-name is not yet cleared against values elsewhere in the repo.
+
+    `terms`: `SsotTerms.of(ssot)`, when the caller checks many files (None: derived here).
+    """
+    terms = terms or SsotTerms.of(ssot)
     for p in sql.problems:
         yield finding(
             "unparsable-sql", p.location, p.message, confidence="certain", evidence=("sqlglot, BigQuery dialect",)
         )
-    yield from unknown_tables(sql, ssot, known, text)
-    yield from stale_comment_names(sql, ssot, known)
+    yield from unknown_tables(sql, ssot, known, text, terms)
+    yield from stale_comment_names(sql, ssot, known, terms)
 
 
-def unknown_tables(sql: SqlFile, ssot: Ssot, known: KnownTables, text: Source | None = None) -> Iterator[Finding]:
+@dataclass(frozen=True)
+class SsotTerms:
+    """What every table reference and comment is checked against, derived from the SSOT once per audit:
+    per file, these lookups cost more than the file's own check (368 queries asked ~900 times)."""
+
+    paths: Mapping[str, str]  # dataset -> the SSOT file that lists it (the first phase that does)
+    datasets: frozenset[str]
+    names: frozenset[str]  # every processor name and target table
+    words: frozenset[str]  # `names` and `datasets`: a comment word that is one of them is no stale name
+    renamed_tables: Mapping[str, str]  # declared renames of target tables, old -> current
+    renamed: Mapping[str, str]  # declared renames of names and target tables, old -> current
+    deprecated: Mapping[tuple[str, str], tuple[SsotList, Processor]]  # (dataset, table) -> its phase, processor
+    sources: Mapping[str, SsotList]  # processor name or target table -> its phase
+    homes: Mapping[str, str]  # processor name or target table -> its phase's dataset
+
+    @classmethod
+    def of(cls, ssot: Ssot) -> SsotTerms:
+        sources = {v: s for s in ssot.lists for p in s.processors for v in (p.name, p.target_table)}
+        return cls(
+            paths={d: s.path for s in reversed(ssot.lists) for d in reversed(s.datasets)},
+            datasets=ssot.datasets,
+            names=ssot.all_names(),
+            words=ssot.all_names() | ssot.datasets,
+            renamed_tables=ssot.renamed("target_table"),
+            renamed={**ssot.renamed("name"), **ssot.renamed("target_table")},
+            deprecated={key: (s, p) for s in ssot.lists for key, p in s.deprecated().items()},
+            sources=sources,
+            homes={v: s.dataset for v, s in sources.items()},
+        )
+
+
+def unknown_tables(
+    sql: SqlFile, ssot: Ssot, known: KnownTables, text: Source | None = None, terms: SsotTerms | None = None
+) -> Iterator[Finding]:
     """`text`: the file's text, read only when a reference names a table of another dataset (to place the fix)."""
-    ssot_paths = {d: s.path for s in reversed(ssot.lists) for d in reversed(s.datasets)}
-    declared = ssot.renamed("target_table")
-    deprecated = {key: (s, p) for s in ssot.lists for key, p in s.deprecated().items()}
+    terms = terms or SsotTerms.of(ssot)
+    ssot_paths, declared, deprecated = terms.paths, terms.renamed_tables, terms.deprecated
     for ref in sql.tables:
         dataset = ref.dataset or ""
         if not ref.defined and (dataset, ref.table) in deprecated:
@@ -261,7 +301,7 @@ def unknown_tables(sql: SqlFile, ssot: Ssot, known: KnownTables, text: Source | 
 
 
 def _wrong_dataset(
-    ref: TableRef, dataset: str, known: KnownTables, ssot_paths: dict[str, str], absent: str, text: Source | None
+    ref: TableRef, dataset: str, known: KnownTables, ssot_paths: Mapping[str, str], absent: str, text: Source | None
 ) -> Finding | None:
     """A table written under the wrong dataset: exactly one other dataset holds a table of that name.
 
@@ -332,7 +372,7 @@ def _deprecated(ref: TableRef, s: SsotList, p: Processor) -> Finding:
     )
 
 
-def _checked(ref: TableRef, dataset: str, ssot_paths: dict[str, str], known: KnownTables) -> bool:
+def _checked(ref: TableRef, dataset: str, ssot_paths: Mapping[str, str], known: KnownTables) -> bool:
     """References to SSOT datasets and to datasets an authoritative inventory lists; never DDL targets."""
     if ref.defined or ref.placeholder or _is_meta(ref.table) or not dataset:
         return False
@@ -362,13 +402,15 @@ class Paragraph:
         return frozenset(w for c in self.parts for w in WORD.findall(c.text))
 
 
-def stale_comment_names(sql: SqlFile, ssot: Ssot, tables: KnownTables) -> Iterator[Finding]:
-    known = ssot.all_names() | ssot.datasets
-    candidates = ssot.all_names()
-    declared = {**ssot.renamed("name"), **ssot.renamed("target_table")}
-    sources = {v: s for s in ssot.lists for p in s.processors for v in (p.name, p.target_table)}
-    homes = {v: s.dataset for v, s in sources.items()}
-    in_code = sql.identifiers - {t.table for t in sql.tables if t.dataset in ssot.datasets}
+def stale_comment_names(
+    sql: SqlFile, ssot: Ssot, tables: KnownTables, terms: SsotTerms | None = None
+) -> Iterator[Finding]:
+    terms = terms or SsotTerms.of(ssot)
+    if not sql.comments:
+        return
+    known = terms.words
+    candidates, declared, sources, homes = terms.names, terms.renamed, terms.sources, terms.homes
+    in_code = sql.identifiers - {t.table for t in sql.tables if t.dataset in terms.datasets}
     in_code |= sql.strings
     misses: dict[str, Rename | None] = {}  # a word repeated in many comments is compared with the SSOT once
     for para in paragraphs(sql.comments):
