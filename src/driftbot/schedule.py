@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
+from functools import cached_property
 
 UTC = dt.UTC
 HORIZON_DAYS = 366  # "the coming year": both DST changes of every zone fall inside it
@@ -64,8 +65,11 @@ class Cron:
         return dom or dow  # cron: when both are restricted, either one matching is enough
 
     def times_on(self, day: dt.date) -> tuple[dt.time, ...]:
-        if not self.runs_on(day):
-            return ()
+        return self.times if self.runs_on(day) else ()
+
+    @cached_property
+    def times(self) -> tuple[dt.time, ...]:
+        """The wall times of a day it runs, in order (made once: an SLA check asks for a year of days)."""
         return tuple(dt.time(h, m) for h in self.hours for m in self.minutes)
 
     def same_as(self, other: Cron) -> bool:
@@ -155,14 +159,24 @@ def parse_deadline(text: str) -> dt.time:
 
 
 def latest_instant(day: dt.date, at: dt.time, tz: zoneinfo.ZoneInfo) -> dt.datetime:
-    naive = dt.datetime.combine(day, at)
-    # Aware datetimes of one zone compare by wall time and ignore `fold`, so compare in UTC.
-    return max(naive.replace(tzinfo=tz, fold=f).astimezone(UTC) for f in (0, 1)).astimezone(tz)
+    return _latest_utc(day, at, tz).astimezone(tz)
 
 
 def earliest_instant(day: dt.date, at: dt.time, tz: zoneinfo.ZoneInfo) -> dt.datetime:
+    return _earliest_utc(day, at, tz).astimezone(tz)
+
+
+def _latest_utc(day: dt.date, at: dt.time, tz: zoneinfo.ZoneInfo) -> dt.datetime:
+    # Aware datetimes of one zone compare by wall time and ignore `fold`, so compare in UTC.
     naive = dt.datetime.combine(day, at)
-    return min(naive.replace(tzinfo=tz, fold=f).astimezone(UTC) for f in (0, 1)).astimezone(tz)
+    first, second = naive.replace(tzinfo=tz).astimezone(UTC), naive.replace(tzinfo=tz, fold=1).astimezone(UTC)
+    return second if second > first else first
+
+
+def _earliest_utc(day: dt.date, at: dt.time, tz: zoneinfo.ZoneInfo) -> dt.datetime:
+    naive = dt.datetime.combine(day, at)
+    first, second = naive.replace(tzinfo=tz).astimezone(UTC), naive.replace(tzinfo=tz, fold=1).astimezone(UTC)
+    return second if second < first else first
 
 
 def _changes_offset(day: dt.date, tz: zoneinfo.ZoneInfo) -> bool:
@@ -212,25 +226,34 @@ def worst_breach(
     start: dt.date,
     days: int = HORIZON_DAYS,
 ) -> Breach | None:
-    """The latest firing past the deadline over `days` days from `start` (ties: earliest date), or None."""
-    worst: tuple[dt.timedelta, dt.date, dt.time, dt.datetime, dt.datetime] | None = None
+    """The latest firing past the deadline over `days` days from `start` (ties: earliest date), or None.
+
+    Compared in UTC, day by day (a year of days for every job of every audit): the zone-aware
+    instants are made only for the worst day.
+    """
+    worst: tuple[dt.timedelta, dt.date, dt.time] | None = None
     late_days = 0
     for offset in range(days):
         day = start + dt.timedelta(days=offset)
         times = cron.times_on(day)
         if not times:
             continue
-        # Off DST-change days wall time maps to instants in order, so the last time is the latest one.
-        candidates = times if _changes_offset(day, job_tz) else times[-1:]
-        at, fires = max(((t, latest_instant(day, t, job_tz)) for t in candidates), key=lambda p: p[1].astimezone(UTC))
-        due = earliest_instant(day, deadline, sla_tz)
-        late = fires.astimezone(UTC) - due.astimezone(UTC)
-        if late <= dt.timedelta(0):
+        if _changes_offset(day, job_tz):
+            at, fires = max(((t, _latest_utc(day, t, job_tz)) for t in times), key=lambda p: p[1])
+        else:  # wall time maps to instants in order, so the last time is the latest one
+            at = times[-1]
+            fires = _latest_utc(day, at, job_tz)
+        late = fires - _earliest_utc(day, deadline, sla_tz)
+        if late <= _NOT_LATE:
             continue
         late_days += 1
         if worst is None or late > worst[0]:
-            worst = (late, day, at, fires, due)
+            worst = (late, day, at)
     if worst is None:
         return None
-    _, day, at, fires, due = worst
+    _, day, at = worst
+    fires, due = latest_instant(day, at, job_tz), earliest_instant(day, deadline, sla_tz)
     return Breach(day=day, scheduled=at, fires=fires, deadline=due, late_days=late_days, checked_days=days, start=start)
+
+
+_NOT_LATE = dt.timedelta(0)
