@@ -37,8 +37,8 @@ class CloudBuildError(ValueError):
 
 
 def is_cloudbuild(path: str) -> bool:
-    name = posixpath.basename(path)
-    return name.startswith("cloudbuild") and name.endswith((".yaml", ".yml"))
+    # The suffix first: asked of every file of an audit, and most are not YAML.
+    return path.endswith((".yaml", ".yml")) and posixpath.basename(path).startswith("cloudbuild")
 
 
 def parse_cloudbuild(text: str, path: str) -> list[GcloudCommand]:

@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
@@ -59,7 +60,15 @@ class Inventory:
         return self.scope is None or dataset in self.scope
 
     def tables_in(self, dataset: str) -> tuple[TableInfo, ...]:
-        return tuple(t for t in self.tables if t.dataset == dataset)
+        return self._by_dataset.get(dataset, ())
+
+    @cached_property
+    def _by_dataset(self) -> dict[str, tuple[TableInfo, ...]]:
+        """`tables` by dataset, in their order: built once, as a check asks for one dataset per reference."""
+        found: dict[str, list[TableInfo]] = {}
+        for t in self.tables:
+            found.setdefault(t.dataset, []).append(t)
+        return {dataset: tuple(tables) for dataset, tables in found.items()}
 
     def has(self, dataset: str, table: str) -> bool:
         return any(t.dataset == dataset and t.table == table for t in self.tables)
