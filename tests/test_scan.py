@@ -106,7 +106,7 @@ def test_parallel_and_serial_scans_are_identical(tmp_path: Path, monkeypatch: py
     calls: list[tuple[int, int]] = []
     parallel = scan_python(tmp_path, paths, NAMES, workers=2, progress=lambda done, total: calls.append((done, total)))
     serial = scan_python(tmp_path, paths, NAMES, workers=1)
-    assert pools == [2, 2, 1]  # prefilter and parse in parallel; the serial scan still parses in a worker
+    assert pools == [2, 1]  # one pool prefilters and parses; the serial scan still parses in a worker
     assert parallel == serial
     assert (len(serial.collections), len(serial.unparsable), serial.files_parsed) == (270, 1, 91)
     assert serial.collections[:3] == tuple(sorted(serial.collections[:3], key=lambda c: c.symbol))

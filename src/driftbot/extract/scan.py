@@ -9,12 +9,16 @@ only statements that mention a name); `forced` files (matched by explicit bindin
 whole. The same read serves the `readers` (`FileReader`: the SQL inside Python, YAML and shell files
 for `unknown-table`, the topics and URLs written in Python and YAML for the infrastructure rules):
 each picks files by their bytes, and reads them in the same workers as the Python candidates, so each
-file is read from disk once and every parser runs off the main process. The prefilter and the parse
-each run in a process pool when there is enough work for the pool's start-up to pay.
+file is read from disk once and every parser runs off the main process. A file's tasks (its reads,
+then its parse) go to one worker in a row, which reads its bytes once and parses it once for all
+of them. On a repository large enough, one pool does both steps: its workers prefilter chunks of
+files first, and parse the files each chunk picks as soon as it is done, so no core waits for the
+other's share of the prefilter; on a small one the prefilter runs here, then the pool parses.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import time
 import typing
@@ -210,126 +214,235 @@ def scan_python(
         for i in range(0, len(unknown), PREFILTER_CHUNK)
     ]
     count = max(1, workers if workers is not None else _cpu_count())
-    prefiltered = [len(plans)]
-    if progress is not None:
-        progress(prefiltered[0], len(paths))
-
-    def prefilter_done(index: int) -> None:
-        prefiltered[0] += len(jobs[index].paths)
-        if progress is not None:
-            progress(prefiltered[0], len(paths))
-
+    found = _Found(root, names, forced, store, cache, by_name, keep_plans=bool(known))
+    tasks = found.tasks(plans)
+    meter = _Meter(progress, len(paths), len(plans), len(jobs), len(tasks))
     if len(unknown) >= PARALLEL_MIN_FILES and count > 1:
-        outcomes = run_isolated(_prefilter, jobs, count, deadline=deadline, done=prefilter_done)
-    else:
-        outcomes = []
+        # One pool for both: its workers prefilter the chunks first, then parse the files they pick,
+        # so neither core waits for the other's share of the prefilter.
+        for _, reader in extra:
+            reader.prepare()
+        queued = list(tasks)  # the tasks, in the order the pool took them: its outcomes follow the jobs'
+        weights = _weights(tasks)
+        taken: set[int] = set()
+
+        def more(k: int, outcome: object) -> list[_Task]:
+            if k >= len(jobs):
+                meter.parsed()
+                return []
+            taken.add(k)
+            new = found.take_candidates(jobs[k], outcome)
+            weights.update(_weights(new))
+            queued.extend(new)
+            meter.prefiltered(len(jobs[k].paths), len(new))
+            return new
+
+        outcomes = run_isolated(
+            _work,
+            [*jobs, *tasks],
+            count,
+            together=_unit,
+            more=more,
+            rank=lambda item: math.inf if isinstance(item, _Prefilter) else weights[_path(item)],
+            memory=WORKER_MEMORY_BYTES,
+            item_seconds=FILE_SECONDS,
+            deadline=deadline,
+        )
         for k, job in enumerate(jobs):
-            outcomes.append(Unchecked() if _past(deadline) else _prefilter(job))
-            prefilter_done(k)
-    filtered = [c for c in outcomes if isinstance(c, _Candidates)]
-    unchecked = [  # a file read only for its SQL is not listed: the rule never listed what it skipped
-        p
-        for job, c in zip(jobs, outcomes, strict=True)
-        if not isinstance(c, _Candidates)
-        for p in job.paths
-        if p.endswith(".py")
-    ]
-    collections: list[Collection] = []
-    unparsable = [u for c in filtered for u in c.unreadable]
-    fresh = [p for c in filtered for p in c.plans]
-    if store is not None and known:  # outside git every file is read anyway: its plan would never be used
-        for rel, blob, plan in fresh:
-            if blob:
-                store.plans.put(rel, blob, rel in forced, plan)
-    found_by: dict[str, dict[str, object]] = {name: {} for name, _ in extra}
-    wanted: list[tuple[str, str, frozenset[str] | None, str | None]] = []  # path, cache key, focus, salt
-    reads: list[_Read] = []
-    for rel, blob, plan in [*plans, *fresh]:
-        if plan.python == TOO_BIG:  # not parsed: reported, since it may copy an SSOT list
-            unparsable.append((Location(rel, 1, 1), too_big(plan.size, MAX_PYTHON_BYTES, "Python files")))
-        elif plan.python in (FOCUSED, WHOLE):
-            focus = names if plan.python == FOCUSED else None
+            if k not in taken:
+                found.take_candidates(job, Unchecked())
+        pairs = zip(queued, outcomes[len(jobs) :], strict=True)
+    else:
+        for job in jobs:
+            new = found.take_candidates(job, Unchecked() if _past(deadline) else _prefilter(job))
+            tasks.extend(new)
+            meter.prefiltered(len(job.paths), len(new))
+        tasks = _heaviest_first(tasks)
+        work = len(tasks) + sum(t.reader.weight - 1 for t in tasks if isinstance(t, _Read))
+        for name in sorted({t.name for t in tasks if isinstance(t, _Read)}):
+            by_name[name].prepare()
+        parsed = run_isolated(
+            _work,
+            tasks,
+            count if work >= PARALLEL_MIN_CANDIDATES else 1,  # one worker still isolates the parsers
+            together=_unit,
+            done=lambda _: meter.parsed(),
+            memory=WORKER_MEMORY_BYTES,
+            item_seconds=FILE_SECONDS,
+            deadline=deadline,
+        )
+        pairs = zip(tasks, parsed, strict=True)
+    for task, outcome in pairs:
+        found.take(task, outcome)
+    return found.result(paths, plans)
+
+
+class _Meter:
+    """`progress` of a scan: files prefiltered of all files, then tasks done on top (the total grows once)."""
+
+    def __init__(self, progress: Progress | None, files: int, known: int, jobs: int, tasks: int) -> None:
+        self.progress = progress
+        self.files = files
+        self.jobs = jobs  # prefilter jobs left
+        self.tasks = tasks
+        self.tasks_done = 0
+        self.done = known  # files prefiltered (the cache knew some already)
+        self._call(known, files)
+
+    def prefiltered(self, files: int, tasks: int) -> None:
+        self.done += files
+        self.jobs -= 1
+        self.tasks += tasks
+        self._call(self.done, self.files)
+        if not self.jobs and self.tasks_done:  # the pool parsed some while others were prefiltered
+            self._call(self.files + self.tasks_done, self.files + self.tasks)
+
+    def parsed(self) -> None:
+        self.tasks_done += 1
+        if not self.jobs:
+            self._call(self.files + self.tasks_done, self.files + self.tasks)
+
+    def _call(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(done, total)
+
+
+class _Found:
+    """What a scan found so far; turns each file's plan into its tasks, and takes their outcomes."""
+
+    def __init__(
+        self,
+        root: str,
+        names: frozenset[str],
+        forced: frozenset[str],
+        store: _Store | None,
+        cache: result_cache.Cache | None,
+        readers: Mapping[str, FileReader],
+        keep_plans: bool,
+    ) -> None:
+        self.root = root
+        self.names = names
+        self.forced = forced
+        self.store = store
+        self.cache = cache
+        self.readers = readers
+        self.keep_plans = keep_plans  # outside git every file is read anyway: its plan would never be used
+        self.collections: list[Collection] = []
+        self.unparsable: list[Unparsable] = []
+        self.unchecked: list[str] = []
+        self.found_by: dict[str, dict[str, object]] = {name: {} for name in sorted(readers)}
+        self.files_read = 0
+        self.files_opened = 0
+        self.wanted = 0  # Python files to parse (or whose collections the cache knew)
+
+    def take_candidates(self, job: _Prefilter, outcome: object) -> list[_Task]:
+        """Take a prefilter job's outcome; the tasks of the files it picked (each file's in a row)."""
+        if not isinstance(outcome, _Candidates):  # a file read only for its SQL is not listed: as ever
+            self.unchecked.extend(p for p in job.paths if p.endswith(".py"))
+            return []
+        self.files_read += outcome.files_read
+        self.files_opened += outcome.files_opened
+        self.unparsable.extend(outcome.unreadable)
+        if self.store is not None and self.keep_plans:
+            for rel, blob, plan in outcome.plans:
+                if blob:
+                    self.store.plans.put(rel, blob, rel in self.forced, plan)
+        return self.tasks(outcome.plans)
+
+    def tasks(self, plans: Sequence[tuple[str, str, Plan]]) -> list[_Task]:
+        """The tasks of each planned file (its reads, then its parse); what the cache knows is taken at once."""
+        tasks: list[_Task] = []
+        store = self.store
+        for rel, blob, plan in plans:
+            if plan.python == TOO_BIG:  # not parsed: reported, since it may copy an SSOT list
+                self.unparsable.append((Location(rel, 1, 1), too_big(plan.size, MAX_PYTHON_BYTES, "Python files")))
+            for name in plan.readers:
+                hit = store.read(blob, name, rel) if store is not None and blob else None
+                if hit is None:
+                    keyed = store is not None and name in store.readers
+                    tasks.append(_Read(self.root, rel, name, self.readers[name], keyed=keyed))
+                elif hit[0] is not None:
+                    self.found_by[name][rel] = hit[0]
+            if plan.python not in (FOCUSED, WHOLE):
+                continue
+            self.wanted += 1
+            focus = self.names if plan.python == FOCUSED else None
             salt = None if store is None else store.focused if focus is not None else store.whole
-            wanted.append((rel, result_cache.content_key(blob, salt) if blob and salt else "", focus, salt))
-        for name in plan.readers:
-            hit = store.read(blob, name, rel) if store is not None and blob else None
-            if hit is None:
-                reads.append(_Read(root, rel, name, by_name[name], keyed=store is not None and name in store.readers))
-            elif hit[0] is not None:
-                found_by[name][rel] = hit[0]
-    by_file: dict[str, list[_Task]] = {}  # a file's tasks go to one worker, in a row: they share its parse
-    for r in reads:
-        by_file.setdefault(r.path, []).append(r)
-    for path, cache_key, focus, salt in sorted(wanted, key=lambda w: w[0]):
-        known_result = cache.get(path, cache_key) if cache is not None and cache_key else None
-        if known_result is None:
-            by_file.setdefault(path, []).append((root, path, focus, salt))
-        else:
-            collections.extend(known_result[0])
-            if known_result[1] is not None:
-                unparsable.append(known_result[1])
-    # First: the heaviest files, so that no worker is left with them at the end.
-    tasks = [t for file_tasks in sorted(by_file.values(), key=lambda ts: -_weight(ts)) for t in file_tasks]
-    total = len(paths) + len(tasks)
-    parsed_count = [len(paths)]
+            cache_key = result_cache.content_key(blob, salt) if blob and salt else ""
+            known = self.cache.get(rel, cache_key) if self.cache is not None and cache_key else None
+            if known is None:
+                tasks.append((self.root, rel, focus, salt))
+            else:
+                self.collections.extend(known[0])
+                if known[1] is not None:
+                    self.unparsable.append(known[1])
+        return tasks
 
-    def parse_done(index: int) -> None:
-        parsed_count[0] += 1
-        if progress is not None:
-            progress(parsed_count[0], total)
-
-    work = len(tasks) + sum(r.reader.weight - 1 for r in reads)
-    parse_workers = count if work >= PARALLEL_MIN_CANDIDATES else 1  # one worker still isolates the parsers
-    for name in sorted({r.name for r in reads}):
-        by_name[name].prepare()
-    parsed = run_isolated(
-        _work,
-        tasks,
-        parse_workers,
-        memory=WORKER_MEMORY_BYTES,
-        item_seconds=FILE_SECONDS,
-        deadline=deadline,
-        done=parse_done,
-    )
-    for task, outcome in zip(tasks, parsed, strict=True):
+    def take(self, task: _Task, outcome: object) -> None:
         if isinstance(task, _Read):  # what a reader could not read says nothing (as its rule never did)
             found = outcome
             if isinstance(outcome, _ReadOut):
                 found = outcome.found
-                if store is not None:
-                    store.put_read(outcome.content, task.name, task.path, found)
+                if self.store is not None:
+                    self.store.put_read(outcome.content, task.name, task.path, found)
             if found is not None and not isinstance(found, Failed | Unchecked):
-                found_by[task.name][task.path] = found
-            continue
+                self.found_by[task.name][task.path] = found
+            return
         path = task[1]
         if isinstance(outcome, Unchecked):
-            unchecked.append(path)
+            self.unchecked.append(path)
         elif isinstance(outcome, Failed):
-            unparsable.append((Location(path, 1, 1), outcome.reason))
+            self.unparsable.append((Location(path, 1, 1), outcome.reason))
         elif isinstance(outcome, tuple):
             found_in, failure, parsed_key = cast(_Parsed, outcome)
-            collections.extend(found_in)
+            self.collections.extend(found_in)
             if failure is not None:
-                unparsable.append(failure)
-            if cache is not None and parsed_key is not None:
-                cache.put(parsed_key, (found_in, failure))
-    order = {p: i for i, p in enumerate(paths)}  # what each reader found, in the order of `paths` (first wins)
-    found_by = {name: dict(sorted(found.items(), key=lambda kv: order[kv[0]])) for name, found in found_by.items()}
-    collections.sort(key=lambda c: (c.path, c.location.line, c.location.column))  # stable: keeps [*][i] order
-    unparsable.sort()
-    return PythonScan(
-        tuple(collections),
-        tuple(unparsable),
-        sum(c.files_read for c in filtered) + sum(p.endswith(".py") and plan.python != TOO_BIG for p, _, plan in plans),
-        len(wanted),
-        tuple(sorted(unchecked)),
-        found_by,
-        sum(c.files_opened for c in filtered),
-    )
+                self.unparsable.append(failure)
+            if self.cache is not None and parsed_key is not None:
+                self.cache.put(parsed_key, (found_in, failure))
+
+    def result(self, paths: Sequence[str], known: Sequence[tuple[str, str, Plan]]) -> PythonScan:
+        order = {p: i for i, p in enumerate(paths)}  # what each reader found, in the order of `paths` (first wins)
+        found_by = {
+            name: dict(sorted(found.items(), key=lambda kv: order[kv[0]])) for name, found in self.found_by.items()
+        }
+        self.collections.sort(key=lambda c: (c.path, c.location.line, c.location.column))  # stable: keeps [*][i] order
+        self.unparsable.sort()
+        return PythonScan(
+            tuple(self.collections),
+            tuple(self.unparsable),
+            self.files_read + sum(p.endswith(".py") and plan.python != TOO_BIG for p, _, plan in known),
+            self.wanted,
+            tuple(sorted(self.unchecked)),
+            found_by,
+            self.files_opened,
+        )
 
 
-def _weight(tasks: list[_Task]) -> int:
-    return sum(t.reader.weight if isinstance(t, _Read) else 1 for t in tasks)
+def _path(task: _Task) -> str:
+    return task.path if isinstance(task, _Read) else task[1]
+
+
+def _unit(item: _Prefilter | _Task) -> object:
+    """What must go to one worker in a row: a prefilter job alone, a file's tasks together (they share its parse)."""
+    return item.paths if isinstance(item, _Prefilter) else _path(item)
+
+
+def _weights(tasks: Sequence[_Task]) -> dict[str, int]:
+    """The cost of each file's tasks, in Python candidates."""
+    weights: dict[str, int] = {}
+    for t in tasks:
+        weights[_path(t)] = weights.get(_path(t), 0) + (t.reader.weight if isinstance(t, _Read) else 1)
+    return weights
+
+
+def _heaviest_first(tasks: Sequence[_Task]) -> list[_Task]:
+    """The tasks, a file's in a row, heaviest files first: so that no worker is left with them at the end."""
+    by_file: dict[str, list[_Task]] = {}
+    for t in tasks:
+        by_file.setdefault(_path(t), []).append(t)
+    weights = _weights(tasks)
+    return [t for path in sorted(by_file, key=lambda p: -weights[p]) for t in by_file[path]]
 
 
 def _past(deadline: float | None) -> bool:
@@ -393,28 +506,59 @@ def _prefilter(job: _Prefilter) -> _Candidates:
     return _Candidates(read, tuple(plans), tuple(unreadable), opened)
 
 
-def _work(task: _Task) -> object:
-    """One item of the parse pool: a Python candidate's collections, or what a reader finds in a file."""
-    share_parses(task.path if isinstance(task, _Read) else task[1])
-    if isinstance(task, _Read):
+def _work(item: _Prefilter | _Task) -> object:
+    """One item of the pool: a prefilter job, a Python candidate's collections, or what a reader finds in a file."""
+    if isinstance(item, _Prefilter):
+        return _prefilter(item)
+    share_parses(_path(item))
+    if isinstance(item, _Read):
         try:
-            with open(os.path.join(task.root, task.path), "rb") as fh:
-                data = fh.read()
+            data = _current.read(item.root, item.path)
         except OSError:
             return None
-        found = task.reader.read(task.path, data)
-        return _ReadOut(found, result_cache.blob_id(data)) if task.keyed else found
-    return _parse(task)
+        found = item.reader.read(item.path, data)
+        return _ReadOut(found, _current.blob_id()) if item.keyed else found
+    return _parse(item)
+
+
+class _File:
+    """The bytes of the file a worker's tasks are on, read once for all of them (they come in a row)."""
+
+    def __init__(self) -> None:
+        self.path = ""
+        self.data: bytes | OSError = b""
+        self.blob = ""
+
+    def read(self, root: str, path: str) -> bytes:
+        full = os.path.join(root, path)
+        if full != self.path:
+            self.path, self.blob = full, ""
+            try:
+                with open(full, "rb") as fh:
+                    self.data = fh.read()
+            except OSError as exc:
+                self.data = exc
+        if isinstance(self.data, OSError):
+            raise self.data
+        return self.data
+
+    def blob_id(self) -> str:
+        """`cache.blob_id` of the bytes `read` returned last."""
+        if not self.blob and isinstance(self.data, bytes):
+            self.blob = result_cache.blob_id(self.data)
+        return self.blob
+
+
+_current = _File()
 
 
 def _parse(task: _Parse) -> _Parsed:
     root, path, focus, digest = task
     try:
-        with open(os.path.join(root, path), "rb") as fh:
-            data = fh.read()
+        data = _current.read(root, path)
     except OSError as exc:
         return [], (Location(path, 1, 1), f"unreadable: {exc.strerror or exc}"), None
-    cache_key = result_cache.key(data, digest) if digest is not None else None
+    cache_key = result_cache.content_key(_current.blob_id(), digest) if digest is not None else None
     try:
         return extract(path, data, focus), None, cache_key
     except ParseFailure as exc:

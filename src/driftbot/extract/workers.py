@@ -6,11 +6,18 @@ reports each result as it finishes, so the parent knows the item a worker was on
 overran `item_seconds`: that item becomes a `Failed` outcome, the rest of the batch goes back in the
 queue, and a fresh worker takes over. Past `deadline` (a `time.monotonic()` value) every unfinished
 item is `Unchecked`. Each worker may grow its address space by `memory` bytes (RLIMIT_AS).
+Batches shrink as the queue drains (a share of what waits), so the workers finish together; items
+that belong `together` are never split across batches; an item's outcome may add work (`more`), so
+one pool can run a job whose later items are found by its earlier ones (the scan: prefilter chunks,
+then the files they pick).
 """
 
 from __future__ import annotations
 
 import faulthandler
+import heapq
+import itertools
+import math
 import os
 import resource
 import signal
@@ -18,7 +25,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar, Union
 
@@ -65,30 +72,51 @@ def run_isolated(
     item_seconds: float | None = None,
     deadline: float | None = None,
     done: Callable[[int], None] | None = None,
+    together: Callable[[T], object] | None = None,
+    more: Callable[[int, Outcome[R]], Sequence[T]] | None = None,
+    rank: Callable[[T], float] | None = None,
 ) -> list[Outcome[R]]:
     """`fn` over `items` in up to `workers` processes; outcomes in the order of `items`.
 
-    `done(index)` is called as each item finishes (for progress).
+    `done(index)` is called as each item finishes (for progress). Items in a row with equal
+    `together(item)` go to one worker in one batch, in their order (the scan's tasks of one file
+    share its parse). `more(index, outcome)`, called as each item finishes (before `done`), returns
+    items to run as well: their outcomes follow those of `items`, in the order they were added.
+    Waiting items go out highest `rank(item)` first, then in the order they came (a `together`
+    group by the rank of its first item). The pool starts `workers` processes (no more than `items`
+    when nothing can add any).
     """
-    outcomes: list[Outcome[R]] = [Unchecked() for _ in items]
+    outcomes: list[Outcome[R]] = []
+    queue: _Queue[T] = _Queue(together, rank)
+
+    def add(new: Sequence[T]) -> None:
+        queue.add(enumerate(new, len(outcomes)))
+        outcomes.extend(Unchecked() for _ in new)
+
+    def finish(index: int, outcome: Outcome[R]) -> None:
+        outcomes[index] = outcome
+        if more is not None:
+            add(more(index, outcome))
+        if done is not None:
+            done(index)
+
+    add(items)
     if not items:
         return outcomes
     from multiprocessing.connection import wait
 
-    pending: deque[tuple[int, T]] = deque(enumerate(items))
-    chunk = max(1, min(64, len(items) // (workers * 8)))
     context = pool_context()
     pool: list[_Worker[T]] = []
     try:
-        for _ in range(min(workers, len(items))):
+        for _ in range(workers if more is not None else min(workers, len(items))):
             pool.append(_start(context, fn, memory))
-        while pending or any(w.batch for w in pool):
+        while queue or any(w.batch for w in pool):
             now = time.monotonic()
             if deadline is not None and now >= deadline:
                 break
             for w in pool:
-                if not w.batch and pending:
-                    w.batch.extend(pending.popleft() for _ in range(min(chunk, len(pending))))
+                if not w.batch and queue:
+                    w.batch.extend(queue.take(max(1, min(64, len(queue) // (len(pool) * 8)))))
                     w.conn.send(list(w.batch))
                     w.since = now
             busy = [w for w in pool if w.batch]
@@ -100,27 +128,74 @@ def run_isolated(
             for k, w in enumerate(pool):
                 if not w.batch:
                     continue
-                failure = _collect(w, ready, outcomes, done)
+                failure = _collect(w, ready, finish)
                 overran = item_seconds is not None and time.monotonic() - w.since > _allowed(w, item_seconds)
                 if failure is None and overran:
                     failure = f"took longer than {item_seconds:g} s" if w.ready else "the parser did not start"
                 if failure is not None:
                     index, _ = w.batch.popleft()
-                    outcomes[index] = Failed(failure)
-                    if done is not None:
-                        done(index)
-                    pending.extendleft(reversed(w.batch))  # the rest of its batch: another worker reads it
+                    queue.put_back(w.batch)  # the rest of its batch: another worker reads it, first
+                    w.batch.clear()
                     _stop(w)
                     pool[k] = _start(context, fn, memory)
+                    finish(index, Failed(failure))
     finally:
         for w in pool:
             _stop(w)
     return outcomes
 
 
-def _collect(
-    w: _Worker[T], ready: set[object], outcomes: list[Outcome[R]], done: Callable[[int], None] | None
-) -> str | None:
+class _Queue(Generic[T]):
+    """The items waiting for a worker, as groups of `together` items: highest rank first, then first come."""
+
+    def __init__(self, together: Callable[[T], object] | None, rank: Callable[[T], float] | None) -> None:
+        self._together = together
+        self._rank = rank
+        self._heap: list[tuple[float, int, list[tuple[int, T]]]] = []  # (-rank, arrival, group)
+        self._arrivals = itertools.count()
+        self._size = 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    def add(self, items: Iterable[tuple[int, T]]) -> None:
+        group: list[tuple[int, T]] = []
+        key: object = None
+        for index, item in items:
+            if self._together is None:
+                self._push([(index, item)])
+                continue
+            this = self._together(item)
+            if group and this != key:
+                self._push(group)
+                group = []
+            group.append((index, item))
+            key = this
+        if group:
+            self._push(group)
+
+    def put_back(self, items: Iterable[tuple[int, T]]) -> None:
+        """Items taken but not done: they go out next, as one batch."""
+        batch = list(items)
+        if batch:
+            heapq.heappush(self._heap, (-math.inf, -next(self._arrivals), batch))
+            self._size += len(batch)
+
+    def take(self, size: int) -> list[tuple[int, T]]:
+        """Whole groups, in order, until they hold `size` items (more when a group is larger)."""
+        batch: list[tuple[int, T]] = []
+        while self._heap and len(batch) < size:
+            batch.extend(heapq.heappop(self._heap)[2])
+        self._size -= len(batch)
+        return batch
+
+    def _push(self, group: list[tuple[int, T]]) -> None:
+        rank = self._rank(group[0][1]) if self._rank is not None else 0.0
+        heapq.heappush(self._heap, (-rank, next(self._arrivals), group))
+        self._size += len(group)
+
+
+def _collect(w: _Worker[T], ready: set[object], finish: Callable[[int, Outcome[R]], None]) -> str | None:
     """Take the results `w` has sent; when it died, how (it died on the first item of its batch)."""
     try:
         while w.batch and w.conn.poll():  # a dead worker's pipe polls ready, then raises EOFError
@@ -132,9 +207,7 @@ def _collect(
             index, ok, value = message
             expected, _ = w.batch.popleft()
             assert index == expected, "a worker answers its batch in order"
-            outcomes[index] = value if ok else Failed(value)
-            if done is not None:
-                done(index)
+            finish(index, value if ok else Failed(value))
     except (EOFError, OSError):
         return _died(w)
     if w.batch and w.process.sentinel in ready:
