@@ -104,7 +104,7 @@ def _location(data: Json, path: str) -> Location:
         path, *data = data
     if len(data) != 2 or type(data[0]) is not int or type(data[1]) is not int:
         raise Mismatch("Location")
-    return Location(path, data[0], data[1])
+    return _make_location(path, data[0], data[1])
 
 
 def _literal(values: frozenset[object], data: Json, path: str) -> Any:
@@ -152,7 +152,7 @@ def _dataclass(kind: type) -> Decoder:
     fields = dataclasses.fields(kind)
     if not all(f.init for f in fields):
         raise Unsupported(kind.__name__)
-    scope: dict[str, Any] = {"Mismatch": Mismatch, "kind": kind, "name": kind.__name__}
+    scope: dict[str, Any] = {"Mismatch": Mismatch, "make": _maker(kind), "name": kind.__name__}
     checks: list[str] = []
     values: list[str] = []
     for i, f in enumerate(fields):
@@ -176,11 +176,39 @@ def _dataclass(kind: type) -> Decoder:
         "        raise Mismatch(name)",
         *([f"    {', '.join(f'v{i}' for i in range(len(fields)))}, = data"] if fields else []),
         *([f"    if {' or '.join(checks)}:", "        raise Mismatch(name)"] if checks else []),
-        f"    return kind({', '.join(values)})",
+        f"    return make({', '.join(values)})",
     ]
     exec("\n".join(lines), scope)  # the source is built above from the type, never from data
     decode: Decoder = scope["decode"]
     return decode
 
 
+def _maker(kind: type) -> Callable[..., Any]:
+    """`kind`'s constructor from the values of its fields, in order, made once.
+
+    When the class's `__init__` is the one `dataclasses` generated, which only stores the fields (no
+    `__post_init__`, no `__slots__`, no own `__new__`), the values go straight into the new instance's
+    `__dict__`: the same object (equal, same hash and repr), without a frozen `__init__`'s
+    `object.__setattr__` per field, which is about half of the decoding of a warm run. Otherwise `kind`.
+    """
+    init = vars(kind).get("__init__")
+    generated = getattr(getattr(init, "__code__", None), "co_filename", None) == "<string>"  # not a written one
+    if (
+        not generated
+        or hasattr(kind, "__post_init__")
+        or hasattr(kind, "__slots__")
+        or any("__new__" in vars(base) for base in kind.__mro__[:-1])  # all but `object`
+    ):
+        return kind
+    names = [f.name for f in dataclasses.fields(kind)]
+    scope: dict[str, Any] = {"new": object.__new__, "kind": kind}
+    arguments = ", ".join(f"v{i}" for i in range(len(names)))
+    stores = ", ".join(f"{name}=v{i}" for i, name in enumerate(names))
+    source = f"def make({arguments}):\n    made = new(kind)\n    made.__dict__.update({stores})\n    return made\n"
+    exec(source, scope)  # the source is built from the field names, never from data
+    make: Callable[..., Any] = scope["make"]
+    return make
+
+
 _EXACT = (type(None), str, int, bool)  # scalars `_exact` checks by `type(v) is`
+_make_location: Callable[[str, int, int], Location] = _maker(Location)
