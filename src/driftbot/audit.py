@@ -13,6 +13,7 @@ from driftbot.extract import gitindex
 from driftbot.extract.budget import Budget
 from driftbot.extract.limits import DEFAULT_TIME_BUDGET
 from driftbot.extract.scan import FileReader, scan_python
+from driftbot.extract.scanned import SCANNED_SUFFIXES
 from driftbot.ftypes import Finding, Location, Report
 from driftbot.inventory import known
 from driftbot.inventory.base import load_inventories
@@ -23,7 +24,6 @@ from driftbot.rules import sql as rules_sql
 from driftbot.rules.catalog import finding
 from driftbot.rules.infra import is_deploy_script
 
-SCANNED_SUFFIXES = (".py", ".sql", ".sh", ".yaml", ".yml", ".json")
 LIVE_SCHEMES = ("bigquery://",)
 MAX_LISTED = 5  # unchecked files named in the time-budget finding
 Progress = Callable[[int, int], None]

@@ -8,7 +8,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from driftbot.commands import options
 from driftbot.errors import EXIT_DRIFT, EXIT_OK, EXIT_UNREACHABLE, DriftbotError
@@ -179,7 +179,7 @@ class Audit:
             if remembered is not None and answer.exit_code in (EXIT_OK, EXIT_DRIFT):
                 deps = memo_deps(args)
                 if deps is not None:
-                    remembered.store(answer, deps)
+                    remembered.store(answer, deps.paths, scoped=deps.scoped)
         text = answer.text
         if args.output is not None:
             try:
@@ -248,8 +248,13 @@ def audit(
     return report, incomplete, memo.Answer(text, code)
 
 
-def memo_deps(args: argparse.Namespace) -> list[Path] | None:
-    """The files a memoised report depends on that the git tree may not show; None: do not memoise."""
+class MemoDeps(NamedTuple):
+    paths: list[Path]  # the files the report depends on that the git tree may not show
+    scoped: bool  # no `mirrors:`: the audit read no repository file but scanned ones (`extract.scanned`) and these
+
+
+def memo_deps(args: argparse.Namespace) -> MemoDeps | None:
+    """What a memoised report depends on besides the scanned files; None: do not memoise."""
     from driftbot import config
     from driftbot.audit import LIVE_SCHEMES
 
@@ -262,7 +267,7 @@ def memo_deps(args: argparse.Namespace) -> list[Path] | None:
     repo: Path = args.path
     snapshots = [repo / u.partition(":")[2].strip() for u in urls if u.startswith("snapshot:")]
     named = [args.config or repo / config.CONFIG_NAME, args.ssot or repo / cfg.ssot, repo / cfg.ignore_file, *snapshots]
-    return [*named, *([args.baseline] if args.baseline is not None else [])]
+    return MemoDeps([*named, *([args.baseline] if args.baseline is not None else [])], not cfg.mirrors)
 
 
 COMMAND = Audit()

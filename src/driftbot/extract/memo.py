@@ -17,6 +17,11 @@ The key (sha256 of):
 - the code: the driftbot package's files (size and mtime) and the installed distributions' names
   with versions (`*.dist-info`), plus the Python version.
 
+A run that read no repository file but scanned ones (`extract.scanned`) and its dependencies (no
+`mirrors:`) is stored under a scoped key instead, whose tree part leaves out the content of every
+other file (its path, mode and type still count): an edit of a README or a `.txt` file is answered
+too. A scanned path that is a symlink (it reads another file's content) gives no scoped key.
+
 Inputs the tree may not show (a file git ignores, or outside the repository) are listed in the
 entry as dependencies with their content digests, recomputed on every check: the config file, the
 SSOT directory, the ignore file, `snapshot:` inventories and the `--baseline` report. They are
@@ -52,6 +57,7 @@ from typing import NamedTuple
 
 from driftbot import repofs
 from driftbot.extract import gitindex
+from driftbot.extract.scanned import scanned
 
 FORMAT = 1
 DIR_NAME = "memo"
@@ -97,25 +103,44 @@ class Memo:
         self.directory = cache_dir / DIR_NAME
         self.repo = repo
         self.index = gitindex.read_index(repo)  # the scan reuses it (`gitindex.clean_blobs`) on a miss
-        tree = None if self.index is None else tree_digest(repo, self.index, skip=cache_dir)
+        trees = None if self.index is None else tree_digest(repo, self.index, skip=cache_dir)
         self.key: str | None = None
-        if tree is not None:
-            h = hashlib.sha256(f"driftbot-memo\0{FORMAT}\0{code_digest()}\0{tree}\0".encode())
-            h.update(repr(sorted((k, repr(v)) for k, v in options)).encode())
-            h.update(f"\0{time.strftime('%Y-%m-%d')}".encode())  # today, as `dt.date.today()`
-            self.key = h.hexdigest()
+        self.scoped_key: str | None = None  # the key that sees only scanned files' content (`extract.scanned`)
+        if trees is not None:
+            rest = hashlib.sha256(repr(sorted((k, repr(v)) for k, v in options)).encode())
+            rest.update(f"\0{time.strftime('%Y-%m-%d')}".encode())  # today, as `dt.date.today()`
+            head = f"driftbot-memo\0{FORMAT}\0{code_digest()}\0"
+            full, scoped = trees
+            self.key = hashlib.sha256(f"{head}{full}\0{rest.hexdigest()}".encode()).hexdigest()
+            if scoped is not None:
+                self.scoped_key = hashlib.sha256(f"{head}scoped\0{scoped}\0{rest.hexdigest()}".encode()).hexdigest()
+
+    def _path(self, key: str | None) -> Path | None:
+        return None if key is None else self.directory / f"{key}.json"
 
     @property
     def path(self) -> Path | None:
-        return None if self.key is None else self.directory / f"{self.key}.json"
+        return self._path(self.key)
 
     def lookup(self) -> Answer | None:
-        """The stored answer when every input is as it was; None on a miss or an unreadable entry."""
-        if self.path is None:
+        """The stored answer when every input is as it was; None on a miss or an unreadable entry.
+
+        An entry stored for the scoped key (`store(..., scoped=True)`) answers too when only files
+        the audit does not read (`extract.scanned`) changed content.
+        """
+        for key in (self.key, self.scoped_key):
+            answer = self._entry(key)
+            if answer is not None:
+                return answer
+        return None
+
+    def _entry(self, key: str | None) -> Answer | None:
+        path = self._path(key)
+        if path is None:
             return None
         try:
-            entry = json.loads(repofs.read_regular(self.path, str(self.path), max_bytes=MAX_TEXT_BYTES * 2))
-            if entry["format"] != FORMAT or entry["key"] != self.key:
+            entry = json.loads(repofs.read_regular(path, str(path), max_bytes=MAX_TEXT_BYTES * 2))
+            if entry["format"] != FORMAT or entry["key"] != key:
                 return None
             deps: dict[str, str] = entry["deps"]
             if not isinstance(deps, dict) or any(self._digest(Path(p)) != d for p, d in deps.items()):
@@ -127,9 +152,15 @@ class Memo:
             return None
         return Answer(text, code)
 
-    def store(self, answer: Answer, deps: Sequence[Path]) -> bool:
-        """Remember `answer` for this key, with the digests of `deps`; never raises. True when written."""
-        if self.path is None or len(answer.text) > MAX_TEXT_BYTES:
+    def store(self, answer: Answer, deps: Sequence[Path], *, scoped: bool = False) -> bool:
+        """Remember `answer` for this key, with the digests of `deps`; never raises. True when written.
+
+        `scoped`: the run read no file outside `extract.scanned` but `deps` (no `mirrors:`), so the
+        answer holds whatever other files contain; stored for the scoped key when there is one.
+        """
+        key = self.scoped_key if scoped and self.scoped_key is not None else self.key
+        path = self._path(key)
+        if path is None or len(answer.text) > MAX_TEXT_BYTES:
             return False
         digests: dict[str, str] = {}
         for dep in dict.fromkeys(p.absolute() for p in deps):
@@ -137,7 +168,7 @@ class Memo:
             if digest is None:
                 return False
             digests[str(dep)] = digest
-        doc = {"format": FORMAT, "key": self.key, "deps": digests, "exit": answer.exit_code, "text": answer.text}
+        doc = {"format": FORMAT, "key": key, "deps": digests, "exit": answer.exit_code, "text": answer.text}
         import tempfile  # on a miss only: a hit imports as little as it can
 
         try:
@@ -146,7 +177,7 @@ class Memo:
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
                     json.dump(doc, fh, separators=(",", ":"))
-                os.replace(tmp, self.path)
+                os.replace(tmp, path)
             except BaseException:
                 os.unlink(tmp)
                 raise
@@ -180,13 +211,17 @@ def memoisable(inventories: Iterable[str], *, probe_http: bool) -> bool:
     return not probe_http and all(url.startswith(STATIC_SCHEMES) for url in inventories)
 
 
-def tree_digest(repo: Path, index: gitindex.Index, skip: Path | None = None) -> str | None:
-    """The digest of what the audit can see of `repo` (module docstring) from git's `index` of it; None on trouble.
+def tree_digest(repo: Path, index: gitindex.Index, skip: Path | None = None) -> tuple[str, str | None] | None:
+    """Digests of what the audit can see of `repo` (module docstring) from git's `index` of it; None on trouble.
 
+    Two digests: of every file's content, and scoped: of the content of scanned files only
+    (`extract.scanned`), every other file by path, mode and type alone; the scoped one is None when a
+    scanned path is a symlink (what it reads is another file's content).
     `skip`: a folder left out, the cache directory when it lies in the work tree (its writes are no change).
     """
     staged, changed = index
     h = hashlib.sha256(staged)
+    scoped, unscanned = _scoped_index(staged)
     budget = MAX_HASHED_BYTES
     skipped = b"\0"  # no name starts with NUL
     if skip is not None and repofs.lexically_inside(skip, repo):
@@ -194,27 +229,53 @@ def tree_digest(repo: Path, index: gitindex.Index, skip: Path | None = None) -> 
     for name in sorted(set(changed.split(b"\0")) - {b""}):
         if name.startswith(skipped):
             continue
+        looked = name not in unscanned and scanned(os.fsdecode(name))
         h.update(b"\0" + name + b"\0")
         try:
             info = os.lstat(repo / os.fsdecode(name))
         except FileNotFoundError:
             h.update(b"deleted")
+            if scoped is not None:
+                scoped.update(b"\0" + name + b"\0deleted")
             continue
         except OSError:
             return None
         if stat.S_ISLNK(info.st_mode):
-            h.update(b"link:" + os.fsencode(os.readlink(repo / os.fsdecode(name))))
+            content = b"link:" + os.fsencode(os.readlink(repo / os.fsdecode(name)))
+            if looked:
+                scoped = None
         elif stat.S_ISREG(info.st_mode):
             budget -= info.st_size
             if budget < 0:
                 return None
             try:
-                h.update(_file_digest(repo / os.fsdecode(name)).encode())
+                content = _file_digest(repo / os.fsdecode(name)).encode()
             except OSError:
                 return None
         else:  # a directory (an untracked nested repository) or something stranger: its type only
-            h.update(f"mode:{stat.S_IFMT(info.st_mode)}".encode())
-    return h.hexdigest()
+            content = f"mode:{stat.S_IFMT(info.st_mode)}".encode()
+        h.update(content)
+        if scoped is not None and name not in unscanned:  # an unscanned tracked file changed: its path is listed
+            scoped.update(b"\0" + name + b"\0" + (content if looked else f"type:{stat.S_IFMT(info.st_mode)}".encode()))
+    return h.hexdigest(), None if scoped is None else scoped.hexdigest()
+
+
+def _scoped_index(staged: bytes) -> tuple[hashlib._Hash | None, set[bytes]]:
+    """A digest of the index entries with the blob ids of unscanned files left out (None: a scanned
+    symlink), and the unscanned files' names."""
+    h = hashlib.sha256()
+    unscanned: set[bytes] = set()
+    for record in staged.split(b"\0"):  # "<tag> <mode> <blob> <stage>\t<path>"
+        meta, _, name = record.partition(b"\t")
+        fields = meta.split(b" ")
+        if len(fields) == 4 and not scanned(os.fsdecode(name)):  # not read: its blob does not count
+            h.update(b" ".join((fields[0], fields[1], fields[3])) + b"\t" + name + b"\0")
+            unscanned.add(name)
+        elif fields[1:2] == [b"120000"]:
+            return None, unscanned
+        else:
+            h.update(record + b"\0")
+    return h, unscanned
 
 
 @functools.cache  # once per process: the per-file cache keys on it too
