@@ -31,6 +31,8 @@ MAX_SEGMENTS = 20  # segments read per file (each parsed at most MAX_LINES times
 KEYWORD = re.compile(
     r"(?m)^([ \t]*)(?:>>>[ \t]+|[A-Z][A-Za-z ]{0,24}:[ \t]+)?(SELECT|WITH|INSERT|UPDATE|DELETE|MERGE)\b(?=[ \t\r\n(*])"
 )
+# Where KEYWORD's keyword may sit in a string's body (its `^` also matches at the body's start, after a quote).
+_ANY_KEYWORD = re.compile(r"(?:SELECT|WITH|INSERT|UPDATE|DELETE|MERGE)\b(?=[ \t\r\n(*])")
 _PREFIX = re.compile(r"[rRuU]?('''|\"\"\"|'|\")")
 _ESCAPES = ("\\n", "\\t")  # same length as two blanks: SQL whitespace either way
 
@@ -46,8 +48,9 @@ def segments(path: str, text: str) -> list[tuple[str, int]]:
     if tree is None:
         return []
     index = python_tree.ByteColumns(text)
+    hits = sorted({bisect.bisect_right(index.starts, m.start()) for m in _ANY_KEYWORD.finditer(text)})
     out: list[tuple[str, int]] = []
-    for node in _prose(tree):
+    for node in _prose(tree, hits):
         body = _body(text, index, node)
         if body is None:
             continue
@@ -61,9 +64,18 @@ def segments(path: str, text: str) -> list[tuple[str, int]]:
     return sorted(out, key=lambda s: s[1])
 
 
-def _prose(tree: ast.Module) -> Iterator[ast.Constant]:
-    """Every string statement (`Expr` of a plain str constant), nested blocks included, in any order."""
-    stack: list[ast.AST] = list(tree.body)
+def _prose(tree: ast.Module, hits: list[int]) -> Iterator[ast.Constant]:
+    """Every string statement (`Expr` of a plain str constant), nested blocks included, in any order, but
+    those in statements whose lines hold none of `hits` (sorted line numbers: where a keyword may be)."""
+
+    def holds_hit(node: ast.AST) -> bool:
+        first: int | None = getattr(node, "lineno", None)
+        if first is None:
+            return True  # a `case` has no position: look inside
+        i = bisect.bisect_left(hits, first)
+        return i < len(hits) and hits[i] <= (getattr(node, "end_lineno", None) or first)
+
+    stack: list[ast.AST] = [n for n in tree.body if holds_hit(n)]
     while stack:
         node = stack.pop()
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
@@ -72,7 +84,7 @@ def _prose(tree: ast.Module) -> Iterator[ast.Constant]:
         for name in ("body", "orelse", "finalbody", "handlers", "cases"):
             inner = getattr(node, name, None)
             if isinstance(inner, list):
-                stack.extend(n for n in inner if isinstance(n, ast.AST))
+                stack.extend(n for n in inner if isinstance(n, ast.AST) and holds_hit(n))
 
 
 def _body(text: str, index: python_tree.ByteColumns, node: ast.Constant) -> tuple[int, int, bool] | None:

@@ -120,7 +120,7 @@ def tables(path: str, text: str, snippets: list[Snippet]) -> EmbeddedTables:
     """The table references of `snippets` (of file `path` holding `text`), placed in the file."""
     from driftbot.extract import sql  # sqlglot: imported by the first file that holds SQL, not at start-up
 
-    index = LineIndex(text)
+    index = python_tree.line_index(text)
     found: list[TableRef] = []
     defined: set[tuple[str, str]] = set()
     for snippet in snippets[:MAX_SNIPPETS]:
@@ -254,7 +254,7 @@ def _literal_runs(tree: ast.Module, text: str) -> list[_Run] | None:
             inside = inside[bisect.bisect_left(inside, first) : bisect.bisect_left(inside, last)]
             if not inside:
                 continue
-        stack.extend((child, inside) for child in ast.iter_child_nodes(node))
+        stack.extend((child, inside) for child in python_tree.children(node))
     runs: list[_Run] = []
     for node in sorted(found.values(), key=lambda n: (n.lineno, n.col_offset)):
         end = lines.offset(node.end_lineno or node.lineno, node.end_col_offset or 0)
@@ -492,13 +492,24 @@ def _statements(body: list[ast.stmt]) -> Iterator[ast.AST]:
     while stack:
         node = stack.pop()
         yield node
-        for name in _BLOCKS:
+        for name in _blocks(type(node)):
             inner = getattr(node, name, None)
             if isinstance(inner, list):
                 stack.extend(inner)
 
 
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")  # statement lists (and handler/case nodes)
+
+
+_BLOCKS_OF: dict[type[ast.AST], tuple[str, ...]] = {}
+
+
+def _blocks(kind: type[ast.AST]) -> tuple[str, ...]:
+    """The `_BLOCKS` a node of this class has (most statements have none)."""
+    names = _BLOCKS_OF.get(kind)
+    if names is None:
+        names = _BLOCKS_OF[kind] = tuple(name for name in _BLOCKS if name in kind._fields)
+    return names
 
 
 # ---- bare names interpolated into a dataset-qualified template -----------------------------------

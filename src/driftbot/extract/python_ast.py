@@ -20,13 +20,16 @@ from dataclasses import dataclass
 from driftbot.extract import python_tree
 from driftbot.extract.python_tree import _FIELD_CALLS, _FIELD_DEFAULTS, _WRAPPERS, ParseFailure
 from driftbot.ftypes import Collection, Element, Location
-from driftbot.textpos import LineIndex
 
 VERSION = "ast-1"  # part of the cache key: change it whenever what this module extracts changes
 _Literal = ast.List | ast.Tuple | ast.Set | ast.Dict
 _KINDS: dict[type[ast.AST], python_tree.Kind] = {ast.List: "list", ast.Tuple: "tuple", ast.Set: "set", ast.Dict: "dict"}
 _STRING_START = re.compile(r"[rRuUbBfF]{0,2}('''|\"\"\"|'|\")")
 _LEAVES = python_tree.LEAVES | python_tree.CONTEXTS  # hold no collection: not entered, not named
+# Statements without an expression, and without a statement inside: not walked.
+_BARE = frozenset({ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal, ast.Import, ast.ImportFrom})
+# Statements without a statement inside: one whose lines `_Text.inert` clears is not walked.
+_SIMPLE = frozenset({ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Return, ast.Expr, ast.Delete, ast.Raise, ast.Assert})
 
 
 class _Fallback(Exception):
@@ -129,6 +132,8 @@ class _Walker:
 
     def statement(self, node: ast.AST, scope: python_tree._Scope) -> None:
         kind = type(node)
+        if kind in _BARE or (kind in _SIMPLE and self.text.inert(node)):
+            return
         if kind is ast.ClassDef:
             assert isinstance(node, ast.ClassDef)
             for d in node.decorator_list:
@@ -148,6 +153,9 @@ class _Walker:
             assert isinstance(node, ast.AnnAssign | ast.AugAssign)
             if node.value is not None:
                 self.expr(node.value, scope, self.target(node.target, scope))
+        elif kind is ast.Expr:
+            assert isinstance(node, ast.Expr)
+            self.expr(node.value, scope, scope.anonymous)
         elif kind is ast.Return:
             assert isinstance(node, ast.Return)
             if node.value is not None:
@@ -266,10 +274,19 @@ class _Walker:
         if callee is None:
             self.expr(node.func, scope, symbol)
             callee = "<call>"
+        if not node.keywords:  # positional arguments only: in source order already
+            for i, arg in enumerate(node.args):
+                value = _unstar(arg)
+                if type(value) in _LEAVES:
+                    continue
+                if callee in _WRAPPERS:
+                    self.expr(value, scope, symbol)
+                else:
+                    self.expr(value, scope, scope.join(f"{callee}({i})"))
+            return
         args: list[tuple[str | None, ast.expr, tuple[int, int]]] = [(None, _unstar(a), _position(a)) for a in node.args]
-        if node.keywords:
-            args += [(k.arg, k.value, _position(k)) for k in node.keywords]
-            args.sort(key=lambda a: a[2])  # libcst keeps positional, keyword and ** arguments in source order
+        args += [(k.arg, k.value, _position(k)) for k in node.keywords]
+        args.sort(key=lambda a: a[2])  # libcst keeps positional, keyword and ** arguments in source order
         for i, (kw, value, _) in enumerate(args):
             if type(value) in _LEAVES:
                 continue
@@ -295,7 +312,7 @@ class _Text:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = LineIndex(text).starts
+        self.starts = python_tree.line_index(text).starts
         self._lines: dict[int, tuple[str, bool]] = {}
 
     def line(self, number: int) -> tuple[str, bool]:
@@ -323,6 +340,24 @@ class _Text:
 
     def segment(self, node: ast.expr) -> str:
         return self.text[self.start(node) : self.end(node)]
+
+    def inert(self, node: ast.AST) -> bool:
+        """Whether the lines of a statement (with no statement inside) can hold no collection and no `_Fallback`.
+
+        A collection holds a string (a quote) and is a list (`[`), a tuple (`,`: the empty one holds
+        nothing), a set or a dict (`{`). What raises `_Fallback` with no collection found, a subscript
+        (`parenthesized`, `_key_text`), takes a `[`. So lines with no `[`, and no quote or no `,` and `{`, hold
+        neither: the walk would find nothing there.
+        """
+        text, starts = self.text, self.starts
+        end_line: int = getattr(node, "end_lineno", None) or len(starts)
+        start = starts[getattr(node, "lineno", 1) - 1]
+        end = starts[end_line] if end_line < len(starts) else len(text)
+        if text.find("[", start, end) != -1:
+            return False
+        if text.find("'", start, end) == -1 and text.find('"', start, end) == -1:
+            return True
+        return text.find(",", start, end) == -1 and text.find("{", start, end) == -1
 
     def literal_end(self, start: int) -> int:
         """Offset just past the one string literal that starts at `start`."""

@@ -53,7 +53,7 @@ def guarded_parse(path: str, text: str) -> list[ast.stmt] | None:
     """
     statements = cpython_parse(path, text)
     if statements is not None:
-        check_size(path, statements, LineIndex(text).starts)
+        check_size(path, statements, line_index(text).starts)
     return statements
 
 
@@ -80,13 +80,15 @@ _Parse = ast.Module | _Refused | None  # None: a plain syntax error, or newer sy
 class _Shared:
     path: str
     parses: dict[str, _Parse]
+    indexes: dict[str, LineIndex]
 
 
 _shared: _Shared | None = None
 
 
 def share_parses(path: str | None) -> None:
-    """From now on each text of file `path` is parsed by CPython once, its tree shared by every reader.
+    """From now on each text of file `path` is parsed by CPython once, its tree shared by every reader
+    (and its `line_index` built once).
 
     The scan's worker calls it before each task; the tasks of one file are queued together, so the
     file's reads and its collections share one tree. A task of another file drops the trees kept, so a
@@ -97,13 +99,23 @@ def share_parses(path: str | None) -> None:
     if path is None:
         _shared = None
     elif _shared is None or _shared.path != path:
-        _shared = _Shared(path, {})
+        _shared = _Shared(path, {}, {})
 
 
 def shared_tree(text: str) -> ast.Module | None:
     """The tree of `text` when a reader of the file has parsed it already (see `share_parses`), else None."""
     parsed = _shared.parses.get(text) if _shared is not None else None
     return parsed if isinstance(parsed, ast.Module) else None
+
+
+def line_index(text: str) -> LineIndex:
+    """`LineIndex(text)`, built once per text of the file `share_parses` names: the readers share it."""
+    if _shared is None:
+        return LineIndex(text)
+    index = _shared.indexes.get(text)
+    if index is None:
+        index = _shared.indexes[text] = LineIndex(text)
+    return index
 
 
 def _parsed(text: str) -> _Parse:
@@ -246,17 +258,22 @@ class ByteColumns:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = LineIndex(text).starts
+        self.starts = line_index(text).starts
+        self.ascii = text.isascii()  # bytes are characters on every line
 
     def key(self, offset: int) -> tuple[int, int]:
         """The (line, UTF-8 byte column) CPython gives a node starting at `offset`."""
         line = bisect.bisect_right(self.starts, offset)
+        if self.ascii:
+            return line, max(0, min(offset, len(self.text)) - self.starts[line - 1])
         before = self.text[self.starts[line - 1] : offset]
         return line, len(before) if before.isascii() else len(before.encode("utf-8"))
 
     def offset(self, line: int, byte_col: int) -> int:
         """The character offset of CPython's (line, UTF-8 byte column)."""
         start = self.starts[line - 1]
+        if self.ascii:
+            return min(start + byte_col, len(self.text))
         head = self.text[start : start + byte_col]
         if not head.isascii():
             end = self.starts[line] if line < len(self.starts) else len(self.text)
@@ -296,7 +313,7 @@ def focus_statements(path: str, text: str, focus: frozenset[str]) -> list[ast.st
 
     ParseFailure when those statements are over `check_size`'s limits.
     """
-    starts = LineIndex(text).starts
+    starts = line_index(text).starts
     hits = sorted({bisect.bisect_right(starts, o) for name in focus for o in delimited_offsets(text, name)})
     if not hits:
         return []
