@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 import subprocess
@@ -68,6 +69,16 @@ def test_example_reports_the_incident_and_nothing_else(example_repo: Path, capsy
     }
     fallback = next(f for f in findings if f["path"] == FALLBACK)
     assert fallback["symbol"] == "EXPECTED_PROCESSORS"
+
+
+def test_an_audit_leaves_nothing_frozen(example_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The audit freezes the collector's view of the pipeline while it runs, and thaws it after, also on
+    an error: a process that audits again (tests, the pytest plugin) collects its garbage as before."""
+    assert gc.get_freeze_count() == 0
+    assert audit_json(example_repo, capsys, "--no-cache")[0] == 1
+    assert gc.get_freeze_count() == 0
+    assert main(["audit", str(example_repo), "--inventory", "snapshot:missing.json", "--no-cache"]) == 2
+    assert gc.get_freeze_count() == 0
 
 
 def test_hand_corrected_example_is_clean(example_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
