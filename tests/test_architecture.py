@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "driftbot"
 # Each layer may import only from layers listed before it (and from itself).
 LAYERS: list[tuple[str, ...]] = [
     ("ftypes", "errors", "lazy"),
-    ("yamlpos", "paths", "textpos", "repofs"),
+    ("yamlpos", "gitfiles", "paths", "textpos", "repofs"),
     ("ssot", "config", "schedule"),
     ("extract",),
     ("binding", "inventory", "project"),

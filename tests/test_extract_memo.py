@@ -291,11 +291,11 @@ def test_a_hit_imports_none_of_the_pipeline(repo: Path) -> None:
         "driftbot.commands.options",
         "driftbot.errors",
         "driftbot.extract",
-        "driftbot.extract.gitindex",
         "driftbot.extract.limits",
         "driftbot.extract.memo",
         "driftbot.extract.scanned",
         "driftbot.ftypes",
+        "driftbot.gitfiles",
         "driftbot.repofs",
     }
 

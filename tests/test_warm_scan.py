@@ -1,4 +1,4 @@
-"""A warm scan (extract/cache.py, extract/gitindex.py) opens no unchanged file of a git work tree, reads
+"""A warm scan (extract/cache.py, gitfiles.py) opens no unchanged file of a git work tree, reads
 again what changed, and finds what a cold scan finds; a malformed cache entry is a miss, never a crash."""
 
 from __future__ import annotations
@@ -16,13 +16,11 @@ from pathlib import Path
 import pytest
 
 import driftbot
-from driftbot import paths
+from driftbot import gitfiles, paths
 from driftbot.cli import main
 from driftbot.extract import cache as result_cache
-from driftbot.extract import gitindex
 from driftbot.extract.cache import Cache
 from driftbot.extract.embedded_sql import EmbeddedReader
-from driftbot.extract.gitindex import clean_blobs
 from driftbot.extract.infra_refs import WrittenReader
 from driftbot.extract.scan import FileReader, PythonScan, scan_python
 from driftbot.extract.scan import _result_type as result_type
@@ -48,9 +46,14 @@ SUFFIXES = (".py", ".yaml", ".yml", ".sh")
 _WATCHED: list[tuple[str, int]] = []
 
 
+_LAUNCHED: list[list[list[str]]] = []  # and every process this one starts, while a list is here
+
+
 def _hook(event: str, args: tuple[object, ...]) -> None:
     if event == "open" and _WATCHED and isinstance(args[0], str) and args[0].startswith(_WATCHED[0][0]):
         os.write(_WATCHED[0][1], args[0].encode() + b"\n")
+    elif event == "subprocess.Popen" and _LAUNCHED and isinstance(args[1], list):
+        _LAUNCHED[0].append([os.fsdecode(a) for a in args[1]])
 
 
 sys.addaudithook(_hook)
@@ -70,6 +73,16 @@ def opened_under(root: Path, log: Path) -> Iterator[list[str]]:
     found.extend(sorted({os.path.relpath(line, root) for line in log.read_text().splitlines()}))
 
 
+@contextlib.contextmanager
+def launched() -> Iterator[list[list[str]]]:
+    """The command lines of the processes started inside the block."""
+    _LAUNCHED[:] = [[]]
+    try:
+        yield _LAUNCHED[0]
+    finally:
+        _LAUNCHED.clear()
+
+
 def git(repo: Path, *args: str) -> None:
     who = ["-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false"]
     subprocess.run(["git", *who, *args], cwd=repo, check=True, capture_output=True)
@@ -86,9 +99,7 @@ def committed(root: Path, files: dict[str, bytes]) -> Path:
 
 
 def scan(repo: Path, cache: Cache | None, readers: dict[str, FileReader] = READERS) -> PythonScan:
-    found = paths.git_files(repo)
-    assert found is not None
-    listed = sorted(f for f in found if f.endswith(SUFFIXES))
+    listed = paths.walk(repo, [], SUFFIXES)
     return scan_python(repo, listed, NAMES, forced=FORCED, cache=cache, readers=readers)
 
 
@@ -185,38 +196,52 @@ def test_the_index_names_clean_files_only(tmp_path: Path) -> None:
     (repo / "new.py").write_bytes(b"n\n")
     git(repo, "update-index", "--assume-unchanged", "c.py")
     (repo / "c.py").write_bytes(b"changed behind git's back\n")
-    blobs = clean_blobs(repo)
-    assert sorted(blobs) == ["a.py", "d.py"]
-    assert blobs["a.py"] == result_cache.blob_id(b"a\n")
-    assert clean_blobs(tmp_path / "no-git") == {}
-    index = gitindex.read_index(repo)  # the memo's listing names the same clean files
-    assert index is not None
-    assert clean_blobs(repo, index) == blobs
-    assert gitindex.read_index(tmp_path / "no-git") is None
+    listing = gitfiles.read(repo)
+    assert sorted(listing.clean) == ["a.py", "d.py"]
+    assert listing.clean["a.py"] == result_cache.blob_id(b"a\n")
+    assert sorted(listing.unsure) == ["b.py", "c.py", "new.py"]
+    assert listing.changed == {b"b.py", b"new.py"}  # c.py: git does not look at it
+    (tmp_path / "no-git").mkdir()
+    outside = gitfiles.read(tmp_path / "no-git")
+    assert (outside.raw, outside.clean, outside.unsure, outside.changed) == (None, {}, (), frozenset())
 
 
-def test_a_warm_audit_asks_git_for_the_index_once(
-    example_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+LISTING = [
+    "git",
+    "-c",
+    "core.fsmonitor=false",
+    "ls-files",
+    "-z",
+    "-s",
+    "-v",
+    "-m",
+    "-o",
+    "--exclude-standard",
+    "--",
+    ".",
+]
+
+
+@pytest.mark.parametrize("cache", [("--cache-dir", "{cache}"), ("--no-cache",)])
+def test_an_audit_asks_git_for_the_listing_once(
+    example_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], cache: tuple[str, ...]
 ) -> None:
+    """The memo, the walk, the screen and the scan share one `git ls-files`, and no other process starts;
+    without the memo (`--no-cache`) the walk asks git once all the same."""
     repo = committed(example_repo, EXTRA)
-    where = tmp_path / "cache"
-    assert main(["audit", str(repo), "--format", "json", "--offline", "--cache-dir", str(where)]) == 1
+    argv = ["audit", str(repo), "--format", "json", "--offline", *(a.format(cache=tmp_path / "c") for a in cache)]
+    assert main(argv) == 1
     filled = capsys.readouterr().out
-    asked: list[tuple[str, ...]] = []
-    real = gitindex.run_git
-
-    def run_git(at: Path, *args: str) -> subprocess.Popen[bytes]:
-        asked.append(args)
-        return real(at, *args)
-
-    monkeypatch.setattr(gitindex, "run_git", run_git)
     (repo / "bump.txt").write_text("x")  # untracked and not scanned: the memo misses
-    assert main(["audit", str(repo), "--format", "json", "--offline", "--cache-dir", str(where)]) == 1
+    with launched() as started:
+        assert main(argv) == 1
     assert capsys.readouterr().out == filled
-    assert asked == [
-        ("ls-files", "-s", "-v", "-z", "--", "."),
-        ("ls-files", "-z", "-m", "-o", "--exclude-standard", "--", "."),
-    ]
+    assert started == [LISTING]
+    if "--no-cache" not in cache:
+        with launched() as started:  # a memo hit
+            assert main(argv) == 1
+        assert capsys.readouterr().out == filled
+        assert started == [LISTING]
 
 
 BAD_ENTRIES = [

@@ -6,10 +6,9 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from driftbot import binding, config, paths, project, repofs, suppress
+from driftbot import binding, config, gitfiles, paths, project, repofs, suppress
 from driftbot.context import AuditContext
 from driftbot.extract import cache as result_cache
-from driftbot.extract import gitindex
 from driftbot.extract.budget import Budget
 from driftbot.extract.limits import DEFAULT_TIME_BUDGET
 from driftbot.extract.scan import FileReader, scan_python
@@ -41,14 +40,15 @@ def build_context(
     offline: bool = False,
     time_budget: float | None = None,
     cache_dir: Path | None = None,
-    index: gitindex.Index | None = None,
+    index: gitfiles.Listing | None = None,
 ) -> tuple[AuditContext, list[Finding]]:
     """Everything the checkers need, plus the findings extraction itself produced (unparsable files).
 
     `inventories`: inventory URLs (None: `inventory:` of the config); unreadable ones land in `ctx.unreachable`.
     `time_budget`: seconds from now until files are skipped (and listed in `ctx.budget`); None: no limit.
     `cache_dir`: where per-file extraction results are cached (`extract.cache`); None: no cache.
-    `index`: what git said of `repo` earlier in this run (the memo's `gitindex.Index`); None: ask git.
+    `index`: what git said of `repo` earlier in this run (the memo's `gitfiles.Listing`); None: ask git now,
+    once: the walk and the scan share the answer.
     """
     budget = Budget.start(time_budget)
     cfg, ssot = project.load(repo, ssot_dir=ssot_dir, config_path=config_path)
@@ -57,7 +57,8 @@ def build_context(
     if offline:  # local files only: a pre-commit hook must not reach BigQuery
         urls = [u for u in urls if not u.startswith(LIVE_SCHEMES)]
     listed, unreachable = load_inventories(urls, repo, bigquery_endpoint=bigquery_endpoint)
-    files, refused = repofs.screen(repo, paths.walk(repo, cfg.exclude, SCANNED_SUFFIXES))
+    index = index if index is not None else gitfiles.read(repo)
+    files, refused = repofs.screen(repo, paths.walk(repo, cfg.exclude, SCANNED_SUFFIXES, index))
     py_files = [f for f in files if f.endswith(".py")]
     forced = frozenset(f for f in py_files if any(paths.matches(f, b.files) for b in cfg.bindings))
     cache = result_cache.Cache(cache_dir) if cache_dir is not None else None
@@ -158,7 +159,7 @@ def run_audit(
     offline: bool = False,
     time_budget: float | None = DEFAULT_TIME_BUDGET,
     cache_dir: Path | None = None,
-    index: gitindex.Index | None = None,
+    index: gitfiles.Listing | None = None,
 ) -> Report:
     """`probe_urls` not None: also GET each service's health endpoint (--probe-http; NAME -> base URL).
 

@@ -4,20 +4,21 @@ Globs (bindings, mirrors, `exclude`, `sql.monitoring`, the ignore file) all go t
 `*`, `?` and `[...]` stay within one directory, `**` spans any number of directories (none too),
 `{a,b}` alternates, and a pattern without `/` matches the file name at any depth, as in .gitignore.
 
-Files are those git sees (`git ls-files -co --exclude-standard`: tracked plus untracked-not-ignored)
-when the repository is a git work tree; elsewhere the .gitignore files are read with pathspec.
+Files are those git sees (`gitfiles`: tracked plus untracked-not-ignored) when the repository is a git
+work tree; elsewhere the .gitignore files are read with pathspec.
 """
 
 from __future__ import annotations
 
 import functools
 import os
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wcmatch import glob
+
+from driftbot import gitfiles
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
@@ -26,7 +27,6 @@ ALWAYS_SKIPPED = frozenset(
     {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache", ".driftbot-cache"}
 )
 GLOB_FLAGS = glob.GLOBSTAR | glob.MATCHBASE | glob.DOTMATCH | glob.BRACE | glob.FORCEUNIX
-GIT_TIMEOUT_S = 60
 
 
 def display(path: Path, repo: Path) -> str:
@@ -47,36 +47,31 @@ def _compiled(pattern: str) -> glob.WcMatcher[str]:
     return glob.compile(pattern, flags=GLOB_FLAGS)
 
 
-def walk(repo: Path, exclude: Sequence[str], suffixes: tuple[str, ...]) -> list[str]:
-    """Sorted repo-relative paths of files ending in one of `suffixes`, minus excluded and ignored ones."""
-    listed = git_files(repo)
-    found = _walk_files(repo, exclude) if listed is None else [f for f in listed if not _skipped(f)]
-    return sorted(f for f in found if f.endswith(suffixes) and not any(matches(f, p) for p in exclude))
+def walk(
+    repo: Path, exclude: Sequence[str], suffixes: tuple[str, ...], listing: gitfiles.Listing | None = None
+) -> list[str]:
+    """Sorted repo-relative paths of files ending in one of `suffixes`, minus excluded and ignored ones.
 
-
-def git_files(repo: Path) -> list[str] | None:
-    """Tracked and untracked-but-not-ignored files below `repo`, or None when git cannot say.
-
-    Hardened: no system config, no fsmonitor hook, no inherited GIT_DIR/GIT_WORK_TREE; ls-files runs
-    no repository code.
+    `listing`: what git said of `repo` earlier in this run (`gitfiles.read`); None: ask git now.
     """
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env |= {"GIT_CONFIG_NOSYSTEM": "1", "GIT_TERMINAL_PROMPT": "0"}
-    cmd = ["git", "-c", "core.fsmonitor=false", "ls-files", "-co", "--exclude-standard", "-z", "--", "."]
-    try:
-        done = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, timeout=GIT_TIMEOUT_S, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if done.returncode != 0:
-        return None
-    names = [os.fsdecode(n) for n in done.stdout.split(b"\0") if n]
-    # -c lists files deleted from the work tree but still in the index; a submodule is a directory.
-    root = str(repo)  # os.path, not pathlib: this runs once per file of the repository
-    return [n for n in dict.fromkeys(names) if os.path.isfile(os.path.join(root, n))]
+    listing = listing if listing is not None else gitfiles.read(repo)
+    if listing.raw is None:
+        found = [f for f in _walk_files(repo, exclude) if f.endswith(suffixes)]
+    else:
+        # A clean file was a regular file when git looked (`gitfiles`); any other path git lists may be a
+        # deleted file, a submodule's directory or an untracked repository (`sub/`): only files count.
+        root = str(repo)  # os.path, not pathlib: this may run once per file of the repository
+        found = [f for f in listing.clean if f.endswith(suffixes) and not _skipped(f)]
+        found += (
+            f
+            for f in listing.unsure
+            if f.endswith(suffixes) and not _skipped(f) and os.path.isfile(os.path.join(root, f))
+        )
+    return sorted(f for f in found if not any(matches(f, p) for p in exclude))
 
 
 def _skipped(rel: str) -> bool:
-    return any(d in ALWAYS_SKIPPED for d in rel.split("/")[:-1])
+    return "/" in rel and not ALWAYS_SKIPPED.isdisjoint(rel.split("/")[:-1])
 
 
 def _pruned_dirs(exclude: Sequence[str]) -> list[str]:

@@ -152,19 +152,26 @@ def directory(root: Path, path: Path | str, shown: str | None = None) -> Path | 
 
 def screen(root: Path, rel_paths: list[str], max_bytes: int = MAX_FILE_BYTES) -> tuple[list[str], list[Refused]]:
     """Split walked repo-relative files into those the policy allows and the refusals, without
-    reading any: links leaving the repository, dangling links, loops, non-regular or too large files."""
-    real_root = _realpath(root)
+    reading any: links leaving the repository, dangling links, loops, non-regular or too large files.
+
+    Every file is checked here, also one git calls clean (`gitfiles`): git does not tell its size nor
+    whether this process may read it, and it follows a directory that became a symlink."""
+    real_root = os.path.realpath(root)
+    under_root = os.path.join(real_root, "")
+    real_dirs = {"": real_root}
     dir_ok: dict[str, bool] = {}
     kept: list[str] = []
     refused: list[Refused] = []
-    base = str(root)  # os calls take the joined string: a Path per file costs more than its lstat
+    prefix = os.path.join(root, "")  # os calls take the joined string: a Path per file costs more than its lstat
     for rel in rel_paths:
-        full = os.path.join(base, rel)
+        full = prefix + rel
         parent = rel.rpartition("/")[0]
-        if parent not in dir_ok:
-            dir_ok[parent] = _realpath(root / parent).is_relative_to(real_root)
+        ok = dir_ok.get(parent)
+        if ok is None:
+            real = _real_dir(prefix, parent, real_dirs)
+            ok = dir_ok[parent] = real == real_root or real.startswith(under_root)
         try:
-            if not dir_ok[parent]:
+            if not ok:
                 _refuse(rel, "resolves outside the repository (a symlink or '..')")
             try:
                 info = os.lstat(full)
@@ -189,6 +196,23 @@ def screen(root: Path, rel_paths: list[str], max_bytes: int = MAX_FILE_BYTES) ->
             continue
         kept.append(rel)
     return kept, refused
+
+
+def _real_dir(prefix: str, rel_dir: str, known: dict[str, str]) -> str:
+    """`os.path.realpath(prefix + rel_dir)`, resolved from its parent's known real path: one `lstat` per
+    directory, not one per component of its path (`known`: repo-relative directory -> real path)."""
+    real = known.get(rel_dir)
+    if real is None:
+        parent, _, name = rel_dir.rpartition("/")
+        real = os.path.join(_real_dir(prefix, parent, known), name)
+        try:
+            is_link = stat.S_ISLNK(os.lstat(real).st_mode)
+        except OSError:  # as realpath: a missing component stays as written
+            is_link = False
+        if is_link:
+            real = os.path.realpath(prefix + rel_dir)
+        known[rel_dir] = real
+    return real
 
 
 def display_name(target: Path, root: Path) -> str:

@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from driftbot.commands import options
 from driftbot.errors import EXIT_DRIFT, EXIT_OK, EXIT_UNREACHABLE, DriftbotError
-from driftbot.extract import gitindex, memo
+from driftbot.extract import memo
 from driftbot.extract.limits import DEFAULT_TIME_BUDGET
 from driftbot.ftypes import Severity
 
 if TYPE_CHECKING:
+    from driftbot import gitfiles
     from driftbot.ftypes import Report
     from driftbot.report.scope import ChangedLines
 
@@ -210,7 +211,7 @@ def audit(
     cache_dir: Path | None,
     color: bool,
     changed: ChangedLines,
-    index: gitindex.Index | None = None,
+    index: gitfiles.Listing | None = None,
 ) -> tuple[Report, bool, memo.Answer]:
     """The report (filtered as asked), whether it is incomplete, and its rendered text and exit code."""
     from driftbot.audit import run_audit

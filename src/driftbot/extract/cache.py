@@ -1,7 +1,7 @@
 """A content-addressed cache of per-file extraction results: a warm run reads only what changed.
 
 A file's content is named by its git blob id (`blob_id`: what `git hash-object` prints), so a clean
-file of a git work tree is named by the index without being read (`extract.gitindex`); any other file
+file of a git work tree is named by the index without being read (`gitfiles`); any other file
 is read and hashed. Three kinds of entry, each keyed by sha256 of (the content's blob id, the
 extractor digest, what else the result depends on):
 - the *plans* of one prefilter setting (`PlanTable`): for each (path, blob id, whether a binding forces

@@ -3,15 +3,14 @@
 The per-file cache (`extract/cache.py`) makes a warm run read only what changed, but the run still
 imports the pipeline, walks and checks everything. The memo skips all of it: it stores the rendered
 report and its exit code under a key of everything the report depends on, and answers with them
-when nothing changed. It imports nothing heavy (only this module, `repofs`, `gitindex` and the standard library),
-so a hit costs two `git ls-files` and a few hashes. A miss hands git's answer (`gitindex.Index`) to the
-scan, which then does not ask git again.
+when nothing changed. It imports nothing heavy (only this module, `repofs`, `gitfiles`, `extract.scanned`
+and the standard library), so a hit costs one `git ls-files` and a few hashes. A miss hands git's answer
+(`gitfiles.Listing`) to the audit: its walk and scan then do not ask git again.
 
 The key (sha256 of):
-- the audited tree as git sees it, the same set the audit walks (`paths.git_files`): the index
-  (`git ls-files -s -v`: tag, path, mode and blob sha of every tracked file) plus every file that
-  is modified, deleted or untracked-not-ignored (`git ls-files -m -o --exclude-standard`), each with a hash of its
-  current content (symlinks by their target text);
+- the audited tree as git sees it, the listing the audit walks (`gitfiles.read`): the index entries
+  (tag, path, mode and blob sha of every tracked file) plus every file git lists as modified, deleted
+  or untracked-not-ignored, each with a hash of its current content (symlinks by their target text);
 - the command line (every option, as parsed), whether colour is wanted, and today's date (SLA
   deadlines and ignore expiry depend on it);
 - the code: the driftbot package's files (size and mtime) and the installed distributions' names
@@ -55,8 +54,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from driftbot import repofs
-from driftbot.extract import gitindex
+from driftbot import gitfiles, repofs
 from driftbot.extract.scanned import scanned
 
 FORMAT = 1
@@ -102,8 +100,8 @@ class Memo:
     def __init__(self, cache_dir: Path, repo: Path, options: Iterable[tuple[str, object]]) -> None:
         self.directory = cache_dir / DIR_NAME
         self.repo = repo
-        self.index = gitindex.read_index(repo)  # the scan reuses it (`gitindex.clean_blobs`) on a miss
-        trees = None if self.index is None else tree_digest(repo, self.index, skip=cache_dir)
+        self.index = gitfiles.read(repo)  # the audit reuses it on a miss
+        trees = tree_digest(repo, self.index, skip=cache_dir)
         self.key: str | None = None
         self.scoped_key: str | None = None  # the key that sees only scanned files' content (`extract.scanned`)
         if trees is not None:
@@ -211,7 +209,7 @@ def memoisable(inventories: Iterable[str], *, probe_http: bool) -> bool:
     return not probe_http and all(url.startswith(STATIC_SCHEMES) for url in inventories)
 
 
-def tree_digest(repo: Path, index: gitindex.Index, skip: Path | None = None) -> tuple[str, str | None] | None:
+def tree_digest(repo: Path, index: gitfiles.Listing, skip: Path | None = None) -> tuple[str, str | None] | None:
     """Digests of what the audit can see of `repo` (module docstring) from git's `index` of it; None on trouble.
 
     Two digests: of every file's content, and scoped: of the content of scanned files only
@@ -219,14 +217,16 @@ def tree_digest(repo: Path, index: gitindex.Index, skip: Path | None = None) -> 
     scanned path is a symlink (what it reads is another file's content).
     `skip`: a folder left out, the cache directory when it lies in the work tree (its writes are no change).
     """
-    staged, changed = index
+    if index.raw is None:
+        return None
+    staged = index.staged
     h = hashlib.sha256(staged)
     scoped, unscanned = _scoped_index(staged)
     budget = MAX_HASHED_BYTES
     skipped = b"\0"  # no name starts with NUL
     if skip is not None and repofs.lexically_inside(skip, repo):
         skipped = os.fsencode(Path(os.path.relpath(os.path.abspath(skip), os.path.abspath(repo))).as_posix()) + b"/"
-    for name in sorted(set(changed.split(b"\0")) - {b""}):
+    for name in sorted(index.changed):
         if name.startswith(skipped):
             continue
         looked = name not in unscanned and scanned(os.fsdecode(name))

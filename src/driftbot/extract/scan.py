@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple, Protocol, cast
 
+from driftbot import gitfiles
 from driftbot.extract import cache as result_cache
-from driftbot.extract import cache_json, gitindex
+from driftbot.extract import cache_json
 from driftbot.extract.cache import FOCUSED, NOT_CANDIDATE, TOO_BIG, WHOLE, Plan
 from driftbot.extract.limits import FILE_SECONDS, MAX_PYTHON_BYTES, WORKER_MEMORY_BYTES, too_big
 from driftbot.extract.python_ast import extract
@@ -181,7 +182,7 @@ def scan_python(
     deadline: float | None = None,
     cache: result_cache.Cache | None = None,
     readers: Mapping[str, FileReader] | None = None,
-    index: gitindex.Index | None = None,
+    index: gitfiles.Listing | None = None,
 ) -> PythonScan:
     """Collections of the `paths` (repo-relative POSIX files; only .py ones) that may copy an SSOT list.
 
@@ -190,7 +191,7 @@ def scan_python(
     processes (`extract.workers`): a file that crashes or hangs its worker is `unparsable`, the
     others are still read. Past `deadline` (`time.monotonic()`), what is left is `unchecked`.
     With a `cache`, a file whose bytes were read the same way before is not read again: a clean file
-    of a git work tree (`extract.gitindex`; `index`: what git said of `repo` earlier in this run, so it
+    of a git work tree (`gitfiles`; `index`: what git said of `repo` earlier in this run, so it
     is not asked again) whose plan is cached is not even opened.
     `read` of the result holds, per reader of `readers`, what it found in each file of `paths` it
     wanted (a file it could not read, or that crashed or outlasted its worker, is left out).
@@ -200,7 +201,7 @@ def scan_python(
     extra = tuple(sorted((readers or {}).items()))
     by_name = dict(extra)
     store = _Store(cache, names, min_hits, extra) if cache is not None else None
-    known = gitindex.clean_blobs(repo, index) if store is not None else {}
+    known = (index if index is not None else gitfiles.read(repo)).clean if store is not None else {}
     plans: list[tuple[str, str, Plan]] = []  # (path, blob id, plan) of the unchanged files the cache knows
     unknown: list[str] = []  # the files to read
     table = store.plans if store is not None else None

@@ -1,0 +1,121 @@
+"""What git says about a work tree, asked once per run: which files it sees, and which of them are clean.
+
+One `git ls-files -z -s -v -m -o --exclude-standard` (`read`) lists every index entry (tag, mode,
+blob id, stage, path), then each tracked file whose work tree differs from its entry again (tag `C`:
+modified or deleted; git compares the stat data it keeps, and the content when the stat data cannot
+tell) and every untracked file that no `.gitignore` excludes (tag `?`). The memo (`extract/memo.py`),
+the walk (`paths.walk`) and the per-file cache (`extract/scan.py`) all read this one `Listing`.
+
+A *clean* file is a plain entry (tag `H`: neither assume-unchanged nor skip-worktree, whose files git
+does not look at; a regular file, mode 100644 or 100755; stage 0, so not unmerged) that git does not
+list as modified. Git compared it with what it found at that path (an `lstat`, which follows
+symlinked directories on the way, as opening the path does): a path that is a symlink, FIFO or
+directory now, or missing, is modified, so a clean file was a regular file when git looked, and its
+bytes are the blob's, so the per-file cache (`extract/cache.py`) can answer for it without opening it.
+What git does not tell: the file's size (`ls-files` prints none outside its unstable `--debug`
+output, and the index keeps only 32 bits of it), whether this process may read it, and whether its
+directory resolves inside the repository; `repofs.screen` checks those for every file. A file git
+converts on checkout (`eol`, `filter` attributes) has other bytes than its blob: the cache stores
+what is read under the blob id of the bytes read, so such a file misses under its index id and is
+simply read every time. A repository with SHA-256 object names has no clean file here (the cache
+keys contents by SHA-1 blob ids): every file of it is checked and read as outside git.
+
+Git is run hardened (`run_git`, the only way driftbot lists files with git): no system config, no
+fsmonitor hook, no inherited `GIT_*` variables, no optional index write, so nothing the repository
+controls runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+GIT_TIMEOUT_S = 60
+_REGULAR = ("100644", "100755")
+CHANGED_TAGS = (b"C ", b"? ")  # of modified (or deleted) and of untracked files
+
+
+def run_git(repo: Path, *args: str) -> subprocess.Popen[bytes]:
+    """`git ARGS` in `repo`, hardened (module docstring); its standard output is a pipe."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env |= {"GIT_CONFIG_NOSYSTEM": "1", "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
+    cmd = ["git", "-c", "core.fsmonitor=false", *args]
+    return subprocess.Popen(cmd, cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+
+class Listing:
+    """What git said about a work tree (`read`); `raw` is None outside a git work tree or on trouble."""
+
+    def __init__(self, raw: bytes | None) -> None:
+        self.raw = raw
+
+    @functools.cached_property
+    def changed(self) -> frozenset[bytes]:
+        """The modified, deleted and untracked-not-ignored files, named as git wrote them (for the memo:
+        a hit reads no more of the listing than this)."""
+        if self.raw is None:
+            return frozenset()
+        return frozenset(changed_name(r) for r in self.raw.split(b"\0") if r[:2] in CHANGED_TAGS)
+
+    @functools.cached_property
+    def staged(self) -> bytes:
+        """The index entries alone, each record NUL-terminated as `git ls-files -z -s -v` writes them
+        (for the memo's key: a file's listing as modified or untracked counts with its content)."""
+        if self.raw is None:
+            return b""
+        return b"".join(r + b"\0" for r in self.raw.split(b"\0") if r and r[:2] not in CHANGED_TAGS)
+
+    @property
+    def clean(self) -> dict[str, str]:
+        """Repo-relative POSIX path -> blob id (SHA-1 hex) of each clean file (module docstring)."""
+        return self._parsed[0]
+
+    @property
+    def unsure(self) -> tuple[str, ...]:
+        """Every other path git lists (modified, deleted, untracked, symlinks, submodules, unmerged,
+        assume-unchanged, skip-worktree): whether it is a file there, git did not say."""
+        return self._parsed[1]
+
+    @functools.cached_property
+    def _parsed(self) -> tuple[dict[str, str], tuple[str, ...]]:
+        if self.raw is None:
+            return {}, ()
+        encoding, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()  # as os.fsdecode, at once
+        plain: dict[str, str] = {}
+        others: dict[str, None] = {}  # ordered and unique: an unmerged path has an entry per stage
+        for record in self.raw.decode(encoding, errors).split("\0"):
+            if not record:  # after the last NUL
+                continue
+            if record[:2] == "? ":
+                others[record[2:]] = None
+                continue
+            meta, _, name = record.partition("\t")  # "H 100644 <40 hex> 0", path
+            if meta[:2] == "H " and meta[2:8] in _REGULAR and meta[8:9] == " " and meta[49:] == " 0":
+                plain[name] = meta[9:49]
+            else:
+                others[name] = None
+        clean = {name: blob for name, blob in plain.items() if name not in others}
+        return clean, tuple(others)
+
+
+def changed_name(record: bytes) -> bytes:
+    """The path of a record of a modified (`C ...<TAB>path`) or untracked (`? path`) file."""
+    return record[2:] if record[:1] == b"?" else record.partition(b"\t")[2]
+
+
+def read(repo: Path) -> Listing:
+    """The `Listing` of `repo` (module docstring), one git process; `raw` None outside git or on trouble."""
+    try:
+        proc = run_git(repo, "ls-files", "-z", "-s", "-v", "-m", "-o", "--exclude-standard", "--", ".")
+    except OSError:
+        return Listing(None)
+    try:
+        out, _ = proc.communicate(timeout=GIT_TIMEOUT_S)
+    except subprocess.SubprocessError:
+        proc.kill()
+        proc.communicate()
+        return Listing(None)
+    return Listing(out if proc.returncode == 0 else None)
