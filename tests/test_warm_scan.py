@@ -220,14 +220,16 @@ LISTING = [
     "--",
     ".",
 ]
+FILTERS = ["git", "-c", "core.fsmonitor=false", "config", "-z", "--name-only", "--get-regexp", r"^filter\."]
 
 
 @pytest.mark.parametrize("cache", [("--cache-dir", "{cache}"), ("--no-cache",)])
 def test_an_audit_asks_git_for_the_listing_once(
     example_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], cache: tuple[str, ...]
 ) -> None:
-    """The memo, the walk, the screen and the scan share one `git ls-files`, and no other process starts;
-    without the memo (`--no-cache`) the walk asks git once all the same."""
+    """The memo, the walk, the screen and the scan share one `git ls-files` (after the `git config` that
+    finds the filter drivers to empty), and no other process starts; without the memo (`--no-cache`)
+    the walk asks git once all the same."""
     repo = committed(example_repo, EXTRA)
     argv = ["audit", str(repo), "--format", "json", "--offline", *(a.format(cache=tmp_path / "c") for a in cache)]
     assert main(argv) == 1
@@ -236,12 +238,12 @@ def test_an_audit_asks_git_for_the_listing_once(
     with launched() as started:
         assert main(argv) == 1
     assert capsys.readouterr().out == filled
-    assert started == [LISTING]
+    assert started == [FILTERS, LISTING]
     if "--no-cache" not in cache:
         with launched() as started:  # a memo hit
             assert main(argv) == 1
         assert capsys.readouterr().out == filled
-        assert started == [LISTING]
+        assert started == [FILTERS, LISTING]
 
 
 BAD_ENTRIES = [

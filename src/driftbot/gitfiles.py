@@ -21,8 +21,9 @@ simply read every time. A repository with SHA-256 object names has no clean file
 keys contents by SHA-1 blob ids): every file of it is checked and read as outside git.
 
 Git is run hardened (`run_git`, the only way driftbot lists files with git): no system config, no
-fsmonitor hook, no inherited `GIT_*` variables, no optional index write, so nothing the repository
-controls runs.
+fsmonitor hook, every filter driver the config defines emptied (a content comparison would run its
+`clean` program), no inherited `GIT_*` variables, no optional index write, so nothing the repository
+controls runs. Finding the filter drivers is one `git config` before the listing.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import sys
 from pathlib import Path
 
 GIT_TIMEOUT_S = 60
+FILTER_KEYS = ("clean", "smudge", "process")
 _REGULAR = ("100644", "100755")
 CHANGED_TAGS = (b"C ", b"? ")  # of modified (or deleted) and of untracked files
 
@@ -43,7 +45,27 @@ def run_git(repo: Path, *args: str) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env |= {"GIT_CONFIG_NOSYSTEM": "1", "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
     cmd = ["git", "-c", "core.fsmonitor=false", *args]
+    env |= _no_filters(repo, cmd[:3], env)
     return subprocess.Popen(cmd, cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+
+def _no_filters(repo: Path, git: list[str], env: dict[str, str]) -> dict[str, str]:
+    """Config (as `GIT_CONFIG_*` variables: a driver's name may hold `=`) that empties every filter
+    driver the config defines: `ls-files -m` compares a file's content with its blob when the stat
+    data cannot tell, and would run the driver's `clean` program."""
+    cmd = [*git, "config", "-z", "--name-only", "--get-regexp", r"^filter\."]
+    try:
+        done = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, timeout=GIT_TIMEOUT_S, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return {}  # then the listing fails the same way
+    names = os.fsdecode(done.stdout).split("\0") if done.returncode == 0 else []  # 1: none defined
+    drivers = sorted({n.split(".", 1)[1].rsplit(".", 1)[0] for n in names if n.count(".") >= 2})
+    pairs = [(f"filter.{d}.{key}", "") for d in drivers for key in FILTER_KEYS]
+    pairs += [(f"filter.{d}.required", "false") for d in drivers]
+    found = {"GIT_CONFIG_COUNT": str(len(pairs))}
+    for i, (key, value) in enumerate(pairs):
+        found |= {f"GIT_CONFIG_KEY_{i}": key, f"GIT_CONFIG_VALUE_{i}": value}
+    return found
 
 
 class Listing:

@@ -118,3 +118,22 @@ def test_a_tracked_file_replaced_by_a_fifo_or_a_dangling_link_is_never_opened(tm
     run = warm_and_cold(repo, tmp_path)
     assert run.code == 0, run.err
     assert run.findings() == []
+
+
+def test_the_listing_runs_no_filter_driver_the_repository_config_defines(tmp_path: Path) -> None:
+    # `ls-files -m` hashes a file whose stat data changed, through its filter: every driver is emptied.
+    repo = committed(tmp_path, {"job.py": NAMES})
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    program = tmp_path / "evil-filter"
+    program.write_text(f'#!/bin/sh\ntouch "{marks}/$1"\nexec cat\n')
+    program.chmod(0o755)
+    for driver in ("evil", "ev=il"):  # a name with `=` cannot be emptied with `git -c`
+        git(repo, "config", f"filter.{driver}.clean", f"{program} {driver.replace('=', '-')}")
+        git(repo, "config", f"filter.{driver}.process", f"{program} process")
+    (repo / ".git" / "info" / "attributes").write_text("*.py filter=ev=il\n*.yaml filter=evil\n")
+    os.utime(repo / "job.py", (1, 1))  # other stat data, same size: git compares the content
+    filled(repo, tmp_path)
+    os.utime(repo / "job.py")
+    warm_and_cold(repo, tmp_path)
+    assert sorted(p.name for p in marks.iterdir()) == []
