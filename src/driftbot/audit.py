@@ -57,8 +57,11 @@ def build_context(
     if offline:  # local files only: a pre-commit hook must not reach BigQuery
         urls = [u for u in urls if not u.startswith(LIVE_SCHEMES)]
     listed, unreachable = load_inventories(urls, repo, bigquery_endpoint=bigquery_endpoint)
-    index = index if index is not None else gitfiles.read(repo)
-    files, refused = repofs.screen(repo, paths.walk(repo, cfg.exclude, SCANNED_SUFFIXES, index))
+    listing = index if index is not None else gitfiles.read(repo)
+    files, refused = repofs.screen(repo, paths.walk(repo, cfg.exclude, SCANNED_SUFFIXES, listing))
+    # Only the cache reads the listing again: without one it goes before the workers fork (~20 MiB at 100k files).
+    index = listing if cache_dir is not None else None
+    del listing
     py_files = [f for f in files if f.endswith(".py")]
     forced = frozenset(f for f in py_files if any(paths.matches(f, b.files) for b in cfg.bindings))
     cache = result_cache.Cache(cache_dir) if cache_dir is not None else None
