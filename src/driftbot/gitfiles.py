@@ -32,6 +32,7 @@ import functools
 import os
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 GIT_TIMEOUT_S = 60
@@ -59,13 +60,23 @@ def _no_filters(repo: Path, git: list[str], env: dict[str, str]) -> dict[str, st
     except (OSError, subprocess.SubprocessError):
         return {}  # then the listing fails the same way
     names = os.fsdecode(done.stdout).split("\0") if done.returncode == 0 else []  # 1: none defined
-    drivers = sorted({n.split(".", 1)[1].rsplit(".", 1)[0] for n in names if n.count(".") >= 2})
-    pairs = [(f"filter.{d}.{key}", "") for d in drivers for key in FILTER_KEYS]
-    pairs += [(f"filter.{d}.required", "false") for d in drivers]
+    pairs = filter_overrides(filter_drivers(names))
     found = {"GIT_CONFIG_COUNT": str(len(pairs))}
     for i, (key, value) in enumerate(pairs):
         found |= {f"GIT_CONFIG_KEY_{i}": key, f"GIT_CONFIG_VALUE_{i}": value}
     return found
+
+
+def filter_drivers(config_names: Iterable[str]) -> list[str]:
+    r"""The filter drivers named by `git config --name-only --get-regexp '^filter\.'` output lines."""
+    return sorted({n.split(".", 1)[1].rsplit(".", 1)[0] for n in config_names if n.count(".") >= 2})
+
+
+def filter_overrides(drivers: Iterable[str]) -> list[tuple[str, str]]:
+    """Config keys and values that leave each of `drivers` no program to run and nothing required."""
+    return [(f"filter.{d}.{key}", "") for d in drivers for key in FILTER_KEYS] + [
+        (f"filter.{d}.required", "false") for d in drivers
+    ]
 
 
 class Listing:

@@ -30,8 +30,10 @@ from github_payloads import pr_comment, pull_request_opened, schedule, workflow_
 from github_recorder import RecordingProxy
 
 from driftbot.cli import main
+from driftbot.errors import DriftbotError
 from driftbot.ftypes import Finding, Location, Report, Severity
 from driftbot.github import autofix, commands, comment, dashboard, pipeline
+from driftbot.github.gitrepo import Git
 
 __all__ = ["action", "api", "github_mock", "remote"]  # fixtures, imported for this module
 
@@ -130,6 +132,20 @@ def test_hooks_and_programs_planted_in_the_checkout_never_run(
         pushed = action.remote.head(f"refs/heads/{BRANCH}")
     assert action.remote.file(pushed, CONFIG) == clean_config()  # git did its work: worktree, commit, push
     assert sorted(p.name for p in marks.iterdir()) == []
+
+
+def test_a_filter_driver_that_cannot_be_emptied_on_the_command_line_stops_git(tmp_path: Path) -> None:
+    """`-c filter.a=b.clean=` would set `filter.a` (git splits at the first `=`), leaving `a=b`'s program."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    mark = tmp_path / "ran"
+    git(repo, "config", "filter.a=b.clean", f"touch {mark}")
+    (repo / ".gitattributes").write_text("* filter=a=b\n")
+    (repo / "x.txt").write_text("x\n")
+    with pytest.raises(DriftbotError, match="git filter driver 'a=b' cannot be neutralised"):
+        Git(repo).run("add", "-A")
+    assert not mark.exists()
 
 
 @pytest.fixture
@@ -429,7 +445,6 @@ def test_on_pull_request_the_pr_config_still_applies(action: ActionRun) -> None:
 
 
 def test_git_commands_see_no_global_or_system_config(tmp_path: Path) -> None:
-    from driftbot.github.gitrepo import Git
 
     repo = tmp_path / "r"
     subprocess.run(["git", "init", "-q", str(repo)], check=True)

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from pydantic import SecretStr
 
 from driftbot.errors import DriftbotError
+from driftbot.gitfiles import filter_drivers, filter_overrides
 
 BOT_NAME = "github-actions[bot]"
 BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
@@ -50,7 +51,6 @@ ISOLATED_ENV = {
 # Inherited variables that would point git elsewhere or inject config; identity is set per commit.
 DROPPED_ENV = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_CONFIG", "GIT_ASKPASS")
 DROPPED_ENV_PREFIXES = ("GIT_CONFIG_", "GIT_AUTHOR_", "GIT_COMMITTER_")
-FILTER_KEYS = ("clean", "smudge", "process")
 # A remote's `uploadpack`/`receivepack` is a program git runs for local and ssh remotes; for these
 # keys the FIRST value wins, so `-c` cannot override the repository's: the options can.
 UPLOAD_PACK = "--upload-pack=git-upload-pack"
@@ -115,18 +115,23 @@ class Git:
             if not {"GIT_SSH", "GIT_SSH_COMMAND"} & set(os.environ):
                 fixed.append("core.sshCommand=ssh")
             self._lockdown = fixed  # the lookup below already runs locked down
-            for driver in self._filter_drivers():
-                fixed = [*fixed, *(f"filter.{driver}.{key}=" for key in FILTER_KEYS), f"filter.{driver}.required=false"]
-            self._lockdown = fixed
+            self._lockdown = fixed + [f"{key}={value}" for key, value in filter_overrides(self._filter_drivers())]
         return self._lockdown
 
     def _filter_drivers(self) -> list[str]:
-        """Filter drivers defined in the repository's config (system and global config are off)."""
+        """Filter drivers defined in the repository's config (system and global config are off).
+
+        A driver whose name holds `=` cannot be emptied with `-c` (git splits at the first `=`): refused.
+        """
         try:
             names = self._run(["config", "--name-only", "--get-regexp", r"^filter\."])
         except GitError:
             return []  # none defined (exit 1)
-        return sorted({name.split(".", 1)[1].rsplit(".", 1)[0] for name in names.splitlines() if name.count(".") >= 2})
+        drivers = filter_drivers(names.splitlines())
+        odd = [d for d in drivers if "=" in d]
+        if odd:
+            raise DriftbotError(f"{self.repo}: git filter driver {odd[0]!r} cannot be neutralised; refusing to run git")
+        return drivers
 
     def _remote_env(self) -> dict[str, str]:
         """The token as an extra HTTP header for the remote's URL, in the environment only."""
