@@ -5,7 +5,10 @@ Readers here report the process they ran in, so a test sees which worker read wh
 
 from __future__ import annotations
 
+import json
+import multiprocessing
 import os
+import shutil
 import signal
 import time
 from dataclasses import dataclass
@@ -13,9 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from driftbot.extract import scan
+from driftbot.cli import main
+from driftbot.extract import scan, workers
 from driftbot.extract.scan import scan_python
+from driftbot.ftypes import Location
 
+ROOT = Path(__file__).resolve().parents[1]
 NAMES = frozenset({"bdl_player_boxscores", "nbac_schedule", "br_rosters_current"})
 COPY = b"NAMES = ['bdl_player_boxscores', 'nbac_schedule', 'br_rosters_current']\n"
 
@@ -100,7 +106,9 @@ def test_a_crash_in_a_prefilter_chunk_costs_that_chunk(tmp_path: Path, pooled: N
     paths = repo(tmp_path)
     chunk = paths[40:60]  # the third chunk of 20 files
     result = scan_python(tmp_path, paths, NAMES, workers=2, readers={"w": Where("wants", crash_on=paths[45])})
-    assert result.unchecked == tuple(chunk)
+    why = "its worker stopped while reading it and 19 other files: the parser crashed (SIGSEGV)"
+    assert result.unparsable == tuple((Location(p, 1, 1), why) for p in chunk)
+    assert result.unchecked == ()  # no time budget ran out
     assert result.files_scanned == len(paths) - len(chunk)
     assert {c.path for c in result.collections} == {p for p in paths if p not in chunk and int(p[-6:-3]) % 2}
     assert sorted(result.read["w"]) == [p for p in paths if p not in chunk]
@@ -138,3 +146,28 @@ def test_progress_reads_every_file_then_counts_the_tasks(tmp_path: Path, pooled:
     assert {t for _, t in calls[len(reading) :]} == {total}
     assert calls == sorted(calls)
     assert calls[-1] == (total, total)
+
+
+def test_an_audit_whose_prefilter_worker_crashes_reports_those_files_not_the_time_budget(
+    tmp_path: Path, pooled: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A worker killed while it prefilters a chunk: each of its files is `unparsable-file`, the exit code 0."""
+    shutil.copytree(ROOT / "ssot", tmp_path / "ssot")
+    (tmp_path / "a").mkdir()
+    for i in range(40):  # listed before ssot/: chunks of 20 are a/m00-m19, a/m20-m39, then the SSOT
+        (tmp_path / f"a/m{i:02}.py").write_text("X = 1\n")
+    prefilter = scan._prefilter
+
+    def crash_on_m25(job: scan._Prefilter) -> object:  # runs in the worker (forked: it sees this patch)
+        if "a/m25.py" in job.paths:
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return prefilter(job)
+
+    monkeypatch.setattr(scan, "_prefilter", crash_on_m25)
+    fork = multiprocessing.get_context("fork")  # under xdist's threads the pool would use forkserver: no patch
+    monkeypatch.setattr(workers, "pool_context", lambda: fork)
+    monkeypatch.setattr(scan, "_cpu_count", lambda: 2)
+    code = main(["audit", str(tmp_path), "--format", "json", "--no-cache"])
+    found = [(f["rule"], f["path"], f["message"]) for f in json.loads(capsys.readouterr().out)["findings"]]
+    why = "could not parse: its worker stopped while reading it and 19 other files: the parser crashed (SIGSEGV)"
+    assert (code, found) == (0, [("unparsable-file", f"a/m{i:02}.py", why) for i in range(20, 40)])

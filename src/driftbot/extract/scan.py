@@ -188,8 +188,9 @@ def scan_python(
 
     `progress(done, total)` counts prefiltered files, then parsed candidates on top (the total
     grows once, by the number of candidates, when the prefilter is done). Parses run in worker
-    processes (`extract.workers`): a file that crashes or hangs its worker is `unparsable`, the
-    others are still read. Past `deadline` (`time.monotonic()`), what is left is `unchecked`.
+    processes (`extract.workers`): a file that crashes or hangs its worker is `unparsable` (so is
+    each Python file of a prefilter chunk whose worker stopped), the others are still read. Past
+    `deadline` (`time.monotonic()`), what is left is `unchecked`.
     With a `cache`, a file whose bytes were read the same way before is not read again: a clean file
     of a git work tree (`gitfiles`; `index`: what git said of `repo` earlier in this run, so it
     is not asked again) whose plan is cached is not even opened.
@@ -341,7 +342,12 @@ class _Found:
     def take_candidates(self, job: _Prefilter, outcome: object) -> list[_Task]:
         """Take a prefilter job's outcome; the tasks of the files it picked (each file's in a row)."""
         if not isinstance(outcome, _Candidates):  # a file read only for its SQL is not listed: as ever
-            self.unchecked.extend(p for p in job.paths if p.endswith(".py"))
+            python = [p for p in job.paths if p.endswith(".py")]
+            if isinstance(outcome, Failed):  # its worker stopped: not the time budget, as for a parse
+                why = f"its worker stopped while reading it and {len(job.paths) - 1} other files: {outcome.reason}"
+                self.unparsable.extend((Location(p, 1, 1), why) for p in python)
+            else:
+                self.unchecked.extend(python)
             return []
         self.files_read += outcome.files_read
         self.files_opened += outcome.files_opened
