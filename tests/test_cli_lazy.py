@@ -183,3 +183,25 @@ def test_infrastructure_models_are_built_on_first_use() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "True"]
+
+
+def test_an_action_audit_without_fix_does_not_import_libcst(
+    example_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Action's audit mode (a push) never fixes nor suggests: libcst and `driftbot.fix` stay unloaded."""
+    event = tmp_path / "event.json"
+    event.write_text("{}")
+    for name in ("output", "summary"):
+        (tmp_path / name).write_text("")
+    for key in [k for k in os.environ if k.startswith(("INPUT_", "GITHUB_"))]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("GITHUB_EVENT_NAME", "push")
+    monkeypatch.setenv("GITHUB_EVENT_PATH", str(event))
+    monkeypatch.setenv("GITHUB_REPOSITORY", "o/r")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(example_repo))
+    monkeypatch.setenv("GITHUB_OUTPUT", str(tmp_path / "output"))
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary"))
+    modules = loaded(["action"])
+    assert {"driftbot.github.runner", "driftbot.github.pipeline", "driftbot.audit"} <= modules
+    assert sorted(m for m in modules if m.split(".")[0] == "libcst" or m.startswith("driftbot.fix")) == []
+    assert "findings=" in (tmp_path / "output").read_text()  # the run audited the workspace

@@ -10,19 +10,20 @@ import dataclasses
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from driftbot import config
 from driftbot.audit import run_audit
 from driftbot.baseline import read_baseline
 from driftbot.errors import DriftbotError
-from driftbot.fix import fix_repo
-from driftbot.fix.plan import make_plan
-from driftbot.fix.suggest import Suggestion, suggestions
 from driftbot.ftypes import Finding, Report
 from driftbot.report import RENDERERS, scope
 from driftbot.report.fingerprint import fingerprint as finding_fingerprint
 from driftbot.report.markdown import SourceLinks, render_markdown
 from driftbot.rules.catalog import INCOMPLETE_RULES
+
+if TYPE_CHECKING:  # fix (libcst) is imported on use: an audit-only run never pays for it
+    from driftbot.fix.suggest import Suggestion
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,8 @@ def incomplete(report: Report) -> bool:
 
 def fix(tree: Path, options: AuditOptions) -> None:
     """Apply every fixable finding in `tree` (the caller commits whatever changed)."""
+    from driftbot.fix import fix_repo
+
     base = root(tree, options)
     fix_repo(
         base,
@@ -153,6 +156,9 @@ def fix(tree: Path, options: AuditOptions) -> None:
 
 def suggest(tree: Path, options: AuditOptions) -> list[Suggestion]:
     """The edits `fix` would make in `tree` (certain findings only), as repository-relative line replacements."""
+    from driftbot.fix.plan import make_plan
+    from driftbot.fix.suggest import suggestions
+
     base = root(tree, options)
     plan = make_plan(
         base,

@@ -12,9 +12,9 @@ read-only token, so it makes no call at all and uses workflow annotations instea
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from driftbot.errors import EXIT_DRIFT, EXIT_OK
-from driftbot.fix.suggest import Suggestion
 from driftbot.ftypes import Report
 from driftbot.github import dashboard, pipeline, prscope, suggestions, trust
 from driftbot.github.client import ApiError, GitHubApi
@@ -23,6 +23,9 @@ from driftbot.github.env import emit, workflow_command
 from driftbot.github.events import PullRequestEvent
 from driftbot.github.review import review
 from driftbot.report.scope import ChangedLines
+
+if TYPE_CHECKING:  # driftbot.fix imports libcst: only a run that suggests loads it
+    from driftbot.fix.suggest import Suggestion
 
 SKIPPED_CLOSED = "driftbot: pull request #{number} is closed; nothing to audit"
 FORK_READ_ONLY = "the pull request comes from a fork, and its GITHUB_TOKEN is read-only"

@@ -23,11 +23,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from driftbot.fix.suggest import Suggestion
 from driftbot.github.client import GitHubApi, ReviewInfo
 from driftbot.report import escape
+
+if TYPE_CHECKING:  # driftbot.fix imports libcst: only a run that suggests loads it
+    from driftbot.fix.suggest import Suggestion
 
 MAX_COMMENTS = 50
 HEAD = (
