@@ -1,12 +1,14 @@
 """Render the rules table (README) and the rules reference (docs/rules.md) from the catalog.
 
-`python -m driftbot.rules.docs` rewrites both; a test fails when either is out of date.
+`python -m driftbot.rules.docs [ROOT]` rewrites both; a test fails when either is out of date.
 """
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from driftbot.rules.catalog import RULES, Rule
@@ -56,13 +58,28 @@ def readme_with_table(readme: str) -> str:
     return re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, readme, flags=re.S)
 
 
-def main(root: Path) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
+    """Rewrite ROOT's README rules table and docs/rules.md; 2 with one line on stderr when ROOT has no table."""
+    parser = argparse.ArgumentParser(
+        prog="python -m driftbot.rules.docs",
+        description="Rewrite the rules table of README.md and docs/rules.md from the rule catalog.",
+    )
+    parser.add_argument("root", nargs="?", type=Path, default=Path.cwd(), help="the repository (default: here)")
+    root: Path = parser.parse_args(argv).root
     readme = root / "README.md"
-    readme.write_text(readme_with_table(readme.read_text(encoding="utf-8")), encoding="utf-8")
+    try:
+        text = readme.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"{parser.prog}: {readme}: cannot read ({getattr(exc, 'strerror', None) or exc})", file=sys.stderr)
+        return 2
+    if BEGIN not in text or END not in text:
+        print(f"{parser.prog}: {readme}: no {BEGIN} ... {END} block to rewrite", file=sys.stderr)
+        return 2
+    readme.write_text(readme_with_table(text), encoding="utf-8")
     (root / "docs").mkdir(exist_ok=True)
     (root / "docs" / "rules.md").write_text(rules_md(), encoding="utf-8")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path.cwd()))
+    sys.exit(main())
