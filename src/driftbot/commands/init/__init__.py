@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from driftbot import config, paths, repofs
+from driftbot import config, gitfiles, paths, repofs
 from driftbot.commands import options
 from driftbot.commands.init import tables as known_tables
 from driftbot.commands.init.check import validate
@@ -61,8 +61,9 @@ def propose(
     budget: float | None = DEFAULT_BUDGET,
     progress: Progress | None = None,
 ) -> Proposal:
-    py_files = repofs.screen(repo, paths.walk(repo, [], (".py",)))[0]  # `driftbot audit` reports refused files
-    sql_files = repofs.screen(repo, paths.walk(repo, [], (".sql",)))[0]
+    listing = gitfiles.read(repo)  # one git listing for both walks
+    py_files = repofs.screen(repo, paths.walk(repo, [], (".py",), listing))[0]  # `driftbot audit` reports refused files
+    sql_files = repofs.screen(repo, paths.walk(repo, [], (".sql",), listing))[0]
     known = known_tables.read(repo, sql_files, inventory_urls(repo, inventories))
     read = python_collections(repo, py_files, known.names(), budget=budget, progress=progress)
     ranked = rank(discover(read.collections), known, sql_texts(repo, sql_files))
