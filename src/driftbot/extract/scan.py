@@ -30,7 +30,7 @@ from typing import NamedTuple, Protocol, cast
 from driftbot import gitfiles
 from driftbot.extract import cache as result_cache
 from driftbot.extract import cache_json
-from driftbot.extract.cache import FOCUSED, NOT_CANDIDATE, TOO_BIG, WHOLE, Plan
+from driftbot.extract.cache import FOCUSED, NOT_CANDIDATE, SKIPPED, TOO_BIG, WHOLE, Plan
 from driftbot.extract.limits import FILE_SECONDS, MAX_PYTHON_BYTES, WORKER_MEMORY_BYTES, too_big
 from driftbot.extract.python_ast import extract
 from driftbot.extract.python_tree import ParseFailure, share_parses
@@ -97,12 +97,13 @@ class _Prefilter:
     min_hits: int
     keyed: bool  # name each file's content (`cache.blob_id`) for the cache
     readers: tuple[tuple[str, FileReader], ...]
+    every: bool = False  # plan every file read (for the cache's plan table), not only those with work
 
 
 @dataclass(frozen=True)
 class _Candidates:
     files_read: int  # Python files read
-    plans: tuple[tuple[str, str, Plan], ...]  # (path, blob id or "", plan) of every file read
+    plans: tuple[tuple[str, str, Plan], ...]  # (path, blob id or "", plan) of the files planned (`_Prefilter.every`)
     unreadable: tuple[Unparsable, ...]
     files_opened: int = 0
 
@@ -213,12 +214,14 @@ def scan_python(
             plans.append((rel, blob, plan))
         else:
             unknown.append(rel)
+    keep_plans = store is not None and bool(known)  # outside git every file is read anyway: no plan is looked up
+    keyed = store is not None
     jobs = [
-        _Prefilter(root, tuple(unknown[i : i + PREFILTER_CHUNK]), encoded, forced, min_hits, store is not None, extra)
+        _Prefilter(root, tuple(unknown[i : i + PREFILTER_CHUNK]), encoded, forced, min_hits, keyed, extra, keep_plans)
         for i in range(0, len(unknown), PREFILTER_CHUNK)
     ]
     count = max(1, workers if workers is not None else _cpu_count())
-    found = _Found(root, names, forced, store, cache, by_name, keep_plans=bool(known))
+    found = _Found(root, names, forced, store, cache, by_name, keep_plans=keep_plans)
     tasks = found.tasks(plans)
     meter = _Meter(progress, len(paths), len(plans), len(jobs), len(tasks))
     if len(unknown) >= PARALLEL_MIN_FILES and count > 1:
@@ -511,6 +514,10 @@ def _prefilter(job: _Prefilter) -> _Candidates:
                 kind = WHOLE
             elif count_names(data, job.names, job.min_hits) >= job.min_hits:
                 kind = FOCUSED
+        if kind == NOT_CANDIDATE and not wanting:  # most files: nothing to do, and the size says nothing
+            if job.every:
+                plans.append((rel, result_cache.blob_id(data), SKIPPED))
+            continue
         plans.append((rel, result_cache.blob_id(data) if job.keyed else "", Plan(kind, size, wanting)))
     return _Candidates(read, tuple(plans), tuple(unreadable), opened)
 
