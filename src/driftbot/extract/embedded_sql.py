@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 import yaml
 
 from driftbot.extract import docstring_sql, python_tree
+from driftbot.extract.needles import needles
 from driftbot.extract.sqltypes import TableRef
 from driftbot.ftypes import Location
 from driftbot.textpos import LineIndex
@@ -158,7 +159,7 @@ class EmbeddedReader:
     weight: int = 10  # finding its literals and sqlglot on its statements: about ten Python candidates
 
     def wants(self, path: str, data: bytes) -> bool:
-        if not any(d in data for d in self.datasets):
+        if not needles(self.datasets).any_in(data):
             return False
         return _FILE_READS.search(data) is not None or (path.endswith(".py") and _loops_into_template(data))
 

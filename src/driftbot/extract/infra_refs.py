@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import yaml
 
 from driftbot.extract.cloudbuild import is_cloudbuild
+from driftbot.extract.needles import needles
 from driftbot.extract.python_tree import ParseFailure, char_column, checked_nodes, cpython_parse
 from driftbot.extract.shell import ArrayElement, Hole, Value, Word
 from driftbot.ftypes import Location
@@ -88,7 +89,7 @@ class WrittenReader:
     def wants(self, path: str, data: bytes) -> bool:
         if path.startswith(self.ssot_dir) or is_test_file(path) or is_cloudbuild(path):
             return False
-        return URL_NEEDLE in data or any(n in data for n in self.needles)
+        return needles((URL_NEEDLE, *self.needles)).any_in(data)
 
     def read(self, path: str, data: bytes) -> Written | None:
         try:

@@ -32,6 +32,7 @@ from driftbot.extract import cache as result_cache
 from driftbot.extract import cache_json
 from driftbot.extract.cache import FOCUSED, NOT_CANDIDATE, SKIPPED, TOO_BIG, WHOLE, Plan
 from driftbot.extract.limits import FILE_SECONDS, MAX_PYTHON_BYTES, WORKER_MEMORY_BYTES, too_big
+from driftbot.extract.needles import needles
 from driftbot.extract.python_ast import extract
 from driftbot.extract.python_tree import ParseFailure, share_parses
 from driftbot.extract.workers import Failed, Unchecked, run_isolated
@@ -44,7 +45,6 @@ from driftbot.ftypes import Collection, Location
 PARALLEL_MIN_FILES = 1_000
 PARALLEL_MIN_CANDIDATES = 200
 PREFILTER_CHUNK = 500  # files per prefilter job (100 and 250 measured no faster)
-_WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
 Progress = Callable[[int, int], None]
 Unparsable = tuple[Location, str]
@@ -462,24 +462,8 @@ def _past(deadline: float | None) -> bool:
 
 
 def count_names(data: bytes, names: Sequence[bytes], enough: int) -> int:
-    """How many of `names` occur delimited in `data`, counting no further than `enough`."""
-    count = 0
-    for name in names:
-        if name in data and _delimited(data, name):
-            count += 1
-            if count >= enough:
-                break
-    return count
-
-
-def _delimited(data: bytes, name: bytes) -> bool:
-    start = data.find(name)
-    while start != -1:
-        end = start + len(name)
-        if (start == 0 or data[start - 1] not in _WORD_BYTES) and (end == len(data) or data[end] not in _WORD_BYTES):
-            return True
-        start = data.find(name, start + 1)
-    return False
+    """How many of `names` occur delimited in `data`, counting no further than `enough` (`extract.needles`)."""
+    return needles(tuple(names)).count_delimited(data, enough)
 
 
 def _prefilter(job: _Prefilter) -> _Candidates:
