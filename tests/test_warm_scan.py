@@ -191,19 +191,30 @@ def test_every_reader_of_driftbot_is_cached() -> None:
 
 
 def test_the_index_names_clean_files_only(tmp_path: Path) -> None:
-    repo = committed(tmp_path / "repo", {"a.py": b"a\n", "b.py": b"b\n", "c.py": b"c\n", "d.py": b"d\n"})
+    files = {"a.py": b"a\n", "b.py": b"b\n", "c.py": b"c\n", "d.py": b"d\n", "t\tab 0\t.py": b"t\n"}
+    repo = committed(tmp_path / "repo", files)
     (repo / "b.py").write_bytes(b"bb\n")
     (repo / "new.py").write_bytes(b"n\n")
     git(repo, "update-index", "--assume-unchanged", "c.py")
     (repo / "c.py").write_bytes(b"changed behind git's back\n")
     listing = gitfiles.read(repo)
-    assert sorted(listing.clean) == ["a.py", "d.py"]
-    assert listing.clean["a.py"] == result_cache.blob_id(b"a\n")
+    assert sorted(listing.clean) == ["a.py", "d.py", "t\tab 0\t.py"]
+    assert listing.clean_paths == tuple(listing.clean)  # the walk's paths, without the blob ids
+    assert {p: listing.clean[p] for p in ("a.py", "t\tab 0\t.py")} == {
+        "a.py": result_cache.blob_id(b"a\n"),
+        "t\tab 0\t.py": result_cache.blob_id(b"t\n"),
+    }
     assert sorted(listing.unsure) == ["b.py", "c.py", "new.py"]
     assert listing.changed == {b"b.py", b"new.py"}  # c.py: git does not look at it
     (tmp_path / "no-git").mkdir()
     outside = gitfiles.read(tmp_path / "no-git")
-    assert (outside.raw, outside.clean, outside.unsure, outside.changed) == (None, {}, (), frozenset())
+    assert (outside.raw, outside.clean, outside.clean_paths, outside.unsure, outside.changed) == (
+        None,
+        {},
+        (),
+        (),
+        frozenset(),
+    )
 
 
 LISTING = [

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterable
@@ -37,7 +38,8 @@ from pathlib import Path
 
 GIT_TIMEOUT_S = 60
 FILTER_KEYS = ("clean", "smudge", "process")
-_REGULAR = ("100644", "100755")
+_PLAIN = re.compile("H 100(?:644|755) [^\t]{40} 0\t")  # a plain entry with a SHA-1 id (module docstring)
+_PATH_AT = 52  # where its path starts
 CHANGED_TAGS = (b"C ", b"? ")  # of modified (or deleted) and of untracked files
 
 
@@ -101,9 +103,17 @@ class Listing:
             return b""
         return b"".join(r + b"\0" for r in self.raw.split(b"\0") if r and r[:2] not in CHANGED_TAGS)
 
-    @property
+    @functools.cached_property
     def clean(self) -> dict[str, str]:
         """Repo-relative POSIX path -> blob id (SHA-1 hex) of each clean file (module docstring)."""
+        return dict(zip(self.clean_paths, self._blobs(), strict=True))
+
+    @property
+    def clean_paths(self) -> tuple[str, ...]:
+        """The clean files in git's order: `clean` without the blob ids, which only the cache needs.
+
+        The ids are read in a pass of their own (`_blobs`): a run without the cache makes none, and one with
+        it keeps the paths it holds to the end together in memory, not between ids it drops earlier."""
         return self._parsed[0]
 
     @property
@@ -113,25 +123,30 @@ class Listing:
         return self._parsed[1]
 
     @functools.cached_property
-    def _parsed(self) -> tuple[dict[str, str], tuple[str, ...]]:
-        if self.raw is None:
-            return {}, ()
-        encoding, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()  # as os.fsdecode, at once
-        plain: dict[str, str] = {}
+    def _parsed(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        plain: list[str] = []
         others: dict[str, None] = {}  # ordered and unique: an unmerged path has an entry per stage
-        for record in self.raw.decode(encoding, errors).split("\0"):
-            if not record:  # after the last NUL
-                continue
-            if record[:2] == "? ":
+        for record in self._records():
+            if _PLAIN.match(record):
+                plain.append(record[_PATH_AT:])
+            elif record[:2] == "? ":
                 others[record[2:]] = None
-                continue
-            meta, _, name = record.partition("\t")  # "H 100644 <40 hex> 0", path
-            if meta[:2] == "H " and meta[2:8] in _REGULAR and meta[8:9] == " " and meta[49:] == " 0":
-                plain[name] = meta[9:49]
-            else:
-                others[name] = None
-        clean = {name: blob for name, blob in plain.items() if name not in others}
-        return clean, tuple(others)
+            elif record:  # not after the last NUL
+                others[record.partition("\t")[2]] = None
+        if others:  # a modified file has its entry and a `C` record
+            plain = [name for name in plain if name not in others]
+        return tuple(plain), tuple(others)
+
+    def _blobs(self) -> list[str]:
+        """The blob id of each clean file, in the order of `clean_paths`."""
+        others = set(self.unsure)
+        return [r[9:49] for r in filter(_PLAIN.match, self._records()) if not (others and r[_PATH_AT:] in others)]
+
+    def _records(self) -> list[str]:
+        if self.raw is None:
+            return []
+        encoding, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()  # as os.fsdecode, at once
+        return self.raw.decode(encoding, errors).split("\0")
 
 
 def changed_name(record: bytes) -> bytes:

@@ -61,7 +61,7 @@ def walk(
         # A clean file was a regular file when git looked (`gitfiles`); any other path git lists may be a
         # deleted file, a submodule's directory or an untracked repository (`sub/`): only files count.
         root = str(repo)  # os.path, not pathlib: this may run once per file of the repository
-        found = [f for f in listing.clean if f.endswith(suffixes) and not _skipped(f)]
+        found = [f for f in listing.clean_paths if f.endswith(suffixes) and not _skipped(f)]
         found += (
             f
             for f in listing.unsure
