@@ -217,10 +217,8 @@ def test_the_index_names_clean_files_only(tmp_path: Path) -> None:
     )
 
 
-LISTING = [
+LISTING = [  # its config (core.fsmonitor=false, the emptied filters) is in the environment: GIT_CONFIG_*
     "git",
-    "-c",
-    "core.fsmonitor=false",
     "ls-files",
     "-z",
     "-s",
@@ -231,7 +229,7 @@ LISTING = [
     "--",
     ".",
 ]
-FILTERS = ["git", "-c", "core.fsmonitor=false", "config", "-z", "--name-only", "--get-regexp", r"^filter\."]
+FILTERS = ["git", "config", "-z", "--name-only", "--get-regexp", r"^filter\."]
 
 
 @pytest.mark.parametrize("cache", [("--cache-dir", "{cache}"), ("--no-cache",)])

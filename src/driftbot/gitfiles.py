@@ -38,6 +38,7 @@ from pathlib import Path
 
 GIT_TIMEOUT_S = 60
 FILTER_KEYS = ("clean", "smudge", "process")
+NO_FSMONITOR = ("core.fsmonitor", "false")  # a configured fsmonitor is a program git would run
 _PLAIN = re.compile("H 100(?:644|755) [^\t]{40} 0\t")  # a plain entry with a SHA-1 id (module docstring)
 _PATH_AT = 52  # where its path starts
 CHANGED_TAGS = (b"C ", b"? ")  # of modified (or deleted) and of untracked files
@@ -47,26 +48,33 @@ def run_git(repo: Path, *args: str) -> subprocess.Popen[bytes]:
     """`git ARGS` in `repo`, hardened (module docstring); its standard output is a pipe."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env |= {"GIT_CONFIG_NOSYSTEM": "1", "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
-    cmd = ["git", "-c", "core.fsmonitor=false", *args]
-    env |= _no_filters(repo, cmd[:3], env)
-    return subprocess.Popen(cmd, cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    env |= config_env([NO_FSMONITOR, *filter_overrides(_filter_drivers(repo, env | config_env([NO_FSMONITOR])))])
+    return subprocess.Popen(["git", *args], cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
 
 
-def _no_filters(repo: Path, git: list[str], env: dict[str, str]) -> dict[str, str]:
-    """Config (as `GIT_CONFIG_*` variables: a driver's name may hold `=`) that empties every filter
-    driver the config defines: `ls-files -m` compares a file's content with its blob when the stat
-    data cannot tell, and would run the driver's `clean` program."""
-    cmd = [*git, "config", "-z", "--name-only", "--get-regexp", r"^filter\."]
+def config_env(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """`GIT_CONFIG_COUNT`, `GIT_CONFIG_KEY_<n>`, `GIT_CONFIG_VALUE_<n>` setting each (key, value) in order.
+
+    Git reads them as it reads `-c KEY=VALUE` (command scope: they outrank every config file, and an
+    empty value clears a list such as `credential.helper`), but a key may hold `=` (`-c` splits at
+    the first one) and nothing lands on a command line, where any user's `ps` can read it. The one
+    way driftbot passes config to git: the listing's overrides and the bot's, its token header too.
+    """
+    env: dict[str, str] = {}
+    for i, (key, value) in enumerate(pairs):
+        env |= {f"GIT_CONFIG_KEY_{i}": key, f"GIT_CONFIG_VALUE_{i}": value}
+    return {"GIT_CONFIG_COUNT": str(len(env) // 2), **env}
+
+
+def _filter_drivers(repo: Path, env: dict[str, str]) -> list[str]:
+    """The filter drivers the config defines: `ls-files -m` compares a file's content with its blob
+    when the stat data cannot tell, and would run the driver's `clean` program."""
+    cmd = ["git", "config", "-z", "--name-only", "--get-regexp", r"^filter\."]
     try:
         done = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, timeout=GIT_TIMEOUT_S, check=False)
     except (OSError, subprocess.SubprocessError):
-        return {}  # then the listing fails the same way
-    names = os.fsdecode(done.stdout).split("\0") if done.returncode == 0 else []  # 1: none defined
-    pairs = filter_overrides(filter_drivers(names))
-    found = {"GIT_CONFIG_COUNT": str(len(pairs))}
-    for i, (key, value) in enumerate(pairs):
-        found |= {f"GIT_CONFIG_KEY_{i}": key, f"GIT_CONFIG_VALUE_{i}": value}
-    return found
+        return []  # then the listing fails the same way
+    return filter_drivers(os.fsdecode(done.stdout).split("\0")) if done.returncode == 0 else []  # 1: none
 
 
 def filter_drivers(config_names: Iterable[str]) -> list[str]:

@@ -30,7 +30,6 @@ from github_payloads import pr_comment, pull_request_opened, schedule, workflow_
 from github_recorder import RecordingProxy
 
 from driftbot.cli import main
-from driftbot.errors import DriftbotError
 from driftbot.ftypes import Finding, Location, Report, Severity
 from driftbot.github import autofix, commands, comment, dashboard, pipeline
 from driftbot.github.gitrepo import Git
@@ -134,17 +133,19 @@ def test_hooks_and_programs_planted_in_the_checkout_never_run(
     assert sorted(p.name for p in marks.iterdir()) == []
 
 
-def test_a_filter_driver_that_cannot_be_emptied_on_the_command_line_stops_git(tmp_path: Path) -> None:
-    """`-c filter.a=b.clean=` would set `filter.a` (git splits at the first `=`), leaving `a=b`'s program."""
+def test_a_filter_driver_whose_name_holds_an_equals_sign_is_emptied_too(tmp_path: Path) -> None:
+    """`-c filter.a=b.clean=` would set `filter.a` (git splits at the first `=`), leaving `a=b`'s program;
+    the overrides travel as `GIT_CONFIG_*` variables, which take the key whole."""
     repo = tmp_path / "repo"
     repo.mkdir()
     git(repo, "init", "-q")
     mark = tmp_path / "ran"
     git(repo, "config", "filter.a=b.clean", f"touch {mark}")
+    git(repo, "config", "filter.a=b.required", "true")
     (repo / ".gitattributes").write_text("* filter=a=b\n")
     (repo / "x.txt").write_text("x\n")
-    with pytest.raises(DriftbotError, match="git filter driver 'a=b' cannot be neutralised"):
-        Git(repo).run("add", "-A")
+    Git(repo).run("add", "-A")
+    assert Git(repo).run("ls-files") == ".gitattributes\nx.txt"
     assert not mark.exists()
 
 

@@ -1,14 +1,16 @@
 """Git plumbing for the bot: throwaway worktrees, bot commits, and pushes that never clobber.
 
 The bot never edits the job's checkout: it audits and fixes in a detached worktree and pushes
-from there. Every command runs with `SAFE_CONFIG` on its command line (which outranks every config
-file) and without system or global config, so nothing in the repository or its `.git/` makes git
+from there. Every command runs with `SAFE_CONFIG` in `GIT_CONFIG_*` variables (`gitfiles.config_env`:
+command scope, which outranks every config file; nothing on a command line) and without system or
+global config, so nothing in the repository or its `.git/` makes git
 run a program: no hook (`post-checkout` on `worktree add`, `post-commit`, `pre-push`, ...), no
 fsmonitor, no filter, diff driver, credential helper, askpass, signing program or `ext::` remote.
 The token reaches git only in the environment of the commands that talk to the remote, as an
-`http.<remote>.extraheader` in `GIT_CONFIG_*` variables: never on a command line, never in a file
-(`.git/config` included). That header replaces one `actions/checkout` may have left (same URL, so
-GitHub never sees two); without a token, such a left-over header is what authenticates.
+`http.<remote>.extraheader` in the same `GIT_CONFIG_*` variables: never on a command line, never in a
+file (`.git/config` included), never in an error message. That header replaces one `actions/checkout`
+may have left (same URL, so GitHub never sees two); without a token, such a left-over header is what
+authenticates.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,20 +29,21 @@ from urllib.parse import urlsplit
 from pydantic import SecretStr
 
 from driftbot.errors import DriftbotError
-from driftbot.gitfiles import filter_drivers, filter_overrides
+from driftbot.gitfiles import NO_FSMONITOR, config_env, filter_drivers, filter_overrides
 
 BOT_NAME = "github-actions[bot]"
 BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
 TRAILER = "Generated-by: driftbot"
-SAFE_CONFIG = (
-    "safe.directory=*",  # a container's user rarely owns the mounted workspace
-    "core.hooksPath=/dev/null",  # no hook at all, whatever .git/hooks or core.hooksPath hold
-    "core.fsmonitor=false",  # a configured fsmonitor is a program `status` would run
-    "core.attributesFile=/dev/null",
-    "core.askPass=",
-    "credential.helper=",  # the empty value clears the helper list
-    "commit.gpgSign=false",  # signing runs gpg.program
-    "protocol.ext.allow=never",  # an `ext::` remote URL is a command line
+Config = list[tuple[str, str]]  # (key, value) pairs, in order (`gitfiles.config_env`)
+SAFE_CONFIG: tuple[tuple[str, str], ...] = (
+    ("safe.directory", "*"),  # a container's user rarely owns the mounted workspace
+    ("core.hooksPath", "/dev/null"),  # no hook at all, whatever .git/hooks or core.hooksPath hold
+    NO_FSMONITOR,  # a configured fsmonitor is a program `status` would run
+    ("core.attributesFile", "/dev/null"),
+    ("core.askPass", ""),
+    ("credential.helper", ""),  # the empty value clears the helper list
+    ("commit.gpgSign", "false"),  # signing runs gpg.program
+    ("protocol.ext.allow", "never"),  # an `ext::` remote URL is a command line
 )
 ISOLATED_ENV = {
     "GIT_CONFIG_NOSYSTEM": "1",
@@ -52,7 +55,7 @@ ISOLATED_ENV = {
 DROPPED_ENV = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_CONFIG", "GIT_ASKPASS")
 DROPPED_ENV_PREFIXES = ("GIT_CONFIG_", "GIT_AUTHOR_", "GIT_COMMITTER_")
 # A remote's `uploadpack`/`receivepack` is a program git runs for local and ssh remotes; for these
-# keys the FIRST value wins, so `-c` cannot override the repository's: the options can.
+# keys the FIRST value wins, so config cannot override the repository's: the options can.
 UPLOAD_PACK = "--upload-pack=git-upload-pack"
 RECEIVE_PACK = "--receive-pack=git-receive-pack"
 
@@ -86,7 +89,7 @@ class Git:
         self.remote = remote
         self._token = token or SecretStr("")
         self._server_host = urlsplit(server).hostname if server else None
-        self._lockdown: list[str] | None = None
+        self._lockdown: Config | None = None
 
     def __repr__(self) -> str:
         return f"Git({self.repo!r}, {self.remote!r})"
@@ -94,69 +97,62 @@ class Git:
     def run(self, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
         return self._run(list(args), cwd=cwd, env=env)
 
-    def _run(self, args: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
-        config = [item for pair in self._config() for item in ("-c", pair)]
+    def _run(
+        self,
+        args: list[str],
+        *,
+        cwd: Path | None = None,
+        env: dict[str, str] | None = None,
+        config: Sequence[tuple[str, str]] = (),
+    ) -> str:
+        """`git ARGS` with the lockdown, then `config`, in its environment (`gitfiles.config_env`)."""
         done = subprocess.run(
-            ["git", "--no-pager", *config, *args],
+            ["git", "--no-pager", *args],
             cwd=cwd or self.repo,
             capture_output=True,
             text=True,
-            env={**base_env(), **(env or {})},
+            env={**base_env(), **(env or {}), **config_env([*self._config(), *config])},
             check=False,
         )
         if done.returncode != 0:
             raise GitError(args, f"{done.stdout}\n{done.stderr}")
         return done.stdout.strip()
 
-    def _config(self) -> list[str]:
+    def _config(self) -> Config:
         """SAFE_CONFIG, plus what neutralises the remote's programs and every filter the repository defines."""
         if self._lockdown is None:
             fixed = list(SAFE_CONFIG)
             if not {"GIT_SSH", "GIT_SSH_COMMAND"} & set(os.environ):
-                fixed.append("core.sshCommand=ssh")
+                fixed.append(("core.sshCommand", "ssh"))
             self._lockdown = fixed  # the lookup below already runs locked down
-            self._lockdown = fixed + [f"{key}={value}" for key, value in filter_overrides(self._filter_drivers())]
+            self._lockdown = fixed + filter_overrides(self._filter_drivers())
         return self._lockdown
 
     def _filter_drivers(self) -> list[str]:
-        """Filter drivers defined in the repository's config (system and global config are off).
-
-        A driver whose name holds `=` cannot be emptied with `-c` (git splits at the first `=`): refused.
-        """
+        """Filter drivers defined in the repository's config (system and global config are off)."""
         try:
-            names = self._run(["config", "--name-only", "--get-regexp", r"^filter\."])
+            names = self._run(["config", "-z", "--name-only", "--get-regexp", r"^filter\."])
         except GitError:
             return []  # none defined (exit 1)
-        drivers = filter_drivers(names.splitlines())
-        odd = [d for d in drivers if "=" in d]
-        if odd:
-            raise DriftbotError(f"{self.repo}: git filter driver {odd[0]!r} cannot be neutralised; refusing to run git")
-        return drivers
+        return filter_drivers(names.split("\0"))
 
-    def _remote_env(self) -> dict[str, str]:
-        """The token as an extra HTTP header for the remote's URL, in the environment only."""
+    def _remote_config(self) -> Config:
+        """The token as an extra HTTP header for the remote's URL (it goes to the environment only)."""
         token = self._token.get_secret_value()
         if not token:
-            return {}
+            return []
         url = self.run("remote", "get-url", self.remote)
         if not url.startswith(("https://", "http://")):
-            return {}
+            return []
         if self._server_host is not None and urlsplit(url).hostname != self._server_host:
-            return {}  # a remote elsewhere (a tampered .git/config?) never sees the token
+            return []  # a remote elsewhere (a tampered .git/config?) never sees the token
         basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
         key = f"http.{url}.extraheader"
-        # The empty value first clears any header for this URL from the config files.
-        return {
-            "GIT_CONFIG_COUNT": "2",
-            "GIT_CONFIG_KEY_0": key,
-            "GIT_CONFIG_VALUE_0": "",
-            "GIT_CONFIG_KEY_1": key,
-            "GIT_CONFIG_VALUE_1": f"AUTHORIZATION: basic {basic}",
-        }
+        return [(key, ""), (key, f"AUTHORIZATION: basic {basic}")]  # "" first clears the config files' header
 
     def remote_run(self, *args: str) -> str:
         """A command that talks to the remote (fetch, ls-remote, push): the only ones given the token."""
-        return self._run(list(args), env=self._remote_env())
+        return self._run(list(args), config=self._remote_config())
 
     def is_shallow(self) -> bool:
         return self.run("rev-parse", "--is-shallow-repository") == "true"
