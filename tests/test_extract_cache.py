@@ -219,3 +219,21 @@ def test_a_plan_table_keeps_this_runs_rows_first(tmp_path: Path, monkeypatch: py
     cache.save()
     rows = entries(tmp_path / "c")["s"]
     assert rows == {"t": {"old2.py\0" + "a" * 40 + "\0000": 0, "new.py\0" + "a" * 40 + "\0000": 0}}
+
+
+def test_a_plan_table_used_but_unchanged_is_saved_whole(tmp_path: Path) -> None:
+    """A run that looks plans up (each row moves to the run's own, one key string per file) and saves for
+    another entry writes every row back, and a row looked up twice is found twice."""
+    cache = Cache(tmp_path / "c")
+    plan = result_cache.Plan(result_cache.FOCUSED, 9, ())
+    cache.plans("s").put("a.py", "a" * 40, False, plan)
+    cache.plans("s").put("b.py", "b" * 40, False, result_cache.SKIPPED)
+    cache.save()
+    before = entries(tmp_path / "c")
+    cache = Cache(tmp_path / "c")
+    table = cache.plans("s")
+    assert [table.get("a.py", "a" * 40, False) for _ in range(2)] == [plan, plan]
+    assert not table.changed
+    cache.put("k", ([], None))
+    cache.save()
+    assert entries(tmp_path / "c") == {**before, "k": {"c": []}}

@@ -124,23 +124,25 @@ class PlanTable:
     """
 
     def __init__(self, rows: dict[str, Any]) -> None:
-        self.rows = rows  # as loaded: a malformed row is a miss, dropped on lookup
-        self.used: dict[str, Any] = {}
+        self.rows = rows  # as loaded, less those used: a malformed row is a miss, dropped on lookup
+        self.used: dict[str, Any] = {}  # rows looked up or put by this run (moved out of `rows`: one key string each)
         self.changed = False
 
     def get(self, path: str, content: str, forced: bool) -> Plan | None:
         """The plan of `path` holding the blob `content`; None on a miss or a malformed row."""
         row = f"{path}\0{content}\0{forced:d}"
-        entry = self.rows.get(row, _ABSENT)
+        entry = self.rows.pop(row, _ABSENT)
         if entry is _ABSENT:
-            return None
+            entry = self.used.get(row, _ABSENT)
+            if entry is _ABSENT:
+                return None
         if type(entry) is int and entry == 0:  # most files: no candidate, wanted by no reader
             self.used[row] = entry
             return SKIPPED
         try:
             plan = _plan(entry)
         except (TypeError, ValueError):
-            del self.rows[row]
+            self.used.pop(row, None)
             self.changed = True
             return None
         self.used[row] = entry
@@ -235,11 +237,11 @@ class Cache:
 
     def save(self) -> None:
         """Write the cache back if it changed; never raises (a cache that cannot be written is only slower)."""
-        changed = [k for k, t in self.tables.items() if t.changed]
-        if not self.changed and not changed:
+        if not self.changed and not any(t.changed for t in self.tables.values()):
             return
-        for table_key in changed:
-            self.used[table_key] = self.tables[table_key].entry()
+        for table_key, table in self.tables.items():
+            if table.changed or table_key in self.used:  # a loaded table's entry lost the rows this run used
+                self.used[table_key] = table.entry()
         kept = dict(self.used)
         for k, v in self.entries.items():
             if len(kept) >= MAX_ENTRIES:

@@ -204,14 +204,18 @@ def scan_python(
     by_name = dict(extra)
     store = _Store(cache, names, min_hits, extra) if cache is not None else None
     known = (index if index is not None else gitfiles.read(repo)).clean if store is not None else {}
-    plans: list[tuple[str, str, Plan]] = []  # (path, blob id, plan) of the unchanged files the cache knows
+    plans: list[tuple[str, str, Plan]] = []  # (path, blob id, plan) of the unchanged files the cache knows, with work
+    planned = planned_python = 0  # files the cache knows the plan of; of them, Python files the prefilter read
     unknown: list[str] = []  # the files to read
     table = store.plans if store is not None else None
     for rel in paths:
         blob = known.get(rel)
         plan = table.get(rel, blob, rel in forced) if table is not None and blob is not None else None
         if plan is not None and blob is not None and all(n in by_name for n in plan.readers):
-            plans.append((rel, blob, plan))
+            planned += 1
+            planned_python += rel.endswith(".py") and plan.python != TOO_BIG
+            if plan.python != NOT_CANDIDATE or plan.readers:  # most files have none: no need to hold their plans
+                plans.append((rel, blob, plan))
         else:
             unknown.append(rel)
     keep_plans = store is not None and bool(known)  # outside git every file is read anyway: no plan is looked up
@@ -223,7 +227,7 @@ def scan_python(
     count = max(1, workers if workers is not None else _cpu_count())
     found = _Found(root, names, forced, store, cache, by_name, keep_plans=keep_plans)
     tasks = found.tasks(plans)
-    meter = _Meter(progress, len(paths), len(plans), len(jobs), len(tasks))
+    meter = _Meter(progress, len(paths), planned, len(jobs), len(tasks))
     if len(unknown) >= PARALLEL_MIN_FILES and count > 1:
         # One pool for both: its workers prefilter the chunks first, then parse the files they pick,
         # so neither core waits for the other's share of the prefilter.
@@ -281,7 +285,7 @@ def scan_python(
         pairs = zip(tasks, parsed, strict=True)
     for task, outcome in pairs:
         found.take(task, outcome)
-    return found.result(paths, plans)
+    return found.result(paths, planned_python)
 
 
 class _Meter:
@@ -413,17 +417,18 @@ class _Found:
             if self.cache is not None and parsed_key is not None:
                 self.cache.put(parsed_key, (found_in, failure))
 
-    def result(self, paths: Sequence[str], known: Sequence[tuple[str, str, Plan]]) -> PythonScan:
-        order = {p: i for i, p in enumerate(paths)}  # what each reader found, in the order of `paths` (first wins)
+    def result(self, paths: Sequence[str], planned_python: int) -> PythonScan:
+        """`planned_python`: Python files the prefilter read in an earlier run, whose plans the cache gave."""
+        # What each reader found, in the order of `paths` (no index of every path: a reader finds few).
         found_by = {
-            name: dict(sorted(found.items(), key=lambda kv: order[kv[0]])) for name, found in self.found_by.items()
+            name: {p: found[p] for p in paths if p in found} if found else {} for name, found in self.found_by.items()
         }
         self.collections.sort(key=lambda c: (c.path, c.location.line, c.location.column))  # stable: keeps [*][i] order
         self.unparsable.sort()
         return PythonScan(
             tuple(self.collections),
             tuple(self.unparsable),
-            self.files_read + sum(p.endswith(".py") and plan.python != TOO_BIG for p, _, plan in known),
+            self.files_read + planned_python,
             self.wanted,
             tuple(sorted(self.unchecked)),
             found_by,
