@@ -100,12 +100,18 @@ class _Prefilter:
     every: bool = False  # plan every file read (for the cache's plan table), not only those with work
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Candidates:
     files_read: int  # Python files read
     plans: tuple[tuple[str, str, Plan], ...]  # (path, blob id or "", plan) of the files planned (`_Prefilter.every`)
     unreadable: tuple[Unparsable, ...]
     files_opened: int = 0
+
+    def take_plans(self) -> tuple[tuple[str, str, Plan], ...]:
+        """The plans, forgotten here: the pool keeps every outcome to its end, and for the cache they are
+        the plans of every file (100k of them would wait there)."""
+        plans, self.plans = self.plans, ()
+        return plans
 
 
 _Parse = tuple[str, str, frozenset[str] | None, str | None]  # root, path, focus (None: whole), key salt
@@ -359,11 +365,12 @@ class _Found:
         self.files_read += outcome.files_read
         self.files_opened += outcome.files_opened
         self.unparsable.extend(outcome.unreadable)
+        plans = outcome.take_plans()
         if self.store is not None and self.keep_plans:
-            for rel, blob, plan in outcome.plans:
+            for rel, blob, plan in plans:
                 if blob:
                     self.store.plans.put(rel, blob, rel in self.forced, plan)
-        return self.tasks(outcome.plans)
+        return self.tasks(plans)
 
     def tasks(self, plans: Sequence[tuple[str, str, Plan]]) -> list[_Task]:
         """The tasks of each planned file (its reads, then its parse); what the cache knows is taken at once."""
