@@ -212,3 +212,29 @@ def test_the_scanned_codes_syntax_warnings_are_not_ours_to_print() -> None:
         found = embedded_sql.loop_tables("jobs/x.py", code, {})
     assert [(r.dataset, r.table) for r in found] == [("nba_raw", "nbac_schedule")]
     assert caught == []
+
+
+QUOTE_EDGES = [
+    "",
+    "'SELECT",
+    "x = 'select a from t'",
+    'q = ( "  (  Select x"',
+    "q = '(\n\tWITH a AS (SELECT 1)'",
+    "'SELECTED' 'select_x' 'select1' '(( SELECT' \"xSELECT\"",
+    "'\x1c\x1fSELECT' '\x0b(\x0cupdate'",
+    "'ſELECT a' 'ſelect b'",  # case folding beyond ASCII: the pattern decides
+    "\"TRUNCATE\" 'replace' 'merge' 'delete' 'insert' 'create' 'with'",
+    "a.update(b); with open(f): s.replace('a', 'b'); 'create'",
+    "'" * 3 + "select" + "'" * 3,
+]
+
+
+def test_statement_quotes_are_where_the_pattern_matches() -> None:
+    stdlib = Path(sys.modules["json"].__file__ or "").parents[1]
+    texts = QUOTE_EDGES + [p.read_text(encoding="utf-8", errors="replace") for p in sorted(stdlib.glob("*.py"))]
+    found = 0
+    for text in texts:
+        expected = [m.start() for m in embedded_sql._PY_STATEMENT.finditer(text)]
+        assert embedded_sql._statement_quotes(text) == expected, text[:80]
+        found += len(expected)
+    assert found > 50

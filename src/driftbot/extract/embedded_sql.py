@@ -39,7 +39,8 @@ from driftbot.textpos import LineIndex
 
 MAX_SNIPPETS = 200  # SQL-looking literals read per file
 MAX_SNIPPET_CHARS = 100_000
-STATEMENT = re.compile(r"\s*\(?\s*(SELECT|WITH|INSERT|UPDATE|DELETE|MERGE|CREATE|REPLACE|TRUNCATE)\b", re.IGNORECASE)
+_STATEMENT_WORDS = ("SELECT", "WITH", "INSERT", "UPDATE", "DELETE", "MERGE", "CREATE", "REPLACE", "TRUNCATE")
+STATEMENT = re.compile(r"\s*\(?\s*(" + "|".join(_STATEMENT_WORDS) + r")\b", re.IGNORECASE)
 READS = re.compile(r"\b(FROM|JOIN|INTO|UPDATE|TABLE)\b", re.IGNORECASE)
 _PY_PREFIX = re.compile(r"[rRbBuUfF]*")
 _HEREDOC = re.compile(r"<<(-?)\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\2")
@@ -52,6 +53,7 @@ _LITERAL_START = re.compile(r"[rRbBuUfF]{0,2}('''|\"\"\"|'|\")")
 _BETWEEN_LITERALS = re.compile(r"(?:[ \t\f\r\n]|\\\r?\n|#[^\r\n]*)*")  # spaces, comments, continuations
 # A quote opening a literal that reads as a statement: a file without one has no snippet (no tokenizing).
 _PY_STATEMENT = re.compile(r"['\"]" + STATEMENT.pattern, re.IGNORECASE)
+_ASCII_SPACE = frozenset(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")  # what `\s` matches of ASCII
 _FILE_READS = re.compile(rb"(?i)\b(from|join|into|update)\b")
 _LOOP = re.compile(rb"\bfor\s+\w+\s+in\b")  # a loop that may put its names into `dataset.{name}`
 # `dataset.{` in a template's source: in one literal, or across implicitly joined literals (`"ds." f"{t}"`)
@@ -210,10 +212,11 @@ def python_snippets(text: str, placeholders: Mapping[str, str]) -> list[Snippet]
     span. A file CPython does not parse (or with a lone CR, where its lines and ours differ) is
     tokenized instead, as far as the tokenizer gets.
     """
-    if not _PY_STATEMENT.search(text):
+    opens = _statement_quotes(text)
+    if not opens:
         return []  # no literal opens with a statement
     tree = None if _LONE_CR.search(text) else python_tree.tree_or_none(text)
-    runs = _literal_runs(tree, text) if tree is not None else None
+    runs = _literal_runs(tree, text, opens) if tree is not None else None
     if runs is None:
         return tokenized_snippets(text, placeholders)
     out: list[Snippet] = []
@@ -235,11 +238,12 @@ _Run = list[tuple[str, int]]  # (token text, file offset) of adjacent string lit
 _Key = tuple[int, int]  # (line, UTF-8 byte column): where CPython places a node
 
 
-def _literal_runs(tree: ast.Module, text: str) -> list[_Run] | None:
-    """The literals (each implicit concatenation one run) holding a quote that may open a statement, in file
-    order; None when a literal's source does not lex as its node says (the caller tokenizes instead)."""
+def _literal_runs(tree: ast.Module, text: str, opens: list[int] | None = None) -> list[_Run] | None:
+    """The literals (each implicit concatenation one run) holding a quote that may open a statement (at
+    `opens`, `_statement_quotes`), in file order; None when a literal's source does not lex as its node says
+    (the caller tokenizes instead)."""
     lines = python_tree.ByteColumns(text)
-    keys = sorted({lines.key(m.start()) for m in _PY_STATEMENT.finditer(text)})
+    keys = sorted({lines.key(at) for at in (_statement_quotes(text) if opens is None else opens)})
     found: dict[int, ast.expr] = {}
     stack: list[tuple[ast.AST, list[_Key]]] = [(stmt, keys) for stmt in tree.body]
     while stack:
@@ -264,6 +268,32 @@ def _literal_runs(tree: ast.Module, text: str) -> list[_Run] | None:
             return None
         runs.append(run)
     return runs
+
+
+def _statement_quotes(text: str) -> list[int]:
+    """Where `_PY_STATEMENT` matches (a quote), in order. In ASCII text found from the statement words, rarer
+    than quotes, with `str.find` (3x faster than the pattern); else by the pattern, whose case folding
+    reaches beyond ASCII (`ſELECT`)."""
+    if not text.isascii():
+        return [m.start() for m in _PY_STATEMENT.finditer(text)]
+    low = text.lower()
+    found: set[int] = set()
+    for word in (w.lower() for w in _STATEMENT_WORDS):
+        i = low.find(word)
+        while i != -1:
+            end = i + len(word)
+            if end == len(low) or not (low[end].isalnum() or low[end] == "_"):  # `\b`
+                j = i - 1  # back over `['"]\s*\(?\s*`
+                while j >= 0 and low[j] in _ASCII_SPACE:
+                    j -= 1
+                if j >= 0 and low[j] == "(":
+                    j -= 1
+                    while j >= 0 and low[j] in _ASCII_SPACE:
+                        j -= 1
+                if j >= 0 and low[j] in "'\"":
+                    found.add(j)
+            i = low.find(word, i + 1)
+    return sorted(found)
 
 
 def _decorators(node: ast.AST) -> list[ast.expr]:

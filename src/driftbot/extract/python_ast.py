@@ -132,7 +132,7 @@ class _Walker:
 
     def statement(self, node: ast.AST, scope: python_tree._Scope) -> None:
         kind = type(node)
-        if kind in _BARE or (kind in _SIMPLE and self.text.inert(node)):
+        if kind in _BARE or (kind in _SIMPLE and (_settled(node) or self.text.inert(node))):
             return
         if kind is ast.ClassDef:
             assert isinstance(node, ast.ClassDef)
@@ -161,7 +161,8 @@ class _Walker:
             if node.value is not None:
                 self.expr(node.value, scope, f"{scope.path}()" if scope.path else scope.anonymous)
         elif isinstance(node, ast.expr):
-            self.expr(node, scope, scope.anonymous)
+            if not _bare(node):
+                self.expr(node, scope, scope.anonymous)
         elif kind is ast.Match or kind is ast.TryStar:
             raise _Fallback  # rare; not worth matching libcst's tree shape node for node
         else:
@@ -294,6 +295,70 @@ class _Walker:
                 self.expr(value, scope, symbol)
             else:
                 self.expr(value, scope, scope.join(f"{callee}({kw if kw is not None else i})"))
+
+
+def _bare(node: ast.expr) -> bool:
+    """Whether `_Walker.expr` would find nothing in `node` and raise nothing, told without its symbol: a leaf,
+    or operations, comparisons, attributes, subscripts (no tuple) and calls of a plain callee (`a.b.c(...)`)
+    over such. (Most statements of a large module are like `n = self.stats.get('k', 0) + 1`.)"""
+    kind = type(node)
+    if kind in _LEAVES:
+        return True
+    if kind is ast.Call:
+        assert isinstance(node, ast.Call)
+        func = node.func
+        while type(func) is ast.Attribute:
+            func = func.value
+        if type(func) is not ast.Name:  # else `_dotted` names it: nothing in it is walked, nothing raised
+            return False
+        for arg in node.args:
+            if type(arg) not in _LEAVES and not _bare(_unstar(arg)):
+                return False
+        return all(type(k.value) in _LEAVES or _bare(k.value) for k in node.keywords)
+    if kind is ast.BinOp:
+        assert isinstance(node, ast.BinOp)
+        return _bare(node.left) and _bare(node.right)
+    if kind is ast.Attribute:
+        assert isinstance(node, ast.Attribute)
+        return _bare(node.value)
+    if kind is ast.Compare:
+        assert isinstance(node, ast.Compare)
+        return _bare(node.left) and all(_bare(c) for c in node.comparators)
+    if kind is ast.BoolOp:
+        assert isinstance(node, ast.BoolOp)
+        return all(_bare(v) for v in node.values)
+    if kind is ast.UnaryOp:
+        assert isinstance(node, ast.UnaryOp)
+        return _bare(node.operand)
+    if kind is ast.Subscript:  # `rows[:n]`; a tuple inside brackets is another story (`_Text.parenthesized`)
+        assert isinstance(node, ast.Subscript)
+        return type(node.slice) is not ast.Tuple and _bare(node.value) and _bare(node.slice)
+    if kind is ast.Slice:
+        assert isinstance(node, ast.Slice)
+        return all(part is None or _bare(part) for part in (node.lower, node.upper, node.step))
+    return False
+
+
+def _settled(node: ast.AST) -> bool:
+    """Whether walking a simple statement (`_SIMPLE`) would find nothing and raise nothing, told by its shape."""
+    kind = type(node)
+    if kind is ast.Assign:
+        assert isinstance(node, ast.Assign)
+        return _bare(node.value) and _pure_target(node.targets[0])
+    if kind is ast.AnnAssign or kind is ast.AugAssign:
+        assert isinstance(node, ast.AnnAssign | ast.AugAssign)
+        return node.value is None or (_bare(node.value) and _pure_target(node.target))
+    if kind is ast.Expr or kind is ast.Return:
+        assert isinstance(node, ast.Expr | ast.Return)
+        return node.value is None or _bare(node.value)
+    return False
+
+
+def _pure_target(node: ast.expr) -> bool:
+    """Whether `_Walker.target` cannot raise `_Fallback` on `node`: no subscript at the base of its name."""
+    while type(node) is ast.Attribute:
+        node = node.value
+    return type(node) is not ast.Subscript
 
 
 def _unstar(node: ast.expr) -> ast.expr:
