@@ -6,8 +6,27 @@ Flow: ssot + extract -> bind -> rules -> Finding -> Report -> renderers / fixes.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
-from typing import Literal
+import operator
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal, TypeVar
+
+_T = TypeVar("_T")
+
+
+def _pickled_by_fields(cls: type[_T]) -> type[_T]:
+    """Pickle instances of the dataclass `cls` as a call to it with its fields' values.
+
+    The scan's workers send every collection they read to the main process. pickle's default for an
+    instance (its `__dict__`, rebuilt key by key) took 6x longer to write, and the copy it reads holds
+    a dict per instance: about 90 bytes more per element and per location (55k elements of a
+    100k-file repository: ~7 MiB)."""
+    values = operator.attrgetter(*(f.name for f in fields(cls)))  # type: ignore[arg-type]
+
+    def __reduce__(self: _T) -> tuple[type[_T], tuple[Any, ...]]:
+        return cls, values(self)
+
+    cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
+    return cls
 
 
 class Severity(enum.IntEnum):
@@ -32,6 +51,7 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r} (choose from {choices})") from None
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, order=True)
 class Location:
     """A position in a repository file: POSIX path relative to the repo root, 1-based."""
@@ -44,6 +64,7 @@ class Location:
         return f"{self.path}:{self.line}:{self.column}"
 
 
+@_pickled_by_fields
 @dataclass(frozen=True)
 class Element:
     """One string literal inside a collection."""
@@ -53,6 +74,7 @@ class Element:
     comment: str | None = None  # trailing `# ...` on the element's line, without the '#'
 
 
+@_pickled_by_fields
 @dataclass(frozen=True)
 class Collection:
     """A literal collection of strings found in a source file.
