@@ -77,20 +77,21 @@ def delimited(data: bytes, string: bytes) -> bool:
     return False
 
 
-_seen_data = b""
-_seen: dict[bytes, bool] = {}
+_seen: tuple[bytes, dict[bytes, bool]] = (b"", {})  # the last `data` asked about, and its answers
 
 
 def occurs(data: bytes, string: bytes) -> bool:
-    """`string in data`, remembered for the last `data` asked about (the same `bytes` object: the same bytes)."""
-    global _seen_data, _seen
+    """`string in data`, remembered for the last `data` asked about (the same `bytes` object: the same bytes).
+    Each call keeps the answers with their own bytes (one tuple), so threads can only repeat a search."""
+    global _seen
     if type(data) is not bytes:  # a bytearray can change: not remembered
         return string in data
-    if data is not _seen_data:
-        _seen_data, _seen = data, {}
-    hit = _seen.get(string)
+    seen = _seen
+    if seen[0] is not data:
+        seen = _seen = (data, {})
+    hit = seen[1].get(string)
     if hit is None:
-        hit = _seen[string] = string in data
+        hit = seen[1][string] = string in data
     return hit
 
 

@@ -239,6 +239,7 @@ def scan_python(
         # so neither core waits for the other's share of the prefilter.
         for _, reader in extra:
             reader.prepare()
+        needles(encoded)  # the names' compiled set, built once here rather than in each worker
         queued = list(tasks)  # the tasks, in the order the pool took them: its outcomes follow the jobs'
         weights = _weights(tasks)
         taken: set[int] = set()
