@@ -7,11 +7,13 @@ time and the peak memory of:
 
 - `git grep -n -F -e NAME ...` for every SSOT name (the baseline every ratio is to);
 - `driftbot audit --format json --no-cache` (cold);
-- warm: the per-file cache (`extract/cache.py`) filled, the memo missed (an untracked Python file
-  that names nothing changes before every run: it is read, every other file's results come from the
-  cache, and every check runs);
-- warm, candidate edited: the same, but a tracked Python file the audit parses changes (a comment
-  line appended before every run), so that file is parsed again;
+- a Python file naming nothing changed: an untracked Python file that names nothing changes before
+  every run; the memo's own keys miss, its delta entry (`extract/memo_delta.py`) answers: the file is
+  read and judged by the prefilter's code again, no check runs (before the delta entry this row was
+  "warm": the per-file cache answered and every check ran);
+- warm, candidate edited: the per-file cache (`extract/cache.py`) filled, the memo missed: a tracked
+  Python file the audit parses changes (a comment line appended before every run), so that file is
+  parsed again, every other file's results come from the cache, and every check runs;
 - an unread file changed: an untracked `.txt` file changes before every run; an audit never reads
   it (`extract/scanned.py`), so the memo's scoped key answers;
 - memo: an unchanged repository, answered by the whole-report memo (`extract/memo.py`);
@@ -43,7 +45,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from driftbot.extract.scan import count_names
+from driftbot.extract.plan import count_names
 from driftbot.ssot import loader
 from generate import PROFILES, Generated  # bench/ is on sys.path: it holds the running script
 
@@ -169,8 +171,8 @@ def bench_profile(profile: str, files: int, args: argparse.Namespace) -> list[st
 
             return run
 
-        bump = repo / "bench-bump.py"  # scanned, so the memo misses; read, but no candidate: the cache answers the rest
-        rows.append(median_row("audit warm (file cache)", changing(bump), args.repeat))
+        bump = repo / "bench-bump.py"  # scanned, so the memo's keys miss; no candidate: the delta entry answers
+        rows.append(median_row("audit, .py naming nothing (delta)", changing(bump), args.repeat))
         bump.unlink()
         edited = first_candidate(repo, names)
         original = edited.read_bytes()
@@ -179,7 +181,7 @@ def bench_profile(profile: str, files: int, args: argparse.Namespace) -> list[st
             edited.write_bytes(original + f"# bench edit {next(counter)}\n".encode())  # a tracked candidate changes
             return measure([*audit, "--cache-dir", str(warm_dir)])
 
-        rows.append(median_row("audit warm (candidate edited)", warm_edit, args.repeat))
+        rows.append(median_row("audit warm (candidate, file cache)", warm_edit, args.repeat))
         edited.write_bytes(original)
         unread = repo / "bench-bump.txt"  # never read by an audit (extract/scanned.py): the scoped memo answers
         rows.append(median_row("audit, an unread file changed", changing(unread), args.repeat))
@@ -202,12 +204,13 @@ def bench_profile(profile: str, files: int, args: argparse.Namespace) -> list[st
         f"over {cores} cores"
     )
     verdicts = []
-    for r, goal in zip((rows[1], rows[2], rows[5]), GOALS.values(), strict=True):
+    # The warm goal, for both ways a changed Python file is answered: the delta entry, the per-file cache.
+    goals = (GOALS["cold"], GOALS["warm"], GOALS["warm"], GOALS["memo"])
+    for r, goal in zip((rows[1], rows[2], rows[3], rows[5]), goals, strict=True):
         ratio = r.wall / base.wall
         verdict = "meets" if ratio <= goal else "MISSES"
         verdicts.append(f"{profile} {r.label}: {ratio:.2f}x git grep wall ({verdict} <= {goal:g}x)")
-    for r in rows[3:5]:  # no goal of their own
-        verdicts.append(f"{profile} {r.label}: {r.wall / base.wall:.2f}x git grep wall")
+    verdicts.append(f"{profile} {rows[4].label}: {rows[4].wall / base.wall:.2f}x git grep wall")  # no goal of its own
     ratio = rows[6].wall / rows[1].wall
     verdicts.append(
         f"{profile} init: {ratio:.1f}x the cold audit ({'meets' if ratio <= INIT_GOAL else 'MISSES'} <= {INIT_GOAL:g}x)"
@@ -229,7 +232,7 @@ def parse_floor(repo: Path, names: frozenset[str]) -> tuple[int, float]:
     """CPU seconds `ast.parse` alone takes over the files a cold audit parses, in a child process
     (its memory must not inflate later peaks): the floor of any read path built on CPython's parser."""
     script = (
-        "import ast, gc, json, os, subprocess, sys, time; from driftbot.extract.scan import count_names; "
+        "import ast, gc, json, os, subprocess, sys, time; from driftbot.extract.plan import count_names; "
         "repo, names = sys.argv[1], [n.encode() for n in json.loads(sys.argv[2])]; "
         "out = subprocess.run(['git', '-C', repo, 'ls-files', '-z', '*.py'], check=True, capture_output=True).stdout; "
         "files = [open(os.path.join(repo, os.fsdecode(p)), 'rb').read() for p in out.split(b'\\0') if p]; "

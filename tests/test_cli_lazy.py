@@ -205,3 +205,23 @@ def test_an_action_audit_without_fix_does_not_import_libcst(
     assert {"driftbot.github.runner", "driftbot.github.pipeline", "driftbot.audit"} <= modules
     assert sorted(m for m in modules if m.split(".")[0] == "libcst" or m.startswith("driftbot.fix")) == []
     assert "findings=" in (tmp_path / "output").read_text()  # the run audited the workspace
+
+
+def test_the_memos_delta_entry_and_the_prefilters_judgement_import_nothing_heavy() -> None:
+    """A delta hit (extract/memo_delta.py) judges changed files with `extract.plan`: neither imports a parser."""
+    code = (
+        "import sys, driftbot.extract.memo_delta, driftbot.extract.plan\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith(('driftbot.', 'multiprocessing', "
+        "'libcst', 'sqlglot', 'pydantic', 'yaml')))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert set(out.split()) == {
+        "driftbot.extract",
+        "driftbot.extract.limits",
+        "driftbot.extract.memo_delta",
+        "driftbot.extract.needles",
+        "driftbot.extract.plan",
+        "driftbot.extract.scanned",
+        "driftbot.gitfiles",
+        "driftbot.repofs",
+    }

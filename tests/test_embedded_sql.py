@@ -10,7 +10,7 @@ import warnings
 from pathlib import Path
 
 from driftbot.audit import run_audit
-from driftbot.extract import embedded_sql
+from driftbot.extract import embedded_sql, plan
 from driftbot.fix.plan import make_plan
 from example_helpers import PHASE2_TABLES, ROOT
 
@@ -195,8 +195,8 @@ def test_a_template_split_over_joined_literals_is_read_and_a_file_without_a_dott
     joined = 'for table in ["nbac_schedule", "bdl_active_players"]:\n    print("nba_raw." f"{table}")\n'
     repo = _repo(tmp_path, {"jobs/joined.py": joined})
     assert _found(repo) == [("jobs/joined.py:1:33", "bdl_active_players", "bdl_active_players_current", "certain")]
-    assert embedded_sql._loops_into_template(joined.encode())
-    assert not embedded_sql._loops_into_template(b'for t in ["nbac_schedule"]:\n    print(t, "nba_raw")\n')
+    assert plan.loops_into_template(joined.encode())
+    assert not plan.loops_into_template(b'for t in ["nbac_schedule"]:\n    print(t, "nba_raw")\n')
 
 
 def test_snippets_are_bounded() -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from driftbot.cli import main
 from driftbot.extract import cache as result_cache
+from driftbot.extract import plan
 from driftbot.extract.cache import Cache
 from driftbot.extract.memo import default_dir
 from driftbot.extract.scan import scan_python
@@ -72,8 +73,8 @@ def test_changed_bytes_or_names_miss(tmp_path: Path) -> None:
     collections, _ = scan(repo, Cache(where), NAMES | {"delta_table"})  # other names: parsed again
     assert [x.symbol for x in collections] == ["RENAMED"]  # type: ignore[attr-defined]
     salt = Cache.salt("collections", result_cache.names_digest(NAMES))
-    assert result_cache.key(GOOD, salt) == result_cache.content_key(result_cache.blob_id(GOOD), salt)
-    assert result_cache.blob_id(GOOD) == git_blob_id(GOOD)
+    assert result_cache.key(GOOD, salt) == result_cache.content_key(plan.blob_id(GOOD), salt)
+    assert plan.blob_id(GOOD) == git_blob_id(GOOD)
     assert result_cache.key(GOOD, salt) != result_cache.key(GOOD, Cache.salt("collections", "whole"))
 
 
@@ -167,15 +168,15 @@ def test_audit_cli_is_the_same_warm_and_without_cache(
 def test_plans_are_one_table_with_a_row_per_path_blob_and_forced(tmp_path: Path) -> None:
     cache = Cache(tmp_path / "c")
     table = cache.plans("setting")
-    candidate = result_cache.Plan(result_cache.FOCUSED, 120, ("sql",))
-    table.put("a.py", "b" * 40, False, result_cache.Plan(result_cache.NOT_CANDIDATE, 77, ()))
+    candidate = plan.Plan(plan.FOCUSED, 120, ("sql",))
+    table.put("a.py", "b" * 40, False, plan.Plan(plan.NOT_CANDIDATE, 77, ()))
     table.put("b.py", "c" * 40, True, candidate)
     cache.save()
     assert entries(tmp_path / "c") == {
         "setting": {"t": {f"a.py\0{'b' * 40}\0000": 0, f"b.py\0{'c' * 40}\0001": [1, 120, ["sql"]]}}
     }
     again = Cache(tmp_path / "c").plans("setting")
-    assert again.get("a.py", "b" * 40, False) == result_cache.SKIPPED == result_cache.Plan(0, 0, ())
+    assert again.get("a.py", "b" * 40, False) == plan.SKIPPED == plan.Plan(0, 0, ())
     assert again.get("b.py", "c" * 40, True) == candidate
     assert again.get("b.py", "c" * 40, False) is None  # forced is part of the row
     assert again.get("b.py", "d" * 40, True) is None  # another content
@@ -185,7 +186,7 @@ def test_plans_are_one_table_with_a_row_per_path_blob_and_forced(tmp_path: Path)
 @pytest.mark.parametrize("row", [[9, 1, []], [1, "1", []], [1, 1, [3]], [1, 1], "x", 1, None, False, 0.0])
 def test_a_malformed_plan_row_is_a_miss_and_dropped(tmp_path: Path, row: object) -> None:
     cache = Cache(tmp_path / "c")
-    cache.plans("setting").put("ok.py", "a" * 40, False, result_cache.SKIPPED)
+    cache.plans("setting").put("ok.py", "a" * 40, False, plan.SKIPPED)
     cache.save()
     doc = json.loads((tmp_path / "c" / result_cache.FILE_NAME).read_text())
     doc["entries"]["setting"]["t"]["bad.py\0" + "a" * 40 + "\0000"] = row
@@ -193,7 +194,7 @@ def test_a_malformed_plan_row_is_a_miss_and_dropped(tmp_path: Path, row: object)
     cache = Cache(tmp_path / "c")
     table = cache.plans("setting")
     assert table.get("bad.py", "a" * 40, False) is None
-    assert table.get("ok.py", "a" * 40, False) == result_cache.SKIPPED
+    assert table.get("ok.py", "a" * 40, False) == plan.SKIPPED
     cache.save()
     assert entries(tmp_path / "c") == {"setting": {"t": {"ok.py\0" + "a" * 40 + "\0000": 0}}}
 
@@ -210,12 +211,12 @@ def test_a_plan_table_keeps_this_runs_rows_first(tmp_path: Path, monkeypatch: py
     monkeypatch.setattr(result_cache, "MAX_PLANS", 2)
     cache = Cache(tmp_path / "c")
     for name in ("old1.py", "old2.py"):
-        cache.plans("s").put(name, "a" * 40, False, result_cache.SKIPPED)
+        cache.plans("s").put(name, "a" * 40, False, plan.SKIPPED)
     cache.save()
     cache = Cache(tmp_path / "c")
     table = cache.plans("s")
-    assert table.get("old2.py", "a" * 40, False) == result_cache.SKIPPED
-    table.put("new.py", "a" * 40, False, result_cache.SKIPPED)
+    assert table.get("old2.py", "a" * 40, False) == plan.SKIPPED
+    table.put("new.py", "a" * 40, False, plan.SKIPPED)
     cache.save()
     rows = entries(tmp_path / "c")["s"]
     assert rows == {"t": {"old2.py\0" + "a" * 40 + "\0000": 0, "new.py\0" + "a" * 40 + "\0000": 0}}
@@ -225,14 +226,14 @@ def test_a_plan_table_used_but_unchanged_is_saved_whole(tmp_path: Path) -> None:
     """A run that looks plans up (each row moves to the run's own, one key string per file) and saves for
     another entry writes every row back, and a row looked up twice is found twice."""
     cache = Cache(tmp_path / "c")
-    plan = result_cache.Plan(result_cache.FOCUSED, 9, ())
-    cache.plans("s").put("a.py", "a" * 40, False, plan)
-    cache.plans("s").put("b.py", "b" * 40, False, result_cache.SKIPPED)
+    focused = plan.Plan(plan.FOCUSED, 9, ())
+    cache.plans("s").put("a.py", "a" * 40, False, focused)
+    cache.plans("s").put("b.py", "b" * 40, False, plan.SKIPPED)
     cache.save()
     before = entries(tmp_path / "c")
     cache = Cache(tmp_path / "c")
     table = cache.plans("s")
-    assert [table.get("a.py", "a" * 40, False) for _ in range(2)] == [plan, plan]
+    assert [table.get("a.py", "a" * 40, False) for _ in range(2)] == [focused, focused]
     assert not table.changed
     cache.put("k", ([], None))
     cache.save()

@@ -15,10 +15,11 @@ import pytest
 
 from driftbot.cli import main
 from driftbot.commands import audit as audit_command
-from driftbot.extract import memo
+from driftbot.extract import memo, memo_delta
 from example_helpers import ROOT
 
 STALE = "PHASE2 = [\n    'bdl_player_boxscores',\n    'br_roster',\n]\n"
+NAMING = STALE.replace("'br_roster'", "'br_rosters_current'")  # two SSOT names: a candidate
 SNAPSHOT = '[{"tableReference": {"projectId": "p", "datasetId": "nba_raw", "tableId": "br_rosters_current"}}]\n'
 
 
@@ -76,6 +77,10 @@ def entries(repo: Path) -> list[Path]:
     return sorted((repo / ".git" / "driftbot" / "cache" / memo.DIR_NAME).glob("*.json"))
 
 
+def delta_entries(repo: Path) -> list[Path]:
+    return sorted((repo / ".git" / "driftbot" / "cache" / memo.DIR_NAME / memo_delta.DIR_NAME).glob("*.json"))
+
+
 def test_unchanged_repository_is_answered_from_the_memo(repo: Path, runs: Runs) -> None:
     first = runs(repo)
     second = runs(repo)
@@ -91,10 +96,10 @@ def write(rel: str, text: str) -> Callable[[Path], object]:
 
 
 CHANGES: dict[str, Callable[[Path], object]] = {
-    "tracked file edited": write("jobs/other.py", "X = 2\n"),
+    "tracked file edited": write("jobs/cfg.py", NAMING + "X = 2\n"),
     "tracked file deleted": lambda repo: (repo / "jobs/other.py").unlink(),
     "untracked file added": write("jobs/new.py", "Y = 1\n"),
-    "change staged": lambda repo: (write("jobs/other.py", "X = 3\n")(repo), git(repo, "add", "-A")),
+    "change staged": lambda repo: (write("jobs/cfg.py", NAMING + "X = 3\n")(repo), git(repo, "add", "-A")),
     "ssot edited": lambda repo: (repo / "ssot/processors/phase2_raw_processors.yaml").write_text(
         (repo / "ssot/processors/phase2_raw_processors.yaml").read_text() + "\n# edited\n"
     ),
@@ -116,9 +121,9 @@ def test_any_change_misses(repo: Path, runs: Runs, change: str) -> None:
 
 
 def test_a_dirty_file_edited_again_misses(repo: Path, runs: Runs) -> None:
-    (repo / "jobs/other.py").write_text("X = 2\n")
+    (repo / "jobs/cfg.py").write_text(NAMING + "X = 2\n")
     runs(repo)
-    (repo / "jobs/other.py").write_text("X = 3\n")  # still "modified", other content
+    (repo / "jobs/cfg.py").write_text(NAMING + "X = 3\n")  # still "modified", other content
     runs(repo)
     assert runs.computed == 2
 
@@ -150,8 +155,10 @@ def test_baseline_content_is_a_dependency(repo: Path, runs: Runs, tmp_path: Path
 def test_corrupt_or_foreign_entries_are_ignored_and_rewritten(repo: Path, runs: Runs) -> None:
     first = runs(repo)
     (entry,) = entries(repo)
+    (delta,) = delta_entries(repo)
     for broken in (b"{not json", b"[]", json.dumps({"format": 99}).encode(), b"\xff" * 10):
         entry.write_bytes(broken)
+        delta.write_bytes(broken)
         assert runs(repo) == first
     assert runs.computed == 5
     assert json.loads(entry.read_text())["text"] == first[1]
@@ -243,7 +250,7 @@ def test_a_dependency_through_a_symlinked_folder_is_not_read(repo: Path, runs: R
 def test_entries_are_bounded(repo: Path, runs: Runs, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(memo, "MAX_ENTRIES", 2)
     for n in range(4):
-        (repo / "jobs/other.py").write_text(f"X = {n}\n")
+        (repo / "jobs/cfg.py").write_text(NAMING + f"X = {n}\n")
         runs(repo)
     assert len(entries(repo)) == 2
     assert [p.name for p in (repo / ".git/driftbot/cache/memo").iterdir() if p.name.startswith(".")] == []

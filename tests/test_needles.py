@@ -19,12 +19,18 @@ from hypothesis import strategies as st
 
 from driftbot import project
 from driftbot.extract import needles as compiled
-from driftbot.extract.class_refs import MIN_CLASSES
-from driftbot.extract.cloudbuild import is_cloudbuild
-from driftbot.extract.embedded_sql import _FILE_READS, _loops_into_template
-from driftbot.extract.infra_refs import URL_NEEDLE, WrittenReader, is_test_file
+from driftbot.extract.infra_refs import WrittenReader
 from driftbot.extract.needles import Needles, needles
-from driftbot.extract.scan import FileReader, count_names
+from driftbot.extract.plan import (
+    FILE_READS,
+    MIN_CLASSES,
+    URL_NEEDLE,
+    count_names,
+    is_cloudbuild,
+    is_test_file,
+    loops_into_template,
+)
+from driftbot.extract.scan import FileReader
 from driftbot.rules import infra as rules_infra
 from driftbot.rules import registry as rules_registry
 from driftbot.rules import sql as rules_sql
@@ -66,7 +72,7 @@ def old_wants(name: str, reader: FileReader, path: str, data: bytes) -> bool:
         datasets: tuple[bytes, ...] = reader.datasets  # type: ignore[attr-defined]
         if not any(d in data for d in datasets):
             return False
-        return _FILE_READS.search(data) is not None or (path.endswith(".py") and _loops_into_template(data))
+        return FILE_READS.search(data) is not None or (path.endswith(".py") and loops_into_template(data))
     if name == rules_registry.READER:
         return old_count_names(data, reader.classes, MIN_CLASSES) >= MIN_CLASSES  # type: ignore[attr-defined]
     return reader.wants(path, data)  # readers that ask no string

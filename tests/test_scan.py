@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from driftbot.extract import scan
-from driftbot.extract.scan import PythonScan, count_names, scan_python
+from driftbot.extract.plan import count_names
+from driftbot.extract.scan import PythonScan, scan_python
 from driftbot.ftypes import Location
 
 ROOT = Path(__file__).resolve().parents[1]

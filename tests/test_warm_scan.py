@@ -19,6 +19,7 @@ import driftbot
 from driftbot import gitfiles, paths
 from driftbot.cli import main
 from driftbot.extract import cache as result_cache
+from driftbot.extract import plan
 from driftbot.extract.cache import Cache
 from driftbot.extract.embedded_sql import EmbeddedReader
 from driftbot.extract.infra_refs import WrittenReader
@@ -184,7 +185,13 @@ def test_every_reader_of_driftbot_is_cached() -> None:
             continue
         module = importlib.import_module(info.name)
         for c in vars(module).values():
-            if isinstance(c, type) and c.__module__ == info.name and hasattr(c, "wants") and c is not FileReader:
+            if (
+                isinstance(c, type)
+                and c.__module__ == info.name
+                and hasattr(c, "wants")
+                and hasattr(c, "read")
+                and c is not FileReader
+            ):
                 readers[c.__name__] = c
     assert {"ClassRefReader", "DdlReader", "EmbeddedReader", "MonitoringReader", "WrittenReader"} <= set(readers)
     assert [name for name, c in sorted(readers.items()) if result_type(c) is None] == []
@@ -201,8 +208,8 @@ def test_the_index_names_clean_files_only(tmp_path: Path) -> None:
     assert sorted(listing.clean) == ["a.py", "d.py", "t\tab 0\t.py"]
     assert listing.clean_paths == tuple(listing.clean)  # the walk's paths, without the blob ids
     assert {p: listing.clean[p] for p in ("a.py", "t\tab 0\t.py")} == {
-        "a.py": result_cache.blob_id(b"a\n"),
-        "t\tab 0\t.py": result_cache.blob_id(b"t\n"),
+        "a.py": plan.blob_id(b"a\n"),
+        "t\tab 0\t.py": plan.blob_id(b"t\n"),
     }
     assert sorted(listing.unsure) == ["b.py", "c.py", "new.py"]
     assert listing.changed == {b"b.py", b"new.py"}  # c.py: git does not look at it

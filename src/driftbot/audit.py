@@ -11,6 +11,8 @@ from driftbot.context import AuditContext
 from driftbot.extract import cache as result_cache
 from driftbot.extract.budget import Budget
 from driftbot.extract.limits import DEFAULT_TIME_BUDGET
+from driftbot.extract.memo_delta import Trace
+from driftbot.extract.plan import MIN_HITS, encoded_names
 from driftbot.extract.scan import FileReader, scan_python
 from driftbot.extract.scanned import SCANNED_SUFFIXES
 from driftbot.ftypes import Finding, Location, Report
@@ -41,6 +43,7 @@ def build_context(
     time_budget: float | None = None,
     cache_dir: Path | None = None,
     index: gitfiles.Listing | None = None,
+    trace: Trace | None = None,
 ) -> tuple[AuditContext, list[Finding]]:
     """Everything the checkers need, plus the findings extraction itself produced (unparsable files).
 
@@ -49,6 +52,7 @@ def build_context(
     `cache_dir`: where per-file extraction results are cached (`extract.cache`); None: no cache.
     `index`: what git said of `repo` earlier in this run (the memo's `gitfiles.Listing`); None: ask git now,
     once: the walk and the scan share the answer.
+    `trace`: filled with how the scan judged each file, for the memo's delta entry (`extract.memo_delta`).
     """
     budget = Budget.start(time_budget)
     cfg, ssot = project.load(repo, ssot_dir=ssot_dir, config_path=config_path)
@@ -78,16 +82,21 @@ def build_context(
     if registries is not None:
         readers[rules_registry.READER] = registries
     suffixes = tuple({".py", *(s for r in readers.values() for s in r.suffixes)})
+    names = ssot.all_names() | ssot.all_classes()
+    if trace is not None:
+        _judged_by(trace, names, readers)
     scan = scan_python(
         repo,
         [f for f in files if f.endswith(suffixes)],
-        ssot.all_names() | ssot.all_classes(),
+        names,
         forced=forced,
+        min_hits=MIN_HITS,
         progress=progress,
         deadline=budget.deadline,
         cache=cache,
         readers=readers,
         index=index,
+        irrelevant=None if trace is None else trace.irrelevant,
     )
     if cache is not None:
         cache.save()
@@ -113,6 +122,18 @@ def build_context(
         finding("unparsable-file", Location(r.shown, 1, 1), f"skipped: {r.reason}") for r in refused if is_read(r.shown)
     ]
     return ctx, skipped + unparsable
+
+
+def _judged_by(trace: Trace, names: frozenset[str], readers: Mapping[str, FileReader]) -> None:
+    """Note in `trace` what the scan judges each file with: the names and the readers' choices as data."""
+    trace.names = encoded_names(names)
+    trace.min_hits = MIN_HITS
+    for name, reader in sorted(readers.items()):
+        screen = getattr(reader, "screen", None)  # a reader without one: the files it applies to always count
+        if screen is None:
+            trace.unscreened += tuple(reader.suffixes)
+        else:
+            trace.screens.append((name, screen()))
 
 
 def is_read(path: str) -> bool:
@@ -163,28 +184,36 @@ def run_audit(
     time_budget: float | None = DEFAULT_TIME_BUDGET,
     cache_dir: Path | None = None,
     index: gitfiles.Listing | None = None,
+    trace: Trace | None = None,
 ) -> Report:
     """`probe_urls` not None: also GET each service's health endpoint (--probe-http; NAME -> base URL).
 
     `offline`: read only local inventories (snapshot:, ddl:), never a live one such as bigquery://.
     `time_budget`: seconds (None or 0: no limit); past it the rest is listed in `time-budget-exceeded`.
     `index`: what git said of `repo` earlier in this run (`build_context`).
+    `trace`: filled for the memo's delta entry (`extract.memo_delta`): how the scan judged each file,
+    and every repository file read besides the scan (`repofs.logged`).
     """
-    ctx, extra = build_context(
-        repo,
-        ssot_dir=ssot_dir,
-        config_path=config_path,
-        today=today,
-        progress=progress,
-        inventories=inventories,
-        bigquery_endpoint=bigquery_endpoint,
-        offline=offline,
-        time_budget=time_budget,
-        cache_dir=cache_dir,
-        index=index,
-    )
-    if probe_urls is not None:
-        from driftbot import probe  # urllib.request, http, ssl: only --probe-http pays their import
+    with repofs.logged() as read:
+        ctx, extra = build_context(
+            repo,
+            ssot_dir=ssot_dir,
+            config_path=config_path,
+            today=today,
+            progress=progress,
+            inventories=inventories,
+            bigquery_endpoint=bigquery_endpoint,
+            offline=offline,
+            time_budget=time_budget,
+            cache_dir=cache_dir,
+            index=index,
+            trace=trace,
+        )
+        if probe_urls is not None:
+            from driftbot import probe  # urllib.request, http, ssl: only --probe-http pays their import
 
-        extra = [*extra, *probe.check(ctx, probe_urls)]
-    return check(ctx, extra)
+            extra = [*extra, *probe.check(ctx, probe_urls)]
+        report = check(ctx, extra)
+    if trace is not None:
+        trace.read = read
+    return report

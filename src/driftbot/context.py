@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -13,12 +12,11 @@ from typing import TYPE_CHECKING
 from driftbot import repofs
 from driftbot.config import Config, IgnoreEntry
 from driftbot.extract.budget import Budget
+from driftbot.extract.plan import CLASS_LINES, class_definitions
 from driftbot.ftypes import Binding, Collection, Location
 from driftbot.inventory.known import REPO_DDL_READER, KnownTables, repo_ddl
 from driftbot.ssot.models import Ssot
 from driftbot.yamlpos import Positioned
-
-_CLASS_DEF = re.compile(rb"(?m)^[ \t]*class[ \t]+([^\s(:]+)")
 
 if TYPE_CHECKING:
     from driftbot.inventory.base import Inventory, InventoryUnreachable
@@ -67,12 +65,9 @@ class AuditContext:
             if not path.endswith(".py") or self.budget.spent():
                 continue
             try:
-                data = self.read(path)
+                data = repofs.read_bytes(self.repo, path, shown=path, use=CLASS_LINES)
             except OSError:
                 continue
-            for m in _CLASS_DEF.finditer(data):
-                line = data.count(b"\n", 0, m.start(1)) + 1
-                column = len(data[data.rfind(b"\n", 0, m.start(1)) + 1 : m.start(1)].decode("utf-8", "replace")) + 1
-                name = m.group(1).decode("utf-8", "replace")
+            for name, line, column in class_definitions(data):
                 found.setdefault(name, []).append(Location(path, line, column))
         return {name: tuple(where) for name, where in found.items()}

@@ -14,13 +14,16 @@ A refusal is a `Refused` error with a short reason; callers turn it into a findi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import NoReturn
 
 MAX_FILE_BYTES = 5_000_000  # a scanned file larger than this is reported, not read
 GIT_DIR = ".git"
+WHOLE = "whole"  # `read_bytes(use=...)`: the caller may depend on every byte
 
 
 class Refused(OSError):
@@ -81,11 +84,36 @@ def locate(root: Path, path: Path | str, shown: str | None = None) -> Path:
     return real
 
 
-def read_bytes(root: Path, path: Path | str, *, max_bytes: int = MAX_FILE_BYTES, shown: str | None = None) -> bytes:
-    """The bytes of a regular file inside `root`, at most `max_bytes` of them; else `Refused`."""
+def read_bytes(
+    root: Path, path: Path | str, *, max_bytes: int = MAX_FILE_BYTES, shown: str | None = None, use: str = WHOLE
+) -> bytes:
+    """The bytes of a regular file inside `root`, at most `max_bytes` of them; else `Refused`.
+
+    `use`: what the caller takes from them, for `logged` (WHOLE: anything; another word: only what it names)."""
     target = root / path
     shown = shown if shown is not None else display_name(target, root)
-    return read_regular(locate(root, target, shown), shown, max_bytes=max_bytes)
+    real = locate(root, target, shown)
+    for log in _LOGS:  # before the read: a file that cannot be read tells something too
+        for rel in (Path(os.path.relpath(target, root)).as_posix(), real.relative_to(_realpath(root)).as_posix()):
+            log.setdefault(rel, set()).add(use)
+    return read_regular(real, shown, max_bytes=max_bytes)
+
+
+_LOGS: list[dict[str, set[str]]] = []
+
+
+@contextlib.contextmanager
+def logged() -> Iterator[dict[str, set[str]]]:
+    """Within: every repository file `read_bytes` is asked for, relative to its root, as given and
+    resolved, with what each caller took of it (`use`). The audit's reads of files besides the scan's
+    (suppressions, checkers, inventories, the SSOT) all go through `read_bytes`; the memo
+    (`extract.memo_delta`) learns from this which files the report read, and how."""
+    log: dict[str, set[str]] = {}
+    _LOGS.append(log)
+    try:
+        yield log
+    finally:
+        _LOGS[:] = [other for other in _LOGS if other is not log]
 
 
 def read_regular(path: Path, shown: str, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:

@@ -19,6 +19,7 @@ from driftbot.ftypes import Severity
 
 if TYPE_CHECKING:
     from driftbot import gitfiles
+    from driftbot.extract.memo_delta import Trace
     from driftbot.ftypes import Report
     from driftbot.report.scope import ChangedLines
 
@@ -177,11 +178,16 @@ class Audit:
         answer = remembered.lookup() if remembered is not None else None
         if answer is None:
             index = remembered.index if remembered is not None else None  # git is asked once a run
-            report, incomplete, answer = audit(args, cache_dir, color, changed, index)
-            if remembered is not None and answer.exit_code in (EXIT_OK, EXIT_DRIFT):
+            from driftbot.extract.memo_delta import Trace  # a miss: what the delta entry needs
+
+            trace = Trace() if remembered is not None else None
+            report, incomplete, answer = audit(args, cache_dir, color, changed, index, trace)
+            if remembered is not None and trace is not None and answer.exit_code in (EXIT_OK, EXIT_DRIFT):
                 deps = memo_deps(args)
                 if deps is not None:
                     remembered.store(answer, deps.paths, scoped=deps.scoped)
+                    if deps.scoped:  # with `mirrors:` a report depends on any file's content
+                        remembered.store_delta(answer, deps.paths, trace)
         text = answer.text
         if args.output is not None:
             try:
@@ -212,8 +218,11 @@ def audit(
     color: bool,
     changed: ChangedLines,
     index: gitfiles.Listing | None = None,
+    trace: Trace | None = None,
 ) -> tuple[Report, bool, memo.Answer]:
-    """The report (filtered as asked), whether it is incomplete, and its rendered text and exit code."""
+    """The report (filtered as asked), whether it is incomplete, and its rendered text and exit code.
+
+    `trace`: filled for the memo's delta entry (`audit.run_audit`)."""
     from driftbot.audit import run_audit
     from driftbot.commands.progress import ProgressBar
     from driftbot.report import RENDERERS
@@ -238,6 +247,7 @@ def audit(
             time_budget=args.time_budget,
             cache_dir=cache_dir,
             index=index,
+            trace=trace,
         )
     finally:
         bar.close()

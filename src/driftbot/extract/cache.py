@@ -37,13 +37,13 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from driftbot import repofs
 from driftbot.extract import cache_json
 from driftbot.extract.memo import PACKAGE, distributions
+from driftbot.extract.plan import NOT_CANDIDATE, SKIPPED, TOO_BIG, Plan, blob_id, skipped
 from driftbot.extract.python_ast import VERSION
 from driftbot.ftypes import Collection, Element, Location
 
@@ -57,32 +57,7 @@ Failure = tuple[Location, str]
 Result = tuple[list[Collection], Failure | None]
 
 MAX_PLANS = 250_000  # rows of one PlanTable: those used or added by this run are kept first
-# Plan.python
-NOT_CANDIDATE, FOCUSED, WHOLE, TOO_BIG = range(4)
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What the prefilter decided for a file from its bytes (and path)."""
-
-    python: int  # NOT_CANDIDATE, FOCUSED (statements that mention a name), WHOLE (forced) or TOO_BIG
-    size: int  # bytes: the message of a file TOO_BIG to parse
-    readers: tuple[str, ...]  # the readers that want it
-
-
 _ABSENT = object()
-SKIPPED = Plan(NOT_CANDIDATE, 0, ())  # a file neither parsed nor read: its size says nothing
-
-
-def _skipped(plan: Plan) -> bool:
-    return plan.python == NOT_CANDIDATE and not plan.readers
-
-
-def blob_id(data: bytes) -> str:
-    """git's object id of a blob holding `data` (SHA-1, as `git hash-object`): how every key names a content."""
-    h = hashlib.sha1(b"blob %d\0" % len(data), usedforsecurity=False)
-    h.update(data)
-    return h.hexdigest()
 
 
 def names_digest(names: Iterable[str] | None) -> str:
@@ -150,7 +125,7 @@ class PlanTable:
 
     def put(self, path: str, content: str, forced: bool, plan: Plan) -> None:
         row = f"{path}\0{content}\0{forced:d}"
-        self.used[row] = 0 if _skipped(plan) else [plan.python, plan.size, list(plan.readers)]
+        self.used[row] = 0 if skipped(plan) else [plan.python, plan.size, list(plan.readers)]
         self.changed = True
 
     def entry(self) -> dict[str, Any]:

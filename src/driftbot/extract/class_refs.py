@@ -20,10 +20,10 @@ import warnings
 from dataclasses import dataclass
 
 from driftbot.extract import python_ast, python_tree
+from driftbot.extract.plan import MIN_CLASSES, Screen, wants_classes
 from driftbot.extract.python_tree import ParseFailure
 from driftbot.ftypes import Collection, Element, Location
 
-MIN_CLASSES = 2
 CLASS_NAME = re.compile(r"[A-Z][^\W_]\w*")
 _KINDS: dict[type[ast.AST], python_tree.Kind] = {ast.List: "list", ast.Tuple: "tuple", ast.Set: "set", ast.Dict: "dict"}
 
@@ -37,9 +37,10 @@ class ClassRefReader:
     weight: int = 1
 
     def wants(self, path: str, data: bytes) -> bool:
-        from driftbot.extract.scan import count_names
+        return wants_classes(self.classes, data)
 
-        return count_names(data, self.classes, MIN_CLASSES) >= MIN_CLASSES
+    def screen(self) -> Screen:
+        return Screen("classes", self.suffixes, self.classes)
 
     def read(self, path: str, data: bytes) -> tuple[Collection, ...] | None:
         try:

@@ -9,8 +9,6 @@ entrypoint), whose `args` are already one word each. Cloud Build substitutions (
 
 from __future__ import annotations
 
-import posixpath
-
 import yaml
 
 from driftbot.extract.limits import MAX_SCRIPT_BYTES
@@ -34,11 +32,6 @@ class CloudBuildError(ValueError):
     def __init__(self, line: int, column: int, message: str) -> None:
         super().__init__(message)
         self.line, self.column = line, column
-
-
-def is_cloudbuild(path: str) -> bool:
-    # The suffix first: asked of every file of an audit, and most are not YAML.
-    return path.endswith((".yaml", ".yml")) and posixpath.basename(path).startswith("cloudbuild")
 
 
 def parse_cloudbuild(text: str, path: str) -> list[GcloudCommand]:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 import yaml
 
 from driftbot.extract import docstring_sql, python_tree
-from driftbot.extract.needles import needles
+from driftbot.extract.plan import FILE_READS, Screen, loops_into_template, wants_sql
 from driftbot.extract.sqltypes import TableRef
 from driftbot.ftypes import Location
 from driftbot.textpos import LineIndex
@@ -54,10 +54,6 @@ _BETWEEN_LITERALS = re.compile(r"(?:[ \t\f\r\n]|\\\r?\n|#[^\r\n]*)*")  # spaces,
 # A quote opening a literal that reads as a statement: a file without one has no snippet (no tokenizing).
 _PY_STATEMENT = re.compile(r"['\"]" + STATEMENT.pattern, re.IGNORECASE)
 _ASCII_SPACE = frozenset(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")  # what `\s` matches of ASCII
-_FILE_READS = re.compile(rb"(?i)\b(from|join|into|update)\b")
-_LOOP = re.compile(rb"\bfor\s+\w+\s+in\b")  # a loop that may put its names into `dataset.{name}`
-# `dataset.{` in a template's source: in one literal, or across implicitly joined literals (`"ds." f"{t}"`)
-_DOTTED_HOLE = re.compile(rb"\.(?:[\"']\s*[bBfFrRuU]{0,2}[\"'])?\{")
 KINDS = {".py": "python", ".yaml": "yaml", ".yml": "yaml", ".sh": "shell", ".bash": "shell"}
 
 
@@ -161,9 +157,10 @@ class EmbeddedReader:
     weight: int = 10  # finding its literals and sqlglot on its statements: about ten Python candidates
 
     def wants(self, path: str, data: bytes) -> bool:
-        if not needles(self.datasets).any_in(data):
-            return False
-        return _FILE_READS.search(data) is not None or (path.endswith(".py") and _loops_into_template(data))
+        return wants_sql(self.datasets, path, data)
+
+    def screen(self) -> Screen:
+        return Screen("sql", self.suffixes, self.datasets)
 
     def read(self, path: str, data: bytes) -> EmbeddedTables | None:
         kind = next((k for suffix, k in KINDS.items() if path.endswith(suffix)), None)
@@ -175,13 +172,13 @@ class EmbeddedReader:
             return None  # not SQL's business: the Python scan reports unreadable Python files
         placeholders = dict(self.placeholders)
         try:
-            snippets = _SNIPPETS[kind](text, placeholders) if _FILE_READS.search(data) else []
+            snippets = _SNIPPETS[kind](text, placeholders) if FILE_READS.search(data) else []
         except Unparsable as exc:
             return EmbeddedTables((), frozenset(), (exc.line, exc.column, exc.reason))
-        if kind == "python" and _FILE_READS.search(data):
+        if kind == "python" and FILE_READS.search(data):
             snippets += _docstring_snippets(path, text, snippets)
         found = tables(path, text, snippets)
-        if kind == "python" and _loops_into_template(data):
+        if kind == "python" and loops_into_template(data):
             found = replace(found, looped=tuple(loop_tables(path, text, placeholders)))
         return found
 
@@ -544,11 +541,6 @@ def _blocks(kind: type[ast.AST]) -> tuple[str, ...]:
 
 
 # ---- bare names interpolated into a dataset-qualified template -----------------------------------
-
-
-def _loops_into_template(data: bytes) -> bool:
-    """Whether `loop_tables` can find anything: a loop, and a hole right after a dot."""
-    return _LOOP.search(data) is not None and _DOTTED_HOLE.search(data) is not None
 
 
 _QUALIFIER = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\.$")

@@ -22,8 +22,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from driftbot.extract.cloudbuild import is_cloudbuild
-from driftbot.extract.needles import needles
+from driftbot.extract.plan import Screen, wants_written
 from driftbot.extract.python_tree import ParseFailure, char_column, checked_nodes, cpython_parse
 from driftbot.extract.shell import ArrayElement, Hole, Value, Word
 from driftbot.ftypes import Location
@@ -69,9 +68,6 @@ class Written:
     records: tuple[JobRecord, ...]
 
 
-URL_NEEDLE = b".run.app"  # a URL is checked only when its host is a Cloud Run service's
-
-
 @dataclass(frozen=True)
 class WrittenReader:
     """The scan's reader (`extract.scan.FileReader`) of topics, URLs and job definitions in Python and YAML.
@@ -87,9 +83,10 @@ class WrittenReader:
     weight: int = 2
 
     def wants(self, path: str, data: bytes) -> bool:
-        if path.startswith(self.ssot_dir) or is_test_file(path) or is_cloudbuild(path):
-            return False
-        return needles((URL_NEEDLE, *self.needles)).any_in(data)
+        return wants_written(self.ssot_dir, self.needles, path, data)
+
+    def screen(self) -> Screen:
+        return Screen("written", self.suffixes, self.needles, self.ssot_dir)
 
     def read(self, path: str, data: bytes) -> Written | None:
         try:
@@ -101,17 +98,6 @@ class WrittenReader:
 
     def prepare(self) -> None:
         pass
-
-
-def is_test_file(path: str) -> bool:
-    parts = path.split("/")
-    name = parts[-1]
-    return (
-        any(p in ("tests", "test", "testing", "fixtures") for p in parts[:-1])
-        or name.startswith("test_")
-        or name.endswith(("_test.py", "_test.sh"))
-        or name == "conftest.py"
-    )
 
 
 # ---- Python

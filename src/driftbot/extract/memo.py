@@ -53,10 +53,13 @@ import sys
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from driftbot import gitfiles, repofs
 from driftbot.extract.scanned import scanned
+
+if TYPE_CHECKING:
+    from driftbot.extract import memo_delta
 
 FORMAT = 1
 DIR_NAME = "memo"
@@ -102,17 +105,22 @@ class Memo:
         self.directory = cache_dir / DIR_NAME
         self.repo = repo
         self.index = gitfiles.read(repo)  # the audit reuses it on a miss
+        self.cache_dir = cache_dir
         trees = tree_digest(repo, self.index, skip=cache_dir)
         self.key: str | None = None
         self.scoped_key: str | None = None  # the key that sees only scanned files' content (`extract.scanned`)
+        self.shape_key: str | None = None  # the key of the delta entry, that sees no file's content (`memo_delta`)
         if trees is not None:
             rest = hashlib.sha256(repr(sorted((k, repr(v)) for k, v in options)).encode())
             rest.update(f"\0{time.strftime('%Y-%m-%d')}".encode())  # today, as `dt.date.today()`
             head = f"driftbot-memo\0{FORMAT}\0{code_digest()}\0"
-            full, scoped = trees
-            self.key = hashlib.sha256(f"{head}{full}\0{rest.hexdigest()}".encode()).hexdigest()
-            if scoped is not None:
+            self.key = hashlib.sha256(f"{head}{trees.full}\0{rest.hexdigest()}".encode()).hexdigest()
+            if trees.scoped is not None:
+                scoped = trees.scoped
                 self.scoped_key = hashlib.sha256(f"{head}scoped\0{scoped}\0{rest.hexdigest()}".encode()).hexdigest()
+            if trees.shape is not None:
+                shape = trees.shape
+                self.shape_key = hashlib.sha256(f"{head}shape\0{shape}\0{rest.hexdigest()}".encode()).hexdigest()
 
     def _path(self, key: str | None) -> Path | None:
         return None if key is None else self.directory / f"{key}.json"
@@ -131,7 +139,23 @@ class Memo:
             answer = self._entry(key)
             if answer is not None:
                 return answer
-        return None
+        return self._delta()
+
+    def _delta(self) -> Answer | None:
+        """The delta entry's answer (`extract.memo_delta`), when only files the report does not depend on changed."""
+        if self.shape_key is None:
+            return None
+        from driftbot.extract import memo_delta  # a miss of the memo's own keys only
+
+        try:
+            doc = memo_delta.load(self.directory / memo_delta.DIR_NAME / f"{self.shape_key}.json", self.shape_key)
+            answer = self._answer(doc)
+            skip = skipped_prefix(self.repo, self.cache_dir)
+            if answer is None or not memo_delta.answers(self.repo, self.index, skip, doc):
+                return None
+        except (OSError, ValueError, TypeError, KeyError, RecursionError):  # missing, refused, corrupt: a miss
+            return None
+        return answer
 
     def _entry(self, key: str | None) -> Answer | None:
         path = self._path(key)
@@ -141,12 +165,16 @@ class Memo:
             entry = json.loads(repofs.read_regular(path, str(path), max_bytes=MAX_TEXT_BYTES * 2))
             if entry["format"] != FORMAT or entry["key"] != key:
                 return None
-            deps: dict[str, str] = entry["deps"]
-            if not isinstance(deps, dict) or any(self._digest(Path(p)) != d for p, d in deps.items()):
-                return None
-            text, code = entry["text"], entry["exit"]
-        except (OSError, ValueError, TypeError, KeyError):  # missing, refused, corrupt: a miss
+            return self._answer(entry)
+        except (OSError, ValueError, TypeError, KeyError, RecursionError):  # missing, refused, corrupt: a miss
             return None
+
+    def _answer(self, entry: Any) -> Answer | None:
+        """The answer an entry of this key holds, when its dependencies are as they were."""
+        deps: dict[str, str] = entry["deps"]
+        if not isinstance(deps, dict) or any(self._digest(Path(p)) != d for p, d in deps.items()):
+            return None
+        text, code = entry["text"], entry["exit"]
         if not isinstance(text, str) or not isinstance(code, int) or isinstance(code, bool):
             return None
         return Answer(text, code)
@@ -159,31 +187,40 @@ class Memo:
         """
         key = self.scoped_key if scoped and self.scoped_key is not None else self.key
         path = self._path(key)
-        if path is None or len(answer.text) > MAX_TEXT_BYTES:
+        digests = self._digests(deps)
+        if path is None or len(answer.text) > MAX_TEXT_BYTES or digests is None:
             return False
+        doc = {"format": FORMAT, "key": key, "deps": digests, "exit": answer.exit_code, "text": answer.text}
+        return _write(self.directory, path, doc, MAX_ENTRIES)
+
+    def store_delta(self, answer: Answer, deps: Sequence[Path], trace: memo_delta.Trace) -> bool:
+        """Remember `answer` in a delta entry (`extract.memo_delta`) from the audit's `trace`; never raises.
+
+        Only for an audit that read no file outside `extract.scanned` but `deps` (no `mirrors:`). True when written.
+        """
+        from driftbot.extract import memo_delta
+
+        digests = self._digests(deps)
+        if self.shape_key is None or len(answer.text) > MAX_TEXT_BYTES or digests is None:
+            return False
+        head = {"key": self.shape_key, "deps": digests, "exit": answer.exit_code, "text": answer.text}
+        try:
+            doc = memo_delta.entry(self.repo, self.index, skipped_prefix(self.repo, self.cache_dir), trace, head)
+        except OSError:
+            return False
+        if doc is None:
+            return False
+        folder = self.directory / memo_delta.DIR_NAME
+        return _write(folder, folder / f"{self.shape_key}.json", doc, memo_delta.MAX_ENTRIES, memo_delta.MAX_BYTES)
+
+    def _digests(self, deps: Sequence[Path]) -> dict[str, str] | None:
         digests: dict[str, str] = {}
         for dep in dict.fromkeys(p.absolute() for p in deps):
             digest = self._digest(dep)
             if digest is None:
-                return False
+                return None
             digests[str(dep)] = digest
-        doc = {"format": FORMAT, "key": key, "deps": digests, "exit": answer.exit_code, "text": answer.text}
-        import tempfile  # on a miss only: a hit imports as little as it can
-
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".memo-", suffix=".tmp", dir=self.directory)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    json.dump(doc, fh, separators=(",", ":"))
-                os.replace(tmp, path)
-            except BaseException:
-                os.unlink(tmp)
-                raise
-            self._prune()
-        except OSError:
-            return False
-        return True
+        return digests
 
     def _digest(self, dep: Path) -> str | None:
         """`dep_digest`, for a path in the repository only where it resolves inside it (no symlinked folder)."""
@@ -191,18 +228,42 @@ class Memo:
             return None
         return dep_digest(dep)
 
-    def _prune(self) -> None:
-        """Keep the MAX_ENTRIES newest entries; another run may be pruning too."""
-        aged: list[tuple[int, str]] = []
-        with os.scandir(self.directory) as it:
-            for e in it:
-                if e.name.endswith(".json") and e.is_file(follow_symlinks=False):
-                    aged.append((e.stat(follow_symlinks=False).st_mtime_ns, e.name))
-        for _, name in sorted(aged, reverse=True)[MAX_ENTRIES:]:
-            try:
-                os.unlink(self.directory / name)
-            except FileNotFoundError:  # another run pruned it first
-                continue
+
+def _write(folder: Path, path: Path, doc: object, keep: int, max_bytes: int = MAX_TEXT_BYTES * 2) -> bool:
+    """Write entry `doc` to `path` atomically, then keep the `keep` newest entries of `folder`; never raises."""
+    text = json.dumps(doc, separators=(",", ":"))  # ASCII: its length is its size
+    if len(text) > max_bytes:
+        return False
+    import tempfile  # on a miss only: a hit imports as little as it can
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".memo-", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        _prune(folder, keep)
+    except OSError:
+        return False
+    return True
+
+
+def _prune(folder: Path, keep: int) -> None:
+    """Keep the `keep` newest entries of `folder`; another run may be pruning too."""
+    aged: list[tuple[int, str]] = []
+    with os.scandir(folder) as it:
+        for e in it:
+            if e.name.endswith(".json") and e.is_file(follow_symlinks=False):
+                aged.append((e.stat(follow_symlinks=False).st_mtime_ns, e.name))
+    for _, name in sorted(aged, reverse=True)[keep:]:
+        try:
+            os.unlink(folder / name)
+        except FileNotFoundError:  # another run pruned it first
+            continue
 
 
 def memoisable(inventories: Iterable[str], *, probe_http: bool) -> bool:
@@ -210,23 +271,32 @@ def memoisable(inventories: Iterable[str], *, probe_http: bool) -> bool:
     return not probe_http and all(url.startswith(STATIC_SCHEMES) for url in inventories)
 
 
-def tree_digest(repo: Path, index: gitfiles.Listing, skip: Path | None = None) -> tuple[str, str | None] | None:
+class Trees(NamedTuple):
+    """`tree_digest`: what the audit can see of a repository, at three depths."""
+
+    full: str  # every file's content
+    scoped: str | None  # the content of scanned files only (None: a scanned symlink)
+    shape: str | None  # no file's content: paths, modes and types only (None: a scanned symlink or odd file)
+
+
+def tree_digest(repo: Path, index: gitfiles.Listing, skip: Path | None = None) -> Trees | None:
     """Digests of what the audit can see of `repo` (module docstring) from git's `index` of it; None on trouble.
 
-    Two digests: of every file's content, and scoped: of the content of scanned files only
-    (`extract.scanned`), every other file by path, mode and type alone; the scoped one is None when a
-    scanned path is a symlink (what it reads is another file's content).
+    Three digests: of every file's content; scoped: of the content of scanned files only
+    (`extract.scanned`), every other file by path, mode and type alone (None when a scanned path is a
+    symlink: what it reads is another file's content); and the shape, of no file's content (for the
+    delta entry, `extract.memo_delta`, which checks scanned files' content one by one): every listed
+    path with its mode and type, and whether it is untracked or deleted, but not whether a tracked
+    regular file is modified. No shape when a scanned path is not a regular file or is unmerged.
     `skip`: a folder left out, the cache directory when it lies in the work tree (its writes are no change).
     """
     if index.raw is None:
         return None
     staged = index.staged
     h = hashlib.sha256(staged)
-    scoped, unscanned = _scoped_index(staged)
+    scoped, shape, unscanned, tracked = _scoped_index(staged)
     budget = MAX_HASHED_BYTES
-    skipped = b"\0"  # no name starts with NUL
-    if skip is not None and repofs.lexically_inside(skip, repo):
-        skipped = os.fsencode(Path(os.path.relpath(os.path.abspath(skip), os.path.abspath(repo))).as_posix()) + b"/"
+    skipped = skipped_prefix(repo, skip)
     for name in sorted(index.changed):
         if name.startswith(skipped):
             continue
@@ -236,15 +306,17 @@ def tree_digest(repo: Path, index: gitfiles.Listing, skip: Path | None = None) -
             info = os.lstat(repo / os.fsdecode(name))
         except FileNotFoundError:
             h.update(b"deleted")
-            if scoped is not None:
-                scoped.update(b"\0" + name + b"\0deleted")
+            for digest in (scoped, shape):
+                if digest is not None:
+                    digest.update(b"\0" + name + b"\0deleted")
             continue
         except OSError:
             return None
+        kind = f"type:{stat.S_IFMT(info.st_mode)}".encode()
         if stat.S_ISLNK(info.st_mode):
             content = b"link:" + os.fsencode(os.readlink(repo / os.fsdecode(name)))
             if looked:
-                scoped = None
+                scoped = shape = None
         elif stat.S_ISREG(info.st_mode):
             budget -= info.st_size
             if budget < 0:
@@ -255,28 +327,53 @@ def tree_digest(repo: Path, index: gitfiles.Listing, skip: Path | None = None) -
                 return None
         else:  # a directory (an untracked nested repository) or something stranger: its type only
             content = f"mode:{stat.S_IFMT(info.st_mode)}".encode()
+            if looked:
+                shape = None
         h.update(content)
-        if scoped is not None and name not in unscanned:  # an unscanned tracked file changed: its path is listed
-            scoped.update(b"\0" + name + b"\0" + (content if looked else f"type:{stat.S_IFMT(info.st_mode)}".encode()))
-    return h.hexdigest(), None if scoped is None else scoped.hexdigest()
+        if name in unscanned:  # an unscanned tracked file changed: its path is listed
+            continue
+        if scoped is not None:
+            scoped.update(b"\0" + name + b"\0" + (content if looked else kind))
+        if shape is not None and not (looked and name in tracked):  # a scanned tracked file's content: checked apart
+            shape.update(b"\0" + name + b"\0" + kind)
+    return Trees(
+        h.hexdigest(), None if scoped is None else scoped.hexdigest(), None if shape is None else shape.hexdigest()
+    )
 
 
-def _scoped_index(staged: bytes) -> tuple[hashlib._Hash | None, set[bytes]]:
-    """A digest of the index entries with the blob ids of unscanned files left out (None: a scanned
-    symlink), and the unscanned files' names."""
+def skipped_prefix(repo: Path, skip: Path | None) -> bytes:
+    """The listed names under `skip` (a folder in the work tree) start with this; b"\\0" (none) when it is outside."""
+    if skip is None or not repofs.lexically_inside(skip, repo):
+        return b"\0"  # no name starts with NUL
+    return os.fsencode(Path(os.path.relpath(os.path.abspath(skip), os.path.abspath(repo))).as_posix()) + b"/"
+
+
+def _scoped_index(staged: bytes) -> tuple[hashlib._Hash | None, hashlib._Hash | None, set[bytes], set[bytes]]:
+    """Digests of the index entries: with the blob ids of unscanned files left out (None: a scanned
+    symlink), and with every blob id left out (None: a scanned symlink or unmerged path); the
+    unscanned files' names, and every name."""
     h = hashlib.sha256()
+    shape: hashlib._Hash | None = hashlib.sha256()
     unscanned: set[bytes] = set()
+    names: set[bytes] = set()
     for record in staged.split(b"\0"):  # "<tag> <mode> <blob> <stage>\t<path>"
         meta, _, name = record.partition(b"\t")
         fields = meta.split(b" ")
-        if len(fields) == 4 and not scanned(os.fsdecode(name)):  # not read: its blob does not count
+        names.add(name)
+        looked = len(fields) != 4 or scanned(os.fsdecode(name))
+        if shape is not None and record:
+            if len(fields) != 4 or (looked and (fields[1] == b"120000" or fields[3] != b"0")):
+                shape = None
+            else:
+                shape.update(b" ".join((fields[0], fields[1], fields[3])) + b"\t" + name + b"\0")
+        if not looked:  # not read: its blob does not count
             h.update(b" ".join((fields[0], fields[1], fields[3])) + b"\t" + name + b"\0")
             unscanned.add(name)
         elif fields[1:2] == [b"120000"]:
-            return None, unscanned
+            return None, None, unscanned, names
         else:
             h.update(record + b"\0")
-    return h, unscanned
+    return h, shape, unscanned, names
 
 
 @functools.cache  # once per process: the per-file cache keys on it too

@@ -30,9 +30,19 @@ from typing import NamedTuple, Protocol, cast
 from driftbot import gitfiles
 from driftbot.extract import cache as result_cache
 from driftbot.extract import cache_json
-from driftbot.extract.cache import FOCUSED, NOT_CANDIDATE, SKIPPED, TOO_BIG, WHOLE, Plan
 from driftbot.extract.limits import FILE_SECONDS, MAX_PYTHON_BYTES, WORKER_MEMORY_BYTES, too_big
-from driftbot.extract.needles import needles
+from driftbot.extract.plan import (
+    FOCUSED,
+    MIN_HITS,
+    SKIPPED,
+    TOO_BIG,
+    WHOLE,
+    Plan,
+    blob_id,
+    encoded_names,
+    judge,
+    skipped,
+)
 from driftbot.extract.python_ast import extract
 from driftbot.extract.python_tree import ParseFailure, share_parses
 from driftbot.extract.workers import Failed, Unchecked, run_isolated
@@ -183,13 +193,14 @@ def scan_python(
     paths: Sequence[str],
     names: frozenset[str],
     forced: frozenset[str] = frozenset(),
-    min_hits: int = 2,
+    min_hits: int = MIN_HITS,
     workers: int | None = None,
     progress: Progress | None = None,
     deadline: float | None = None,
     cache: result_cache.Cache | None = None,
     readers: Mapping[str, FileReader] | None = None,
     index: gitfiles.Listing | None = None,
+    irrelevant: dict[str, str] | None = None,
 ) -> PythonScan:
     """Collections of the `paths` (repo-relative POSIX files; only .py ones) that may copy an SSOT list.
 
@@ -203,9 +214,11 @@ def scan_python(
     is not asked again) whose plan is cached is not even opened.
     `read` of the result holds, per reader of `readers`, what it found in each file of `paths` it
     wanted (a file it could not read, or that crashed or outlasted its worker, is left out).
+    `irrelevant`, with a cache: filled with path -> blob id of each file whose bytes the prefilter
+    judged (`plan.judge`) neither to parse nor to read (`plan.skipped`), for the memo (`extract.memo_delta`).
     """
     root = str(repo)
-    encoded = tuple(n.encode() for n in sorted(names) if n)
+    encoded = encoded_names(names)
     extra = tuple(sorted((readers or {}).items()))
     by_name = dict(extra)
     store = _Store(cache, names, min_hits, extra) if cache is not None else None
@@ -220,8 +233,10 @@ def scan_python(
         if plan is not None and blob is not None and all(n in by_name for n in plan.readers):
             planned += 1
             planned_python += rel.endswith(".py") and plan.python != TOO_BIG
-            if plan.python != NOT_CANDIDATE or plan.readers:  # most files have none: no need to hold their plans
+            if not skipped(plan):  # most files have none: no need to hold their plans
                 plans.append((rel, blob, plan))
+            elif irrelevant is not None:
+                irrelevant[rel] = blob
         else:
             unknown.append(rel)
     keep_plans = store is not None and bool(known)  # outside git every file is read anyway: no plan is looked up
@@ -231,7 +246,7 @@ def scan_python(
         for i in range(0, len(unknown), PREFILTER_CHUNK)
     ]
     count = max(1, workers if workers is not None else _cpu_count())
-    found = _Found(root, names, forced, store, cache, by_name, keep_plans=keep_plans)
+    found = _Found(root, names, forced, store, cache, by_name, keep_plans=keep_plans, irrelevant=irrelevant)
     tasks = found.tasks(plans)
     meter = _Meter(progress, len(paths), planned, len(jobs), len(tasks))
     if len(unknown) >= PARALLEL_MIN_FILES and count > 1:
@@ -337,6 +352,7 @@ class _Found:
         cache: result_cache.Cache | None,
         readers: Mapping[str, FileReader],
         keep_plans: bool,
+        irrelevant: dict[str, str] | None = None,
     ) -> None:
         self.root = root
         self.names = names
@@ -345,6 +361,7 @@ class _Found:
         self.cache = cache
         self.readers = readers
         self.keep_plans = keep_plans  # outside git every file is read anyway: its plan would never be used
+        self.irrelevant = irrelevant  # path -> blob id of the files judged to need nothing (`scan_python`)
         self.collections: list[Collection] = []
         self.unparsable: list[Unparsable] = []
         self.unchecked: list[str] = []
@@ -371,6 +388,8 @@ class _Found:
             for rel, blob, plan in plans:
                 if blob:
                     self.store.plans.put(rel, blob, rel in self.forced, plan)
+                    if self.irrelevant is not None and skipped(plan):
+                        self.irrelevant[rel] = blob
         return self.tasks(plans)
 
     def tasks(self, plans: Sequence[tuple[str, str, Plan]]) -> list[_Task]:
@@ -474,11 +493,6 @@ def _past(deadline: float | None) -> bool:
     return deadline is not None and time.monotonic() >= deadline
 
 
-def count_names(data: bytes, names: Sequence[bytes], enough: int) -> int:
-    """How many of `names` occur delimited in `data`, counting no further than `enough` (`extract.needles`)."""
-    return needles(tuple(names)).count_delimited(data, enough)
-
-
 def _prefilter(job: _Prefilter) -> _Candidates:
     read = opened = 0
     plans: list[tuple[str, str, Plan]] = []
@@ -494,28 +508,20 @@ def _prefilter(job: _Prefilter) -> _Candidates:
                 size = os.fstat(fh.fileno()).st_size
                 big = python and size > MAX_PYTHON_BYTES  # not parsed: reported, since it may copy an SSOT list
                 if big and not readers:
-                    plans.append((rel, "", Plan(TOO_BIG, size, ())))
+                    plans.append((rel, "", judge(rel, size, None, names=(), forced=False, min_hits=0, readers=())))
                     continue
                 data = fh.read(size + 1)  # not the cap: a 1 MB buffer per file costs more than the read
         except OSError as exc:
             if python and rel in job.forced:  # otherwise we cannot tell it is a candidate: say nothing
                 unreadable.append((Location(rel, 1, 1), f"unreadable: {exc.strerror or exc}"))
             continue
-        wanting = tuple(name for name, r in readers if r.wants(rel, data))
-        kind = NOT_CANDIDATE
-        if big:
-            kind = TOO_BIG
-        elif python:
-            read += 1
-            if rel in job.forced:
-                kind = WHOLE
-            elif count_names(data, job.names, job.min_hits) >= job.min_hits:
-                kind = FOCUSED
-        if kind == NOT_CANDIDATE and not wanting:  # most files: nothing to do, and the size says nothing
+        read += python and not big
+        plan = judge(rel, size, data, names=job.names, forced=rel in job.forced, min_hits=job.min_hits, readers=readers)
+        if skipped(plan):  # most files: nothing to do, and the size says nothing
             if job.every:
-                plans.append((rel, result_cache.blob_id(data), SKIPPED))
+                plans.append((rel, blob_id(data), SKIPPED))
             continue
-        plans.append((rel, result_cache.blob_id(data) if job.keyed else "", Plan(kind, size, wanting)))
+        plans.append((rel, blob_id(data) if job.keyed else "", plan))
     return _Candidates(read, tuple(plans), tuple(unreadable), opened)
 
 
@@ -558,7 +564,7 @@ class _File:
     def blob_id(self) -> str:
         """`cache.blob_id` of the bytes `read` returned last."""
         if not self.blob and isinstance(self.data, bytes):
-            self.blob = result_cache.blob_id(self.data)
+            self.blob = blob_id(self.data)
         return self.blob
 
 

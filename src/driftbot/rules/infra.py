@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from driftbot.context import AuditContext
 from driftbot.extract import limits
 from driftbot.extract.budget import Budget
-from driftbot.extract.cloudbuild import CloudBuildError, is_cloudbuild, read_cloudbuild
-from driftbot.extract.infra_refs import URL_NEEDLE, JobRecord, Ref, Written, WrittenReader, array_records
+from driftbot.extract.cloudbuild import CloudBuildError, read_cloudbuild
+from driftbot.extract.infra_refs import JobRecord, Ref, Written, WrittenReader, array_records
 from driftbot.extract.limits import MAX_SCRIPT_BYTES
+from driftbot.extract.plan import URL_NEEDLE, is_cloudbuild
 from driftbot.extract.shell import Fetch, GcloudCommand, read_script
 from driftbot.ftypes import Finding, Location
 from driftbot.inventory.base import Inventory

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from driftbot.binding import explicit_spec
 from driftbot.context import AuditContext
 from driftbot.extract.class_refs import ClassRefReader
-from driftbot.extract.infra_refs import is_test_file
+from driftbot.extract.plan import is_test_file
 from driftbot.ftypes import Collection, Confidence, Finding, Location
 from driftbot.rules.catalog import finding
 from driftbot.rules.hints import close_matches

@@ -32,9 +32,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from driftbot import repofs
 from driftbot.config import Config
 from driftbot.context import AuditContext
 from driftbot.extract.embedded_sql import EmbeddedReader, EmbeddedTables
+from driftbot.extract.plan import quoted_use, quoted_words
 from driftbot.extract.sqltypes import Comment, SqlFile, TableRef
 from driftbot.ftypes import Confidence, Finding, Location
 from driftbot.inventory.base import Inventory
@@ -171,11 +173,10 @@ def values_in_repo(ctx: AuditContext, words: set[str], skip: set[str]) -> set[st
     """
     if not words:
         return set()
-    pattern = re.compile(rb"""(['"])(%s)\1""" % b"|".join(re.escape(w.encode()) for w in sorted(words)))
     copies = {
         (e.location.path, e.location.line, e.location.column) for b in ctx.bindings for e in b.collection.elements
     }
-    needles = [w.encode() for w in words]
+    use = quoted_use(words)  # all this takes of a file (the memo's delta entry keeps it)
     found: set[str] = set()
     for path in ctx.files:
         if path in skip:
@@ -183,14 +184,12 @@ def values_in_repo(ctx: AuditContext, words: set[str], skip: set[str]) -> set[st
         if ctx.budget.spent():
             break  # the comments stay reported: the budget finding says the audit is incomplete
         try:
-            data = ctx.read(path)
+            data = repofs.read_bytes(ctx.repo, path, shown=path, use=use)
         except OSError:
             continue
-        if not any(n in data for n in needles):  # memchr-speed; the regex runs on the few files that hit
-            continue
-        for m in pattern.finditer(data):
-            if (path, *_line_col(data, m.start())) not in copies:
-                found.add(m.group(2).decode())
+        for word, at in quoted_words(data, words):
+            if (path, *_line_col(data, at)) not in copies:
+                found.add(word)
         if found >= words:
             break
     return found
