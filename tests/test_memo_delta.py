@@ -336,6 +336,7 @@ def test_a_delta_hit_imports_no_parser(tmp_path: Path) -> None:
         "driftbot.extract.limits",
         "driftbot.extract.memo",
         "driftbot.extract.memo_delta",
+        "driftbot.extract.needles",
         "driftbot.extract.plan",
         "driftbot.extract.scanned",
         "driftbot.ftypes",
