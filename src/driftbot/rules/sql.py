@@ -176,7 +176,9 @@ def values_in_repo(ctx: AuditContext, words: set[str], skip: set[str]) -> set[st
     copies = {
         (e.location.path, e.location.line, e.location.column) for b in ctx.bindings for e in b.collection.elements
     }
-    use = quoted_use(words)  # all this takes of a file (the memo's delta entry keeps it)
+    # All this takes of a file, for the memo's delta entry: its quoted words (the positions only tell a
+    # bound copy's elements, which lie in files the scan parses, never in a file the entry calls irrelevant).
+    use = quoted_use(words)
     found: set[str] = set()
     for path in ctx.files:
         if path in skip:
