@@ -31,6 +31,7 @@ from driftbot import gitfiles
 from driftbot.extract import cache as result_cache
 from driftbot.extract import cache_json
 from driftbot.extract.limits import FILE_SECONDS, MAX_PYTHON_BYTES, WORKER_MEMORY_BYTES, too_big
+from driftbot.extract.needles import needles
 from driftbot.extract.plan import (
     FOCUSED,
     MIN_HITS,
