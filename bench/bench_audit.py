@@ -172,7 +172,7 @@ def bench_profile(profile: str, files: int, args: argparse.Namespace) -> list[st
             return run
 
         bump = repo / "bench-bump.py"  # scanned, so the memo's keys miss; no candidate: the delta entry answers
-        rows.append(median_row("audit, .py naming nothing (delta)", changing(bump), args.repeat))
+        rows.append(median_row("audit delta (.py, no name)", changing(bump), args.repeat))
         bump.unlink()
         edited = first_candidate(repo, names)
         original = edited.read_bytes()
@@ -181,7 +181,7 @@ def bench_profile(profile: str, files: int, args: argparse.Namespace) -> list[st
             edited.write_bytes(original + f"# bench edit {next(counter)}\n".encode())  # a tracked candidate changes
             return measure([*audit, "--cache-dir", str(warm_dir)])
 
-        rows.append(median_row("audit warm (candidate, file cache)", warm_edit, args.repeat))
+        rows.append(median_row("audit warm (candidate edited)", warm_edit, args.repeat))
         edited.write_bytes(original)
         unread = repo / "bench-bump.txt"  # never read by an audit (extract/scanned.py): the scoped memo answers
         rows.append(median_row("audit, an unread file changed", changing(unread), args.repeat))
