@@ -14,6 +14,7 @@ from driftbot.extract import plan
 from driftbot.extract.cache import Cache
 from driftbot.extract.memo import default_dir
 from driftbot.extract.scan import scan_python
+from driftbot.ftypes import Location
 
 NAMES = frozenset({"alpha_table", "beta_table", "gamma_table"})
 GOOD = b"TABLES = ['alpha_table', 'beta_table']  # the two\n"
@@ -238,3 +239,23 @@ def test_a_plan_table_used_but_unchanged_is_saved_whole(tmp_path: Path) -> None:
     cache.put("k", ([], None))
     cache.save()
     assert entries(tmp_path / "c") == {**before, "k": {"c": []}}
+
+
+@pytest.mark.parametrize("per_piece", [1, 2, 3, 10_000])
+def test_a_saved_cache_is_compact_json_whatever_the_pieces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, per_piece: int
+) -> None:
+    """The plan table is written by pieces of rows: the file is what `json.dumps` writes of the whole."""
+    monkeypatch.setattr(result_cache, "ROWS_PER_PIECE", per_piece)
+    cache = Cache(tmp_path / "c")
+    for i in range(5):
+        row = plan.Plan(plan.FOCUSED, i, ("sql",)) if i % 2 else plan.SKIPPED
+        cache.plans("s").put(f"f{i}.py", "a" * 40, False, row)
+    cache.plans("t").put("é.py", "b" * 40, True, plan.SKIPPED)  # a table of one row: not split
+    cache.put("k", ([], (Location("x.py", 1, 2), "bad \u2028 byte")))
+    cache.save()
+    text = (tmp_path / "c" / result_cache.FILE_NAME).read_text()
+    doc = json.loads(text)
+    assert text == json.dumps(doc, separators=(",", ":"))
+    assert list(doc["entries"]) == ["k", "s", "t"]
+    assert doc["entries"]["s"]["t"] == {f"f{i}.py\0{'a' * 40}\0000": [1, i, ["sql"]] if i % 2 else 0 for i in range(5)}

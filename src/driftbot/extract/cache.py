@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import os
 import sys
@@ -57,6 +58,7 @@ Failure = tuple[Location, str]
 Result = tuple[list[Collection], Failure | None]
 
 MAX_PLANS = 250_000  # rows of one PlanTable: those used or added by this run are kept first
+ROWS_PER_PIECE = 10_000  # of a plan table, encoded at once when the cache is saved
 _ABSENT = object()
 
 
@@ -130,6 +132,8 @@ class PlanTable:
 
     def entry(self) -> dict[str, Any]:
         """What the cache file holds: this run's rows first, then the others, at most MAX_PLANS."""
+        if not self.rows:  # a cold run's: no copy of its 100k rows
+            return {"t": self.used}
         kept = dict(self.used)
         for k, v in self.rows.items():
             if len(kept) >= MAX_PLANS:
@@ -223,24 +227,48 @@ class Cache:
                 break
             kept.setdefault(k, v)
         items = list(kept.items())[:MAX_ENTRIES]
-        while True:  # ASCII (json.dumps escapes the rest), so its length is its size; halving keeps this run's first
-            doc = {"format": FORMAT, "extractor": extractor_digest(), "entries": dict(items)}
-            text = json.dumps(doc, separators=(",", ":"))
-            if len(text) <= MAX_BYTES or not items:
-                break
-            items = items[: len(items) // 2]
+        head = _dumps({"format": FORMAT, "extractor": extractor_digest(), "entries": {}})[:-2]  # ...,"entries":{
+        encoded = [_encoded(k, v) for k, v in items]
+        sizes = [sum(map(len, pieces)) for pieces in encoded]
+        count = len(items)
+        # ASCII (json.dumps escapes the rest), so its length is its size; halving keeps this run's first
+        while count and len(head) + sum(sizes[:count]) + count - 1 + len("}}") > MAX_BYTES:
+            count //= 2
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".extract-", suffix=".tmp", dir=self.directory)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(text)
+                    fh.write(head)
+                    for n, pieces in enumerate(encoded[:count]):
+                        fh.write("," if n else "")
+                        fh.writelines(pieces)
+                    fh.write("}}")
                 os.replace(tmp, self.path)
             except BaseException:
                 os.unlink(tmp)
                 raise
         except OSError:
             return
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _encoded(cache_key: str, entry: Any) -> list[str]:
+    """`"cache_key":entry` as `json.dumps` writes it, in pieces: a plan table's rows (one per file) by
+    ROWS_PER_PIECE, as the text of 100k rows in one string, and the encoder's parts of it, would be
+    held at once (~40 MB at 100k files)."""
+    rows = entry.get("t") if type(entry) is dict and len(entry) == 1 else None
+    if type(rows) is not dict or len(rows) <= ROWS_PER_PIECE:
+        return [f"{_dumps(cache_key)}:{_dumps(entry)}"]
+    pieces = [f'{_dumps(cache_key)}:{{"t":{{']
+    left = iter(rows.items())
+    while chunk := dict(itertools.islice(left, ROWS_PER_PIECE)):
+        pieces.append(("," if len(pieces) > 1 else "") + _dumps(chunk)[1:-1])
+    pieces.append("}}")
+    return pieces
 
 
 def _table(entry: Any) -> dict[str, Any]:
