@@ -280,7 +280,8 @@ def test_concurrent_writers_leave_a_whole_entry(repo: Path, tmp_path: Path) -> N
     assert [p.name for p in (where / memo.DIR_NAME).iterdir()] == [f"{key}.json"]  # no temporary file left
 
 
-def test_a_hit_imports_none_of_the_pipeline(repo: Path) -> None:
+def audit_loads(repo: Path) -> set[str]:
+    """The project and heavy-dependency modules one `audit --format json` of `repo` imports, in a fresh process."""
     argv = ["audit", str(repo), "--format", "json"]
     probe = (
         f"import sys\nfrom driftbot.cli import main\nmain({argv!r})\n"
@@ -288,9 +289,13 @@ def test_a_hit_imports_none_of_the_pipeline(repo: Path) -> None:
         "'sqlglot', 'pydantic', 'yaml')))))"
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    for _ in range(2):
-        out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env).stdout
-    loaded = set(out.rsplit("LOADED", 1)[1].split())
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env).stdout
+    return set(out.rsplit("LOADED", 1)[1].split())
+
+
+def test_a_hit_imports_none_of_the_pipeline(repo: Path) -> None:
+    audit_loads(repo)
+    loaded = audit_loads(repo)
     assert loaded == {
         "driftbot.cli",
         "driftbot.commands",

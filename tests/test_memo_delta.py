@@ -11,7 +11,6 @@ import os
 import random
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import yaml
 
 from driftbot.extract import memo, memo_delta, plan
 from example_helpers import EXAMPLE
-from test_extract_memo import Runs
+from test_extract_memo import Runs, audit_loads
 from test_memo_scope import BENCH_CORPUS, committed
 from test_warm_scan import opened_under
 
@@ -315,17 +314,9 @@ def test_screens_choose_as_their_readers() -> None:
 
 def test_a_delta_hit_imports_no_parser(tmp_path: Path) -> None:
     repo = corpus(tmp_path, "bench")
-    argv = ["audit", str(repo), "--format", "json"]
-    probe = (
-        f"import sys\nfrom driftbot.cli import main\nmain({argv!r})\n"
-        "print('\\nLOADED', ' '.join(sorted(m for m in sys.modules if m.startswith(('driftbot.', 'libcst', "
-        "'sqlglot', 'pydantic', 'yaml')))))"
-    )
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=False)
+    audit_loads(repo)
     append(repo, irrelevant(repo)[0], "\n_delta_probe = 1\n")
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env).stdout
-    loaded = set(out.rsplit("LOADED", 1)[1].split())
+    loaded = audit_loads(repo)
     assert loaded == {
         "driftbot.cli",
         "driftbot.commands",
