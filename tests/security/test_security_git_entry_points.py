@@ -14,8 +14,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from security_helpers import driftbot, make_repo
-from test_security_git_listing import git
+from security_helpers import driftbot
+from test_security_git_listing import committed, git
 
 CONFIG = """\
 bindings:
@@ -42,13 +42,7 @@ ENTRY_POINTS = {  # name -> (argv after the repository, exit code)
 
 def planted(tmp_path: Path) -> tuple[Path, Path]:
     """The repository above, and the folder its programs leave their marks in."""
-    repo = make_repo(tmp_path)
-    for rel, text in FILES.items():
-        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
-        (repo / rel).write_text(text)
-    git(repo, "init", "-q")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "corpus")
+    repo = committed(tmp_path, FILES)
     marks = tmp_path / "marks"
     marks.mkdir()
     program = tmp_path / "evil"
