@@ -1,9 +1,10 @@
 """Find the string collections of a repository's Python files, parsing only files that can matter.
 
-Prefilter: each file is read as bytes and counted as a candidate when at least `min_hits` distinct
-SSOT names occur in it *delimited*, i.e. not preceded or followed by an ASCII letter, digit or `_`
-(so `'br_roster'` and `nba_raw.br_roster` hit, `br_roster_v2` and `legacy_br_roster` do not). A copy
-of an SSOT list names several entries, so files naming one or none are never parsed.
+Prefilter: each file is read as bytes and judged by `plan.judge` (the memo judges a changed file with
+the same function): a Python file is a candidate when at least `min_hits` distinct SSOT names occur in
+it delimited (`plan.count_names`, searched with `extract.needles`), so files naming one or none are
+never parsed; each reader says whether it wants the file. With a cache, the plan of each file is kept
+(`cache.Cache.plans`), so an unchanged file is not even opened next time.
 Candidates are read with `python_ast.extract(..., focus=names)` (CPython's ast, the fast read path;
 only statements that mention a name); `forced` files (matched by explicit bindings) are always read
 whole. The same read serves the `readers` (`FileReader`: the SQL inside Python, YAML and shell files
@@ -247,7 +248,7 @@ def scan_python(
         for i in range(0, len(unknown), PREFILTER_CHUNK)
     ]
     count = max(1, workers if workers is not None else _cpu_count())
-    found = _Found(root, names, forced, store, cache, by_name, keep_plans=keep_plans, irrelevant=irrelevant)
+    found = _Found(root, names, forced, store, by_name, keep_plans=keep_plans, irrelevant=irrelevant)
     tasks = found.tasks(plans)
     meter = _Meter(progress, len(paths), planned, len(jobs), len(tasks))
     if len(unknown) >= PARALLEL_MIN_FILES and count > 1:
@@ -350,7 +351,6 @@ class _Found:
         names: frozenset[str],
         forced: frozenset[str],
         store: _Store | None,
-        cache: result_cache.Cache | None,
         readers: Mapping[str, FileReader],
         keep_plans: bool,
         irrelevant: dict[str, str] | None = None,
@@ -359,7 +359,6 @@ class _Found:
         self.names = names
         self.forced = forced
         self.store = store
-        self.cache = cache
         self.readers = readers
         self.keep_plans = keep_plans  # outside git every file is read anyway: its plan would never be used
         self.irrelevant = irrelevant  # path -> blob id of the files judged to need nothing (`scan_python`)
@@ -413,7 +412,7 @@ class _Found:
             focus = self.names if plan.python == FOCUSED else None
             salt = None if store is None else store.focused if focus is not None else store.whole
             cache_key = result_cache.content_key(blob, salt) if blob and salt else ""
-            known = self.cache.get(rel, cache_key) if self.cache is not None and cache_key else None
+            known = store.cache.get(rel, cache_key) if store is not None and cache_key else None
             if known is None:
                 tasks.append((self.root, rel, focus, salt))
             else:
@@ -442,8 +441,8 @@ class _Found:
             self.collections.extend(found_in)
             if failure is not None:
                 self.unparsable.append(failure)
-            if self.cache is not None and parsed_key is not None:
-                self.cache.put(parsed_key, (found_in, failure))
+            if self.store is not None and parsed_key is not None:
+                self.store.cache.put(parsed_key, (found_in, failure))
 
     def result(self, paths: Sequence[str], planned_python: int) -> PythonScan:
         """`planned_python`: Python files the prefilter read in an earlier run, whose plans the cache gave."""
