@@ -38,9 +38,11 @@ class AuditContext:
     budget: Budget = field(default_factory=lambda: Budget(None))  # checkers skip (and note) files past it
     reads: Mapping[str, Mapping[str, object]] = field(default_factory=dict)  # scan reader -> path -> its finds
 
-    def read(self, rel_path: str) -> bytes:
-        """The bytes of a repository file, through the path policy (`repofs.Refused` is an OSError)."""
-        return repofs.read_bytes(self.repo, rel_path, shown=rel_path)
+    def read(self, rel_path: str, use: str = repofs.WHOLE) -> bytes:
+        """The bytes of a repository file, through the path policy (`repofs.Refused` is an OSError).
+
+        `use`: what the caller takes of them (`repofs.read_bytes`, `plan.ASPECTS`)."""
+        return repofs.read_bytes(self.repo, rel_path, shown=rel_path, use=use)
 
     @cached_property
     def known_tables(self) -> KnownTables:
@@ -65,7 +67,7 @@ class AuditContext:
             if not path.endswith(".py") or self.budget.spent():
                 continue
             try:
-                data = repofs.read_bytes(self.repo, path, shown=path, use=CLASS_LINES)
+                data = self.read(path, use=CLASS_LINES)
             except OSError:
                 continue
             for name, line, column in class_definitions(data):

@@ -32,7 +32,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from driftbot import repofs
 from driftbot.config import Config
 from driftbot.context import AuditContext
 from driftbot.extract.embedded_sql import EmbeddedReader, EmbeddedTables
@@ -186,7 +185,7 @@ def values_in_repo(ctx: AuditContext, words: set[str], skip: set[str]) -> set[st
         if ctx.budget.spent():
             break  # the comments stay reported: the budget finding says the audit is incomplete
         try:
-            data = repofs.read_bytes(ctx.repo, path, shown=path, use=use)
+            data = ctx.read(path, use=use)
         except OSError:
             continue
         for word, at in quoted_words(data, words):
