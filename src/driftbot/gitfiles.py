@@ -42,6 +42,7 @@ NO_FSMONITOR = ("core.fsmonitor", "false")  # a configured fsmonitor is a progra
 _PLAIN = re.compile("H 100(?:644|755) [^\t]{40} 0\t")  # a plain entry with a SHA-1 id (module docstring)
 _PATH_AT = 52  # where its path starts
 CHANGED_TAGS = (b"C ", b"? ")  # of modified (or deleted) and of untracked files
+FILTER_QUERY = ("config", "-z", "--name-only", "--get-regexp", r"^filter\.")  # what `filter_drivers` reads
 
 
 def run_git(repo: Path, *args: str) -> subprocess.Popen[bytes]:
@@ -69,7 +70,7 @@ def config_env(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
 def _filter_drivers(repo: Path, env: dict[str, str]) -> list[str]:
     """The filter drivers the config defines: `ls-files -m` compares a file's content with its blob
     when the stat data cannot tell, and would run the driver's `clean` program."""
-    cmd = ["git", "config", "-z", "--name-only", "--get-regexp", r"^filter\."]
+    cmd = ["git", *FILTER_QUERY]
     try:
         done = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, timeout=GIT_TIMEOUT_S, check=False)
     except (OSError, subprocess.SubprocessError):
@@ -78,7 +79,7 @@ def _filter_drivers(repo: Path, env: dict[str, str]) -> list[str]:
 
 
 def filter_drivers(config_names: Iterable[str]) -> list[str]:
-    r"""The filter drivers named by `git config --name-only --get-regexp '^filter\.'` output lines."""
+    """The filter drivers named by the lines `git FILTER_QUERY` writes."""
     return sorted({n.split(".", 1)[1].rsplit(".", 1)[0] for n in config_names if n.count(".") >= 2})
 
 

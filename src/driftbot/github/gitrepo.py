@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from pydantic import SecretStr
 
 from driftbot.errors import DriftbotError
-from driftbot.gitfiles import NO_FSMONITOR, config_env, filter_drivers, filter_overrides
+from driftbot.gitfiles import FILTER_QUERY, NO_FSMONITOR, config_env, filter_drivers, filter_overrides
 
 BOT_NAME = "github-actions[bot]"
 BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
@@ -131,7 +131,7 @@ class Git:
     def _filter_drivers(self) -> list[str]:
         """Filter drivers defined in the repository's config (system and global config are off)."""
         try:
-            names = self._run(["config", "-z", "--name-only", "--get-regexp", r"^filter\."])
+            names = self._run(list(FILTER_QUERY))
         except GitError:
             return []  # none defined (exit 1)
         return filter_drivers(names.split("\0"))
