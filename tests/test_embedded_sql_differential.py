@@ -47,7 +47,7 @@ def _same(text: str) -> tuple[int, bool]:
     new = embedded_sql.python_snippets(text, PLACEHOLDERS)
     assert new == embedded_sql.tokenized_snippets(text, PLACEHOLDERS)
     tree = None if embedded_sql._LONE_CR.search(text) else python_tree.tree_or_none(text)
-    read = tree is not None and embedded_sql._literal_runs(tree, text) is not None
+    read = tree is not None and embedded_sql._literal_runs(tree, text, embedded_sql._statement_quotes(text)) is not None
     return len(new), read
 
 

@@ -235,12 +235,12 @@ _Run = list[tuple[str, int]]  # (token text, file offset) of adjacent string lit
 _Key = tuple[int, int]  # (line, UTF-8 byte column): where CPython places a node
 
 
-def _literal_runs(tree: ast.Module, text: str, opens: list[int] | None = None) -> list[_Run] | None:
+def _literal_runs(tree: ast.Module, text: str, opens: list[int]) -> list[_Run] | None:
     """The literals (each implicit concatenation one run) holding a quote that may open a statement (at
     `opens`, `_statement_quotes`), in file order; None when a literal's source does not lex as its node says
     (the caller tokenizes instead)."""
     lines = python_tree.ByteColumns(text)
-    keys = sorted({lines.key(at) for at in (_statement_quotes(text) if opens is None else opens)})
+    keys = sorted({lines.key(at) for at in opens})
     found: dict[int, ast.expr] = {}
     stack: list[tuple[ast.AST, list[_Key]]] = [(stmt, keys) for stmt in tree.body]
     while stack:
