@@ -275,20 +275,12 @@ class _Walker:
         if callee is None:
             self.expr(node.func, scope, symbol)
             callee = "<call>"
-        if not node.keywords:  # positional arguments only: in source order already
-            for i, arg in enumerate(node.args):
-                value = _unstar(arg)
-                if type(value) in _LEAVES:
-                    continue
-                if callee in _WRAPPERS:
-                    self.expr(value, scope, symbol)
-                else:
-                    self.expr(value, scope, scope.join(f"{callee}({i})"))
-            return
-        args: list[tuple[str | None, ast.expr, tuple[int, int]]] = [(None, _unstar(a), _position(a)) for a in node.args]
-        args += [(k.arg, k.value, _position(k)) for k in node.keywords]
-        args.sort(key=lambda a: a[2])  # libcst keeps positional, keyword and ** arguments in source order
-        for i, (kw, value, _) in enumerate(args):
+        args: list[tuple[str | None, ast.expr]] = [(None, _unstar(a)) for a in node.args]
+        if node.keywords:  # libcst keeps positional, keyword and ** arguments in source order
+            placed = [*map(_position, node.args), *map(_position, node.keywords)]
+            args += [(k.arg, k.value) for k in node.keywords]
+            args = [arg for _, arg in sorted(zip(placed, args, strict=True), key=lambda p: p[0])]
+        for i, (kw, value) in enumerate(args):
             if type(value) in _LEAVES:
                 continue
             if (kw is None and callee in _WRAPPERS) or (callee in _FIELD_CALLS and kw in _FIELD_DEFAULTS):
