@@ -113,14 +113,14 @@ class Memo:
         if trees is not None:
             rest = hashlib.sha256(repr(sorted((k, repr(v)) for k, v in options)).encode())
             rest.update(f"\0{time.strftime('%Y-%m-%d')}".encode())  # today, as `dt.date.today()`
-            head = f"driftbot-memo\0{FORMAT}\0{code_digest()}\0"
-            self.key = hashlib.sha256(f"{head}{trees.full}\0{rest.hexdigest()}".encode()).hexdigest()
-            if trees.scoped is not None:
-                scoped = trees.scoped
-                self.scoped_key = hashlib.sha256(f"{head}scoped\0{scoped}\0{rest.hexdigest()}".encode()).hexdigest()
-            if trees.shape is not None:
-                shape = trees.shape
-                self.shape_key = hashlib.sha256(f"{head}shape\0{shape}\0{rest.hexdigest()}".encode()).hexdigest()
+            head, tail = f"driftbot-memo\0{FORMAT}\0{code_digest()}\0", f"\0{rest.hexdigest()}"
+
+            def key(tree: str | None, kind: str = "") -> str | None:
+                return None if tree is None else hashlib.sha256(f"{head}{kind}{tree}{tail}".encode()).hexdigest()
+
+            self.key = key(trees.full)
+            self.scoped_key = key(trees.scoped, "scoped\0")
+            self.shape_key = key(trees.shape, "shape\0")
 
     def _path(self, key: str | None) -> Path | None:
         return None if key is None else self.directory / f"{key}.json"
