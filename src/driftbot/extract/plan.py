@@ -121,12 +121,13 @@ _CLASS_DEF = re.compile(rb"(?m)^[ \t]*class[ \t]+([^\s(:]+)")
 
 def class_definitions(data: bytes) -> list[tuple[str, int, int]]:
     """Every `class Name` at the start of a line of Python source `data`: name, line, column (1-based)."""
-    found: list[tuple[str, int, int]] = []
-    for m in _CLASS_DEF.finditer(data):
-        line = data.count(b"\n", 0, m.start(1)) + 1
-        column = len(data[data.rfind(b"\n", 0, m.start(1)) + 1 : m.start(1)].decode("utf-8", "replace")) + 1
-        found.append((m.group(1).decode("utf-8", "replace"), line, column))
-    return found
+    return [(m.group(1).decode("utf-8", "replace"), *line_column(data, m.start(1))) for m in _CLASS_DEF.finditer(data)]
+
+
+def line_column(data: bytes, offset: int) -> tuple[int, int]:
+    """The line and column (1-based, columns in characters) of byte `offset` of `data`."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, len(data[start:offset].decode("utf-8", "replace")) + 1
 
 
 @functools.lru_cache(maxsize=8)

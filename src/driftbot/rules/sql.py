@@ -35,7 +35,7 @@ from functools import cached_property
 from driftbot.config import Config
 from driftbot.context import AuditContext
 from driftbot.extract.embedded_sql import EmbeddedReader, EmbeddedTables
-from driftbot.extract.plan import quoted_use, quoted_words
+from driftbot.extract.plan import line_column, quoted_use, quoted_words
 from driftbot.extract.sqltypes import Comment, SqlFile, TableRef
 from driftbot.ftypes import Confidence, Finding, Location
 from driftbot.inventory.base import Inventory
@@ -189,16 +189,11 @@ def values_in_repo(ctx: AuditContext, words: set[str], skip: set[str]) -> set[st
         except OSError:
             continue
         for word, at in quoted_words(data, words):
-            if (path, *_line_col(data, at)) not in copies:
+            if (path, *line_column(data, at)) not in copies:
                 found.add(word)
         if found >= words:
             break
     return found
-
-
-def _line_col(data: bytes, offset: int) -> tuple[int, int]:
-    start = data.rfind(b"\n", 0, offset) + 1
-    return data.count(b"\n", 0, offset) + 1, len(data[start:offset].decode("utf-8", "replace")) + 1
 
 
 def monitoring_files(ctx: AuditContext) -> list[str]:
