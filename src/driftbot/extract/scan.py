@@ -71,6 +71,8 @@ class FileReader(Protocol):
     dataclass's names every setting `wants` and `read` depend on besides the path and the bytes) and
     stores `read`'s result as the type its return annotation names (`extract.cache_json`; a type it
     cannot hold is simply read every time).
+    A reader may also have `screen()`: its `wants` as data (`plan.Screen`), so the memo can judge a
+    changed file without it (`audit._judged_by`); without one, any change to a file it applies to counts.
     """
 
     @property
@@ -107,7 +109,7 @@ class _Prefilter:
     names: tuple[bytes, ...]
     forced: frozenset[str]
     min_hits: int
-    keyed: bool  # name each file's content (`cache.blob_id`) for the cache
+    keyed: bool  # name each file's content (`plan.blob_id`) for the cache
     readers: tuple[tuple[str, FileReader], ...]
     every: bool = False  # plan every file read (for the cache's plan table), not only those with work
 
@@ -562,7 +564,7 @@ class _File:
         return self.data
 
     def blob_id(self) -> str:
-        """`cache.blob_id` of the bytes `read` returned last."""
+        """`plan.blob_id` of the bytes `read` returned last."""
         if not self.blob and isinstance(self.data, bytes):
             self.blob = blob_id(self.data)
         return self.blob
