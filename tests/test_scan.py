@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from driftbot.extract import scan
+from driftbot.extract import python_tree, scan
 from driftbot.extract.plan import count_names
 from driftbot.extract.scan import PythonScan, scan_python
 from driftbot.ftypes import Location
@@ -138,3 +139,28 @@ def test_bench_repo_prefilter_parses_exactly_the_copies(tmp_path: Path) -> None:
     assert made.copies > 5
     assert made.decoys > 20
     assert {c.path for c in result.collections if "phase2" in c.symbol or "PROCESSOR" in c.symbol} <= set(paths)
+
+
+def test_a_files_readers_share_its_tree_frozen_until_another_file_is_read() -> None:
+    """The worker's sharing (`python_tree.share_parses`): one parse and one line index per text of a file,
+    kept out of the collector's scans while the file is read, and thawed when the next file drops them."""
+    assert gc.get_freeze_count() == 0
+    text = "x = ['a', 'b']\n"
+    try:
+        python_tree.share_parses("a.py")
+        tree = python_tree.tree_or_none(text)
+        assert tree is not None
+        assert python_tree.tree_or_none(text) is tree
+        assert python_tree.shared_tree(text) is tree
+        assert python_tree.line_index(text) is python_tree.line_index(text)
+        assert gc.get_freeze_count() > 0
+        python_tree.share_parses("a.py")  # the same file: kept
+        assert python_tree.shared_tree(text) is tree
+        python_tree.share_parses("b.py")
+        assert gc.get_freeze_count() == 0
+        assert python_tree.shared_tree(text) is None
+        assert python_tree.tree_or_none(text) is not tree
+    finally:
+        python_tree.share_parses(None)
+    assert gc.get_freeze_count() == 0
+    assert python_tree.tree_or_none(text) is not python_tree.tree_or_none(text)  # unshared: parsed every time
