@@ -164,6 +164,20 @@ def test_the_cli_skips_pydantic_plugin_discovery_unless_told(given: str | None, 
     assert run.stdout.split("\n")[-2] == seen
 
 
+def test_a_run_collects_garbage_less_often_and_gives_the_setting_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run itself has the raised threshold; the caller (tests, the pytest plugin) gets its own back."""
+    import gc
+
+    from driftbot import cli
+
+    seen: list[tuple[int, ...]] = []
+    monkeypatch.setattr(cli, "_main", lambda argv: seen.append(gc.get_threshold()) or 0)
+    before = gc.get_threshold()
+    assert cli.main(["--version"]) == 0
+    assert seen == [cli.GC_THRESHOLD]
+    assert gc.get_threshold() == before
+
+
 def test_the_ignore_file_model_is_built_on_first_use() -> None:
     """A run without `.driftbot-ignore.yml` never builds its pydantic validator."""
     code = (
