@@ -74,14 +74,30 @@ def locate(root: Path, path: Path | str, shown: str | None = None) -> Path:
     """The resolved location of `path` (absolute, or relative to `root`), refused when it leaves
     `root` or lies under `.git/`. The path need not exist."""
     target = root / path
-    shown = shown if shown is not None else display_name(target, root)
-    real_root = _realpath(root)
-    real = _realpath(target)
-    if not real.is_relative_to(real_root):
+    real, _ = _located(root, target, shown if shown is not None else display_name(target, root))
+    return Path(real)
+
+
+def _located(root: Path, target: Path, shown: str) -> tuple[str, str]:
+    """`locate` on strings (a Path per step costs more than the `lstat`s): the real path of `target`,
+    and of the repository root, as `os.path.realpath` gives them, both absolute."""
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(target)
+    inner = _inner(real, real_root)
+    if inner is None:
         _refuse(shown, "resolves outside the repository (a symlink or '..')")
-    if any(part.casefold() == GIT_DIR for part in real.relative_to(real_root).parts):
+    if any(part.casefold() == GIT_DIR for part in inner.split(os.sep)):
         _refuse(shown, "is under .git/")
-    return real
+    return real, real_root
+
+
+def _inner(real: str, real_root: str) -> str | None:
+    """`real` relative to `real_root` ("" for the root itself); None when outside. Both are `realpath`s:
+    absolute and normalised, so a prefix that ends at a separator is the ancestor relation."""
+    if real == real_root:
+        return ""
+    prefix = os.path.join(real_root, "")
+    return real[len(prefix) :] if real.startswith(prefix) else None
 
 
 def read_bytes(
@@ -92,11 +108,12 @@ def read_bytes(
     `use`: what the caller takes from them, for `logged` (WHOLE: anything; another word: only what it names)."""
     target = root / path
     shown = shown if shown is not None else display_name(target, root)
-    real = locate(root, target, shown)
+    real, real_root = _located(root, target, shown)
     for log in _LOGS:  # before the read: a file that cannot be read tells something too
-        for rel in (Path(os.path.relpath(target, root)).as_posix(), real.relative_to(_realpath(root)).as_posix()):
+        resolved = (_inner(real, real_root) or ".").replace(os.sep, "/")
+        for rel in (Path(os.path.relpath(target, root)).as_posix(), resolved):
             log.setdefault(rel, set()).add(use)
-    return read_regular(real, shown, max_bytes=max_bytes)
+    return read_regular(Path(real), shown, max_bytes=max_bytes)
 
 
 _LOGS: list[dict[str, set[str]]] = []
