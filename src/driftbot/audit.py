@@ -51,7 +51,7 @@ def build_context(
     `time_budget`: seconds from now until files are skipped (and listed in `ctx.budget`); None: no limit.
     `cache_dir`: where per-file extraction results are cached (`extract.cache`); None: no cache.
     `index`: what git said of `repo` earlier in this run (the memo's `gitfiles.Listing`); None: ask git now,
-    once: the walk and the scan share the answer.
+    once: the `ddl:` inventories, the walk and the scan share the answer.
     `trace`: filled with how the scan judged each file, for the memo's delta entry (`extract.memo_delta`).
     """
     budget = Budget.start(time_budget)
@@ -60,8 +60,8 @@ def build_context(
     urls = cfg.inventory if inventories is None else inventories
     if offline:  # local files only: a pre-commit hook must not reach BigQuery
         urls = [u for u in urls if not u.startswith(LIVE_SCHEMES)]
-    listed, unreachable = load_inventories(urls, repo, bigquery_endpoint=bigquery_endpoint)
-    listing = index if index is not None else gitfiles.read(repo)
+    listing = index if index is not None else gitfiles.read(repo)  # also the `ddl:` inventories' listing
+    listed, unreachable = load_inventories(urls, repo, bigquery_endpoint=bigquery_endpoint, listing=listing)
     files, refused = repofs.screen(repo, paths.walk(repo, cfg.exclude, SCANNED_SUFFIXES, listing))
     # Only the cache reads the listing again: without one it goes before the workers fork (~20 MiB at 100k files).
     index = listing if cache_dir is not None else None

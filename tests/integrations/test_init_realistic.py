@@ -20,6 +20,7 @@ from driftbot.commands.init.layout import plan
 from driftbot.commands.init.rank import rank
 from driftbot.commands.init.read import may_hold_a_list
 from driftbot.extract.python import extract
+from recorded_git import argvs
 
 VENDORED = (
     "orchestration/cloud_functions/phase2_to_phase3",
@@ -328,6 +329,15 @@ def test_budget_and_top_must_make_sense(platform: Path, capsys: pytest.CaptureFi
     with pytest.raises(SystemExit):
         main(["init", str(platform), "--budget", "-1"])
     assert "argument --budget: must be 0 (no limit) or more" in capsys.readouterr().err
+
+
+def test_a_ddl_inventory_shares_inits_listing(
+    platform: Path, argv_log: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "init", str(platform), "--inventory", "ddl:schemas/**/*.sql")
+    assert code == 0
+    assert "9 tables in ddl:schemas/**/*.sql" in out
+    assert [argv[0] for argv in argvs(argv_log)] == ["config", "ls-files"]  # one listing for the walks and ddl:
 
 
 def full_read_layout(repo: Path) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,8 @@ from driftbot.ftypes import Location
 from driftbot.inventory import snapshot
 from driftbot.inventory.base import Inventory, TableInfo, load_inventories
 from driftbot.inventory.gcloud import DeployedTopic
+from example_helpers import ROOT
+from recorded_git import argvs
 
 
 def read(repo: Path, url: str) -> Inventory:
@@ -267,3 +271,31 @@ def test_an_empty_snapshot_takes_its_kind_from_the_file_name(
     (tmp_path / name).write_text("[]\n")
     inventory = read(tmp_path, f"snapshot:{name}")
     assert (inventory.topics, inventory.scope, inventory.tables) == (topics, scope, ())
+
+
+@pytest.mark.parametrize("cache", [["--no-cache"], []], ids=["no cache", "memo miss"])
+def test_an_audit_with_a_ddl_inventory_lists_the_repository_once(
+    tmp_path: Path, argv_log: Path, capsys: pytest.CaptureFixture[str], cache: list[str]
+) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "ssot" / "processors", repo / "ssot" / "processors")
+    for rel, text in {
+        "jobs/cfg.py": "X = 1\n",
+        "schemas/raw.sql": "CREATE TABLE nba_raw.br_rosters_current (x INT64);\n",
+        ".driftbot.yml": "version: 1\ninventory: ['ddl:schemas/*.sql']\n",
+    }.items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text(text)
+    who = ["-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "core.fsmonitor=false"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "init"]):
+        subprocess.run(["git", *who, *args], cwd=repo, check=True, capture_output=True)
+    argv_log.write_text("")
+
+    assert main(["audit", str(repo), "--format", "json", *cache]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["summary"]["files_scanned"] == 6  # cfg.py, raw.sql, .driftbot.yml and the three SSOT files
+    missing = [f["message"] for f in report["findings"] if f["rule"] == "table-missing"]
+    assert any("bdl_player_boxscores" in m for m in missing)
+    assert not any("br_rosters_current" in m for m in missing)  # declared in schemas/raw.sql: the inventory read it
+    ran = [argv[0] for argv in argvs(argv_log)]
+    assert ran == ["config", "ls-files"]  # the listing (after the config that hardens it), shared by the inventory

@@ -2,15 +2,14 @@
 never `-c` on a command line, where any user's `ps` reads them; so the bot's token, which travels as
 one of those settings, never appears in a git process's arguments, nor in an error message.
 
-A recording `git` first on PATH logs the arguments of every git process driftbot starts, then runs
-the real one. The remote is a real smart-HTTP server on 127.0.0.1 that demands the token.
+A recording `git` first on PATH (`recorded_git`, the `argv_log` fixture) logs the arguments of every
+git process driftbot starts, then runs the real one. The remote is a real smart-HTTP server on
+127.0.0.1 that demands the token.
 """
 
 from __future__ import annotations
 
 import base64
-import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +20,7 @@ from pydantic import SecretStr
 
 from driftbot import gitfiles
 from driftbot.github.gitrepo import Git, GitError
+from recorded_git import argvs
 
 TOKEN = "ghs_tidy0123456789abcdefSECRET"
 ENCODED = base64.b64encode(f"x-access-token:{TOKEN}".encode()).decode()
@@ -29,27 +29,6 @@ ENCODED = base64.b64encode(f"x-access-token:{TOKEN}".encode()).decode()
 def git(cwd: Path, *args: str) -> str:
     who = ["-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false"]
     return subprocess.run(["git", *who, *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
-
-
-@pytest.fixture
-def argv_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A `git` first on PATH that appends its arguments (NUL-separated, one process a line) to a log."""
-    real = shutil.which("git")
-    assert real is not None
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    log = tmp_path / "argv.log"
-    wrapper = bin_dir / "git"
-    wrapper.write_text(f'#!/bin/sh\nprintf "%s\\0" "$@" >> "{log}"\necho >> "{log}"\nexec "{real}" "$@"\n')
-    wrapper.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    return log
-
-
-def argvs(log: Path) -> list[list[str]]:
-    return [line.rstrip("\0").split("\0") for line in log.read_text().splitlines() if line]
 
 
 @pytest.fixture

@@ -16,11 +16,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from driftbot.errors import DriftbotError
 from driftbot.ftypes import Location
 from driftbot.inventory.gcloud import DeployedJob, DeployedService, DeployedSubscription, DeployedTopic
+
+if TYPE_CHECKING:
+    from driftbot.gitfiles import Listing
 
 ENDPOINT_ENV = "DRIFTBOT_BIGQUERY_ENDPOINT"
 # Table types as the BigQuery API names them (`Table.table_type`); views never hold a processor's output.
@@ -87,10 +90,11 @@ class Backend(Protocol):
     def read(self) -> Inventory: ...
 
 
-BackendFactory = Callable[[str, Path, "str | None"], Backend]  # (url, repo, bigquery endpoint)
+# (url, repo, bigquery endpoint, what git said of the repo earlier in this run: None, ask git when needed)
+BackendFactory = Callable[[str, Path, "str | None", "Listing | None"], Backend]
 
 
-def _bigquery(url: str, repo: Path, endpoint: str | None) -> Backend:
+def _bigquery(url: str, repo: Path, endpoint: str | None, listing: Listing | None) -> Backend:
     try:
         from driftbot.inventory import bigquery
     except ImportError as exc:  # the light install: no google-cloud-bigquery
@@ -99,13 +103,13 @@ def _bigquery(url: str, repo: Path, endpoint: str | None) -> Backend:
     return bigquery.from_url(url, endpoint=endpoint)
 
 
-def _ddl(url: str, repo: Path, endpoint: str | None) -> Backend:
+def _ddl(url: str, repo: Path, endpoint: str | None, listing: Listing | None) -> Backend:
     from driftbot.inventory import ddl
 
-    return ddl.from_url(url, repo)
+    return ddl.from_url(url, repo, listing)
 
 
-def _snapshot(url: str, repo: Path, endpoint: str | None) -> Backend:
+def _snapshot(url: str, repo: Path, endpoint: str | None, listing: Listing | None) -> Backend:
     from driftbot.inventory import snapshot
 
     return snapshot.from_url(url, repo)
@@ -118,23 +122,27 @@ BACKENDS: dict[str, BackendFactory] = {
 }
 
 
-def backend_for(url: str, repo: Path, *, bigquery_endpoint: str | None = None) -> Backend:
+def backend_for(
+    url: str, repo: Path, *, bigquery_endpoint: str | None = None, listing: Listing | None = None
+) -> Backend:
     scheme, sep, _ = url.partition(":")
     if not sep or scheme not in BACKENDS:
         known = ", ".join(f"{s}:" for s in BACKENDS)
         raise DriftbotError(f"invalid inventory URL {url!r}: unknown scheme (use one of {known})")
-    return BACKENDS[scheme](url, repo, bigquery_endpoint)
+    return BACKENDS[scheme](url, repo, bigquery_endpoint, listing)
 
 
 def load_inventories(
-    urls: Sequence[str], repo: Path, *, bigquery_endpoint: str | None
+    urls: Sequence[str], repo: Path, *, bigquery_endpoint: str | None, listing: Listing | None = None
 ) -> tuple[tuple[Inventory, ...], tuple[InventoryUnreachable, ...]]:
     """Read every URL. All URLs are checked before any is read; unreadable sources are returned, not raised.
 
     `bigquery_endpoint` None falls back to $DRIFTBOT_BIGQUERY_ENDPOINT (an emulator, anonymous credentials).
+    `listing`: what git said of `repo` earlier in this run (`gitfiles.read`), for a `ddl:` inventory's
+    `.sql` files; None: it asks git itself.
     """
     endpoint = bigquery_endpoint or os.environ.get(ENDPOINT_ENV) or None
-    backends = [backend_for(url, repo, bigquery_endpoint=endpoint) for url in dict.fromkeys(urls)]
+    backends = [backend_for(url, repo, bigquery_endpoint=endpoint, listing=listing) for url in dict.fromkeys(urls)]
     found: list[Inventory] = []
     failed: list[InventoryUnreachable] = []
     for backend in backends:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlglot import Token, TokenType
 from sqlglot.dialects.dialect import Dialect
@@ -31,6 +32,9 @@ from driftbot.ftypes import Location
 from driftbot.inventory import files
 from driftbot.inventory.base import Inventory, TableInfo
 from driftbot.textpos import line_col
+
+if TYPE_CHECKING:
+    from driftbot.gitfiles import Listing
 
 _MODIFIERS = {"OR", "REPLACE", "TEMP", "TEMPORARY", "MATERIALIZED", "EXTERNAL", "SNAPSHOT"}
 _NAME_TOKENS = frozenset({TokenType.VAR, TokenType.IDENTIFIER, TokenType.DOT, TokenType.DASH, TokenType.NUMBER})
@@ -51,9 +55,10 @@ class DdlBackend:
     url: str
     pattern: str
     repo: Path
+    listing: Listing | None = None  # what git said of `repo` earlier in this run; None: ask git now
 
     def read(self) -> Inventory:
-        files = [f for f in paths.walk(self.repo, [], (".sql",)) if paths.matches(f, self.pattern)]
+        files = [f for f in paths.walk(self.repo, [], (".sql",), self.listing) if paths.matches(f, self.pattern)]
         if not files:
             raise DriftbotError(f"inventory {self.url}: no .sql file matches {self.pattern!r}")
         tables: dict[tuple[str, str], TableInfo] = {}
@@ -151,8 +156,8 @@ def _where(text: str, offset: int) -> str:
     return f"{line}:{col}"
 
 
-def from_url(url: str, repo: Path) -> DdlBackend:
+def from_url(url: str, repo: Path, listing: Listing | None = None) -> DdlBackend:
     pattern = url.partition(":")[2].strip()
     if not files.is_repo_relative(pattern):
         raise DriftbotError(f"invalid inventory URL {url!r}: expected ddl:GLOB relative to the repository")
-    return DdlBackend(url, pattern, repo)
+    return DdlBackend(url, pattern, repo, listing)

@@ -61,10 +61,10 @@ def propose(
     budget: float | None = DEFAULT_BUDGET,
     progress: Progress | None = None,
 ) -> Proposal:
-    listing = gitfiles.read(repo)  # one git listing for both walks
+    listing = gitfiles.read(repo)  # one git listing for both walks and the `ddl:` inventories
     py_files = repofs.screen(repo, paths.walk(repo, [], (".py",), listing))[0]  # `driftbot audit` reports refused files
     sql_files = repofs.screen(repo, paths.walk(repo, [], (".sql",), listing))[0]
-    known = known_tables.read(repo, sql_files, inventory_urls(repo, inventories))
+    known = known_tables.read(repo, sql_files, inventory_urls(repo, inventories), listing)
     read = python_collections(repo, py_files, known.names(), budget=budget, progress=progress)
     ranked = rank(discover(read.collections), known, sql_texts(repo, sql_files))
     layout = plan(ranked, top)

@@ -11,10 +11,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from driftbot.inventory.base import Inventory, load_inventories
 from driftbot.inventory.known import KnownTables, repo_ddl
 from driftbot.ssot.models import Ssot
+
+if TYPE_CHECKING:
+    from driftbot.gitfiles import Listing
 
 NO_SSOT = Ssot(root="", lists=())
 
@@ -48,11 +52,12 @@ class InitTables:
         return sorted({t.dataset for i in self.inventories for t in i.tables})
 
 
-def read(repo: Path, sql_files: Sequence[str], urls: Sequence[str]) -> InitTables:
+def read(repo: Path, sql_files: Sequence[str], urls: Sequence[str], listing: Listing | None = None) -> InitTables:
+    """`listing`: what git said of `repo` earlier in this run, for `ddl:` inventories; None: they ask git."""
     listed: tuple[Inventory, ...] = ()
     failed: list[str] = []
     if urls:
-        listed, unreachable = load_inventories(urls, repo, bigquery_endpoint=None)
+        listed, unreachable = load_inventories(urls, repo, bigquery_endpoint=None, listing=listing)
         failed = [str(u) for u in unreachable]
     declared = repo_ddl(repo, sql_files)
     return InitTables(KnownTables.build(NO_SSOT, listed, declared), (*listed, declared), tuple(failed))
