@@ -131,16 +131,18 @@ def line_column(data: bytes, offset: int) -> tuple[int, int]:
 
 
 @functools.lru_cache(maxsize=8)
-def _quoted_pattern(words: tuple[str, ...]) -> re.Pattern[bytes]:
-    return re.compile(rb"""(['"])(%s)\1""" % b"|".join(re.escape(w.encode()) for w in words))
+def _quoted_pattern(words: frozenset[str]) -> tuple[tuple[bytes, ...], re.Pattern[bytes]]:
+    """The encoded words and their pattern, built once a run: the rule asks the same words of every file."""
+    needles = tuple(w.encode() for w in sorted(words))
+    return needles, re.compile(rb"""(['"])(%s)\1""" % b"|".join(re.escape(w) for w in needles))
 
 
 def quoted_words(data: bytes, words: Iterable[str]) -> Iterator[tuple[str, int]]:
     """Each of `words` that `data` holds as a quoted string ('w' or "w"), with the offset of the quote."""
-    needles = sorted(words)
-    if not any(w.encode() in data for w in needles):  # memchr-speed; the regex runs on the few files that hit
+    needles, pattern = _quoted_pattern(words if isinstance(words, frozenset) else frozenset(words))
+    if not any(w in data for w in needles):  # memchr-speed; the regex runs on the few files that hit
         return
-    for m in _quoted_pattern(tuple(needles)).finditer(data):
+    for m in pattern.finditer(data):
         yield m.group(2).decode(), m.start()
 
 
