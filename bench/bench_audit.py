@@ -54,6 +54,16 @@ GOALS = {"cold": 6.0, "warm": 1.5, "memo": 1.0}  # x git grep, wall
 INIT_GOAL = 3.0  # x the cold audit
 PEAK_GOAL_MIB = 150
 AUDIT = [sys.executable, "-m", "driftbot", "audit"]
+# The rows' labels: verdicts pick rows by these, so a row added or moved cannot shift a verdict.
+GREP = "git grep -n -F"
+COLD = "audit cold (--no-cache)"
+DELTA = "audit delta (.py, no name)"
+WARM = "audit warm (candidate edited)"
+UNREAD = "audit, an unread file changed"
+MEMO = "audit memo (unchanged)"
+INIT = "init (once)"
+# The warm goal, for both ways a changed Python file is answered: the delta entry, the per-file cache.
+ROW_GOALS = {COLD: GOALS["cold"], DELTA: GOALS["warm"], WARM: GOALS["warm"], MEMO: GOALS["memo"]}
 
 
 @dataclass(frozen=True)
@@ -159,8 +169,8 @@ def bench_profile(profile: str, files: int, args: argparse.Namespace) -> list[st
         names = loader.load(repo / "ssot", repo).all_names()
         grep = ["git", "-C", str(repo), "grep", "-n", "-F", *(a for n in sorted(names) for a in ("-e", n))]
         audit = [*AUDIT, str(repo), "--format", "json"]
-        rows = [median_row("git grep -n -F", lambda: measure(grep), args.repeat)]
-        rows.append(median_row("audit cold (--no-cache)", lambda: measure([*audit, "--no-cache"]), args.repeat))
+        rows = [median_row(GREP, lambda: measure(grep), args.repeat)]
+        rows.append(median_row(COLD, lambda: measure([*audit, "--no-cache"]), args.repeat))
         warm_dir = Path(tmp) / "warm-cache"
         counter = iter(range(1_000_000))
 
@@ -172,7 +182,7 @@ def bench_profile(profile: str, files: int, args: argparse.Namespace) -> list[st
             return run
 
         bump = repo / "bench-bump.py"  # scanned, so the memo's keys miss; no candidate: the delta entry answers
-        rows.append(median_row("audit delta (.py, no name)", changing(bump), args.repeat))
+        rows.append(median_row(DELTA, changing(bump), args.repeat))
         bump.unlink()
         edited = first_candidate(repo, names)
         original = edited.read_bytes()
@@ -181,16 +191,16 @@ def bench_profile(profile: str, files: int, args: argparse.Namespace) -> list[st
             edited.write_bytes(original + f"# bench edit {next(counter)}\n".encode())  # a tracked candidate changes
             return measure([*audit, "--cache-dir", str(warm_dir)])
 
-        rows.append(median_row("audit warm (candidate edited)", warm_edit, args.repeat))
+        rows.append(median_row(WARM, warm_edit, args.repeat))
         edited.write_bytes(original)
         unread = repo / "bench-bump.txt"  # never read by an audit (extract/scanned.py): the scoped memo answers
-        rows.append(median_row("audit, an unread file changed", changing(unread), args.repeat))
+        rows.append(median_row(UNREAD, changing(unread), args.repeat))
         unread.unlink()
         memo_dir = Path(tmp) / "memo-cache"
         memo = [*audit, "--cache-dir", str(memo_dir)]
-        rows.append(median_row("audit memo (unchanged)", lambda: measure(memo), args.repeat))
+        rows.append(median_row(MEMO, lambda: measure(memo), args.repeat))
         init = measure([*AUDIT[:-1], "init", str(repo), "--budget", str(args.init_budget)], args.init_budget + 60)
-        rows.append(Row("init (once)", init.wall, init.cpu, init.peak_mib))
+        rows.append(Row(INIT, init.wall, init.cpu, init.peak_mib))
         floor_files, floor_cpu = parse_floor(repo, names)
     print(f"{'':30s} {'wall s':>8s} {'x grep':>7s} {'cpu s':>8s} {'x grep':>7s} {'peak MiB':>9s}")
     base = rows[0]
@@ -203,19 +213,24 @@ def bench_profile(profile: str, files: int, args: argparse.Namespace) -> list[st
         f"{floor_cpu / base.cpu:.1f}x git grep CPU, {floor_cpu / cores / base.wall:.1f}x its wall if split perfectly "
         f"over {cores} cores"
     )
-    verdicts = []
-    # The warm goal, for both ways a changed Python file is answered: the delta entry, the per-file cache.
-    goals = (GOALS["cold"], GOALS["warm"], GOALS["warm"], GOALS["memo"])
-    for r, goal in zip((rows[1], rows[2], rows[3], rows[5]), goals, strict=True):
-        ratio = r.wall / base.wall
+    return verdicts(profile, rows)
+
+
+def verdicts(profile: str, rows: Sequence[Row]) -> list[str]:
+    """The verdict lines of one profile's rows, each row picked by its label (KeyError: a row is missing)."""
+    by_label = {r.label: r for r in rows}
+    base = by_label[GREP]
+    out = []
+    for label, goal in ROW_GOALS.items():
+        ratio = by_label[label].wall / base.wall
         verdict = "meets" if ratio <= goal else "MISSES"
-        verdicts.append(f"{profile} {r.label}: {ratio:.2f}x git grep wall ({verdict} <= {goal:g}x)")
-    verdicts.append(f"{profile} {rows[4].label}: {rows[4].wall / base.wall:.2f}x git grep wall")  # no goal of its own
-    ratio = rows[6].wall / rows[1].wall
-    verdicts.append(
+        out.append(f"{profile} {label}: {ratio:.2f}x git grep wall ({verdict} <= {goal:g}x)")
+    out.append(f"{profile} {UNREAD}: {by_label[UNREAD].wall / base.wall:.2f}x git grep wall")  # no goal of its own
+    ratio = by_label[INIT].wall / by_label[COLD].wall
+    out.append(
         f"{profile} init: {ratio:.1f}x the cold audit ({'meets' if ratio <= INIT_GOAL else 'MISSES'} <= {INIT_GOAL:g}x)"
     )
-    return verdicts
+    return out
 
 
 def first_candidate(repo: Path, names: frozenset[str]) -> Path:

@@ -62,3 +62,24 @@ def test_measure_reports_wall_cpu_peak_and_exit_code() -> None:
     assert sample.wall > 0
     with pytest.raises(SystemExit, match="failed"):
         measure([sys.executable, "-c", "raise SystemExit(5)"])
+
+
+def test_verdicts_pick_their_rows_by_label_not_position() -> None:
+    from bench_audit import COLD, DELTA, GREP, INIT, MEMO, UNREAD, WARM, Row, verdicts
+
+    walls = {GREP: 0.1, COLD: 0.5, DELTA: 0.14, WARM: 0.2, UNREAD: 0.09, MEMO: 0.11, INIT: 2.0}
+    rows = [Row(label, wall, 0.0, 0.0) for label, wall in walls.items()]
+    expected = [
+        "synthetic audit cold (--no-cache): 5.00x git grep wall (meets <= 6x)",
+        "synthetic audit delta (.py, no name): 1.40x git grep wall (meets <= 1.5x)",
+        "synthetic audit warm (candidate edited): 2.00x git grep wall (MISSES <= 1.5x)",
+        "synthetic audit memo (unchanged): 1.10x git grep wall (MISSES <= 1x)",
+        "synthetic audit, an unread file changed: 0.90x git grep wall",
+        "synthetic init: 4.0x the cold audit (MISSES <= 3x)",
+    ]
+    assert verdicts("synthetic", rows) == expected
+    # A new row anywhere, and the rows in another order, leave every verdict as it was.
+    moved = [rows[0], Row("audit something new", 9.9, 0.0, 0.0), *reversed(rows[1:])]
+    assert verdicts("synthetic", moved) == expected
+    with pytest.raises(KeyError):
+        verdicts("synthetic", [r for r in rows if r.label != MEMO])
