@@ -198,6 +198,62 @@ def test_a_cache_dir_in_the_work_tree_is_no_change(repo: Path, runs: Runs) -> No
     assert runs.computed == 1
 
 
+def scanned_count(out: str) -> int:
+    count: int = json.loads(out)["summary"]["files_scanned"]
+    return count
+
+
+SCANNED = 7  # jobs/cfg.py, jobs/other.py, .driftbot.yml, .driftbot-ignore.yml and the three SSOT files
+
+
+def test_a_cache_dir_of_any_name_in_the_work_tree_is_neither_scanned_nor_keyed(repo: Path, runs: Runs) -> None:
+    cache = ["--cache-dir", str(repo / "audit-state")]
+    assert scanned_count(runs(repo, *cache)[1]) == SCANNED
+    assert scanned_count(runs(repo, *cache)[1]) == SCANNED  # the memo answered: the cache's JSON is no change
+    assert runs.computed == 1
+    (repo / "jobs/cfg.py").write_text(NAMING + "# edited\n")  # a miss: the audit walks again, its cache and memo there
+    assert scanned_count(runs(repo, *cache)[1]) == SCANNED
+    assert runs.computed == 2
+
+
+def test_the_cache_dir_is_compared_with_the_repository_resolved(repo: Path, runs: Runs, tmp_path: Path) -> None:
+    linked = tmp_path / "linked"  # the repository named through a symlink, its cache by the real path
+    linked.symlink_to(repo)
+    cache = ["--cache-dir", str(repo / "audit-state")]
+    assert scanned_count(runs(linked, *cache)[1]) == SCANNED
+    assert scanned_count(runs(linked, *cache)[1]) == SCANNED
+    assert runs.computed == 1
+    (repo / "jobs/cfg.py").write_text(NAMING + "# edited\n")
+    assert scanned_count(runs(linked, *cache)[1]) == SCANNED
+    assert runs.computed == 2
+
+
+def test_a_cache_dir_reached_through_a_symlink_in_the_repository_skips_nothing(repo: Path, runs: Runs) -> None:
+    # `state` links to `jobs`: skipping where the cache dir resolves to would hide jobs/ from the audit.
+    (repo / "state").symlink_to("jobs")
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "link")
+    assert scanned_count(runs(repo, "--cache-dir", str(repo / "state"))[1]) == SCANNED
+    (repo / "jobs/cfg.py").write_text(NAMING + "# edited\n")
+    written = sorted(p.relative_to(repo).as_posix() for p in (repo / "jobs").rglob("*.json"))
+    assert written != []  # the cache's files, in jobs/: scanned like any file there
+    assert scanned_count(runs(repo, "--cache-dir", str(repo / "state"))[1]) == SCANNED + len(written)
+    assert runs.computed == 2
+
+
+def test_a_cache_dir_holding_tracked_files_is_the_repositorys(repo: Path, runs: Runs) -> None:
+    (repo / "audit-state").mkdir()
+    (repo / "audit-state/jobs.py").write_text("X = 1\n")
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "tracked")
+    cache = ["--cache-dir", str(repo / "audit-state")]
+    assert scanned_count(runs(repo, *cache)[1]) == SCANNED + 1
+    (repo / "audit-state/jobs.py").write_text(NAMING)  # a change to the repository's file there: a miss
+    changed = json.loads(runs(repo, *cache)[1])
+    assert runs.computed == 2
+    assert changed["summary"]["bindings"] == 1  # the file now holds an SSOT list, and was read
+
+
 def test_live_inventory_and_http_probe_are_never_memoised(repo: Path, runs: Runs) -> None:
     live = ["--inventory", "bigquery://my-project", "--bigquery-endpoint", "http://127.0.0.1:9"]
     for _ in range(2):

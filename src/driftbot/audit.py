@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from driftbot.context import AuditContext
 from driftbot.extract import cache as result_cache
 from driftbot.extract.budget import Budget
 from driftbot.extract.limits import DEFAULT_TIME_BUDGET
+from driftbot.extract.memo import skipped_prefix
 from driftbot.extract.memo_delta import Trace
 from driftbot.extract.plan import MIN_HITS, encoded_names
 from driftbot.extract.scan import FileReader, scan_python
@@ -62,7 +64,9 @@ def build_context(
         urls = [u for u in urls if not u.startswith(LIVE_SCHEMES)]
     listing = index if index is not None else gitfiles.read(repo)  # also the `ddl:` inventories' listing
     listed, unreachable = load_inventories(urls, repo, bigquery_endpoint=bigquery_endpoint, listing=listing)
-    files, refused = repofs.screen(repo, paths.walk(repo, cfg.exclude, SCANNED_SUFFIXES, listing))
+    walked = paths.walk(repo, cfg.exclude, SCANNED_SUFFIXES, listing)
+    own = os.fsdecode(skipped_prefix(repo, cache_dir, listing))  # the cache (and memo) in the work tree, as the memo
+    files, refused = repofs.screen(repo, [f for f in walked if not f.startswith(own)])
     # Only the cache reads the listing again: without one it goes before the workers fork (~20 MiB at 100k files).
     index = listing if cache_dir is not None else None
     del listing

@@ -70,6 +70,29 @@ def lexically_inside(path: Path, root: Path) -> bool:
     return Path(os.path.abspath(path)).is_relative_to(os.path.abspath(root))
 
 
+def folder_in(root: Path, folder: Path) -> str | None:
+    """The `root`-relative POSIX path of `folder` when it lies strictly inside `root`, else None.
+
+    The way into `root` is compared resolved (`root` named through a symlink, `folder` by its real path,
+    or the other way round); below it no component may be a symlink (None then), so a link in the
+    repository (`audit-state -> src`) never passes for the folder it names. It need not exist.
+    """
+    real_root = os.path.realpath(root)
+    parts = Path(os.path.abspath(folder)).parts
+    for at in range(len(parts) - 1, 0, -1):  # the longest head that is `root`
+        if os.path.realpath(os.path.join(*parts[:at])) == real_root:
+            below = parts[at:]
+            break
+    else:
+        return None
+    here = real_root
+    for part in below:
+        here = os.path.join(here, part)
+        if os.path.islink(here):
+            return None
+    return "/".join(below)
+
+
 def locate(root: Path, path: Path | str, shown: str | None = None) -> Path:
     """The resolved location of `path` (absolute, or relative to `root`), refused when it leaves
     `root` or lies under `.git/`. The path need not exist."""

@@ -150,7 +150,7 @@ class Memo:
         try:
             doc = memo_delta.load(self.directory / memo_delta.DIR_NAME / f"{self.shape_key}.json", self.shape_key)
             answer = self._answer(doc)
-            skip = skipped_prefix(self.repo, self.cache_dir)
+            skip = skipped_prefix(self.repo, self.cache_dir, self.index)
             if answer is None or not memo_delta.answers(self.repo, self.index, skip, doc):
                 return None
         except (OSError, ValueError, TypeError, KeyError, RecursionError):  # missing, refused, corrupt: a miss
@@ -205,7 +205,8 @@ class Memo:
             return False
         head = {"key": self.shape_key, "deps": digests, "exit": answer.exit_code, "text": answer.text}
         try:
-            doc = memo_delta.entry(self.repo, self.index, skipped_prefix(self.repo, self.cache_dir), trace, head)
+            skip = skipped_prefix(self.repo, self.cache_dir, self.index)
+            doc = memo_delta.entry(self.repo, self.index, skip, trace, head)
         except OSError:
             return False
         if doc is None:
@@ -296,7 +297,7 @@ def tree_digest(repo: Path, index: gitfiles.Listing, skip: Path | None = None) -
     h = hashlib.sha256(staged)
     scoped, shape, unscanned, tracked = _scoped_index(staged)
     budget = MAX_HASHED_BYTES
-    skipped = skipped_prefix(repo, skip)
+    skipped = skipped_prefix(repo, skip, index)
     for name in sorted(index.changed):
         if name.startswith(skipped):
             continue
@@ -341,11 +342,17 @@ def tree_digest(repo: Path, index: gitfiles.Listing, skip: Path | None = None) -
     )
 
 
-def skipped_prefix(repo: Path, skip: Path | None) -> bytes:
-    """The listed names under `skip` (a folder in the work tree) start with this; b"\\0" (none) when it is outside."""
-    if skip is None or not repofs.lexically_inside(skip, repo):
-        return b"\0"  # no name starts with NUL
-    return os.fsencode(Path(os.path.relpath(os.path.abspath(skip), os.path.abspath(repo))).as_posix()) + b"/"
+def skipped_prefix(repo: Path, skip: Path | None, index: gitfiles.Listing) -> bytes:
+    """The listed names under `skip` (the cache folder: the audit's walk leaves them out too) start with this.
+
+    b"\\0" (no name starts with NUL) when `skip` is not a folder of the work tree (`repofs.folder_in`:
+    outside, or reached through a symlink in it) or git tracks a file in it: that is the repository's."""
+    rel = None if skip is None else repofs.folder_in(repo, skip)
+    if rel is None:
+        return b"\0"
+    prefix = os.fsencode(rel) + b"/"
+    tracked = index.raw is not None and b"\t" + prefix in index.raw  # an index entry's path follows a tab
+    return b"\0" if tracked else prefix
 
 
 def _scoped_index(staged: bytes) -> tuple[hashlib._Hash | None, hashlib._Hash | None, set[bytes], set[bytes]]:
