@@ -236,3 +236,28 @@ def test_the_alert_recipe_uses_outputs_the_action_declares() -> None:
     assert used == {"new-findings", "max-severity", "pull-request-number", "sarif-file"}
     assert used <= set(ACTION["outputs"])
     assert "slackapi/slack-github-action@" in recipe
+
+
+def workflows_shown() -> dict[str, list[dict[str, Any]]]:
+    """Every workflow we show users: the example, the one `driftbot init` writes, the README's YAML blocks."""
+    found = {
+        "examples/workflows/driftbot.yml": yaml.safe_load((ROOT / "examples/workflows/driftbot.yml").read_text()),
+        "driftbot-workflow.yml": yaml.safe_load((ROOT / "src/driftbot/templates/driftbot-workflow.yml").read_text()),
+    }
+    blocks = re.findall(r"```yaml\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    found |= {f"README block {i}": yaml.safe_load(b) for i, b in enumerate(blocks) if "actions/cache@" in b}
+    return {where: [s for job in doc["jobs"].values() for s in job.get("steps", [])] for where, doc in found.items()}
+
+
+def test_the_shown_workflows_cache_the_folder_the_action_uses() -> None:
+    # The Action runs in a container whose working directory is the mounted workspace: its cache folder is
+    # `cache-dir` relative to GITHUB_WORKSPACE, as actions/cache's `path` is.
+    default = ACTION["inputs"]["cache-dir"]["default"]
+    shown = workflows_shown()
+    assert len(shown) >= 3
+    for where, steps in shown.items():
+        cached = [s["with"]["path"] for s in steps if str(s.get("uses", "")).startswith("actions/cache@")]
+        used = [(s.get("with") or {}).get("cache-dir", default) for s in steps if "driftbot@" in str(s.get("uses", ""))]
+        assert cached, where
+        assert used, where
+        assert set(used) == set(cached) == {default}, where
