@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -173,9 +174,9 @@ def test_plans_are_one_table_with_a_row_per_path_blob_and_forced(tmp_path: Path)
     table.put("a.py", "b" * 40, False, plan.Plan(plan.NOT_CANDIDATE, 77, ()))
     table.put("b.py", "c" * 40, True, candidate)
     cache.save()
-    assert entries(tmp_path / "c") == {
-        "setting": {"t": {f"a.py\0{'b' * 40}\0000": 0, f"b.py\0{'c' * 40}\0001": [1, 120, ["sql"]]}}
-    }
+    skipped_row, candidate_row = row("a.py", "b" * 40, False), row("b.py", "c" * 40, True)
+    assert entries(tmp_path / "c") == {"setting": {"t": [skipped_row, {candidate_row: [1, 120, ["sql"]]}]}}
+    assert len(skipped_row) == 2 * result_cache.ROW_BYTES  # a skipped file: 16 bytes, in hex
     again = Cache(tmp_path / "c").plans("setting")
     assert again.get("a.py", "b" * 40, False) == plan.SKIPPED == plan.Plan(0, 0, ())
     assert again.get("b.py", "c" * 40, True) == candidate
@@ -184,28 +185,71 @@ def test_plans_are_one_table_with_a_row_per_path_blob_and_forced(tmp_path: Path)
     assert Cache(tmp_path / "c").plans("other").get("b.py", "c" * 40, True) is None  # another setting
 
 
-@pytest.mark.parametrize("row", [[9, 1, []], [1, "1", []], [1, 1, [3]], [1, 1], "x", 1, None, False, 0.0])
-def test_a_malformed_plan_row_is_a_miss_and_dropped(tmp_path: Path, row: object) -> None:
+def row(path: str, content: str, forced: bool) -> str:
+    return result_cache.row_key(path, content, forced).hex()
+
+
+@pytest.mark.parametrize("bad", [[9, 1, []], [1, "1", []], [1, 1, [3]], [1, 1], "x", 1, None, False, 0.0, 0])
+def test_a_malformed_plan_row_is_a_miss_and_dropped(tmp_path: Path, bad: object) -> None:
     cache = Cache(tmp_path / "c")
     cache.plans("setting").put("ok.py", "a" * 40, False, plan.SKIPPED)
     cache.save()
     doc = json.loads((tmp_path / "c" / result_cache.FILE_NAME).read_text())
-    doc["entries"]["setting"]["t"]["bad.py\0" + "a" * 40 + "\0000"] = row
+    doc["entries"]["setting"]["t"][1][row("bad.py", "a" * 40, False)] = bad
     (tmp_path / "c" / result_cache.FILE_NAME).write_text(json.dumps(doc))
     cache = Cache(tmp_path / "c")
     table = cache.plans("setting")
     assert table.get("bad.py", "a" * 40, False) is None
     assert table.get("ok.py", "a" * 40, False) == plan.SKIPPED
     cache.save()
-    assert entries(tmp_path / "c") == {"setting": {"t": {"ok.py\0" + "a" * 40 + "\0000": 0}}}
+    assert entries(tmp_path / "c") == {"setting": {"t": [row("ok.py", "a" * 40, False), {}]}}
 
 
-def test_a_plan_table_that_is_not_a_dict_is_empty(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "table",
+    [
+        [1, 2],
+        {"a": 0},
+        ["", {}, 1],
+        ["", []],
+        [None, {}],
+        ["ab", {}],  # not a whole row name
+        ["zz" * 16, {}],  # not hex
+        [" " + "a" * 31, {}],  # `bytes.fromhex` skips spaces: no row of 15 bytes
+        ["0" * 32],
+    ],
+)
+def test_a_malformed_plan_table_is_empty(tmp_path: Path, table: object) -> None:
     (tmp_path / "c").mkdir()
     cache = Cache(tmp_path / "c")
-    cache.entries["setting"] = {"t": [1, 2]}
-    assert cache.plans("setting").rows == {}
+    cache.entries["setting"] = {"t": table}
+    loaded = cache.plans("setting")
+    assert loaded.rows == {}
+    assert loaded.skipped == set()
     assert "setting" not in cache.entries
+
+
+def test_a_plan_table_of_an_older_cache_format_is_ignored(tmp_path: Path) -> None:
+    """Format 2 kept a key string per row (`"path\\0blob\\0forced": 0`): its file is another, and a file of
+    that format under this name is dropped whole."""
+    (tmp_path / "c").mkdir()
+    rows = {f"a.py\0{'b' * 40}\0000": 0}
+    doc = {"format": 2, "extractor": result_cache.extractor_digest(), "entries": {"setting": {"t": rows}}}
+    (tmp_path / "c" / result_cache.FILE_NAME).write_text(json.dumps(doc))
+    cache = Cache(tmp_path / "c")
+    assert cache.entries == {}
+    assert cache.plans("setting").get("a.py", "b" * 40, False) is None
+    assert result_cache.FILE_NAME == "extract-v3.json"
+
+
+def test_a_non_utf8_path_has_a_plan_row(tmp_path: Path) -> None:
+    """A path `os.fsdecode` made of bytes that are not UTF-8 holds surrogates: its row is named all the same."""
+    cache = Cache(tmp_path / "c")
+    name = os.fsdecode(b"caf\xe9.py")
+    cache.plans("s").put(name, "a" * 40, False, plan.SKIPPED)
+    cache.save()
+    assert Cache(tmp_path / "c").plans("s").get(name, "a" * 40, False) == plan.SKIPPED
+    assert Cache(tmp_path / "c").plans("s").get("caf\u00e9.py", "a" * 40, False) is None
 
 
 def test_a_plan_table_keeps_this_runs_rows_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -219,8 +263,8 @@ def test_a_plan_table_keeps_this_runs_rows_first(tmp_path: Path, monkeypatch: py
     assert table.get("old2.py", "a" * 40, False) == plan.SKIPPED
     table.put("new.py", "a" * 40, False, plan.SKIPPED)
     cache.save()
-    rows = entries(tmp_path / "c")["s"]
-    assert rows == {"t": {"old2.py\0" + "a" * 40 + "\0000": 0, "new.py\0" + "a" * 40 + "\0000": 0}}
+    names = entries(tmp_path / "c")["s"]["t"][0]
+    assert sorted([names[:32], names[32:]]) == sorted([row("old2.py", "a" * 40, False), row("new.py", "a" * 40, False)])
 
 
 def test_a_plan_table_used_but_unchanged_is_saved_whole(tmp_path: Path) -> None:
@@ -249,8 +293,8 @@ def test_a_saved_cache_is_compact_json_whatever_the_pieces(
     monkeypatch.setattr(result_cache, "ROWS_PER_PIECE", per_piece)
     cache = Cache(tmp_path / "c")
     for i in range(5):
-        row = plan.Plan(plan.FOCUSED, i, ("sql",)) if i % 2 else plan.SKIPPED
-        cache.plans("s").put(f"f{i}.py", "a" * 40, False, row)
+        planned = plan.Plan(plan.FOCUSED, i, ("sql",)) if i % 2 else plan.SKIPPED
+        cache.plans("s").put(f"f{i}.py", "a" * 40, False, planned)
     cache.plans("t").put("é.py", "b" * 40, True, plan.SKIPPED)  # a table of one row: not split
     cache.put("k", ([], (Location("x.py", 1, 2), "bad \u2028 byte")))
     cache.save()
@@ -258,4 +302,8 @@ def test_a_saved_cache_is_compact_json_whatever_the_pieces(
     doc = json.loads(text)
     assert text == json.dumps(doc, separators=(",", ":"))
     assert list(doc["entries"]) == ["k", "s", "t"]
-    assert doc["entries"]["s"]["t"] == {f"f{i}.py\0{'a' * 40}\0000": [1, i, ["sql"]] if i % 2 else 0 for i in range(5)}
+    skipped_rows, rows = doc["entries"]["s"]["t"]
+    assert rows == {row(f"f{i}.py", "a" * 40, False): [1, i, ["sql"]] for i in (1, 3)}
+    assert sorted(skipped_rows[i : i + 32] for i in range(0, 96, 32)) == sorted(
+        row(f"f{i}.py", "a" * 40, False) for i in (0, 2, 4)
+    )

@@ -7,8 +7,9 @@ extractor digest, what else the result depends on):
 - the *plans* of one prefilter setting (`PlanTable`): for each (path, blob id, whether a binding forces
   the file), whether it is a Python candidate, read focused or whole or too big to read, and which
   readers want it (`Plan`). One entry per setting (the SSOT names and `min_hits` of the prefilter and
-  every reader's `repr`), so a warm run looks a file's plan up with one dict access, not one key hash
-  and one entry per file. A clean file with a known plan is not opened at all.
+  every reader's `repr`), so a warm run looks a file's plan up with one short hash (`row_key`) and one
+  set or dict access, not one entry per file; most files (`plan.skipped`) cost 16 bytes of it.
+  A clean file with a known plan is not opened at all.
 - a Python candidate's collections (without the path, which is the caller's) or its parse failure;
   also keyed by the digest of the SSOT names the read focused on, or "whole". So a result is reused
   wherever the same bytes are read the same way: another path, another branch, another checkout.
@@ -17,7 +18,7 @@ extractor digest, what else the result depends on):
 The extractor digest (`extractor_digest`) covers driftbot's code (the content of its sources: the
 readers live in several stages), the installed distributions' names and versions, and the Python version.
 
-One JSON file, `extract-v2.json`, under `<git dir>/driftbot/cache/` (the repository's own git dir,
+One JSON file, `extract-v3.json`, under `<git dir>/driftbot/cache/` (the repository's own git dir,
 `.git` file of a worktree followed), else `$XDG_CACHE_HOME/driftbot/` (default `~/.cache`), or the
 directory the caller names. It is read once (bounded, regular file only, via `repofs.read_regular`),
 ignored whole when it is corrupt, of another format or of another extractor (so entries of an older
@@ -48,8 +49,8 @@ from driftbot.extract.plan import NOT_CANDIDATE, SKIPPED, TOO_BIG, Plan, blob_id
 from driftbot.extract.python_ast import VERSION
 from driftbot.ftypes import Collection, Element, Location
 
-FILE_NAME = "extract-v2.json"
-FORMAT = 2
+FILE_NAME = "extract-v3.json"
+FORMAT = 3
 MAX_ENTRIES = 250_000  # a plan per scanned file, a result per candidate or wanted file: tens of bytes to a few KB
 MAX_BYTES = 64_000_000
 
@@ -59,6 +60,7 @@ Result = tuple[list[Collection], Failure | None]
 
 MAX_PLANS = 250_000  # rows of one PlanTable: those used or added by this run are kept first
 ROWS_PER_PIECE = 10_000  # of a plan table, encoded at once when the cache is saved
+ROW_BYTES = 16  # a plan table's row name (`row_key`)
 _ABSENT = object()
 
 
@@ -93,53 +95,71 @@ def extractor_digest() -> str:
     return h.hexdigest()
 
 
-class PlanTable:
-    """The plans of one prefilter setting, by (path, blob id, forced): one cache entry, `{"t": {row: plan}}`.
+def row_key(path: str, content: str, forced: bool) -> bytes:
+    """The name of a `PlanTable` row: 16 bytes of a hash of (path, blob id, forced)."""
+    text = f"{path}\0{content}\0{forced:d}".encode("utf-8", "surrogateescape")  # a path as `os.fsdecode` made it
+    return hashlib.blake2b(text, digest_size=ROW_BYTES).digest()
 
-    A row is `[python, size, readers]`, or `0` for a file that is no candidate and that no reader wants
-    (most files: the row is decoded without a check, and the cache file stays small).
+
+class PlanTable:
+    """The plans of one prefilter setting, by (path, blob id, forced): one cache entry, `{"t": [skipped, rows]}`.
+
+    Each row is named by `row_key`. `skipped` names the rows of files that are no candidate and that no
+    reader wants (`plan.skipped`: most files), all in one hex string, so a row costs 16 bytes in the file
+    and a bytes object in a set when loaded, not a key string of its path and blob id (~150 bytes a file
+    at 100k files, in the file and in memory). `rows` maps the hex name of any other row to
+    `[python, size, readers]`.
     """
 
-    def __init__(self, rows: dict[str, Any]) -> None:
+    def __init__(self, skipped: set[bytes], rows: dict[str, Any]) -> None:
+        self.skipped = skipped  # as loaded, less those used (moved to `used_skipped`)
         self.rows = rows  # as loaded, less those used: a malformed row is a miss, dropped on lookup
-        self.used: dict[str, Any] = {}  # rows looked up or put by this run (moved out of `rows`: one key string each)
+        self.used_skipped: set[bytes] = set()  # skipped rows looked up or put by this run
+        self.used: dict[str, Any] = {}  # other rows looked up or put by this run
         self.changed = False
+        self.loaded = False  # read from the cache file: written back whole when the cache is saved
 
     def get(self, path: str, content: str, forced: bool) -> Plan | None:
         """The plan of `path` holding the blob `content`; None on a miss or a malformed row."""
-        row = f"{path}\0{content}\0{forced:d}"
-        entry = self.rows.pop(row, _ABSENT)
+        row = row_key(path, content, forced)
+        if row in self.skipped:
+            self.skipped.remove(row)
+            self.used_skipped.add(row)
+            return SKIPPED
+        if row in self.used_skipped:
+            return SKIPPED
+        name = row.hex()
+        entry = self.rows.pop(name, _ABSENT)
         if entry is _ABSENT:
-            entry = self.used.get(row, _ABSENT)
+            entry = self.used.get(name, _ABSENT)
             if entry is _ABSENT:
                 return None
-        if type(entry) is int and entry == 0:  # most files: no candidate, wanted by no reader
-            self.used[row] = entry
-            return SKIPPED
         try:
             plan = _plan(entry)
         except (TypeError, ValueError):
-            self.used.pop(row, None)
+            self.used.pop(name, None)
             self.changed = True
             return None
-        self.used[row] = entry
+        self.used[name] = entry
         return plan
 
     def put(self, path: str, content: str, forced: bool, plan: Plan) -> None:
-        row = f"{path}\0{content}\0{forced:d}"
-        self.used[row] = 0 if skipped(plan) else [plan.python, plan.size, list(plan.readers)]
+        row = row_key(path, content, forced)
+        if skipped(plan):
+            self.skipped.discard(row)  # a file read again (it is not clean) may have a loaded row
+            self.used_skipped.add(row)
+        else:
+            self.rows.pop(row.hex(), None)
+            self.used[row.hex()] = [plan.python, plan.size, list(plan.readers)]
         self.changed = True
 
     def entry(self) -> dict[str, Any]:
         """What the cache file holds: this run's rows first, then the others, at most MAX_PLANS."""
-        if not self.rows:  # a cold run's: no copy of its 100k rows
-            return {"t": self.used}
-        kept = dict(self.used)
-        for k, v in self.rows.items():
-            if len(kept) >= MAX_PLANS:
-                break
-            kept.setdefault(k, v)
-        return {"t": kept}
+        rows = dict(itertools.islice(self.used.items(), MAX_PLANS))
+        names = list(itertools.islice(self.used_skipped, MAX_PLANS - len(rows)))
+        rows.update(itertools.islice(self.rows.items(), MAX_PLANS - len(rows) - len(names)))
+        names.extend(itertools.islice(self.skipped, MAX_PLANS - len(rows) - len(names)))
+        return {"t": [b"".join(names).hex(), rows]}
 
 
 class Cache:
@@ -181,8 +201,11 @@ class Cache:
         """The plan table under `table_key` (empty on a miss or a malformed entry), saved with the cache."""
         table = self.tables.get(table_key)
         if table is None:
-            rows = self._decoded(table_key, _table)
-            table = self.tables[table_key] = PlanTable({} if rows is None else rows)
+            loaded = self._decoded(table_key, _table)
+            self.entries.pop(table_key, None)  # the table holds it now, decoded: not twice
+            self.used.pop(table_key, None)
+            table = self.tables[table_key] = PlanTable(*(loaded or (set(), {})))
+            table.loaded = loaded is not None
         return table
 
     def read(self, cache_key: str, kind: object, path: str) -> tuple[object] | None:
@@ -219,7 +242,7 @@ class Cache:
         if not self.changed and not any(t.changed for t in self.tables.values()):
             return
         for table_key, table in self.tables.items():
-            if table.changed or table_key in self.used:  # a loaded table's entry lost the rows this run used
+            if table.changed or table.loaded:  # a loaded table's entry is the table's now
                 self.used[table_key] = table.entry()
         kept = dict(self.used)
         for k, v in self.entries.items():
@@ -257,25 +280,29 @@ def _dumps(value: Any) -> str:
 
 
 def _encoded(cache_key: str, entry: Any) -> list[str]:
-    """`"cache_key":entry` as `json.dumps` writes it, in pieces: a plan table's rows (one per file) by
-    ROWS_PER_PIECE, as the text of 100k rows in one string, and the encoder's parts of it, would be
-    held at once (~40 MB at 100k files)."""
-    rows = entry.get("t") if type(entry) is dict and len(entry) == 1 else None
-    if type(rows) is not dict or len(rows) <= ROWS_PER_PIECE:
+    """`"cache_key":entry` as `json.dumps` writes it, in pieces: a plan table's rows by ROWS_PER_PIECE
+    (when most files are wanted by a reader, there is a row per file: the text of 100k rows in one
+    string, and the encoder's parts of it, would be held at once)."""
+    table = entry.get("t") if type(entry) is dict and len(entry) == 1 else None
+    if type(table) is not list or len(table) != 2 or type(table[1]) is not dict or len(table[1]) <= ROWS_PER_PIECE:
         return [f"{_dumps(cache_key)}:{_dumps(entry)}"]
-    pieces = [f'{_dumps(cache_key)}:{{"t":{{']
+    names, rows = table
+    pieces = [f'{_dumps(cache_key)}:{{"t":[{_dumps(names)},{{']
     left = iter(rows.items())
     while chunk := dict(itertools.islice(left, ROWS_PER_PIECE)):
         pieces.append(("," if len(pieces) > 1 else "") + _dumps(chunk)[1:-1])
-    pieces.append("}}")
+    pieces.append("}]}")
     return pieces
 
 
-def _table(entry: Any) -> dict[str, Any]:
-    rows = entry["t"]
-    if type(rows) is not dict:
+def _table(entry: Any) -> tuple[set[bytes], dict[str, Any]]:
+    names, rows = entry["t"]
+    if type(names) is not str or len(names) % (2 * ROW_BYTES) or type(rows) is not dict:
         raise ValueError("plans")
-    return rows
+    packed = bytes.fromhex(names)
+    if len(packed) * 2 != len(names):  # `fromhex` skips spaces
+        raise ValueError("plans")
+    return {packed[i : i + ROW_BYTES] for i in range(0, len(packed), ROW_BYTES)}, rows
 
 
 def _plan(row: Any) -> Plan:

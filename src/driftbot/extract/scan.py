@@ -117,11 +117,13 @@ class _Prefilter:
 @dataclass
 class _Candidates:
     files_read: int  # Python files read
-    plans: tuple[tuple[str, str, Plan], ...]  # (path, blob id or "", plan) of the files planned (`_Prefilter.every`)
+    # (position in `_Prefilter.paths`, blob id or "", plan) of the files planned (`_Prefilter.every`): the
+    # position, not the path, so the main process holds its own path strings, not a copy of each
+    plans: tuple[tuple[int, str, Plan], ...]
     unreadable: tuple[Unparsable, ...]
     files_opened: int = 0
 
-    def take_plans(self) -> tuple[tuple[str, str, Plan], ...]:
+    def take_plans(self) -> tuple[tuple[int, str, Plan], ...]:
         """The plans, forgotten here: the pool keeps every outcome to its end, and for the cache they are
         the plans of every file (100k of them would wait there)."""
         plans, self.plans = self.plans, ()
@@ -250,7 +252,7 @@ def scan_python(
         for i in range(0, len(unknown), PREFILTER_CHUNK)
     ]
     count = max(1, workers if workers is not None else _cpu_count())
-    found = _Found(root, names, forced, store, by_name, keep_plans=keep_plans, irrelevant=irrelevant)
+    found = _Found(root, names, forced, store, by_name, keep_plans=keep_plans, irrelevant=irrelevant, known=known)
     tasks = found.tasks(plans)
     meter = _Meter(progress, len(paths), planned, len(jobs), len(tasks))
     if len(unknown) >= PARALLEL_MIN_FILES and count > 1:
@@ -356,6 +358,7 @@ class _Found:
         readers: Mapping[str, FileReader],
         keep_plans: bool,
         irrelevant: dict[str, str] | None = None,
+        known: Mapping[str, str] | None = None,
     ) -> None:
         self.root = root
         self.names = names
@@ -364,6 +367,7 @@ class _Found:
         self.readers = readers
         self.keep_plans = keep_plans  # outside git every file is read anyway: its plan would never be used
         self.irrelevant = irrelevant  # path -> blob id of the files judged to need nothing (`scan_python`)
+        self.known = known or {}  # the clean files' blob ids (`gitfiles.Listing.clean`): `irrelevant` shares them
         self.collections: list[Collection] = []
         self.unparsable: list[Unparsable] = []
         self.unchecked: list[str] = []
@@ -386,13 +390,16 @@ class _Found:
         self.files_opened += outcome.files_opened
         self.unparsable.extend(outcome.unreadable)
         plans = outcome.take_plans()
+        paths = job.paths
         if self.store is not None and self.keep_plans:
-            for rel, blob, plan in plans:
+            for at, blob, plan in plans:
                 if blob:
+                    rel = paths[at]
                     self.store.plans.put(rel, blob, rel in self.forced, plan)
                     if self.irrelevant is not None and skipped(plan):
-                        self.irrelevant[rel] = blob
-        return self.tasks(plans)
+                        held = self.known.get(rel)  # the same id, one string less per file
+                        self.irrelevant[rel] = held if held == blob else blob
+        return self.tasks([(paths[at], blob, plan) for at, blob, plan in plans if not skipped(plan)])
 
     def tasks(self, plans: Sequence[tuple[str, str, Plan]]) -> list[_Task]:
         """The tasks of each planned file (its reads, then its parse); what the cache knows is taken at once."""
@@ -497,9 +504,9 @@ def _past(deadline: float | None) -> bool:
 
 def _prefilter(job: _Prefilter) -> _Candidates:
     read = opened = 0
-    plans: list[tuple[str, str, Plan]] = []
+    plans: list[tuple[int, str, Plan]] = []
     unreadable: list[Unparsable] = []
-    for rel in job.paths:
+    for at, rel in enumerate(job.paths):
         python = rel.endswith(".py")
         readers = [(name, r) for name, r in job.readers if rel.endswith(r.suffixes)]
         if not python and not readers:
@@ -510,7 +517,7 @@ def _prefilter(job: _Prefilter) -> _Candidates:
                 size = os.fstat(fh.fileno()).st_size
                 big = python and size > MAX_PYTHON_BYTES  # not parsed: reported, since it may copy an SSOT list
                 if big and not readers:
-                    plans.append((rel, "", judge(rel, size, None, names=(), forced=False, min_hits=0, readers=())))
+                    plans.append((at, "", judge(rel, size, None, names=(), forced=False, min_hits=0, readers=())))
                     continue
                 data = fh.read(size + 1)  # not the cap: a 1 MB buffer per file costs more than the read
         except OSError as exc:
@@ -521,9 +528,9 @@ def _prefilter(job: _Prefilter) -> _Candidates:
         plan = judge(rel, size, data, names=job.names, forced=rel in job.forced, min_hits=job.min_hits, readers=readers)
         if skipped(plan):  # most files: nothing to do, and the size says nothing
             if job.every:
-                plans.append((rel, blob_id(data), SKIPPED))
+                plans.append((at, blob_id(data), SKIPPED))
             continue
-        plans.append((rel, blob_id(data) if job.keyed else "", plan))
+        plans.append((at, blob_id(data) if job.keyed else "", plan))
     return _Candidates(read, tuple(plans), tuple(unreadable), opened)
 
 
