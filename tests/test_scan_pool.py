@@ -171,3 +171,19 @@ def test_an_audit_whose_prefilter_worker_crashes_reports_those_files_not_the_tim
     found = [(f["rule"], f["path"], f["message"]) for f in json.loads(capsys.readouterr().out)["findings"]]
     why = "could not parse: its worker stopped while reading it and 19 other files: the parser crashed (SIGSEGV)"
     assert (code, found) == (0, [("unparsable-file", f"a/m{i:02}.py", why) for i in range(20, 40)])
+
+
+class Preparing:
+    def __init__(self) -> None:
+        self.prepared = 0
+
+    def prepare(self) -> None:
+        self.prepared += 1
+
+
+@pytest.mark.parametrize(("files", "prepared"), [(10, 1), (scan.PREPARE_MAX_FILES - 1, 1), (scan.PREPARE_MAX_FILES, 0)])
+def test_readers_prepare_before_workers_fork_only_for_a_smaller_scan(files: int, prepared: int) -> None:
+    """Past PREPARE_MAX_FILES each worker imports its parsers: this process, holding every plan, stays small."""
+    reader = Preparing()
+    scan._prepare([reader], files)  # type: ignore[list-item]
+    assert reader.prepared == prepared

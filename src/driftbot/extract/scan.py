@@ -57,6 +57,11 @@ from driftbot.ftypes import Collection, Location
 PARALLEL_MIN_FILES = 1_000
 PARALLEL_MIN_CANDIDATES = 200
 PREFILTER_CHUNK = 500  # files per prefilter job (100 and 250 measured no faster)
+# Readers `prepare` (import their parsers: sqlglot, ~30 MiB) here before the workers fork only for a
+# scan of fewer files: past it this process, which holds every file's path and plan to the end, would
+# hold the parsers too and be the run's peak (100k files with a cache: 175 -> 145 MiB), and each
+# worker importing its own costs ~0.17 s of CPU (~1% of that run).
+PREPARE_MAX_FILES = 20_000
 
 Progress = Callable[[int, int], None]
 Unparsable = tuple[Location, str]
@@ -86,7 +91,8 @@ class FileReader(Protocol):
     def read(self, path: str, data: bytes) -> object: ...
 
     def prepare(self) -> None:
-        """In the main process, before workers fork: import what `read` needs once, not in each worker."""
+        """In the main process, before workers fork: import what `read` needs once, not in each worker
+        (a large scan does not ask: `PREPARE_MAX_FILES`; `read` imports what it needs itself)."""
 
 
 @dataclass(frozen=True)
@@ -258,8 +264,7 @@ def scan_python(
     if len(unknown) >= PARALLEL_MIN_FILES and count > 1:
         # One pool for both: its workers prefilter the chunks first, then parse the files they pick,
         # so neither core waits for the other's share of the prefilter.
-        for _, reader in extra:
-            reader.prepare()
+        _prepare([reader for _, reader in extra], len(paths))
         needles(encoded)  # the names' compiled set, built once here rather than in each worker
         queued = list(tasks)  # the tasks, in the order the pool took them: its outcomes follow the jobs'
         weights = _weights(tasks)
@@ -298,8 +303,7 @@ def scan_python(
             meter.prefiltered(len(job.paths), len(new))
         tasks = _heaviest_first(tasks)
         work = len(tasks) + sum(t.reader.weight - 1 for t in tasks if isinstance(t, _Read))
-        for name in sorted({t.name for t in tasks if isinstance(t, _Read)}):
-            by_name[name].prepare()
+        _prepare([by_name[name] for name in sorted({t.name for t in tasks if isinstance(t, _Read)})], len(paths))
         parsed = run_isolated(
             _work,
             tasks,
@@ -496,6 +500,14 @@ def _heaviest_first(tasks: Sequence[_Task]) -> list[_Task]:
         by_file.setdefault(_path(t), []).append(t)
     weights = _weights(tasks)
     return [t for path in sorted(by_file, key=lambda p: -weights[p]) for t in by_file[path]]
+
+
+def _prepare(readers: Sequence[FileReader], files: int) -> None:
+    """Let `readers` import what they read with here, before the workers fork, for a scan of fewer than
+    PREPARE_MAX_FILES `files`; otherwise each worker imports what its tasks need."""
+    if files < PREPARE_MAX_FILES:
+        for reader in readers:
+            reader.prepare()
 
 
 def _past(deadline: float | None) -> bool:
