@@ -3,6 +3,7 @@ can see misses (what it cannot see: tests/test_memo_scope.py)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -13,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from driftbot import gitfiles
 from driftbot.cli import main
 from driftbot.commands import audit as audit_command
-from driftbot.extract import memo, memo_delta
+from driftbot.extract import memo, memo_delta, plan
 from example_helpers import ROOT
 
 STALE = "PHASE2 = [\n    'bdl_player_boxscores',\n    'br_roster',\n]\n"
@@ -376,3 +378,50 @@ def test_constants_repeated_for_lazy_imports_match() -> None:
     assert tuple(sorted(RENDERERS)) == audit_command.FORMATS
     assert tuple(FILTERS) == audit_command.FILTERS
     assert audit_command.ENDPOINT_ENV == ENDPOINT_ENV
+
+
+def test_the_full_tree_digest_is_of_the_index_entries_as_git_lists_them(repo: Path) -> None:
+    """`tree_digest` feeds the index entries one by one (no copy of them is kept): the digest is still
+    that of `gitfiles.Listing.staged` when nothing changed."""
+    index = gitfiles.read(repo)
+    trees = memo.tree_digest(repo, index)
+    assert trees is not None
+    assert trees.full == hashlib.sha256(index.staged).hexdigest()
+
+
+def test_the_dependencies_are_hashed_once_for_both_entries(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hashed: list[Path] = []
+    real = memo.dep_digest
+
+    def counting(path: Path) -> str | None:
+        hashed.append(path)
+        return real(path)
+
+    monkeypatch.setattr(memo, "dep_digest", counting)
+    m = memo.Memo(tmp_path / "cache", repo, [("o", 1)])
+    deps = [repo / ".driftbot.yml", repo / "ssot"]
+    trace = memo_delta.Trace(irrelevant={"jobs/other.py": plan.blob_id(b"X = 1\n")})
+    assert m.store(memo.Answer("report\n", 0), deps, scoped=True)
+    assert m.store_delta(memo.Answer("report\n", 0), deps, trace)
+    assert sorted(hashed) == sorted(deps)
+
+
+@pytest.mark.parametrize("items", [1, 2, 3, 10_000])
+def test_an_entry_is_written_as_compact_json_whatever_the_pieces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, items: int
+) -> None:
+    monkeypatch.setattr(memo, "PIECE_ITEMS", items)
+    doc = {"a": {f"f{i}.py": "b" * 40 for i in range(5)}, "é": {"x": [1]}, "t": "\u2028", "n": {}}
+    assert "".join(memo.json_pieces(doc, items)) == json.dumps(doc, separators=(",", ":"))
+    assert memo._write(tmp_path / "m", tmp_path / "m" / "e.json", doc, 4)
+    assert (tmp_path / "m" / "e.json").read_text() == json.dumps(doc, separators=(",", ":"))
+
+
+def test_an_entry_over_its_bound_is_not_written(tmp_path: Path) -> None:
+    doc = {"a": {f"f{i}.py": "b" * 40 for i in range(5)}}
+    size = len(json.dumps(doc, separators=(",", ":")))
+    assert not memo._write(tmp_path / "m", tmp_path / "m" / "e.json", doc, 4, max_bytes=size - 1)
+    assert list((tmp_path / "m").iterdir()) == []  # nor its temporary file left
+    assert memo._write(tmp_path / "m", tmp_path / "m" / "e.json", doc, 4, max_bytes=size)

@@ -45,13 +45,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import os
 import site
 import stat
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -67,6 +68,7 @@ MAX_ENTRIES = 16
 MAX_TEXT_BYTES = 32_000_000  # a larger report is not memoised
 MAX_HASHED_BYTES = 256_000_000  # dirty and untracked files hashed for one key; past it, no memo
 MAX_TREE_FILES = 10_000  # files of one dependency directory (the SSOT); past it, no memo
+PIECE_ITEMS = 10_000  # of a large map in an entry, encoded at once when it is written (`json_pieces`)
 STATIC_SCHEMES = ("ddl:", "snapshot:")  # inventories that are files of the repository
 PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -121,6 +123,7 @@ class Memo:
             self.key = key(trees.full)
             self.scoped_key = key(trees.scoped, "scoped\0")
             self.shape_key = key(trees.shape, "shape\0")
+        self._hashed: tuple[tuple[Path, ...], dict[str, str] | None] | None = None  # `_digests`
 
     def _path(self, key: str | None) -> Path | None:
         return None if key is None else self.directory / f"{key}.json"
@@ -207,7 +210,7 @@ class Memo:
         try:
             skip = skipped_prefix(self.repo, self.cache_dir, self.index)
             doc = memo_delta.entry(self.repo, self.index, skip, trace, head)
-        except OSError:
+        except OSError:  # a file that cannot be read as `memo_delta.content_ids` says
             return False
         if doc is None:
             return False
@@ -215,6 +218,14 @@ class Memo:
         return _write(folder, folder / f"{self.shape_key}.json", doc, memo_delta.MAX_ENTRIES, memo_delta.MAX_BYTES)
 
     def _digests(self, deps: Sequence[Path]) -> dict[str, str] | None:
+        """The digests of `deps` by path (None: one cannot be trusted), made once a run: `store` and
+        `store_delta` ask for the same dependencies, and the SSOT is read whole to hash it."""
+        asked = tuple(deps)
+        if self._hashed is None or self._hashed[0] != asked:
+            self._hashed = asked, self._hash(asked)
+        return self._hashed[1]
+
+    def _hash(self, deps: Sequence[Path]) -> dict[str, str] | None:
         digests: dict[str, str] = {}
         for dep in dict.fromkeys(p.absolute() for p in deps):
             digest = self._digest(dep)
@@ -230,27 +241,59 @@ class Memo:
         return dep_digest(dep)
 
 
-def _write(folder: Path, path: Path, doc: object, keep: int, max_bytes: int = MAX_TEXT_BYTES * 2) -> bool:
-    """Write entry `doc` to `path` atomically, then keep the `keep` newest entries of `folder`; never raises."""
-    text = json.dumps(doc, separators=(",", ":"))  # ASCII: its length is its size
-    if len(text) > max_bytes:
-        return False
+def _write(folder: Path, path: Path, doc: dict[str, Any], keep: int, max_bytes: int = MAX_TEXT_BYTES * 2) -> bool:
+    """Write entry `doc` to `path` atomically, then keep the `keep` newest entries of `folder`; never raises.
+
+    Not written when its JSON is over `max_bytes` (ASCII: its length is its size)."""
     import tempfile  # on a miss only: a hit imports as little as it can
 
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".memo-", suffix=".tmp", dir=folder)
         try:
+            size = 0
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
+                for piece in json_pieces(doc):
+                    size += len(piece)
+                    if size > max_bytes:
+                        raise _TooLarge
+                    fh.write(piece)
             os.replace(tmp, path)
         except BaseException:
             os.unlink(tmp)
             raise
         _prune(folder, keep)
-    except OSError:
+    except (OSError, _TooLarge):
         return False
     return True
+
+
+class _TooLarge(Exception):
+    """An entry's JSON is over its bound: it is not written."""
+
+
+def json_pieces(doc: dict[str, Any], items: int = PIECE_ITEMS) -> Iterator[str]:
+    """`json.dumps(doc, separators=(",", ":"))` in pieces: a dict value of more than `items` items (the delta
+    entry's `irrelevant`, a file each) by `items`, so neither its text nor the encoder's parts of it are
+    ever held whole (about 10 MB and twice that at 100k files)."""
+    yield "{"
+    for n, (k, v) in enumerate(doc.items()):
+        head = f"{',' if n else ''}{_dumps(k)}:"
+        if type(v) is not dict or len(v) <= items:
+            yield head + _dumps(v)
+            continue
+        yield head + "{"
+        left = iter(v.items())
+        first = True
+        while chunk := dict(itertools.islice(left, items)):
+            yield ("" if first else ",") + _dumps(chunk)[1:-1]
+            first = False
+        yield "}"
+    yield "}"
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"))
 
 
 def _prune(folder: Path, keep: int) -> None:
@@ -293,9 +336,8 @@ def tree_digest(repo: Path, index: gitfiles.Listing, skip: Path | None = None) -
     """
     if index.raw is None:
         return None
-    staged = index.staged
-    h = hashlib.sha256(staged)
-    scoped, shape, unscanned, tracked = _scoped_index(staged)
+    h = hashlib.sha256()  # of the index entries, as `gitfiles.Listing.staged` (not made: ~100 bytes a file, kept)
+    scoped, shape, unscanned, tracked = _scoped_index(index.raw, h)
     budget = MAX_HASHED_BYTES
     skipped = skipped_prefix(repo, skip, index)
     for name in sorted(index.changed):
@@ -355,15 +397,22 @@ def skipped_prefix(repo: Path, skip: Path | None, index: gitfiles.Listing) -> by
     return b"\0" if tracked else prefix
 
 
-def _scoped_index(staged: bytes) -> tuple[hashlib._Hash | None, hashlib._Hash | None, set[bytes], set[bytes]]:
-    """Digests of the index entries: with the blob ids of unscanned files left out (None: a scanned
-    symlink), and with every blob id left out (None: a scanned symlink or unmerged path); the
-    unscanned files' names, and every name."""
-    h = hashlib.sha256()
+def _scoped_index(
+    raw: bytes, full: hashlib._Hash
+) -> tuple[hashlib._Hash | None, hashlib._Hash | None, set[bytes], set[bytes]]:
+    """Digests of the index entries of git's listing `raw` (`gitfiles.Listing.raw`): with the blob ids of
+    unscanned files left out (None: a scanned symlink), and with every blob id left out (None: a scanned
+    symlink or unmerged path); the unscanned files' names, and every name. `full` is fed each entry whole."""
+    h: hashlib._Hash | None = hashlib.sha256()
     shape: hashlib._Hash | None = hashlib.sha256()
     unscanned: set[bytes] = set()
     names: set[bytes] = set()
-    for record in staged.split(b"\0"):  # "<tag> <mode> <blob> <stage>\t<path>"
+    entries = (r for r in raw.split(b"\0") if r and r[:2] not in gitfiles.CHANGED_TAGS)
+    for record in itertools.chain(entries, [b""]):  # "<tag> <mode> <blob> <stage>\t<path>"; then b"", as ever
+        if record:
+            full.update(record + b"\0")
+        if h is None:  # a scanned symlink: only `full` is left
+            continue
         meta, _, name = record.partition(b"\t")
         fields = meta.split(b" ")
         names.add(name)
@@ -377,7 +426,7 @@ def _scoped_index(staged: bytes) -> tuple[hashlib._Hash | None, hashlib._Hash | 
             h.update(b" ".join((fields[0], fields[1], fields[3])) + b"\t" + name + b"\0")
             unscanned.add(name)
         elif fields[1:2] == [b"120000"]:
-            return None, None, unscanned, names
+            h = shape = None
         else:
             h.update(record + b"\0")
     return h, shape, unscanned, names

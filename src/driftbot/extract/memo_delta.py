@@ -35,19 +35,19 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from driftbot import gitfiles, repofs
-from driftbot.extract.plan import MIN_HITS, Screen, aspect, blob_id, judge, skipped
+from driftbot.extract.plan import MIN_HITS, Screen, aspect, blob_id, has_aspect, judge, skipped
 from driftbot.extract.scanned import scanned
 
 FORMAT = 1
 DIR_NAME = "delta"
 MAX_ENTRIES = 4
-MAX_BYTES = 64_000_000  # one entry: about 110 bytes a Python file (0.5 MB at 5k files); past it, none is written
+MAX_BYTES = 64_000_000  # one entry: ~87 bytes an irrelevant file, plus the report (9.6 MB at 100k files); past it, none
 MAX_READ_BYTES = 256_000_000  # changed files read for one lookup or store; past it, no delta
 _HEX = frozenset("0123456789abcdef")
 
@@ -64,35 +64,25 @@ class Trace:
     unscreened: tuple[str, ...] = ()  # the suffixes of readers without a screen
 
 
-def content_ids(
-    repo: Path, index: gitfiles.Listing, skip: bytes, keep: Callable[[str, str], bool]
-) -> tuple[dict[str, str], dict[str, bytes]] | None:
-    """path -> blob id of every scanned file (`extract.scanned`) of `repo` but those under `skip`
-    (`memo.skipped_prefix`): a clean one's from `index`, any other's from its bytes; and the bytes read
-    of each `keep(path, blob id)` file. None when a file other than a deleted one cannot be read
-    as a regular file reached without a symlink, or past MAX_READ_BYTES."""
-    clean = index.clean
+def content_ids(repo: Path, index: gitfiles.Listing, skip: bytes) -> Iterator[tuple[str, str, bytes | None]]:
+    """Each scanned file (`extract.scanned`) of `repo` but those under `skip` (`memo.skipped_prefix`): its
+    path, blob id (a clean one's from `index`, any other's from its bytes) and the bytes when they were
+    read (None: clean). OSError when a file other than a deleted one cannot be read as a regular file
+    reached without a symlink, or past MAX_READ_BYTES. A generator: no map of every file is held."""
     prefix = os.fsdecode(skip)
-    ids: dict[str, str] = {}
-    kept: dict[str, bytes] = {}
-    budget = MAX_READ_BYTES
-    for rel, blob in clean.items():
+    for rel, blob in index.clean.items():
         if scanned(rel) and not rel.startswith(prefix):
-            ids[rel] = blob
-    for rel in index.unsure:
-        if not scanned(rel) or rel.startswith(prefix) or rel in ids:
+            yield rel, blob, None
+    budget = MAX_READ_BYTES
+    for rel in index.unsure:  # never a clean path (`gitfiles.Listing`)
+        if not scanned(rel) or rel.startswith(prefix):
             continue
         try:
             data = _read(repo, rel, budget)
         except FileNotFoundError:
             continue  # deleted: the shape says so
-        except OSError:
-            return None
         budget -= len(data)
-        ids[rel] = blob_id(data)
-        if keep(rel, ids[rel]):
-            kept[rel] = data
-    return ids, kept
+        yield rel, blob_id(data), data
 
 
 def _read(repo: Path, rel: str, budget: int) -> bytes:
@@ -106,50 +96,50 @@ def _read(repo: Path, rel: str, budget: int) -> bytes:
     return repofs.read_regular(full, rel, max_bytes=budget)
 
 
-def rest_digest(ids: dict[str, str], irrelevant: Iterable[str]) -> str:
-    """The digest of every file's content id but the irrelevant ones'."""
-    left_out = set(irrelevant)
+def rest_digest(ids: dict[str, str]) -> str:
+    """The digest of the content ids of `ids` (path -> blob id: every file's but the irrelevant ones')."""
     h = hashlib.sha256(b"driftbot-delta-rest")
     for rel in sorted(ids):
-        if rel not in left_out:
-            h.update(f"\0{rel}\0{ids[rel]}".encode())
+        h.update(f"\0{rel}\0{ids[rel]}".encode())
     return h.hexdigest()
 
 
 def entry(
     repo: Path, index: gitfiles.Listing, skip: bytes, trace: Trace, head: dict[str, Any]
 ) -> dict[str, Any] | None:
-    """The delta entry of this audit (`head`: key, deps, exit, text) from its `trace`; None: none to write."""
-    found = content_ids(repo, index, skip, lambda rel, blob: False)
-    if found is None:
-        return None
-    ids, _ = found
-    irrelevant = {
-        rel: blob
-        for rel, blob in ids.items()
-        if rel.endswith(".py")
-        and trace.irrelevant.get(rel) == blob  # judged on these very bytes
-        and repofs.WHOLE not in trace.read.get(rel, ())  # read whole by nothing else
-        and not rel.endswith(trace.unscreened)
-    }
+    """The delta entry of this audit (`head`: key, deps, exit, text) from its `trace`; None: none to write.
+
+    OSError when a file cannot be read as `content_ids` says."""
+    judged, read = trace.irrelevant, trace.read
+    irrelevant: dict[str, str] = {}
+    rest: dict[str, str] = {}
+    for rel, blob, _ in content_ids(repo, index, skip):
+        if (
+            rel.endswith(".py")
+            and judged.get(rel) == blob  # judged on these very bytes
+            and repofs.WHOLE not in read.get(rel, ())  # read whole by nothing else
+            and not rel.endswith(trace.unscreened)
+        ):
+            irrelevant[rel] = blob
+        else:
+            rest[rel] = blob
     aspects: dict[str, list[list[Any]]] = {}
-    for rel in [r for r in irrelevant if trace.read.get(r)]:  # what a checker took of them counts: as it is
+    for rel in [r for r in irrelevant if read.get(r)]:  # what a checker took of them counts: as it is
+        uses = sorted(read[rel])
         try:
             data = _read(repo, rel, MAX_READ_BYTES)
         except OSError:
-            data = b""
-        try:
-            if blob_id(data) != irrelevant[rel]:
-                raise KeyError(rel)
-            aspects[rel] = [[use, aspect(use, data)] for use in sorted(trace.read[rel])]
-        except KeyError:  # changed since, or taken in a way `plan.ASPECTS` does not name
-            del irrelevant[rel]
+            data = None
+        if data is None or blob_id(data) != irrelevant[rel] or not all(map(has_aspect, uses)):
+            rest[rel] = irrelevant.pop(rel)  # changed since, or taken in a way `plan.ASPECTS` does not name
+            continue
+        aspects[rel] = [[use, aspect(use, data)] for use in uses]
     if not irrelevant:
         return None
     return {
         "format": FORMAT,
         **head,
-        "rest": rest_digest(ids, irrelevant),
+        "rest": rest_digest(rest),
         "irrelevant": irrelevant,
         "aspects": aspects,
         "names": [n.hex() for n in trace.names],
@@ -159,7 +149,9 @@ def entry(
 
 
 def answers(repo: Path, index: gitfiles.Listing, skip: bytes, doc: Any) -> bool:
-    """Whether the delta entry `doc` (already checked: key, deps) answers for `repo` as `index` lists it now."""
+    """Whether the delta entry `doc` (already checked: key, deps) answers for `repo` as `index` lists it now.
+
+    OSError when a file cannot be read as `content_ids` says."""
     irrelevant = doc["irrelevant"]
     if type(irrelevant) is not dict or any(not _blob(k, v) for k, v in irrelevant.items()):
         return False
@@ -176,28 +168,29 @@ def answers(repo: Path, index: gitfiles.Listing, skip: bytes, doc: Any) -> bool:
     aspects = doc["aspects"]
     if type(aspects) is not dict or any(type(v) is not list for v in aspects.values()):
         return False
-    found = content_ids(repo, index, skip, lambda rel, blob: rel in irrelevant and irrelevant[rel] != blob)
-    if found is None:
-        return False
-    ids, kept = found
-    if not irrelevant.keys() <= ids.keys() or rest_digest(ids, irrelevant) != doc["rest"]:
-        return False
-    for rel, blob in irrelevant.items():
-        if ids[rel] == blob:
+    rest: dict[str, str] = {}
+    changed: list[tuple[str, str, bytes | None]] = []  # irrelevant files whose content is another now
+    found = 0  # irrelevant files listed now: all of them, or the entry does not answer
+    for rel, blob, data in content_ids(repo, index, skip):
+        was = irrelevant.get(rel)
+        if was is None:
+            rest[rel] = blob
             continue
-        data = kept.get(rel)
+        found += 1
+        if was != blob:
+            changed.append((rel, blob, data))
+    if found != len(irrelevant) or rest_digest(rest) != doc["rest"]:
+        return False
+    for rel, blob, data in changed:
         if data is None:  # a clean file, named by the index: read, its bytes must be that blob's
-            try:
-                data = _read(repo, rel, MAX_READ_BYTES)
-            except OSError:
-                return False
-            if blob_id(data) != ids[rel]:
+            data = _read(repo, rel, MAX_READ_BYTES)
+            if blob_id(data) != blob:
                 return False
         plan = judge(rel, len(data), data, names=names, forced=False, min_hits=min_hits, readers=screens)
         if not skipped(plan):
             return False
         for use, value in aspects.get(rel, ()):
-            if type(use) is not str or aspect(use, data) != value:
+            if type(use) is not str or not has_aspect(use) or aspect(use, data) != value:
                 return False
     return True
 

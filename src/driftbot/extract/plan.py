@@ -157,8 +157,13 @@ ASPECTS: dict[str, Callable[[bytes, str], Any]] = {
 }
 
 
+def has_aspect(use: str) -> bool:
+    """Whether a read with this `use` takes an aspect of ASPECTS (`aspect` can tell what it took)."""
+    return use.partition(":")[0] in ASPECTS
+
+
 def aspect(use: str, data: bytes) -> Any:
-    """The JSON value of what a read with this `use` takes of `data`; KeyError: no such aspect."""
+    """The JSON value of what a read with this `use` takes of `data`; KeyError: no such aspect (`has_aspect`)."""
     name, _, argument = use.partition(":")
     return ASPECTS[name](data, argument)
 
