@@ -1,15 +1,17 @@
-"""extract/workers.py: items kept `together` share a worker, `more` adds work to a running pool, `rank` orders it.
+"""extract/workers.py: items kept `together` share a worker, `more` adds work to a running pool, `rank` orders it;
+workers collect garbage at CPython's default thresholds.
 
 The crash, hang and memory cases of the isolation contract are in tests/security/test_security_parsing.py.
 """
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import signal
 
-from driftbot.extract.workers import Failed, Outcome, Unchecked, run_isolated
+from driftbot.extract.workers import WORKER_GC_THRESHOLD, Failed, Outcome, Unchecked, run_isolated
 
 _served = itertools.count()  # in each (forked) worker: how many items it answered before this one
 
@@ -71,3 +73,18 @@ def test_a_crash_in_added_work_costs_that_item_and_its_group_is_read_on() -> Non
 def test_past_the_deadline_added_work_is_unchecked() -> None:
     outcomes = run_isolated(where, ["a", "b"], 1, deadline=0.0, more=lambda index, outcome: ["c"])
     assert outcomes == [Unchecked(), Unchecked()]  # nothing finished, so nothing was added
+
+
+def thresholds(item: str) -> tuple[int, int, int]:
+    return gc.get_threshold()
+
+
+def test_a_worker_collects_at_the_default_thresholds_whatever_its_parent_set() -> None:
+    before = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 10)  # as the CLI's process runs (cli.GC_THRESHOLD)
+    try:
+        outcomes = run_isolated(thresholds, ["a"], 1)
+    finally:
+        gc.set_threshold(*before)
+    assert outcomes == [(700, 10, 10)]
+    assert WORKER_GC_THRESHOLD == (700, 10, 10)

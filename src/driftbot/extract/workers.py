@@ -15,6 +15,7 @@ then the files they pick).
 from __future__ import annotations
 
 import faulthandler
+import gc
 import heapq
 import itertools
 import math
@@ -34,6 +35,10 @@ if TYPE_CHECKING:  # imported on use: a run whose files all come from the cache 
     import multiprocessing.process
     from multiprocessing.connection import Connection
 
+# CPython's default collector thresholds. The CLI raises the first for its own process (`cli.GC_THRESHOLD`);
+# a worker sets them back: the SQL trees it parses are cyclic (sqlglot nodes point to their parents) and
+# piled up at the raised threshold (100k files: a worker's peak 99-109 -> 139-147 MiB).
+WORKER_GC_THRESHOLD = (700, 10, 10)
 STARTUP_SECONDS = 60.0  # for a worker to be ready (forkserver and spawn import driftbot first)
 T = TypeVar("T")
 R = TypeVar("R")
@@ -251,6 +256,7 @@ def _serve(conn: Connection, fn: Callable[[T], R], memory: int | None) -> None:
     """The worker: batches in, one (index, ok, result or reason) per item out, until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the workers
     faulthandler.disable()  # a crash is reported by the parent, without a traceback of the parent's frames
+    gc.set_threshold(*WORKER_GC_THRESHOLD)
     if memory is not None:
         limit_memory(memory)
     conn.send(None)  # ready
