@@ -12,6 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from driftbot import gitfiles
+
+# The git processes of one listing (`gitfiles.read`): the filter query, the entries, the untracked files.
+# Sorted: the untracked files' walk runs beside the other two, so the log holds them in any order.
+ONE_LISTING = sorted([list(gitfiles.FILTER_QUERY), list(gitfiles.ENTRIES), list(gitfiles.UNTRACKED)])
+
 
 def install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Put the recording `git` first on PATH; the log it appends to (empty until a git runs)."""
@@ -21,7 +27,13 @@ def install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     bin_dir.mkdir()
     log = tmp_path / "recorded-git.log"
     wrapper = bin_dir / "git"
-    wrapper.write_text(f'#!/bin/sh\nprintf "%s\\0" "$@" >> "{log}"\necho >> "{log}"\nexec "{real}" "$@"\n')
+    # One append a process (`cat` writes the line at once): git processes that run side by side (the listing's)
+    # must not interleave their lines.
+    line = f'"$(mktemp "{bin_dir}/line.XXXXXX")"'
+    wrapper.write_text(
+        f'#!/bin/sh\nline={line}\n{{ printf "%s\\0" "$@"; echo; }} > "$line"\ncat "$line" >> "{log}"\n'
+        f'rm -f "$line"\nexec "{real}" "$@"\n'
+    )
     wrapper.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "recorded-git.config"))
@@ -34,3 +46,11 @@ def argvs(log: Path) -> list[list[str]]:
     if not log.exists():
         return []
     return [line.rstrip("\0").split("\0") for line in log.read_text().splitlines() if line]
+
+
+def listings(log: Path) -> int:
+    """How many listings the logged git processes make; AssertionError when they are not whole listings."""
+    ran = sorted(argvs(log))
+    count = len(ran) // len(ONE_LISTING)
+    assert ran == sorted(ONE_LISTING * count), ran
+    return count

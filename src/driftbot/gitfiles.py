@@ -1,10 +1,13 @@
 """What git says about a work tree, asked once per run: which files it sees, and which of them are clean.
 
-One `git ls-files -z -s -v -m -o --exclude-standard` (`read`) lists every index entry (tag, mode,
-blob id, stage, path), then each tracked file whose work tree differs from its entry again (tag `C`:
+The listing (`read`) is what `git ls-files -z -s -v -m -o --exclude-standard` prints: every
+untracked file that no `.gitignore` excludes (tag `?`), then every index entry (tag, mode, blob id,
+stage, path), each followed by its record again when its work tree differs from it (tag `C`:
 modified or deleted; git compares the stat data it keeps, and the content when the stat data cannot
-tell) and every untracked file that no `.gitignore` excludes (tag `?`). The memo (`extract/memo.py`),
-the walk (`paths.walk`) and the per-file cache (`extract/scan.py`) all read this one `Listing`.
+tell). Two git processes print it, byte for byte, side by side on two cores: `ls-files -o` (the
+untracked files: a walk of the directories) and `ls-files -s -m` (the entries: an `lstat` a file).
+The memo (`extract/memo.py`), the walk (`paths.walk`) and the per-file cache (`extract/scan.py`)
+all read this one `Listing`.
 
 A *clean* file is a plain entry (tag `H`: neither assume-unchanged nor skip-worktree, whose files git
 does not look at; a regular file, mode 100644 or 100755; stage 0, so not unmerged) that git does not
@@ -23,7 +26,9 @@ keys contents by SHA-1 blob ids): every file of it is checked and read as outsid
 Git is run hardened (`run_git`, the only way driftbot lists files with git): no system config, no
 fsmonitor hook, every filter driver the config defines emptied (a content comparison would run its
 `clean` program), no inherited `GIT_*` variables, no optional index write, so nothing the repository
-controls runs. Finding the filter drivers is one `git config` before the listing.
+controls runs. Finding the filter drivers is one `git config` before the entries are listed; the
+untracked files are listed meanwhile, without it: that walk reads no file's content, so no filter
+can run (the fsmonitor is off there too).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -45,11 +51,25 @@ CHANGED_TAGS = (b"C ", b"? ")  # of modified (or deleted) and of untracked files
 FILTER_QUERY = ("config", "-z", "--name-only", "--get-regexp", r"^filter\.")  # what `filter_drivers` reads
 
 
+ENTRIES = ("ls-files", "-z", "-s", "-v", "-m", "--", ".")  # may compare content: needs the emptied filters
+UNTRACKED = ("ls-files", "-z", "-v", "-o", "--exclude-standard", "--", ".")  # reads no content
+
+
 def run_git(repo: Path, *args: str) -> subprocess.Popen[bytes]:
     """`git ARGS` in `repo`, hardened (module docstring); its standard output is a pipe."""
+    env = _unfiltered_env()
+    env |= config_env([NO_FSMONITOR, *filter_overrides(_filter_drivers(repo, env))])
+    return _popen(repo, env, args)
+
+
+def _unfiltered_env() -> dict[str, str]:
+    """The hardened environment but for the filter drivers: what `git config` and `UNTRACKED` run with."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env |= {"GIT_CONFIG_NOSYSTEM": "1", "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
-    env |= config_env([NO_FSMONITOR, *filter_overrides(_filter_drivers(repo, env | config_env([NO_FSMONITOR])))])
+    return env | config_env([NO_FSMONITOR])
+
+
+def _popen(repo: Path, env: dict[str, str], args: Iterable[str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(["git", *args], cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
 
 
@@ -164,15 +184,33 @@ def changed_name(record: bytes) -> bytes:
 
 
 def read(repo: Path) -> Listing:
-    """The `Listing` of `repo` (module docstring), one git process; `raw` None outside git or on trouble."""
+    """The `Listing` of `repo` (module docstring); `raw` None outside git or on trouble.
+
+    The untracked files' walk starts first and runs while `run_git` finds the filter drivers and lists
+    the entries (its output waits in its pipe): what one `ls-files -s -m -o` prints, in less time."""
+    procs: list[subprocess.Popen[bytes]] = []
     try:
-        proc = run_git(repo, "ls-files", "-z", "-s", "-v", "-m", "-o", "--exclude-standard", "--", ".")
+        procs.append(_popen(repo, _unfiltered_env(), UNTRACKED))
+        procs.append(run_git(repo, *ENTRIES))
     except OSError:
-        return Listing(None)
-    try:
-        out, _ = proc.communicate(timeout=GIT_TIMEOUT_S)
-    except subprocess.SubprocessError:
-        proc.kill()
+        return _stopped(procs)
+    deadline = time.monotonic() + GIT_TIMEOUT_S
+    outs: list[bytes] = []
+    for proc in reversed(procs):  # the entries first: theirs is the long output, that would fill its pipe and wait
+        try:
+            out, _ = proc.communicate(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.SubprocessError:
+            return _stopped(procs)
+        if proc.returncode != 0:
+            return _stopped(procs)
+        outs.insert(0, out)
+    return Listing(b"".join(outs))
+
+
+def _stopped(procs: Iterable[subprocess.Popen[bytes]]) -> Listing:
+    """Kill and reap `procs` (those still running): the listing failed."""
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
         proc.communicate()
-        return Listing(None)
-    return Listing(out if proc.returncode == 0 else None)
+    return Listing(None)

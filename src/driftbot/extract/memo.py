@@ -4,9 +4,9 @@ The per-file cache (`extract/cache.py`) makes a warm run read only what changed,
 imports the pipeline, walks and checks everything. The memo skips all of it: it stores the rendered
 report and its exit code under a key of everything the report depends on, and answers with them
 when nothing changed. It imports nothing heavy (only this module, `repofs`, `gitfiles`, `extract.scanned`
-and the standard library), so a hit costs one `git ls-files` (after the `git config` that hardens it)
-and a few hashes. A miss hands git's answer (`gitfiles.Listing`) to the audit: its walk and scan then
-do not ask git again.
+and the standard library), so a hit costs one listing (`gitfiles.read`: a `git config` and two
+`git ls-files`, one of them beside the other two) and a few hashes. A miss hands git's answer
+(`gitfiles.Listing`) to the audit: its walk and scan then do not ask git again.
 
 The key (sha256 of):
 - the audited tree as git sees it, the listing the audit walks (`gitfiles.read`): the index entries
