@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -176,6 +177,32 @@ def test_a_run_collects_garbage_less_often_and_gives_the_setting_back(monkeypatc
     assert cli.main(["--version"]) == 0
     assert seen == [cli.GC_THRESHOLD]
     assert gc.get_threshold() == before
+
+
+_FREED_STAYS = """
+import sys
+from driftbot.cli import main
+if sys.argv[1] == "run":
+    try:
+        main(["--version"])
+    except SystemExit:  # argparse's version action exits
+        pass
+first = bytearray(20 << 20); del first  # freed: glibc raises its mmap threshold to 20 MiB
+before = [int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmRSS")][0]
+second = bytearray(8 << 20); del second  # over the pinned 1 MiB
+after = [int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmRSS")][0]
+print((after - before) // 1024)
+"""
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's mmap threshold")
+def test_a_run_gives_freed_large_buffers_back_to_the_system() -> None:
+    def stays(mode: str) -> int:
+        out = subprocess.run([sys.executable, "-c", _FREED_STAYS, mode], capture_output=True, text=True, check=True)
+        return int(out.stdout.split()[-1])
+
+    assert stays("bare") == 8  # glibc's own behaviour: the freed 8 MiB stay resident
+    assert stays("run") == 0
 
 
 def test_the_ignore_file_model_is_built_on_first_use() -> None:

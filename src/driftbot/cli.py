@@ -103,8 +103,29 @@ PYDANTIC_PLUGINS = "PYDANTIC_DISABLE_PLUGINS"
 GC_THRESHOLD = (50_000, 20, 10)
 
 
+# glibc raises its mmap threshold to the largest block freed (up to 32 MiB): after one large buffer is
+# freed (git's listing, a memo or cache file read whole), the next ones come from the heap and stay
+# resident once freed. Pinned, every block over 1 MiB is its own mapping, returned when freed (100k
+# files, warm after a change: peak 151 -> 146 MiB; a 5k-file cold audit: ~0.1 s more system CPU, of
+# ~8 s). mallopt's M_MMAP_THRESHOLD is -3.
+MMAP_THRESHOLD = (-3, 1024 * 1024)
+
+
+def pin_mmap_threshold() -> None:
+    """Set glibc's mmap threshold to MMAP_THRESHOLD for this process and its workers; elsewhere nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes  # on use: only Linux has glibc's mallopt
+
+    try:
+        ctypes.CDLL(None).mallopt(*MMAP_THRESHOLD)
+    except (OSError, AttributeError):  # a libc without mallopt
+        return
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault(PYDANTIC_PLUGINS, "__all__")
+    pin_mmap_threshold()
     before = gc.get_threshold()
     gc.set_threshold(*GC_THRESHOLD)
     try:
