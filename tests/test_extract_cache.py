@@ -242,6 +242,29 @@ def test_a_plan_table_of_an_older_cache_format_is_ignored(tmp_path: Path) -> Non
     assert result_cache.FILE_NAME == "extract-v3.json"
 
 
+def test_writing_the_cache_removes_the_files_of_earlier_formats(tmp_path: Path) -> None:
+    """An older driftbot's `extract-v2.json` (13 MB at 100k files) has no reader left: a save removes it."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    for name in ("extract-v1.json", "extract-v2.json", "notes.json"):
+        (folder / name).write_text("{}")
+    Cache(folder).save()  # nothing changed: nothing written, nothing removed
+    assert sorted(p.name for p in folder.iterdir()) == ["extract-v1.json", "extract-v2.json", "notes.json"]
+    cache = Cache(folder)
+    cache.plans("s").put("a.py", "a" * 40, False, plan.SKIPPED)
+    cache.save()
+    assert sorted(p.name for p in folder.iterdir()) == ["extract-v3.json", "notes.json"]
+
+
+def test_a_directory_named_like_an_earlier_format_is_left_alone(tmp_path: Path) -> None:
+    folder = tmp_path / "c"
+    (folder / "extract-v2.json").mkdir(parents=True)
+    cache = Cache(folder)
+    cache.plans("s").put("a.py", "a" * 40, False, plan.SKIPPED)
+    cache.save()
+    assert sorted(p.name for p in folder.iterdir()) == ["extract-v2.json", "extract-v3.json"]
+
+
 def test_a_non_utf8_path_has_a_plan_row(tmp_path: Path) -> None:
     """A path `os.fsdecode` made of bytes that are not UTF-8 holds surrogates: its row is named all the same."""
     cache = Cache(tmp_path / "c")

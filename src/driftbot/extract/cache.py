@@ -22,7 +22,7 @@ One JSON file, `extract-v3.json`, under `<git dir>/driftbot/cache/` (the reposit
 `.git` file of a worktree followed), else `$XDG_CACHE_HOME/driftbot/` (default `~/.cache`), or the
 directory the caller names. It is read once (bounded, regular file only, via `repofs.read_regular`),
 ignored whole when it is corrupt, of another format or of another extractor (so entries of an older
-driftbot never pile up), and written back only when it changed: to a
+driftbot never pile up; an earlier format's file, FORMER_FILES, is removed), and written back only when it changed: to a
 temporary file in the same directory, then `os.replace`, so concurrent runs never see half a file
 (the last writer wins; a lost entry is only a miss). At most MAX_ENTRIES entries and MAX_BYTES are
 kept, the entries used or added by this run first. It may come from an untrusted run (a restored `actions/cache`): it
@@ -31,6 +31,7 @@ is JSON, never pickle, and an entry of an unexpected shape is a miss, dropped.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import itertools
@@ -50,6 +51,7 @@ from driftbot.extract.python_ast import VERSION
 from driftbot.ftypes import Collection, Element, Location
 
 FILE_NAME = "extract-v3.json"
+FORMER_FILES = ("extract-v1.json", "extract-v2.json")  # earlier formats' files: removed when this one is written
 FORMAT = 3
 MAX_ENTRIES = 250_000  # a plan per scanned file, a result per candidate or wanted file: tens of bytes to a few KB
 MAX_BYTES = 64_000_000
@@ -273,6 +275,9 @@ class Cache:
                 raise
         except OSError:
             return
+        for name in FORMER_FILES:  # no reader left (13 MB at 100k files)
+            with contextlib.suppress(OSError):  # e.g. a directory of that name: not ours
+                (self.directory / name).unlink(missing_ok=True)
 
 
 def _dumps(value: Any) -> str:
