@@ -382,11 +382,13 @@ def test_constants_repeated_for_lazy_imports_match() -> None:
 
 def test_the_full_tree_digest_is_of_the_index_entries_as_git_lists_them(repo: Path) -> None:
     """`tree_digest` feeds the index entries one by one (no copy of them is kept): the digest is still
-    that of `gitfiles.Listing.staged` when nothing changed."""
+    that of the index entries together, each NUL-terminated as `git ls-files -z -s -v` writes them."""
     index = gitfiles.read(repo)
     trees = memo.tree_digest(repo, index)
     assert trees is not None
-    assert trees.full == hashlib.sha256(index.staged).hexdigest()
+    assert index.raw is not None
+    staged = b"".join(r + b"\0" for r in index.raw.split(b"\0") if r and r[:2] not in gitfiles.CHANGED_TAGS)
+    assert trees.full == hashlib.sha256(staged).hexdigest()
 
 
 def test_the_dependencies_are_hashed_once_for_both_entries(

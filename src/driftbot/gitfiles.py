@@ -125,14 +125,6 @@ class Listing:
         return frozenset(changed_name(r) for r in self.raw.split(b"\0") if r[:2] in CHANGED_TAGS)
 
     @functools.cached_property
-    def staged(self) -> bytes:
-        """The index entries alone, each record NUL-terminated as `git ls-files -z -s -v` writes them
-        (for the memo's key: a file's listing as modified or untracked counts with its content)."""
-        if self.raw is None:
-            return b""
-        return b"".join(r + b"\0" for r in self.raw.split(b"\0") if r and r[:2] not in CHANGED_TAGS)
-
-    @functools.cached_property
     def clean(self) -> dict[str, str]:
         """Repo-relative POSIX path -> blob id (SHA-1 hex) of each clean file (module docstring)."""
         return dict(zip(self.clean_paths, self._blobs(), strict=True))

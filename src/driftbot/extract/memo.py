@@ -107,8 +107,8 @@ class Memo:
         self.directory = cache_dir / DIR_NAME
         self.repo = repo
         self.index = gitfiles.read(repo)  # the audit reuses it on a miss
-        self.cache_dir = cache_dir
-        trees = tree_digest(repo, self.index, skip=cache_dir)
+        self.skipped = skipped_prefix(repo, cache_dir, self.index)  # the cache folder's names, when it is in the tree
+        trees = tree_digest(repo, self.index, self.skipped)
         self.key: str | None = None
         self.scoped_key: str | None = None  # the key that sees only scanned files' content (`extract.scanned`)
         self.shape_key: str | None = None  # the key of the delta entry, that sees no file's content (`memo_delta`)
@@ -153,8 +153,7 @@ class Memo:
         try:
             doc = memo_delta.load(self.directory / memo_delta.DIR_NAME / f"{self.shape_key}.json", self.shape_key)
             answer = self._answer(doc)
-            skip = skipped_prefix(self.repo, self.cache_dir, self.index)
-            if answer is None or not memo_delta.answers(self.repo, self.index, skip, doc):
+            if answer is None or not memo_delta.answers(self.repo, self.index, self.skipped, doc):
                 return None
         except (OSError, ValueError, TypeError, KeyError, RecursionError):  # missing, refused, corrupt: a miss
             return None
@@ -208,8 +207,7 @@ class Memo:
             return False
         head = {"key": self.shape_key, "deps": digests, "exit": answer.exit_code, "text": answer.text}
         try:
-            skip = skipped_prefix(self.repo, self.cache_dir, self.index)
-            doc = memo_delta.entry(self.repo, self.index, skip, trace, head)
+            doc = memo_delta.entry(self.repo, self.index, self.skipped, trace, head)
         except OSError:  # a file that cannot be read as `memo_delta.content_ids` says
             return False
         if doc is None:
@@ -323,7 +321,7 @@ class Trees(NamedTuple):
     shape: str | None  # no file's content: paths, modes and types only (None: a scanned symlink or odd file)
 
 
-def tree_digest(repo: Path, index: gitfiles.Listing, skip: Path | None = None) -> Trees | None:
+def tree_digest(repo: Path, index: gitfiles.Listing, skipped: bytes = b"\0") -> Trees | None:
     """Digests of what the audit can see of `repo` (module docstring) from git's `index` of it; None on trouble.
 
     Three digests: of every file's content; scoped: of the content of scanned files only
@@ -332,14 +330,14 @@ def tree_digest(repo: Path, index: gitfiles.Listing, skip: Path | None = None) -
     delta entry, `extract.memo_delta`, which checks scanned files' content one by one): every listed
     path with its mode and type, and whether it is untracked or deleted, but not whether a tracked
     regular file is modified. No shape when a scanned path is not a regular file or is unmerged.
-    `skip`: a folder left out, the cache directory when it lies in the work tree (its writes are no change).
+    `skipped`: the names left out start with it (`skipped_prefix`: the cache folder in the work tree, whose
+    writes are no change).
     """
     if index.raw is None:
         return None
-    h = hashlib.sha256()  # of the index entries, as `gitfiles.Listing.staged` (not made: ~100 bytes a file, kept)
+    h = hashlib.sha256()  # of the index entries, each NUL-terminated, fed one by one (a copy: ~100 bytes a file)
     scoped, shape, unscanned, tracked = _scoped_index(index.raw, h)
     budget = MAX_HASHED_BYTES
-    skipped = skipped_prefix(repo, skip, index)
     for name in sorted(index.changed):
         if name.startswith(skipped):
             continue
