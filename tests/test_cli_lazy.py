@@ -187,11 +187,12 @@ if sys.argv[1] == "run":
         main(["--version"])
     except SystemExit:  # argparse's version action exits
         pass
+def rss_kib():
+    return next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmRSS"))
 first = bytearray(20 << 20); del first  # freed: glibc raises its mmap threshold to 20 MiB
-before = [int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmRSS")][0]
+before = rss_kib()
 second = bytearray(8 << 20); del second  # over the pinned 1 MiB
-after = [int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmRSS")][0]
-print((after - before) // 1024)
+print((rss_kib() - before) // 1024)
 """
 
 

@@ -338,6 +338,25 @@ def test_concurrent_writers_leave_a_whole_entry(repo: Path, tmp_path: Path) -> N
     assert [p.name for p in (where / memo.DIR_NAME).iterdir()] == [f"{key}.json"]  # no temporary file left
 
 
+# What an `audit --format json` answered by the memo imports (`audit_loads`): none of the pipeline.
+MEMO_HIT_MODULES = frozenset(
+    {
+        "driftbot.cli",
+        "driftbot.commands",
+        "driftbot.commands.audit",
+        "driftbot.commands.options",
+        "driftbot.errors",
+        "driftbot.extract",
+        "driftbot.extract.limits",
+        "driftbot.extract.memo",
+        "driftbot.extract.scanned",
+        "driftbot.ftypes",
+        "driftbot.gitfiles",
+        "driftbot.repofs",
+    }
+)
+
+
 def audit_loads(repo: Path) -> set[str]:
     """The project and heavy-dependency modules one `audit --format json` of `repo` imports, in a fresh process."""
     argv = ["audit", str(repo), "--format", "json"]
@@ -353,21 +372,7 @@ def audit_loads(repo: Path) -> set[str]:
 
 def test_a_hit_imports_none_of_the_pipeline(repo: Path) -> None:
     audit_loads(repo)
-    loaded = audit_loads(repo)
-    assert loaded == {
-        "driftbot.cli",
-        "driftbot.commands",
-        "driftbot.commands.audit",
-        "driftbot.commands.options",
-        "driftbot.errors",
-        "driftbot.extract",
-        "driftbot.extract.limits",
-        "driftbot.extract.memo",
-        "driftbot.extract.scanned",
-        "driftbot.ftypes",
-        "driftbot.gitfiles",
-        "driftbot.repofs",
-    }
+    assert audit_loads(repo) == MEMO_HIT_MODULES
 
 
 def test_constants_repeated_for_lazy_imports_match() -> None:
